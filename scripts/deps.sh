@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# deps.sh — installs the Debian packages licit needs that are missing.
+# Runs apt-get only when something is missing, so it is fast and quiet on a
+# machine that has everything.  Needs root (or sudo) only in that case.
+set -euo pipefail
+
+PKGS=(
+  # build
+  gcc make meson ninja-build pkg-config
+  # libraries, each behind one module (docs/dependencies.md)
+  liblmdb-dev       # the store (src/store)
+  libjansson-dev    # strict JSON reading (src/json)
+  libssl-dev        # SHA-256, HMAC, randomness (src/core/hash.c)
+  libzstd-dev       # snapshot documents (src/snapshot)
+  # tests
+  libcriterion-dev  # unit tests
+  python3           # the conformance suite's independent formulation
+  zstd jq           # reading snapshots in tests and docs
+)
+[ "${LICIT_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$LICIT_DEPS_EXTRA" && PKGS+=("${extra[@]}")
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "deps: need root to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

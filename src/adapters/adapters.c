@@ -1,0 +1,15 @@
+/* adapters.c — the table of input formats (--format NAME). */
+#include <string.h>
+
+#include "ingest/ingest.h"
+
+extern const licit_adapter licit_adapter_native;
+
+static const licit_adapter *const adapters[] = {&licit_adapter_native};
+
+const licit_adapter *licit_adapter_find(const char *name) {
+  if (!name) name = "native";
+  for (size_t i = 0; i < sizeof adapters / sizeof adapters[0]; i++)
+    if (strcmp(adapters[i]->name, name) == 0) return adapters[i];
+  return NULL;
+}

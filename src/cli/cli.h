@@ -1,0 +1,73 @@
+/*
+ * cli.h — the licit command-line program: shared option parsing, store
+ * opening and output helpers for the cmd_*.c files.
+ */
+#ifndef LICIT_CLI_H
+#define LICIT_CLI_H
+
+#include "core/buf.h"
+#include "licit.h"
+#include "store/store.h"
+
+/* Exit statuses of SPEC section 6. */
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_REJECTED = 3 };
+
+/* One option of a command.  `arg` names the value ("FILE"); NULL for a flag. */
+typedef struct cli_opt {
+  const char *name; /* without the leading "--" */
+  const char *arg;
+  const char *help;
+} cli_opt;
+
+#define CLI_MAX_POS 64
+#define CLI_MAX_OPTS 16
+
+typedef struct cli {
+  const char *prog;
+  const char *store_dir;
+  bool json;
+  bool help;
+  const char *cmd;
+  /* parsed command arguments */
+  int npos;
+  const char *pos[CLI_MAX_POS];
+  const char *val[CLI_MAX_OPTS]; /* value of option i, or "1" for a flag; NULL when absent */
+  const cli_opt *opts;
+  licit_store *store;
+} cli;
+
+typedef struct cli_cmd {
+  const char *name;
+  const char *sub; /* "set" for "policy set", else NULL */
+  int (*run)(cli *c);
+  const char *usage; /* after "licit [--store DIR] " */
+  const char *summary;
+  const char *details;
+  const cli_opt *opts; /* terminated by {NULL} */
+} cli_cmd;
+
+/* The value of option `name` (NULL when not given). */
+const char *cli_opt_val(const cli *c, const char *name);
+/* Parses --at (default: now).  Prints the error and returns EXIT_USAGE. */
+int cli_at(cli *c, int64_t *T);
+/* Opens the store named by --store / $LICIT_STORE / ./licit-data. */
+int cli_open_store(cli *c);
+/* Prints an error to stderr as "licit: MESSAGE" and returns `code`. */
+int cli_fail(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Exit status for a library error code. */
+int cli_exit_for(int rc);
+/* Writes the buffer and a newline to stdout. */
+void cli_print(licit_buf *b);
+/* Formats n with thousands separators ("1,234,567"). */
+const char *cli_num(uint64_t n, char *buf);
+
+int cmd_policy_set(cli *c);
+int cmd_policy_show(cli *c);
+int cmd_ingest(cli *c);
+int cmd_stats(cli *c);
+
+#endif

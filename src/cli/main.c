@@ -1,0 +1,208 @@
+/*
+ * main.c — licit's command line: the command table, option parsing, help.
+ *
+ * Usage: licit [--store DIR] [--json] COMMAND [ARGS...]
+ * Options of a command may come before or after its positional arguments;
+ * the global ones (--store, --json, --help) may appear anywhere.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const cli_opt no_opts[] = {{NULL, NULL, NULL}};
+static const cli_opt ingest_opts[] = {
+    {"format", "FORMAT", "input format: native (default), jetstream or activitypub"},
+    {"rejects", "FILE", "write each rejected line to FILE as {\"source\",\"line\",\"error\",\"raw\"}"},
+    {"region", "CC", "give every account first seen in this input the region CC (adapters)"},
+    {"batch", "N", "commit after every N input lines (default 20000)"},
+    {"no-progress", NULL, "never draw progress, even on a terminal"},
+    {NULL, NULL, NULL}};
+
+static const cli_cmd commands[] = {
+    {"policy", "set", cmd_policy_set, "policy set FILE", "validate and install a policy",
+     "Validates the policy file (SPEC section 3) and installs it as the store's policy.\n"
+     "Every error names the key path and the reason; exit status 2 when invalid.\n"
+     "Example: licit policy set examples/policies/meta-genai.json",
+     no_opts},
+    {"policy", "show", cmd_policy_show, "policy show", "print the installed policy",
+     "Prints the installed policy: its versions, dates and region modes (text), or the\n"
+     "policy JSON as installed (--json).\nExample: licit policy show",
+     no_opts},
+    {"ingest", NULL, cmd_ingest, "ingest [--format F] [--rejects FILE] [FILE...|-]",
+     "append events to the store",
+     "Reads events (JSON Lines; '-' or no FILE reads standard input), applies the\n"
+     "acceptance rules of SPEC section 2 and appends the accepted ones to the log.\n"
+     "Events whose id was accepted before are duplicates: skipped and counted.\n"
+     "Prints accepted, duplicates and rejected.  Exit status 3 when any event was\n"
+     "rejected, 1 on an I/O or store failure (committed batches stay).\n"
+     "Example: licit ingest --rejects rejects.jsonl examples/events.jsonl",
+     ingest_opts},
+    {"stats", NULL, cmd_stats, "stats", "sizes of the log and the store",
+     "Prints the number of events, posts, users, snapshots and the store's size.\n"
+     "Example: licit stats --json",
+     no_opts},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage_all(FILE *f) {
+  fprintf(f,
+          "licit %s — which posts may go into an AI-training corpus, and proof of it\n\n"
+          "Usage: licit [--store DIR] [--json] COMMAND [ARGS...]\n\n"
+          "Commands:\n",
+          LICIT_VERSION);
+  for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-52s %s\n", commands[i].usage, commands[i].summary);
+  fprintf(f,
+          "\nGlobal options:\n"
+          "  --store DIR   the store (default: $LICIT_STORE, else ./licit-data); created on first use\n"
+          "  --json        print one JSON object instead of text\n"
+          "  --help        help for licit or for a command (licit COMMAND --help)\n"
+          "  --version     print the version\n\n"
+          "Exit status: 0 success, 1 runtime failure, 2 bad usage or invalid policy,\n"
+          "3 ingest finished but rejected at least one event.\n");
+}
+
+static void usage_cmd(FILE *f, const cli_cmd *cmd) {
+  fprintf(f, "Usage: licit [--store DIR] [--json] %s\n\n%s\n", cmd->usage, cmd->details);
+  if (cmd->opts[0].name) {
+    fprintf(f, "\nOptions:\n");
+    for (const cli_opt *o = cmd->opts; o->name; o++) {
+      char left[64];
+      snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+      fprintf(f, "  %-20s %s\n", left, o->help);
+    }
+  }
+  fprintf(f, "  %-20s %s\n  %-20s %s\n  %-20s %s\n", "--store DIR", "the store directory", "--json",
+          "print one JSON object", "--help", "this help");
+}
+
+static const cli_cmd *find_cmd(const char *name, const char *sub, bool *need_sub) {
+  *need_sub = false;
+  for (size_t i = 0; i < NCOMMANDS; i++) {
+    if (strcmp(commands[i].name, name) != 0) continue;
+    if (!commands[i].sub) return &commands[i];
+    *need_sub = true;
+    if (sub && strcmp(commands[i].sub, sub) == 0) return &commands[i];
+  }
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  cli c;
+  memset(&c, 0, sizeof c);
+  c.prog = "licit";
+  c.store_dir = getenv("LICIT_STORE");
+  if (!c.store_dir || !*c.store_dir) c.store_dir = "./licit-data";
+  /* First pass: the globals anywhere, and the words that are not options. */
+  const char *rest[256];
+  int pos_only = 1 << 30; /* words from this index on came after "--" */
+  int nrest = 0;
+  bool dashdash = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!dashdash && strcmp(a, "--") == 0) {
+      dashdash = true;
+      continue;
+    }
+    if (!dashdash && (strcmp(a, "--store") == 0 || strncmp(a, "--store=", 8) == 0)) {
+      if (a[7] == '=') {
+        c.store_dir = a + 8;
+      } else if (i + 1 < argc) {
+        c.store_dir = argv[++i];
+      } else {
+        return cli_fail(EXIT_USAGE, "--store needs a directory");
+      }
+      continue;
+    }
+    if (!dashdash && strcmp(a, "--json") == 0) {
+      c.json = true;
+      continue;
+    }
+    if (!dashdash && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+      c.help = true;
+      continue;
+    }
+    if (!dashdash && strcmp(a, "--version") == 0) {
+      printf("licit %s\n", LICIT_VERSION);
+      return 0;
+    }
+    if (nrest >= 256) return cli_fail(EXIT_USAGE, "too many arguments");
+    if (dashdash && pos_only > nrest) pos_only = nrest;
+    rest[nrest++] = a;
+  }
+  if (nrest == 0) {
+    usage_all(c.help ? stdout : stderr);
+    return c.help ? 0 : EXIT_USAGE;
+  }
+  if (strcmp(rest[0], "help") == 0) {
+    if (nrest > 1) {
+      bool ns;
+      const cli_cmd *cmd = find_cmd(rest[1], nrest > 2 ? rest[2] : NULL, &ns);
+      if (cmd) {
+        usage_cmd(stdout, cmd);
+        return 0;
+      }
+    }
+    usage_all(stdout);
+    return 0;
+  }
+  bool need_sub;
+  const cli_cmd *cmd = find_cmd(rest[0], nrest > 1 ? rest[1] : NULL, &need_sub);
+  if (!cmd) {
+    if (need_sub) {
+      fprintf(stderr, "licit: %s needs a subcommand:", rest[0]);
+      for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, rest[0]) == 0) fprintf(stderr, " %s", commands[i].sub);
+      fprintf(stderr, "\n");
+      return EXIT_USAGE;
+    }
+    fprintf(stderr, "licit: unknown command \"%s\"\n\n", rest[0]);
+    usage_all(stderr);
+    return EXIT_USAGE;
+  }
+  c.cmd = cmd->name;
+  c.opts = cmd->opts;
+  if (c.help) {
+    usage_cmd(stdout, cmd);
+    return 0;
+  }
+  int first = cmd->sub ? 2 : 1;
+  /* Second pass over the command's words: its options and positionals. */
+  for (int i = first; i < nrest; i++) {
+    const char *a = rest[i];
+    if (i < pos_only && a[0] == '-' && a[1] == '-' && a[2]) {
+      const char *name = a + 2;
+      const char *eq = strchr(name, '=');
+      size_t nl = eq ? (size_t)(eq - name) : strlen(name);
+      int found = -1;
+      for (int k = 0; cmd->opts[k].name; k++)
+        if (strlen(cmd->opts[k].name) == nl && strncmp(cmd->opts[k].name, name, nl) == 0) found = k;
+      if (found < 0) {
+        fprintf(stderr, "licit %s: unknown option --%.*s\n\n", cmd->name, (int)nl, name);
+        usage_cmd(stderr, cmd);
+        return EXIT_USAGE;
+      }
+      if (cmd->opts[found].arg) {
+        if (eq) {
+          c.val[found] = eq + 1;
+        } else if (i + 1 < nrest) {
+          c.val[found] = rest[++i];
+        } else {
+          return cli_fail(EXIT_USAGE, "%s: --%s needs a value (%s)", cmd->name, cmd->opts[found].name,
+                          cmd->opts[found].arg);
+        }
+      } else {
+        if (eq) return cli_fail(EXIT_USAGE, "%s: --%s takes no value", cmd->name, cmd->opts[found].name);
+        c.val[found] = "1";
+      }
+      continue;
+    }
+    if (c.npos >= CLI_MAX_POS) return cli_fail(EXIT_USAGE, "too many arguments");
+    c.pos[c.npos++] = a;
+  }
+  int code = cmd->run(&c);
+  if (c.store) licit_store_close(c.store);
+  if (fflush(stdout) != 0) return cli_fail(EXIT_RUNTIME, "cannot write the output");
+  return code;
+}

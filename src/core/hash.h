@@ -1,0 +1,35 @@
+/*
+ * hash.h — SHA-256, the keyed pseudonym hash and random bytes.
+ *
+ * The one module that includes the crypto library (OpenSSL's libcrypto:
+ * its SHA-256 uses the CPU's SHA extensions where present, which matters
+ * because every included post's text is hashed for the snapshot digest).
+ */
+#ifndef LICIT_HASH_H
+#define LICIT_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LICIT_SHA256_LEN 32
+
+void licit_sha256(const void *data, size_t n, uint8_t out[LICIT_SHA256_LEN]);
+
+/* Incremental SHA-256. */
+typedef struct licit_sha256_ctx licit_sha256_ctx;
+licit_sha256_ctx *licit_sha256_begin(void); /* NULL when out of memory */
+void licit_sha256_update(licit_sha256_ctx *c, const void *data, size_t n);
+/* Writes the digest and frees the context. */
+void licit_sha256_end(licit_sha256_ctx *c, uint8_t out[LICIT_SHA256_LEN]);
+
+/* HMAC-SHA-256 of data under key. */
+void licit_hmac_sha256(const uint8_t *key, size_t keylen, const void *data, size_t n,
+                       uint8_t out[LICIT_SHA256_LEN]);
+
+/* Fills buf with cryptographically random bytes; 0 or LICIT_EIO. */
+int licit_random_bytes(void *buf, size_t n);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes with the NUL). */
+void licit_hex(const uint8_t *in, size_t n, char *out);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * event.h — licit's native events: the validated, format-independent form of
+ * one content event, its JSON Lines parser (SPEC section 2, the rules that do
+ * not depend on the store) and its compact binary encoding for the log.
+ *
+ * Every input format ends here: adapters fill a licit_event and hand it to
+ * the same ingest path as native lines.
+ */
+#ifndef LICIT_EVENT_H
+#define LICIT_EVENT_H
+
+#include "core/buf.h"
+#include "licit.h"
+
+typedef enum licit_event_type {
+  LICIT_EV_NONE = 0,
+  LICIT_EV_POST = 1,
+  LICIT_EV_EDIT = 2,
+  LICIT_EV_VISIBILITY = 3,
+  LICIT_EV_DELETE = 4,
+  LICIT_EV_ACCOUNT = 5,
+  LICIT_EV_PREFERENCE = 6,
+  LICIT_EV_ACCOUNT_DELETE = 7,
+} licit_event_type;
+
+typedef enum licit_vis {
+  LICIT_VIS_PUBLIC = 0,
+  LICIT_VIS_UNLISTED = 1,
+  LICIT_VIS_FOLLOWERS = 2,
+  LICIT_VIS_PRIVATE = 3,
+} licit_vis;
+
+typedef enum licit_pref {
+  LICIT_PREF_UNSET = 0,
+  LICIT_PREF_ALLOW = 1,
+  LICIT_PREF_DENY = 2,
+} licit_pref;
+
+#define LICIT_ID_MAX 256              /* post, user and id strings, bytes */
+#define LICIT_TEXT_MAX 1048576        /* text, bytes of UTF-8 */
+#define LICIT_LINE_MAX (2u << 20)     /* one input line, bytes (2 MiB) */
+
+typedef struct licit_strv {
+  const char *p;
+  size_t n;
+} licit_strv;
+
+/* One event.  Strings point into memory owned by whoever filled the event
+ * (the parser, a decoded log record, an adapter) and live as long as it. */
+typedef struct licit_event {
+  licit_event_type type;
+  int64_t ts;
+  licit_strv id; /* n == 0: no id */
+  licit_strv post;
+  licit_strv user;
+  licit_strv text; /* post: default ""; edit: required */
+  licit_strv kind; /* post: default "post" */
+  licit_strv lang; /* n == 0 with has_lang false: unknown */
+  bool has_lang, has_signals, has_region, has_private, has_birth_date;
+  uint8_t visibility; /* licit_vis */
+  uint8_t ai_training; /* licit_pref */
+  bool private_;
+  char region[2]; /* region[0] == 0: "" (unknown) */
+  int32_t birth_date; /* days since 1970-01-01 */
+  size_t n_signals;
+  licit_strv *signals; /* distinct, in first-seen order */
+} licit_event;
+
+const char *licit_event_type_name(licit_event_type t);
+const char *licit_vis_name(int v);
+const char *licit_pref_name(int p);
+/* Parses a visibility / preference word; -1 when unknown. */
+int licit_vis_parse(const char *s, size_t n);
+int licit_pref_parse(const char *s, size_t n);
+
+/* The native JSON Lines parser.  Reuse one per input; not thread-safe. */
+typedef struct licit_event_parser licit_event_parser;
+
+int licit_event_parser_create(licit_event_parser **out);
+void licit_event_parser_destroy(licit_event_parser *p);
+
+/* Parses and validates one line (without its line terminator; a trailing
+ * '\r' is allowed).  On success *ev is filled with strings that stay valid
+ * until the next call on this parser.  On failure returns LICIT_EINVAL (or
+ * LICIT_ETOOBIG for an over-long line) and err says which field and what was
+ * expected.  Blank lines are the caller's business (licit_line_is_blank). */
+int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit_event *ev,
+                      licit_err *err);
+
+/* True when the line holds only spaces, tabs and a carriage return. */
+bool licit_line_is_blank(const char *line, size_t len);
+
+/* Checks the field rules that do not depend on JSON (used by adapters too):
+ * id/post/user strings 1-256 bytes without control characters, text size,
+ * region format.  LICIT_EINVAL with a message naming the field. */
+int licit_event_check(const licit_event *ev, licit_err *err);
+
+/* Binary encoding for the log (native byte order: a store is not portable
+ * across machines of different endianness). */
+int licit_event_encode(const licit_event *ev, licit_buf *out);
+/* Decodes a record; strings point into `rec`; `sigbuf` must have room for
+ * `sigcap` signals (extra signals are counted in n_signals but not stored
+ * when it is short; pass NULL/0 to skip them).  LICIT_ESTORE when damaged. */
+int licit_event_decode(const void *rec, size_t len, licit_event *ev, licit_strv *sigbuf,
+                       size_t sigcap);
+
+#endif

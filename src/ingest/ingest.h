@@ -1,0 +1,56 @@
+/*
+ * ingest.h — appending a stream of source records to the store.
+ *
+ * The ingest reads its input as lines in bounded memory (one line is at most
+ * 2 MiB; a longer one is rejected without being held), turns each line into
+ * native events through an adapter (native JSON Lines, or a platform format),
+ * applies them with licit_store_apply and commits in batches.  A batch is
+ * one LMDB transaction: a process killed at any moment leaves the store at
+ * the end of the last committed batch, a prefix of the accepted events.
+ */
+#ifndef LICIT_INGEST_H
+#define LICIT_INGEST_H
+
+#include "event/event.h"
+#include "store/store.h"
+
+typedef struct licit_ingest_counts {
+  uint64_t accepted, duplicates, rejected, skipped;
+  uint64_t lines, bytes;
+} licit_ingest_counts;
+
+/* What an adapter hands back for each event it makes from a record. */
+typedef int (*licit_emit_fn)(void *ctx, const licit_event *ev);
+
+/* A source format: one module per format behind this small interface.
+ * `record` is called once per input line; it calls `emit` for every native
+ * event the line means (zero or more) and returns 0, LICIT_EINVAL with a
+ * message when the record is malformed (the whole record is rejected), or
+ * 1 when the record carries nothing licit uses (counted as skipped). */
+typedef struct licit_adapter {
+  const char *name;
+  int (*create)(void **state, const char *region);
+  int (*record)(void *state, const char *line, size_t len, licit_emit_fn emit, void *emit_ctx,
+                licit_err *err);
+  void (*destroy)(void *state);
+} licit_adapter;
+
+/* The adapter for a --format name, or NULL. */
+const licit_adapter *licit_adapter_find(const char *name);
+
+typedef struct licit_ingest_opts {
+  const char *format; /* "native" when NULL */
+  const char *region; /* --region CC for adapters, or NULL */
+  FILE *rejects;      /* each rejected line as a JSON object, or NULL */
+  bool progress;      /* draw progress on stderr */
+  size_t batch_events; /* commit after this many records (0: default 20000) */
+} licit_ingest_opts;
+
+/* Ingests one input: a path, or "-" for standard input.  Counts are added
+ * to *counts.  Returns 0 when the input was read to its end (rejections are
+ * counted, not errors), or an error (I/O, store) after which the events of
+ * every committed batch stay in the store. */
+int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts *opts,
+                      licit_ingest_counts *counts, licit_err *err);
+
+#endif

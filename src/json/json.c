@@ -1,0 +1,176 @@
+/*
+ * json.c — strict JSON reading through jansson, and licit's own JSON writer.
+ *
+ * jansson is asked for exactly the strictness SPEC section 2 needs:
+ * JSON_REJECT_DUPLICATES (a key repeated within one object is an error),
+ * JSON_ALLOW_NUL (keep "\u0000" inside strings; strings carry lengths) and
+ * JSON_DECODE_ANY (so the caller, not the library, words the "not a JSON
+ * object" error).  jansson itself rejects invalid UTF-8, unpaired surrogate
+ * escapes and NaN/Infinity.  See docs/json-parser.md for the measurements.
+ */
+#include "json/json.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "core/utf8.h"
+
+#define J(v) ((json_t *)(v))
+#define CJ(v) ((const json_t *)(v))
+
+static int parse(const char *buf, size_t len, size_t extra, licit_json **out, int *line, int *col,
+                 licit_err *err) {
+  json_error_t je;
+  json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY | extra, &je);
+  if (!v) {
+    if (line) *line = je.line;
+    if (col) *col = je.column;
+    return licit_err_set(err, LICIT_EINVAL, "invalid JSON at line %d, column %d: %s", je.line,
+                         je.column, je.text);
+  }
+  *out = (licit_json *)v;
+  return 0;
+}
+
+int licit_json_parse(const char *buf, size_t len, licit_json **out, int *line, int *col,
+                     licit_err *err) {
+  return parse(buf, len, 0, out, line, col, err);
+}
+
+int licit_json_parse_lenient_numbers(const char *buf, size_t len, licit_json **out, licit_err *err) {
+  return parse(buf, len, JSON_DECODE_INT_AS_REAL, out, NULL, NULL, err);
+}
+
+void licit_json_free(licit_json *v) { json_decref(J(v)); }
+
+licit_json_type licit_json_typeof(const licit_json *v) {
+  switch (json_typeof(CJ(v))) {
+    case JSON_OBJECT: return LICIT_JSON_OBJECT;
+    case JSON_ARRAY: return LICIT_JSON_ARRAY;
+    case JSON_STRING: return LICIT_JSON_STRING;
+    case JSON_INTEGER: return LICIT_JSON_INT;
+    case JSON_REAL: return LICIT_JSON_REAL;
+    case JSON_TRUE:
+    case JSON_FALSE: return LICIT_JSON_BOOL;
+    case JSON_NULL: break;
+  }
+  return LICIT_JSON_NULL;
+}
+
+const char *licit_json_type_name(licit_json_type t) {
+  switch (t) {
+    case LICIT_JSON_NULL: return "null";
+    case LICIT_JSON_BOOL: return "boolean";
+    case LICIT_JSON_INT: return "integer";
+    case LICIT_JSON_REAL: return "number";
+    case LICIT_JSON_STRING: return "string";
+    case LICIT_JSON_ARRAY: return "array";
+    case LICIT_JSON_OBJECT: return "object";
+  }
+  return "?";
+}
+
+licit_json *licit_json_get(const licit_json *obj, const char *key) {
+  return (licit_json *)json_object_get(CJ(obj), key);
+}
+
+size_t licit_json_object_size(const licit_json *obj) { return json_object_size(CJ(obj)); }
+
+void *licit_json_object_next(const licit_json *obj, void *it, const char **key, licit_json **val) {
+  it = it ? json_object_iter_next(J(obj), it) : json_object_iter(J(obj));
+  if (it) {
+    *key = json_object_iter_key(it);
+    *val = (licit_json *)json_object_iter_value(it);
+  }
+  return it;
+}
+
+const char *licit_json_str(const licit_json *v, size_t *len) {
+  *len = json_string_length(CJ(v));
+  return json_string_value(CJ(v));
+}
+
+bool licit_json_bool(const licit_json *v) { return json_is_true(CJ(v)); }
+int64_t licit_json_int(const licit_json *v) { return (int64_t)json_integer_value(CJ(v)); }
+double licit_json_real(const licit_json *v) { return json_number_value(CJ(v)); }
+size_t licit_json_array_size(const licit_json *v) { return json_array_size(CJ(v)); }
+licit_json *licit_json_array_get(const licit_json *v, size_t i) {
+  return (licit_json *)json_array_get(CJ(v), i);
+}
+
+static int dump_cb(const char *buf, size_t size, void *data) {
+  return licit_buf_add(data, buf, size) ? -1 : 0;
+}
+
+int licit_json_dump(const licit_json *v, licit_buf *b) {
+  return json_dump_callback(CJ(v), dump_cb, b, JSON_COMPACT | JSON_ENCODE_ANY) ? LICIT_ENOMEM : 0;
+}
+
+/* ----------------------------------------------------------- writer -- */
+
+int licit_jw_str(licit_buf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)s;
+  /* Worst case: every byte becomes \u00XX (6 bytes) or U+FFFD (3 bytes). */
+  int rc = licit_buf_reserve(b, n * 6 + 2);
+  if (rc) return rc;
+  char *o = b->data + b->len;
+  *o++ = '"';
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = p[i];
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+      *o++ = (char)c;
+      i++;
+    } else if (c < 0x80) {
+      *o++ = '\\';
+      switch (c) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        default:
+          *o++ = 'u';
+          *o++ = '0';
+          *o++ = '0';
+          *o++ = hex[c >> 4];
+          *o++ = hex[c & 15];
+      }
+      i++;
+    } else {
+      size_t k = licit_utf8_seq(p + i, n - i);
+      if (k) {
+        memcpy(o, p + i, k);
+        o += k;
+        i += k;
+      } else {
+        memcpy(o, "\xEF\xBF\xBD", 3);
+        o += 3;
+        i++;
+      }
+    }
+  }
+  *o++ = '"';
+  b->len = (size_t)(o - b->data);
+  b->data[b->len] = 0;
+  return 0;
+}
+
+int licit_jw_strz(licit_buf *b, const char *s) { return licit_jw_str(b, s, strlen(s)); }
+
+int licit_jw_key(licit_buf *b, const char *key) {
+  int rc = licit_jw_strz(b, key);
+  return rc ? rc : licit_buf_addc(b, ':');
+}
+
+int licit_jw_int(licit_buf *b, int64_t v) { return licit_buf_printf(b, "%" PRId64, v); }
+
+int licit_jw_time(licit_buf *b, int64_t us) {
+  char t[LICIT_TIME_BUFSZ];
+  size_t n = licit_time_format(us, t);
+  return licit_jw_str(b, t, n);
+}

@@ -1,0 +1,377 @@
+/*
+ * apply.c — applying one event to the store: the rules of SPEC section 2 that
+ * depend on what was accepted before, then the log append and the state
+ * update, all in the caller's write transaction.
+ *
+ * Every check runs before the first write, so a rejected event changes
+ * nothing.  A new event always gets the greatest seq, so "(ts, seq) after the
+ * deletion at (dts, dseq)" is simply ts >= dts.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+#include "store/store_int.h"
+
+typedef struct work {
+  licit_buf post, user, lists[5], sigords;
+} work;
+
+static work *get_work(licit_txn *t) {
+  if (!t->work) t->work = calloc(1, sizeof(work));
+  return t->work;
+}
+
+void licit__apply_free(void *w);
+
+/* Copies `n` entries of `stride` bytes into dst with `e` inserted after every
+ * entry whose ts <= e's ts (e has the greatest seq), keeping (ts, seq) order. */
+static int insert_sorted(licit_buf *dst, const void *arr, uint32_t n, size_t stride, const void *e) {
+  int64_t ts;
+  memcpy(&ts, e, 8);
+  uint32_t pos = n;
+  while (pos > 0) {
+    int64_t pts;
+    memcpy(&pts, (const char *)arr + (size_t)(pos - 1) * stride, 8);
+    if (pts <= ts) break;
+    pos--;
+  }
+  licit_buf_reset(dst);
+  int rc = licit_buf_add(dst, arr, (size_t)pos * stride);
+  if (!rc) rc = licit_buf_add(dst, e, stride);
+  if (!rc) rc = licit_buf_add(dst, (const char *)arr + (size_t)pos * stride, (size_t)(n - pos) * stride);
+  return rc;
+}
+
+static void fmt_time(int64_t us, char *buf) { licit_time_format(us, buf); }
+
+#define ID(s) (int)((s).n > 80 ? 80 : (s).n), (s).p
+
+/* The earliest deletion of a user (LICIT_TIME_NONE when none). */
+static const licit_hist *user_deletion(const licit_user_rec *u) {
+  const licit_hist *best = NULL;
+  for (uint32_t i = 0; i < u->n_del; i++)
+    if (!best || u->del[i].ts < best->ts) best = &u->del[i];
+  return best;
+}
+
+static int put(licit_txn *t, int dbi, const void *k, size_t kn, const void *v, size_t vn, unsigned fl) {
+  MDB_val kk = {kn, (void *)k}, vv = {vn, (void *)v};
+  return mdb_put(t->txn, t->s->dbi[dbi], &kk, &vv, fl);
+}
+
+/* Looks up a user; *found false when unknown. */
+static int load_user(licit_txn *t, licit_strv id, bool *found, licit_user_rec *u, licit_buf *scratch) {
+  MDB_val k = {id.n, (void *)id.p}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_USERS], &k, &v);
+  if (rc == MDB_NOTFOUND) {
+    *found = false;
+    return 0;
+  }
+  if (rc) return rc;
+  uint32_t ord;
+  memcpy(&ord, v.mv_data, 4);
+  *found = true;
+  rc = licit_user_get(t, ord, u, scratch);
+  return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+}
+
+static int save_user(licit_txn *t, const licit_user_rec *u, bool is_new) {
+  int rc = licit__user_encode(u, &t->enc);
+  if (rc) return rc;
+  unsigned int o = u->ord;
+  if (is_new) {
+    rc = put(t, DBI_USERS, u->id, u->id_len, &o, 4, MDB_NOOVERWRITE);
+    if (!rc) rc = put(t, DBI_USTATE, &o, sizeof o, t->enc.data, t->enc.len, MDB_APPEND);
+  } else {
+    rc = put(t, DBI_USTATE, &o, sizeof o, t->enc.data, t->enc.len, 0);
+  }
+  return rc;
+}
+
+static int intern_signals(licit_txn *t, const licit_event *ev, licit_buf *ords) {
+  licit_buf_reset(ords);
+  for (size_t i = 0; i < ev->n_signals; i++) {
+    licit_strv s = ev->signals[i];
+    uint32_t o;
+    if (s.n == 0 || s.n > 500) {
+      /* LMDB keys are at most 511 bytes; such tokens get a stable hashed
+       * key so they still compare exactly within this store. */
+      uint8_t h[32];
+      licit_sha256(s.p, s.n, h);
+      char key[70] = "\x01sha256:";
+      licit_hex(h, 16, key + 8);
+      s.p = key;
+      s.n = strlen(key);
+      if (ev->signals[i].n == 0) {
+        s.p = "\x01empty";
+        s.n = 6;
+      }
+      int rc = licit_signal_ord(t, s.p, s.n, &o);
+      if (rc == LICIT_ENOTFOUND) {
+        o = (uint32_t)t->ctr[CTR_SIGNALS]++;
+        if ((rc = put(t, DBI_SIGNALS, s.p, s.n, &o, 4, 0))) return rc;
+      } else if (rc) {
+        return rc;
+      }
+    } else {
+      int rc = licit_signal_ord(t, s.p, s.n, &o);
+      if (rc == LICIT_ENOTFOUND) {
+        o = (uint32_t)t->ctr[CTR_SIGNALS]++;
+        if ((rc = put(t, DBI_SIGNALS, s.p, s.n, &o, 4, 0))) return rc;
+      } else if (rc) {
+        return rc;
+      }
+    }
+    if (licit_buf_add(ords, &o, 4)) return LICIT_ENOMEM;
+  }
+  return 0;
+}
+
+static int apply_post(licit_txn *t, const licit_event *ev, uint64_t seq, work *w, licit_err *err) {
+  char tb[LICIT_TIME_BUFSZ];
+  MDB_val k = {ev->post.n, (void *)ev->post.p}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_POSTS], &k, &v);
+  if (rc == 0) {
+    licit_post_rec old;
+    if ((rc = licit__post_decode(&v, &old, &w->post))) return rc;
+    return licit_err_set(err, LICIT_EREJECT, "post \"%.*s\" already exists (created by event %llu)",
+                         ID(ev->post), (unsigned long long)old.created_seq);
+  }
+  if (rc != MDB_NOTFOUND) return rc;
+  bool found;
+  licit_user_rec u;
+  if ((rc = load_user(t, ev->user, &found, &u, &w->user))) return rc;
+  if (found) {
+    const licit_hist *d = user_deletion(&u);
+    if (d && d->ts <= ev->ts) {
+      fmt_time(d->ts, tb);
+      return licit_err_set(err, LICIT_EREJECT,
+                           "account \"%.*s\" was deleted at %s (event %llu), at or before this post's ts",
+                           ID(ev->user), tb, (unsigned long long)d->seq);
+    }
+  } else {
+    memset(&u, 0, sizeof u);
+    u.ord = (uint32_t)t->ctr[CTR_USERS]++;
+    u.id = ev->user.p;
+    u.id_len = ev->user.n;
+    if ((rc = save_user(t, &u, true))) return rc;
+  }
+  licit_hist vis = {ev->ts, seq, ev->visibility, 0};
+  licit_text_hist text = {{ev->ts, seq, 0, 0}, {0}};
+  licit_sha256(ev->text.p, ev->text.n, text.sha);
+  if ((rc = intern_signals(t, ev, &w->sigords))) return rc;
+  uint32_t nsig = (uint32_t)(w->sigords.len / 4);
+  licit_hist sig = {ev->ts, seq, 0, (int32_t)nsig};
+  licit_post_rec r = {
+      .ord = (uint32_t)t->ctr[CTR_POSTS]++,
+      .user = u.ord,
+      .created_ts = ev->ts,
+      .created_seq = seq,
+      .del_ts = LICIT_TIME_NONE,
+      .del_seq = 0,
+      .n_vis = 1,
+      .n_text = 1,
+      .n_sig = nsig ? 1 : 0,
+      .n_sigords = nsig,
+      .vis = &vis,
+      .text = &text,
+      .sig = &sig,
+      .sigords = (const uint32_t *)w->sigords.data,
+  };
+  if ((rc = licit__post_encode(&r, &t->enc))) return rc;
+  if ((rc = put(t, DBI_POSTS, ev->post.p, ev->post.n, t->enc.data, t->enc.len, MDB_NOOVERWRITE))) return rc;
+  unsigned int po = r.ord, uo = u.ord;
+  if ((rc = put(t, DBI_POSTORD, &po, sizeof po, ev->post.p, ev->post.n, MDB_APPEND))) return rc;
+  return put(t, DBI_UPOSTS, &uo, sizeof uo, &po, sizeof po, 0);
+}
+
+static int apply_post_change(licit_txn *t, const licit_event *ev, uint64_t seq, work *w, licit_err *err) {
+  char tb[LICIT_TIME_BUFSZ], tb2[LICIT_TIME_BUFSZ];
+  MDB_val k = {ev->post.n, (void *)ev->post.p}, v;
+  licit_post_rec r;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_POSTS], &k, &v);
+  if (rc == MDB_NOTFOUND)
+    return licit_err_set(err, LICIT_EREJECT, "unknown post \"%.*s\": no post event for it was accepted",
+                         ID(ev->post));
+  if (rc) return rc;
+  if ((rc = licit__post_decode(&v, &r, &w->post))) return rc;
+  if (ev->ts < r.created_ts) {
+    fmt_time(ev->ts, tb);
+    fmt_time(r.created_ts, tb2);
+    return licit_err_set(err, LICIT_EREJECT, "ts %s is before the post's creation at %s", tb, tb2);
+  }
+  if (r.del_seq) {
+    fmt_time(r.del_ts, tb);
+    if (ev->type == LICIT_EV_DELETE)
+      return licit_err_set(err, LICIT_EREJECT, "post \"%.*s\" is already deleted (event %llu at %s)",
+                           ID(ev->post), (unsigned long long)r.del_seq, tb);
+    if (ev->ts >= r.del_ts)
+      return licit_err_set(err, LICIT_EREJECT,
+                           "post \"%.*s\" was deleted at %s (event %llu); nothing can follow its deletion",
+                           ID(ev->post), tb, (unsigned long long)r.del_seq);
+  }
+  licit_user_rec u;
+  if ((rc = licit_user_get(t, r.user, &u, &w->user))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+  const licit_hist *d = user_deletion(&u);
+  if (d && ev->ts >= d->ts) {
+    fmt_time(d->ts, tb);
+    return licit_err_set(err, LICIT_EREJECT,
+                         "the author's account \"%.*s\" was deleted at %s (event %llu); nothing can "
+                         "follow its deletion",
+                         (int)(u.id_len > 80 ? 80 : u.id_len), u.id, tb, (unsigned long long)d->seq);
+  }
+  switch (ev->type) {
+    case LICIT_EV_VISIBILITY: {
+      licit_hist e = {ev->ts, seq, ev->visibility, 0};
+      if ((rc = insert_sorted(&w->lists[0], r.vis, r.n_vis, sizeof e, &e))) return rc;
+      r.vis = (const licit_hist *)w->lists[0].data;
+      r.n_vis++;
+      break;
+    }
+    case LICIT_EV_EDIT: {
+      licit_text_hist e = {{ev->ts, seq, 0, 0}, {0}};
+      licit_sha256(ev->text.p, ev->text.n, e.sha);
+      if ((rc = insert_sorted(&w->lists[0], r.text, r.n_text, sizeof e, &e))) return rc;
+      r.text = (const licit_text_hist *)w->lists[0].data;
+      r.n_text++;
+      if (ev->has_signals) {
+        if ((rc = intern_signals(t, ev, &w->lists[2]))) return rc;
+        /* New ords go after the existing ones. */
+        licit_buf *so = &w->sigords;
+        licit_buf_reset(so);
+        if ((rc = licit_buf_add(so, r.sigords, (size_t)r.n_sigords * 4))) return rc;
+        uint32_t nnew = (uint32_t)(w->lists[2].len / 4);
+        if ((rc = licit_buf_add(so, w->lists[2].data, w->lists[2].len))) return rc;
+        licit_hist se = {ev->ts, seq, (int32_t)r.n_sigords, (int32_t)nnew};
+        if ((rc = insert_sorted(&w->lists[1], r.sig, r.n_sig, sizeof se, &se))) return rc;
+        r.sig = (const licit_hist *)w->lists[1].data;
+        r.n_sig++;
+        r.sigords = (const uint32_t *)so->data;
+        r.n_sigords += nnew;
+      }
+      break;
+    }
+    case LICIT_EV_DELETE:
+      r.del_ts = ev->ts;
+      r.del_seq = seq;
+      break;
+    default:
+      return LICIT_EINTERNAL;
+  }
+  if ((rc = licit__post_encode(&r, &t->enc))) return rc;
+  return put(t, DBI_POSTS, ev->post.p, ev->post.n, t->enc.data, t->enc.len, 0);
+}
+
+static int apply_account(licit_txn *t, const licit_event *ev, uint64_t seq, work *w, licit_err *err) {
+  char tb[LICIT_TIME_BUFSZ];
+  bool found;
+  licit_user_rec u;
+  int rc = load_user(t, ev->user, &found, &u, &w->user);
+  if (rc) return rc;
+  if (!found) {
+    if (ev->type == LICIT_EV_ACCOUNT_DELETE)
+      return licit_err_set(err, LICIT_EREJECT, "unknown user \"%.*s\": no event of this account was accepted",
+                           ID(ev->user));
+    memset(&u, 0, sizeof u);
+    u.ord = (uint32_t)t->ctr[CTR_USERS]++;
+    u.id = ev->user.p;
+    u.id_len = ev->user.n;
+  }
+  const licit_hist *d = found ? user_deletion(&u) : NULL;
+  if (d && ev->ts >= d->ts) {
+    fmt_time(d->ts, tb);
+    return licit_err_set(err, LICIT_EREJECT,
+                         "account \"%.*s\" was deleted at %s (event %llu); nothing can follow its deletion",
+                         ID(ev->user), tb, (unsigned long long)d->seq);
+  }
+  licit_hist e = {ev->ts, seq, 0, 0};
+  switch (ev->type) {
+    case LICIT_EV_ACCOUNT:
+      if (ev->has_region) {
+        e.val = ev->region[0] ? ((unsigned char)ev->region[0] << 8 | (unsigned char)ev->region[1]) : 0;
+        if ((rc = insert_sorted(&w->lists[0], u.region, u.n_region, sizeof e, &e))) return rc;
+        u.region = (const licit_hist *)w->lists[0].data;
+        u.n_region++;
+      }
+      if (ev->has_private) {
+        e.val = ev->private_;
+        if ((rc = insert_sorted(&w->lists[1], u.private_, u.n_private, sizeof e, &e))) return rc;
+        u.private_ = (const licit_hist *)w->lists[1].data;
+        u.n_private++;
+      }
+      if (ev->has_birth_date) {
+        e.val = ev->birth_date;
+        if ((rc = insert_sorted(&w->lists[2], u.birth, u.n_birth, sizeof e, &e))) return rc;
+        u.birth = (const licit_hist *)w->lists[2].data;
+        u.n_birth++;
+      }
+      break;
+    case LICIT_EV_PREFERENCE:
+      e.val = ev->ai_training;
+      if ((rc = insert_sorted(&w->lists[3], u.pref, u.n_pref, sizeof e, &e))) return rc;
+      u.pref = (const licit_hist *)w->lists[3].data;
+      u.n_pref++;
+      break;
+    case LICIT_EV_ACCOUNT_DELETE:
+      if ((rc = insert_sorted(&w->lists[4], u.del, u.n_del, sizeof e, &e))) return rc;
+      u.del = (const licit_hist *)w->lists[4].data;
+      u.n_del++;
+      break;
+    default:
+      return LICIT_EINTERNAL;
+  }
+  return save_user(t, &u, !found);
+}
+
+int licit_store_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, licit_err *err) {
+  if (!t->write) return LICIT_EUSAGE;
+  work *w = get_work(t);
+  if (!w) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  int rc;
+  if (ev->id.n) {
+    MDB_val k = {ev->id.n, (void *)ev->id.p}, v;
+    rc = mdb_get(t->txn, t->s->dbi[DBI_IDS], &k, &v);
+    if (rc == 0) {
+      uint64_t s = 0;
+      if (v.mv_size == 8) memcpy(&s, v.mv_data, 8);
+      return licit_err_set(err, LICIT_EDUPLICATE, "duplicate of event %llu", (unsigned long long)s);
+    }
+    if (rc != MDB_NOTFOUND) return licit__mdb_err(rc, err, "ids");
+  }
+  uint64_t seq = t->ctr[CTR_LOG] + 1;
+  switch (ev->type) {
+    case LICIT_EV_POST: rc = apply_post(t, ev, seq, w, err); break;
+    case LICIT_EV_EDIT:
+    case LICIT_EV_VISIBILITY:
+    case LICIT_EV_DELETE: rc = apply_post_change(t, ev, seq, w, err); break;
+    case LICIT_EV_ACCOUNT:
+    case LICIT_EV_PREFERENCE:
+    case LICIT_EV_ACCOUNT_DELETE: rc = apply_account(t, ev, seq, w, err); break;
+    default: return licit_err_set(err, LICIT_EREJECT, "unknown event type");
+  }
+  if (rc == LICIT_EREJECT) return rc;
+  if (rc) goto fatal;
+  /* The log record and the id are the last writes: an event is in the log
+   * exactly when its state changes are. */
+  if ((rc = licit_event_encode(ev, &t->enc))) goto fatal;
+  size_t sk = (size_t)seq;
+  if ((rc = put(t, DBI_LOG, &sk, sizeof sk, t->enc.data, t->enc.len, MDB_APPEND))) goto fatal;
+  if (ev->id.n && (rc = put(t, DBI_IDS, ev->id.p, ev->id.n, &seq, 8, MDB_NOOVERWRITE))) goto fatal;
+  t->ctr[CTR_LOG] = seq;
+  *seq_out = seq;
+  return 0;
+fatal:
+  if (rc > 0 || rc < -1000) return licit__mdb_err(rc, err, "apply"); /* an LMDB or errno code */
+  return licit_err_set(err, rc, "apply: %s", licit_strerror(rc));
+}
+
+void licit__apply_free(void *p) {
+  work *w = p;
+  if (!w) return;
+  licit_buf_free(&w->post);
+  licit_buf_free(&w->user);
+  for (int i = 0; i < 5; i++) licit_buf_free(&w->lists[i]);
+  licit_buf_free(&w->sigords);
+  free(w);
+}

@@ -1,0 +1,484 @@
+/*
+ * store.c — the LMDB environment, transactions, record codecs and lookups.
+ * The only module that includes lmdb.h (with apply.c, its other half, which
+ * works through store_int.h).
+ */
+#include "store/store_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/hash.h"
+
+#define FORMAT "licit-store-1"
+#define MAPSIZE ((size_t)1 << 40) /* address space only; the file grows as used */
+
+int licit__mdb_err(int rc, licit_err *err, const char *what) {
+  if (rc == MDB_MAP_FULL)
+    return licit_err_set(err, LICIT_EFULL, "%s: the store is full (%s)", what, mdb_strerror(rc));
+  if (rc == ENOMEM) return licit_err_set(err, LICIT_ENOMEM, "%s: out of memory", what);
+  if (rc > 0) return licit_err_set(err, LICIT_EIO, "%s: %s", what, mdb_strerror(rc));
+  return licit_err_set(err, LICIT_ESTORE, "%s: %s", what, mdb_strerror(rc));
+}
+
+static const char *const dbi_names[DBI_COUNT] = {
+    [DBI_META] = "meta",       [DBI_LOG] = "log",           [DBI_IDS] = "ids",
+    [DBI_POSTS] = "posts",     [DBI_POSTORD] = "postord",   [DBI_USERS] = "users",
+    [DBI_USTATE] = "ustate",   [DBI_UPOSTS] = "uposts",     [DBI_SIGNALS] = "signals",
+    [DBI_SNAPSHOTS] = "snapshots", [DBI_SNAPBITS] = "snapbits", [DBI_POLICIES] = "policies",
+};
+static const unsigned dbi_flags[DBI_COUNT] = {
+    [DBI_LOG] = MDB_INTEGERKEY,
+    [DBI_POSTORD] = MDB_INTEGERKEY,
+    [DBI_USTATE] = MDB_INTEGERKEY,
+    [DBI_UPOSTS] = MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP,
+    [DBI_POLICIES] = MDB_INTEGERKEY,
+};
+
+/* ----------------------------------------------------------------- meta -- */
+
+int licit__meta_get(licit_txn *t, const char *key, MDB_val *val) {
+  MDB_val k = {strlen(key), (void *)key};
+  return mdb_get(t->txn, t->s->dbi[DBI_META], &k, val);
+}
+
+int licit__meta_put(licit_txn *t, const char *key, const void *p, size_t n) {
+  MDB_val k = {strlen(key), (void *)key}, v = {n, (void *)p};
+  return mdb_put(t->txn, t->s->dbi[DBI_META], &k, &v, 0);
+}
+
+static uint64_t meta_u64(licit_txn *t, const char *key) {
+  MDB_val v;
+  uint64_t x = 0;
+  if (licit__meta_get(t, key, &v) == 0 && v.mv_size == 8) memcpy(&x, v.mv_data, 8);
+  return x;
+}
+
+static const char *const counter_keys[CTR_COUNT] = {
+    [CTR_LOG] = "log_len",     [CTR_POSTS] = "n_posts",         [CTR_USERS] = "n_users",
+    [CTR_SIGNALS] = "n_signals", [CTR_SNAPSHOTS] = "n_snapshots", [CTR_POLICIES] = "n_policies",
+};
+
+/* ------------------------------------------------------------ open/close -- */
+
+int licit_store_open(const char *dir, bool readonly, licit_store **out, licit_err *err) {
+  int rc;
+  MDB_txn *txn = NULL;
+  licit_store *s = calloc(1, sizeof *s);
+  if (!s) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  s->dir = strdup(dir);
+  if (!s->dir) {
+    free(s);
+    return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  }
+  if (!readonly && mkdir(dir, 0755) != 0 && errno != EEXIST) {
+    rc = licit_err_set(err, LICIT_EIO, "cannot create store directory %s: %s", dir, strerror(errno));
+    goto fail;
+  }
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    rc = licit_err_set(err, LICIT_EIO, "store %s: not a directory", dir);
+    goto fail;
+  }
+  if ((rc = mdb_env_create(&s->env))) goto mdb_fail;
+  mdb_env_set_maxdbs(s->env, DBI_COUNT + 4);
+  mdb_env_set_mapsize(s->env, MAPSIZE);
+  mdb_env_set_maxreaders(s->env, 126);
+  if ((rc = mdb_env_open(s->env, dir, readonly ? MDB_RDONLY : 0, 0644))) goto mdb_fail;
+  int dead = 0;
+  mdb_reader_check(s->env, &dead); /* clear slots of readers that were killed */
+  if ((rc = mdb_txn_begin(s->env, NULL, readonly ? MDB_RDONLY : 0, &txn))) goto mdb_fail;
+  for (int i = 0; i < DBI_COUNT; i++) {
+    unsigned fl = dbi_flags[i] | (readonly ? 0 : MDB_CREATE);
+    if ((rc = mdb_dbi_open(txn, dbi_names[i], fl, &s->dbi[i]))) goto mdb_fail;
+  }
+  /* A new store gets its format mark and its pseudonym key in the same
+   * commit as its tables, so a store either has both or is empty. */
+  MDB_val k = {6, "format"}, v;
+  rc = mdb_get(txn, s->dbi[DBI_META], &k, &v);
+  if (rc == MDB_NOTFOUND && !readonly) {
+    uint8_t key[32];
+    if (licit_random_bytes(key, sizeof key)) {
+      rc = licit_err_set(err, LICIT_EIO, "cannot generate the store's pseudonym key");
+      goto fail;
+    }
+    MDB_val fv = {strlen(FORMAT), FORMAT}, kk = {3, "key"}, kv = {32, key};
+    if ((rc = mdb_put(txn, s->dbi[DBI_META], &k, &fv, 0))) goto mdb_fail;
+    if ((rc = mdb_put(txn, s->dbi[DBI_META], &kk, &kv, 0))) goto mdb_fail;
+  } else if (rc) {
+    goto mdb_fail;
+  } else if (v.mv_size != strlen(FORMAT) || memcmp(v.mv_data, FORMAT, v.mv_size)) {
+    rc = licit_err_set(err, LICIT_ESTORE, "store %s: unknown format \"%.*s\" (expected %s)", dir,
+                       (int)v.mv_size, (const char *)v.mv_data, FORMAT);
+    goto fail;
+  }
+  if ((rc = mdb_txn_commit(txn))) {
+    txn = NULL;
+    goto mdb_fail;
+  }
+  *out = s;
+  return 0;
+mdb_fail:
+  rc = licit__mdb_err(rc, err, dir);
+fail:
+  if (txn) mdb_txn_abort(txn);
+  if (s->env) mdb_env_close(s->env);
+  free(s->dir);
+  free(s);
+  return rc;
+}
+
+void licit_store_close(licit_store *s) {
+  if (!s) return;
+  mdb_env_close(s->env);
+  free(s->dir);
+  free(s);
+}
+
+const char *licit_store_dir(const licit_store *s) { return s->dir; }
+
+/* ---------------------------------------------------------- transactions -- */
+
+int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err) {
+  licit_txn *t = calloc(1, sizeof *t);
+  if (!t) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  t->s = s;
+  t->write = write;
+  int rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+  if (rc) {
+    free(t);
+    return licit__mdb_err(rc, err, "begin transaction");
+  }
+  for (int i = 0; i < CTR_COUNT; i++) t->ctr[i] = meta_u64(t, counter_keys[i]);
+  *out = t;
+  return 0;
+}
+
+static void txn_free(licit_txn *t) {
+  licit_buf_free(&t->enc);
+  licit_buf_free(&t->tmp);
+  licit__apply_free(t->work);
+  free(t);
+}
+
+int licit_txn_commit(licit_txn *t, licit_err *err) {
+  int rc = 0;
+  if (t->write) {
+    for (int i = 0; i < CTR_COUNT && !rc; i++) rc = licit__meta_put(t, counter_keys[i], &t->ctr[i], 8);
+    if (rc) {
+      mdb_txn_abort(t->txn);
+      txn_free(t);
+      return licit__mdb_err(rc, err, "commit");
+    }
+  }
+  rc = mdb_txn_commit(t->txn);
+  txn_free(t);
+  return rc ? licit__mdb_err(rc, err, "commit") : 0;
+}
+
+void licit_txn_abort(licit_txn *t) {
+  if (!t) return;
+  mdb_txn_abort(t->txn);
+  txn_free(t);
+}
+
+uint64_t licit_txn_log_len(const licit_txn *t) { return t->ctr[CTR_LOG]; }
+uint64_t licit_txn_n_posts(const licit_txn *t) { return t->ctr[CTR_POSTS]; }
+uint64_t licit_txn_n_users(const licit_txn *t) { return t->ctr[CTR_USERS]; }
+
+int licit_txn_pseudonym_key(licit_txn *t, const uint8_t **key) {
+  MDB_val v;
+  if (licit__meta_get(t, "key", &v) || v.mv_size != 32) return LICIT_ESTORE;
+  *key = v.mv_data;
+  return 0;
+}
+
+/* --------------------------------------------------------------- history -- */
+
+const licit_hist *licit_hist_at(const licit_hist *h, uint32_t n, size_t stride, int64_t T,
+                                uint64_t maxseq) {
+  const char *base = (const char *)h;
+  for (uint32_t i = n; i-- > 0;) {
+    const licit_hist *e = (const licit_hist *)(base + (size_t)i * stride);
+    if (e->ts <= T && e->seq <= maxseq) return e;
+  }
+  return NULL;
+}
+
+/* ---------------------------------------------------------------- codecs -- */
+
+int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) {
+  if (v->mv_size < POST_HDR) return LICIT_ESTORE;
+  licit_buf_reset(scratch);
+  /* Copy into malloc'd memory: LMDB values are not 8-byte aligned. */
+  if (licit_buf_add(scratch, v->mv_data, v->mv_size)) return LICIT_ENOMEM;
+  const char *p = scratch->data;
+  memcpy(&r->ord, p, 4);
+  memcpy(&r->user, p + 4, 4);
+  memcpy(&r->created_ts, p + 8, 8);
+  memcpy(&r->created_seq, p + 16, 8);
+  memcpy(&r->del_ts, p + 24, 8);
+  memcpy(&r->del_seq, p + 32, 8);
+  memcpy(&r->n_vis, p + 40, 4);
+  memcpy(&r->n_text, p + 44, 4);
+  memcpy(&r->n_sig, p + 48, 4);
+  memcpy(&r->n_sigords, p + 52, 4);
+  size_t need = POST_HDR + (size_t)r->n_vis * sizeof(licit_hist) +
+                (size_t)r->n_text * sizeof(licit_text_hist) + (size_t)r->n_sig * sizeof(licit_hist) +
+                (size_t)r->n_sigords * 4;
+  if (need != v->mv_size || r->n_vis == 0 || r->n_text == 0) return LICIT_ESTORE;
+  p += POST_HDR;
+  r->vis = (const licit_hist *)p;
+  p += (size_t)r->n_vis * sizeof(licit_hist);
+  r->text = (const licit_text_hist *)p;
+  p += (size_t)r->n_text * sizeof(licit_text_hist);
+  r->sig = (const licit_hist *)p;
+  p += (size_t)r->n_sig * sizeof(licit_hist);
+  r->sigords = (const uint32_t *)p;
+  return 0;
+}
+
+int licit__post_encode(const licit_post_rec *r, licit_buf *out) {
+  char h[POST_HDR];
+  memcpy(h, &r->ord, 4);
+  memcpy(h + 4, &r->user, 4);
+  memcpy(h + 8, &r->created_ts, 8);
+  memcpy(h + 16, &r->created_seq, 8);
+  memcpy(h + 24, &r->del_ts, 8);
+  memcpy(h + 32, &r->del_seq, 8);
+  memcpy(h + 40, &r->n_vis, 4);
+  memcpy(h + 44, &r->n_text, 4);
+  memcpy(h + 48, &r->n_sig, 4);
+  memcpy(h + 52, &r->n_sigords, 4);
+  licit_buf_reset(out);
+  int rc = licit_buf_add(out, h, POST_HDR);
+  if (!rc) rc = licit_buf_add(out, r->vis, (size_t)r->n_vis * sizeof(licit_hist));
+  if (!rc) rc = licit_buf_add(out, r->text, (size_t)r->n_text * sizeof(licit_text_hist));
+  if (!rc) rc = licit_buf_add(out, r->sig, (size_t)r->n_sig * sizeof(licit_hist));
+  if (!rc) rc = licit_buf_add(out, r->sigords, (size_t)r->n_sigords * 4);
+  return rc;
+}
+
+int licit__user_decode(const MDB_val *v, licit_user_rec *r, licit_buf *scratch) {
+  if (v->mv_size < USER_HDR) return LICIT_ESTORE;
+  licit_buf_reset(scratch);
+  if (licit_buf_add(scratch, v->mv_data, v->mv_size)) return LICIT_ENOMEM;
+  const char *p = scratch->data;
+  uint32_t idlen;
+  memcpy(&r->ord, p, 4);
+  memcpy(&r->n_region, p + 4, 4);
+  memcpy(&r->n_private, p + 8, 4);
+  memcpy(&r->n_birth, p + 12, 4);
+  memcpy(&r->n_pref, p + 16, 4);
+  memcpy(&r->n_del, p + 20, 4);
+  memcpy(&idlen, p + 24, 4);
+  size_t ne = (size_t)r->n_region + r->n_private + r->n_birth + r->n_pref + r->n_del;
+  if (USER_HDR + ne * sizeof(licit_hist) + idlen != v->mv_size) return LICIT_ESTORE;
+  const licit_hist *e = (const licit_hist *)(p + USER_HDR);
+  r->region = e;
+  e += r->n_region;
+  r->private_ = e;
+  e += r->n_private;
+  r->birth = e;
+  e += r->n_birth;
+  r->pref = e;
+  e += r->n_pref;
+  r->del = e;
+  e += r->n_del;
+  r->id = (const char *)e;
+  r->id_len = idlen;
+  return 0;
+}
+
+int licit__user_encode(const licit_user_rec *r, licit_buf *out) {
+  char h[USER_HDR] = {0};
+  uint32_t idlen = (uint32_t)r->id_len;
+  memcpy(h, &r->ord, 4);
+  memcpy(h + 4, &r->n_region, 4);
+  memcpy(h + 8, &r->n_private, 4);
+  memcpy(h + 12, &r->n_birth, 4);
+  memcpy(h + 16, &r->n_pref, 4);
+  memcpy(h + 20, &r->n_del, 4);
+  memcpy(h + 24, &idlen, 4);
+  licit_buf_reset(out);
+  int rc = licit_buf_add(out, h, USER_HDR);
+  const licit_hist *lists[5] = {r->region, r->private_, r->birth, r->pref, r->del};
+  uint32_t counts[5] = {r->n_region, r->n_private, r->n_birth, r->n_pref, r->n_del};
+  for (int i = 0; i < 5 && !rc; i++) rc = licit_buf_add(out, lists[i], counts[i] * sizeof(licit_hist));
+  if (!rc) rc = licit_buf_add(out, r->id, r->id_len);
+  return rc;
+}
+
+/* --------------------------------------------------------------- lookups -- */
+
+static int not_found_or(int rc) {
+  if (rc == MDB_NOTFOUND) return LICIT_ENOTFOUND;
+  return rc ? licit__mdb_err(rc, NULL, "") : 0;
+}
+
+int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, licit_buf *scratch) {
+  if (n == 0 || n > LICIT_ID_MAX) return LICIT_ENOTFOUND;
+  MDB_val k = {n, (void *)id}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_POSTS], &k, &v);
+  if (rc) return not_found_or(rc);
+  return licit__post_decode(&v, rec, scratch);
+}
+
+int licit_post_id(licit_txn *t, uint32_t ord, licit_strv *id) {
+  unsigned int o = ord;
+  MDB_val k = {sizeof o, &o}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_POSTORD], &k, &v);
+  if (rc) return not_found_or(rc);
+  id->p = v.mv_data;
+  id->n = v.mv_size;
+  return 0;
+}
+
+int licit_user_get(licit_txn *t, uint32_t ord, licit_user_rec *rec, licit_buf *scratch) {
+  unsigned int o = ord;
+  MDB_val k = {sizeof o, &o}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_USTATE], &k, &v);
+  if (rc) return not_found_or(rc);
+  return licit__user_decode(&v, rec, scratch);
+}
+
+int licit_user_ord(licit_txn *t, const char *id, size_t n, uint32_t *ord) {
+  if (n == 0 || n > LICIT_ID_MAX) return LICIT_ENOTFOUND;
+  MDB_val k = {n, (void *)id}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_USERS], &k, &v);
+  if (rc) return not_found_or(rc);
+  if (v.mv_size != 4) return LICIT_ESTORE;
+  memcpy(ord, v.mv_data, 4);
+  return 0;
+}
+
+int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbuf, size_t sigcap) {
+  size_t s = (size_t)seq;
+  MDB_val k = {sizeof s, &s}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_LOG], &k, &v);
+  if (rc) return not_found_or(rc);
+  return licit_event_decode(v.mv_data, v.mv_size, ev, sigbuf, sigcap);
+}
+
+int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord) {
+  if (n == 0 || n > 500) return LICIT_ENOTFOUND;
+  MDB_val k = {n, (void *)tok}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_SIGNALS], &k, &v);
+  if (rc) return not_found_or(rc);
+  if (v.mv_size != 4) return LICIT_ESTORE;
+  memcpy(ord, v.mv_data, 4);
+  return 0;
+}
+
+struct licit_post_iter {
+  MDB_cursor *cur;
+  bool started;
+};
+
+int licit_post_iter_open(licit_txn *t, licit_post_iter **out) {
+  licit_post_iter *it = calloc(1, sizeof *it);
+  if (!it) return LICIT_ENOMEM;
+  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_POSTS], &it->cur);
+  if (rc) {
+    free(it);
+    return licit__mdb_err(rc, NULL, "");
+  }
+  *out = it;
+  return 0;
+}
+
+int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch) {
+  MDB_val k, v;
+  int rc = mdb_cursor_get(it->cur, &k, &v, it->started ? MDB_NEXT : MDB_FIRST);
+  it->started = true;
+  if (rc == MDB_NOTFOUND) return 0;
+  if (rc) return licit__mdb_err(rc, NULL, "");
+  id->p = k.mv_data;
+  id->n = k.mv_size;
+  rc = licit__post_decode(&v, rec, scratch);
+  return rc ? rc : 1;
+}
+
+void licit_post_iter_close(licit_post_iter *it) {
+  if (!it) return;
+  mdb_cursor_close(it->cur);
+  free(it);
+}
+
+int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n) {
+  MDB_cursor *c;
+  unsigned int u = user;
+  MDB_val k = {sizeof u, &u}, v;
+  size_t cnt = 0, cap = 0;
+  uint32_t *arr = NULL;
+  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_UPOSTS], &c);
+  if (rc) return licit__mdb_err(rc, NULL, "");
+  rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+  if (rc == 0) rc = mdb_cursor_get(c, &k, &v, MDB_GET_MULTIPLE);
+  while (rc == 0) {
+    size_t m = v.mv_size / 4;
+    if (cnt + m > cap) {
+      cap = (cnt + m) * 2;
+      uint32_t *na = realloc(arr, cap * 4);
+      if (!na) {
+        free(arr);
+        mdb_cursor_close(c);
+        return LICIT_ENOMEM;
+      }
+      arr = na;
+    }
+    memcpy(arr + cnt, v.mv_data, m * 4);
+    cnt += m;
+    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_MULTIPLE);
+  }
+  mdb_cursor_close(c);
+  if (rc != MDB_NOTFOUND) {
+    free(arr);
+    return licit__mdb_err(rc, NULL, "");
+  }
+  *ords = arr;
+  *n = cnt;
+  return 0;
+}
+
+/* -------------------------------------------------------------- policies -- */
+
+int licit_store_policy_put(licit_txn *t, const char *json, size_t n) {
+  size_t no = (size_t)++t->ctr[CTR_POLICIES];
+  MDB_val k = {sizeof no, &no}, v = {n, (void *)json};
+  int rc = mdb_put(t->txn, t->s->dbi[DBI_POLICIES], &k, &v, MDB_APPEND);
+  if (!rc) rc = licit__meta_put(t, "policy", json, n);
+  return rc ? licit__mdb_err(rc, NULL, "policy") : 0;
+}
+
+int licit_store_policy_get(licit_txn *t, licit_strv *json) {
+  MDB_val v;
+  int rc = licit__meta_get(t, "policy", &v);
+  if (rc == MDB_NOTFOUND) return LICIT_ENOPOLICY;
+  if (rc) return licit__mdb_err(rc, NULL, "policy");
+  json->p = v.mv_data;
+  json->n = v.mv_size;
+  return 0;
+}
+
+int licit_store_stats_get(licit_txn *t, licit_store_stats *st) {
+  memset(st, 0, sizeof *st);
+  st->events = t->ctr[CTR_LOG];
+  st->posts = t->ctr[CTR_POSTS];
+  st->users = t->ctr[CTR_USERS];
+  st->signals = t->ctr[CTR_SIGNALS];
+  st->snapshots = t->ctr[CTR_SNAPSHOTS];
+  st->policies = t->ctr[CTR_POLICIES];
+  MDB_envinfo info;
+  MDB_stat ms;
+  mdb_env_info(t->s->env, &info);
+  mdb_env_stat(t->s->env, &ms);
+  st->bytes_used = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
+  char path[4096];
+  snprintf(path, sizeof path, "%s/data.mdb", t->s->dir);
+  struct stat sb;
+  if (stat(path, &sb) == 0) st->bytes_on_disk = (uint64_t)sb.st_blocks * 512;
+  return 0;
+}

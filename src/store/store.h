@@ -1,0 +1,156 @@
+/*
+ * store.h — the licit store: an LMDB environment holding the event log and
+ * the state that answers "as of T" for any T.
+ *
+ * What is kept (one LMDB named database each):
+ *   meta      string key -> value: format version, counters, pseudonym key,
+ *             the installed policy
+ *   log       seq (u64) -> encoded event (event.h): every accepted event in
+ *             arrival order; text lives only here
+ *   ids       event id -> seq: duplicate detection
+ *   posts     post id -> post record (below), so a scan of this table visits
+ *             posts in the bytewise id order snapshots are written in
+ *   postord   post ordinal (u32) -> post id
+ *   users     user id -> user ordinal (u32)
+ *   ustate    user ordinal -> user record (below)
+ *   uposts    user ordinal -> post ordinals (sorted duplicates): per-user index
+ *   signals   signal token -> signal ordinal (u32)
+ *   snapshots snapshot name -> snapshot record
+ *   snapbits  (snapshot ordinal, chunk) -> bitmap of included post ordinals
+ *   policies  install number (u64) -> policy JSON: every policy ever installed
+ *
+ * Records hold integers (ordinals, times, log positions), never text, so the
+ * records evaluation scans stay small.  Every history entry carries the seq of
+ * the event that set it, so any decision can cite its event.
+ *
+ * Guarantees: a write transaction commits atomically (LMDB), so a process
+ * killed at any moment leaves the store at its last commit: a prefix of the
+ * accepted events.  Readers see the last commit and never block the writer.
+ * Records use native byte order.
+ */
+#ifndef LICIT_STORE_H
+#define LICIT_STORE_H
+
+#include "core/buf.h"
+#include "event/event.h"
+#include "licit.h"
+
+typedef struct licit_store licit_store;
+typedef struct licit_txn licit_txn; /* a read or a write transaction */
+
+/* One history entry: the value set by event `seq` at time `ts`.  Lists are
+ * kept sorted by (ts, seq). */
+typedef struct licit_hist {
+  int64_t ts;
+  uint64_t seq;
+  int32_t val; /* meaning depends on the list */
+  int32_t aux;
+} licit_hist;
+
+/* A text version: the entry plus the SHA-256 of the text (the text itself is
+ * in the log record of event `h.seq`). */
+typedef struct licit_text_hist {
+  licit_hist h;
+  uint8_t sha[32];
+} licit_text_hist;
+
+/* The post record, decoded into aligned memory owned by a licit_buf. */
+typedef struct licit_post_rec {
+  uint32_t ord;
+  uint32_t user; /* author's user ordinal */
+  int64_t created_ts;
+  uint64_t created_seq;
+  int64_t del_ts;   /* LICIT_TIME_NONE when not deleted */
+  uint64_t del_seq; /* 0 when not deleted */
+  uint32_t n_vis, n_text, n_sig, n_sigords;
+  const licit_hist *vis;        /* val = licit_vis */
+  const licit_text_hist *text;  /* aux unused */
+  const licit_hist *sig;        /* val = offset into sigords, aux = count */
+  const uint32_t *sigords;
+} licit_post_rec;
+
+/* The user record.  val meanings: region = (c0 << 8 | c1), 0 for "";
+ * private = 0/1; birth = days since epoch; pref = licit_pref; del unused. */
+typedef struct licit_user_rec {
+  uint32_t ord;
+  uint32_t n_region, n_private, n_birth, n_pref, n_del;
+  const licit_hist *region, *private_, *birth, *pref, *del;
+  const char *id;
+  size_t id_len;
+} licit_user_rec;
+
+/* The entry in force at T among those with seq <= maxseq: the one with the
+ * greatest (ts, seq) with ts <= T; NULL when none. */
+const licit_hist *licit_hist_at(const licit_hist *h, uint32_t n, size_t stride, int64_t T,
+                                uint64_t maxseq);
+
+typedef struct licit_store_stats {
+  uint64_t events, posts, users, signals, snapshots, policies;
+  uint64_t bytes_on_disk; /* data file, allocated blocks */
+  uint64_t bytes_used;    /* pages LMDB has in use */
+} licit_store_stats;
+
+/* Opens (creating when missing) the store in directory `dir`.  Readonly
+ * opening never creates.  LICIT_EIO / LICIT_ESTORE with a message. */
+int licit_store_open(const char *dir, bool readonly, licit_store **out, licit_err *err);
+void licit_store_close(licit_store *s);
+const char *licit_store_dir(const licit_store *s);
+
+/* Transactions.  A read transaction sees the last commit.  Only one write
+ * transaction runs at a time in the whole system (others wait).  Decoded
+ * records and looked-up strings are valid until the transaction ends. */
+int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err);
+int licit_txn_commit(licit_txn *t, licit_err *err); /* frees t, also on failure */
+void licit_txn_abort(licit_txn *t);                 /* frees t; NULL ok */
+
+/* The log length: the seq of the last accepted event. */
+uint64_t licit_txn_log_len(const licit_txn *t);
+uint64_t licit_txn_n_posts(const licit_txn *t);
+uint64_t licit_txn_n_users(const licit_txn *t);
+
+/* The per-store secret for author pseudonyms (32 bytes, created with the
+ * store). */
+int licit_txn_pseudonym_key(licit_txn *t, const uint8_t **key);
+
+/* ---------------------------------------------------------- applying -- */
+
+/* Applies one event: the state-dependent rules of SPEC section 2, then the
+ * log append and the state update.  Returns 0 when accepted (*seq_out set),
+ * LICIT_EDUPLICATE when its id was accepted before, LICIT_EREJECT with a
+ * message when a rule rejects it (nothing changed), or a fatal error
+ * (LICIT_ESTORE, LICIT_EFULL, LICIT_ENOMEM) after which the transaction
+ * must be aborted. */
+int licit_store_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, licit_err *err);
+
+/* ----------------------------------------------------------- lookups -- */
+
+/* Decodes into `scratch` (owned by the caller, reused between calls). */
+int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, licit_buf *scratch);
+int licit_post_id(licit_txn *t, uint32_t ord, licit_strv *id);
+int licit_user_get(licit_txn *t, uint32_t ord, licit_user_rec *rec, licit_buf *scratch);
+int licit_user_ord(licit_txn *t, const char *id, size_t n, uint32_t *ord);
+/* The event at `seq`; strings point into the store (valid for the txn). */
+int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbuf, size_t sigcap);
+/* The signal token of an ordinal / the ordinal of a token. */
+int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord);
+
+/* Cursor over all posts in bytewise post-id order. */
+typedef struct licit_post_iter licit_post_iter;
+int licit_post_iter_open(licit_txn *t, licit_post_iter **out);
+/* 1 with id and rec set, 0 at the end, or a negative error. */
+int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch);
+void licit_post_iter_close(licit_post_iter *it);
+
+/* The post ordinals of a user, ascending. */
+int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n);
+
+/* ---------------------------------------------------------- policies -- */
+
+/* Installs policy JSON text (already validated) as the current policy. */
+int licit_store_policy_put(licit_txn *t, const char *json, size_t n);
+/* The current policy text, or LICIT_ENOPOLICY. */
+int licit_store_policy_get(licit_txn *t, licit_strv *json);
+
+int licit_store_stats_get(licit_txn *t, licit_store_stats *st);
+
+#endif
