@@ -65,7 +65,17 @@ void cli_print(licit_buf *b);
 /* Formats n with thousands separators ("1,234,567"). */
 const char *cli_num(uint64_t n, char *buf);
 
+/* Reads a whole file ("-": standard input) of at most `max` bytes. */
+int cli_read_file(const char *path, licit_buf *b, size_t max, licit_err *err);
+/* The policy from --policy FILE when `file` is given, else the installed
+ * one (NULL when none).  Prints the error and returns an exit status. */
+typedef struct licit_policy licit_policy;
+int cli_load_policy(cli *c, licit_txn *t, const char *file, licit_policy **out);
+
 int cmd_policy_set(cli *c);
+int cmd_eval(cli *c);
+int cmd_snapshot(cli *c);
+int cmd_snapshots(cli *c);
 int cmd_policy_show(cli *c);
 int cmd_ingest(cli *c);
 int cmd_stats(cli *c);

@@ -10,8 +10,7 @@
 
 #define POLICY_MAX (16u << 20)
 
-/* Reads a whole file of at most `max` bytes. */
-static int read_file(const char *path, licit_buf *b, size_t max, licit_err *err) {
+int cli_read_file(const char *path, licit_buf *b, size_t max, licit_err *err) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   if (!f) return licit_err_set(err, LICIT_EIO, "%s: cannot open: %s", path, strerror(errno));
   b->limit = max;
@@ -34,7 +33,7 @@ int cmd_policy_set(cli *c) {
   licit_policy *p = NULL;
   licit_txn *t = NULL;
   int code;
-  if (read_file(c->pos[0], &text, POLICY_MAX, &err)) {
+  if (cli_read_file(c->pos[0], &text, POLICY_MAX, &err)) {
     code = cli_fail(err.code == LICIT_EIO ? EXIT_RUNTIME : EXIT_USAGE, "%s", err.msg);
     goto out;
   }

@@ -20,6 +20,17 @@ static const cli_opt ingest_opts[] = {
     {"no-progress", NULL, "never draw progress, even on a terminal"},
     {NULL, NULL, NULL}};
 
+static const cli_opt eval_opts[] = {
+    {"at", "T", "the time to evaluate at, RFC 3339 (default: now)"},
+    {"policy", "FILE", "evaluate under this policy file instead of the installed one (what-if)"},
+    {NULL, NULL, NULL}};
+static const cli_opt snapshot_opts[] = {
+    {"at", "T", "the snapshot's time, RFC 3339 (default: now)"},
+    {"out", "DIR", "where to write it; must not exist, or be an empty directory"},
+    {"name", "NAME", "the name to register (default: at-YYYYMMDDTHHMMSSZ)"},
+    {"part-docs", "N", "documents per part file (default and maximum 1000000)"},
+    {NULL, NULL, NULL}};
+
 static const cli_cmd commands[] = {
     {"policy", "set", cmd_policy_set, "policy set FILE", "validate and install a policy",
      "Validates the policy file (SPEC section 3) and installs it as the store's policy.\n"
@@ -39,6 +50,20 @@ static const cli_cmd commands[] = {
      "rejected, 1 on an I/O or store failure (committed batches stay).\n"
      "Example: licit ingest --rejects rejects.jsonl examples/events.jsonl",
      ingest_opts},
+    {"eval", NULL, cmd_eval, "eval --at T [--policy FILE]", "counts and digest at T, writing nothing",
+     "Evaluates every post as of T under the policy version in force at T (SPEC section 4)\n"
+     "and prints the counts by reason and the digest a snapshot would have.  Nothing is\n"
+     "written or registered.  --policy FILE asks what-if under another policy.\n"
+     "Example: licit eval --at 2025-06-01T00:00:00Z --policy examples/policies/linkedin-genai.json",
+     eval_opts},
+    {"snapshot", NULL, cmd_snapshot, "snapshot --at T --out DIR [--name NAME]", "build and register a snapshot",
+     "Writes the corpus of posts included at T as Dolma JSON Lines (zstd) under DIR/documents,\n"
+     "with DIR/manifest.json, and registers it in the store under NAME.  Rebuilding from the\n"
+     "same log, T and policy gives byte-identical files.  A snapshot is never changed.\n"
+     "Example: licit snapshot --at 2025-06-01T00:00:00Z --out corpus-2025-06",
+     snapshot_opts},
+    {"snapshots", NULL, cmd_snapshots, "snapshots", "list registered snapshots",
+     "Lists the registered snapshots in the order they were built.\nExample: licit snapshots --json", no_opts},
     {"stats", NULL, cmd_stats, "stats", "sizes of the log and the store",
      "Prints the number of events, posts, users, snapshots and the store's size.\n"
      "Example: licit stats --json",

@@ -314,6 +314,7 @@ int licit_event_encode(const licit_event *ev, licit_buf *out) {
   h[6] = (unsigned char)ev->region[1];
   memcpy(h + 8, &ev->birth_date, 4);
   memcpy(h + 12, &ev->ts, 8);
+  licit_buf_reset(out);
   int rc = licit_buf_add(out, h, HDR);
   const licit_strv *ss[] = {&ev->id, &ev->post, &ev->user, &ev->text, &ev->kind, &ev->lang};
   for (int i = 0; i < 6 && !rc; i++) rc = put_str(out, *ss[i]);

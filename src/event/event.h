@@ -96,7 +96,7 @@ bool licit_line_is_blank(const char *line, size_t len);
 int licit_event_check(const licit_event *ev, licit_err *err);
 
 /* Binary encoding for the log (native byte order: a store is not portable
- * across machines of different endianness). */
+ * across machines of different endianness).  Replaces out's contents. */
 int licit_event_encode(const licit_event *ev, licit_buf *out);
 /* Decodes a record; strings point into `rec`; `sigbuf` must have room for
  * `sigcap` signals (extra signals are counted in n_signals but not stored

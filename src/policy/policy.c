@@ -144,10 +144,12 @@ static int parse_groups(ctx *c, licit_policy *p, const licit_json *obj) {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
       const licit_json *e = licit_json_array_get(val, i);
-      size_t len;
-      const char *s;
+      size_t len = 0;
+      const char *s = NULL;
       path_set(c, "region_groups.%s[%zu]", key, i);
-      if (licit_json_typeof(e) != LICIT_JSON_STRING || !is_cc((s = licit_json_str(e, &len)), len)) {
+      /* s and len are set before is_cc reads them: argument order is unspecified. */
+      if (licit_json_typeof(e) == LICIT_JSON_STRING) s = licit_json_str(e, &len);
+      if (!s || !is_cc(s, len)) {
         free(codes);
         return perr(c, "expected an ISO 3166-1 alpha-2 country code (two upper-case letters)");
       }

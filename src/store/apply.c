@@ -94,34 +94,15 @@ static int intern_signals(licit_txn *t, const licit_event *ev, licit_buf *ords) 
   for (size_t i = 0; i < ev->n_signals; i++) {
     licit_strv s = ev->signals[i];
     uint32_t o;
-    if (s.n == 0 || s.n > 500) {
-      /* LMDB keys are at most 511 bytes; such tokens get a stable hashed
-       * key so they still compare exactly within this store. */
-      uint8_t h[32];
-      licit_sha256(s.p, s.n, h);
-      char key[70] = "\x01sha256:";
-      licit_hex(h, 16, key + 8);
-      s.p = key;
-      s.n = strlen(key);
-      if (ev->signals[i].n == 0) {
-        s.p = "\x01empty";
-        s.n = 6;
-      }
-      int rc = licit_signal_ord(t, s.p, s.n, &o);
-      if (rc == LICIT_ENOTFOUND) {
-        o = (uint32_t)t->ctr[CTR_SIGNALS]++;
-        if ((rc = put(t, DBI_SIGNALS, s.p, s.n, &o, 4, 0))) return rc;
-      } else if (rc) {
-        return rc;
-      }
-    } else {
-      int rc = licit_signal_ord(t, s.p, s.n, &o);
-      if (rc == LICIT_ENOTFOUND) {
-        o = (uint32_t)t->ctr[CTR_SIGNALS]++;
-        if ((rc = put(t, DBI_SIGNALS, s.p, s.n, &o, 4, 0))) return rc;
-      } else if (rc) {
-        return rc;
-      }
+    int rc = licit_signal_ord(t, s.p, s.n, &o);
+    if (rc == LICIT_ENOTFOUND) {
+      char kb[520];
+      MDB_val k;
+      licit__signal_key(s.p, s.n, kb, &k);
+      o = (uint32_t)t->ctr[CTR_SIGNALS]++;
+      if ((rc = put(t, DBI_SIGNALS, k.mv_data, k.mv_size, &o, 4, 0))) return rc;
+    } else if (rc) {
+      return rc;
     }
     if (licit_buf_add(ords, &o, 4)) return LICIT_ENOMEM;
   }

@@ -362,9 +362,29 @@ int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbu
   return licit_event_decode(v.mv_data, v.mv_size, ev, sigbuf, sigcap);
 }
 
+/* The signals table's key for a token: 'T' + the token when it has 1-500
+ * bytes, 'E' for the empty token, 'H' + its SHA-256 when longer (LMDB keys
+ * are 1-511 bytes).  The first byte keeps the three kinds apart. */
+void licit__signal_key(const char *tok, size_t n, char key[520], MDB_val *k) {
+  if (n == 0) {
+    key[0] = 'E';
+    k->mv_size = 1;
+  } else if (n <= 500) {
+    key[0] = 'T';
+    memcpy(key + 1, tok, n);
+    k->mv_size = n + 1;
+  } else {
+    key[0] = 'H';
+    licit_sha256(tok, n, (uint8_t *)key + 1);
+    k->mv_size = 33;
+  }
+  k->mv_data = key;
+}
+
 int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord) {
-  if (n == 0 || n > 500) return LICIT_ENOTFOUND;
-  MDB_val k = {n, (void *)tok}, v;
+  char kb[520];
+  MDB_val k, v;
+  licit__signal_key(tok, n, kb, &k);
   int rc = mdb_get(t->txn, t->s->dbi[DBI_SIGNALS], &k, &v);
   if (rc) return not_found_or(rc);
   if (v.mv_size != 4) return LICIT_ESTORE;
@@ -481,4 +501,39 @@ int licit_store_stats_get(licit_txn *t, licit_store_stats *st) {
   struct stat sb;
   if (stat(path, &sb) == 0) st->bytes_on_disk = (uint64_t)sb.st_blocks * 512;
   return 0;
+}
+
+/* ----------------------------------------------------------------- users -- */
+
+struct licit_user_iter {
+  MDB_cursor *cur;
+  bool started;
+};
+
+int licit_user_iter_open(licit_txn *t, licit_user_iter **out) {
+  licit_user_iter *it = calloc(1, sizeof *it);
+  if (!it) return LICIT_ENOMEM;
+  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_USTATE], &it->cur);
+  if (rc) {
+    free(it);
+    return licit__mdb_err(rc, NULL, "");
+  }
+  *out = it;
+  return 0;
+}
+
+int licit_user_iter_next(licit_user_iter *it, licit_user_rec *rec, licit_buf *scratch) {
+  MDB_val k, v;
+  int rc = mdb_cursor_get(it->cur, &k, &v, it->started ? MDB_NEXT : MDB_FIRST);
+  it->started = true;
+  if (rc == MDB_NOTFOUND) return 0;
+  if (rc) return licit__mdb_err(rc, NULL, "");
+  rc = licit__user_decode(&v, rec, scratch);
+  return rc ? rc : 1;
+}
+
+void licit_user_iter_close(licit_user_iter *it) {
+  if (!it) return;
+  mdb_cursor_close(it->cur);
+  free(it);
 }

@@ -144,6 +144,47 @@ void licit_post_iter_close(licit_post_iter *it);
 /* The post ordinals of a user, ascending. */
 int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n);
 
+/* Cursor over all users in ordinal order. */
+typedef struct licit_user_iter licit_user_iter;
+int licit_user_iter_open(licit_txn *t, licit_user_iter **out);
+/* 1 with rec set, 0 at the end, or a negative error. */
+int licit_user_iter_next(licit_user_iter *it, licit_user_rec *rec, licit_buf *scratch);
+void licit_user_iter_close(licit_user_iter *it);
+
+/* ----------------------------------------------------------- lineage -- */
+
+/* A registered snapshot.  The set of included posts is kept as a bitmap
+ * over post ordinals (a bit per post; all-zero chunks are not stored), so
+ * "was post P in snapshot S?" is one lookup. */
+#define LICIT_SNAP_COUNTS 12 /* considered, included, then excluded[1..10] by reason */
+typedef struct licit_snapshot_info {
+  uint32_t ord;          /* registration order, from 0 */
+  uint32_t nbits;        /* post ordinals covered: the store's post count at build */
+  int64_t at;
+  uint64_t log_position;
+  uint64_t counts[LICIT_SNAP_COUNTS];
+  char digest[65];
+  char *name;            /* owned by the info (licit_snapshot_info_free) */
+  char *policy_name;     /* NULL when no policy */
+  char *policy_version;  /* NULL when no version was in force */
+  char *out_dir;
+} licit_snapshot_info;
+
+void licit_snapshot_info_free(licit_snapshot_info *s);
+
+/* Registers a snapshot and its bitmap (nbits bits, LSB-first in 64-bit
+ * words).  Sets info->ord.  LICIT_EEXISTS when the name is taken. */
+int licit_snapshot_register(licit_txn *t, licit_snapshot_info *info, const uint64_t *bits, licit_err *err);
+/* LICIT_ENOTFOUND when no snapshot has that name. */
+int licit_snapshot_get(licit_txn *t, const char *name, licit_snapshot_info *info);
+/* All snapshots in registration order; free with licit_snapshot_list_free. */
+int licit_snapshot_list(licit_txn *t, licit_snapshot_info **arr, size_t *n);
+void licit_snapshot_list_free(licit_snapshot_info *arr, size_t n);
+/* 1 when the snapshot included post `post_ord`, 0 when not, < 0 on error. */
+int licit_snapshot_has(licit_txn *t, const licit_snapshot_info *s, uint32_t post_ord);
+/* The snapshot's whole bitmap (nbits bits, zero-filled words; free()). */
+int licit_snapshot_bits(licit_txn *t, const licit_snapshot_info *s, uint64_t **bits);
+
 /* ---------------------------------------------------------- policies -- */
 
 /* Installs policy JSON text (already validated) as the current policy. */

@@ -39,5 +39,6 @@ int licit__post_encode(const licit_post_rec *r, licit_buf *out);
 int licit__user_decode(const MDB_val *v, licit_user_rec *r, licit_buf *scratch);
 int licit__user_encode(const licit_user_rec *r, licit_buf *out);
 void licit__apply_free(void *w);
+void licit__signal_key(const char *tok, size_t n, char key[520], MDB_val *k);
 
 #endif

@@ -1,0 +1,229 @@
+/* cmd_eval.c — `licit eval`, `licit snapshot` and `licit snapshots`. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "json/json.h"
+#include "snapshot/snapshot.h"
+
+int cli_load_policy(cli *c, licit_txn *t, const char *file, licit_policy **out) {
+  licit_err err;
+  if (file) {
+    licit_buf text = LICIT_BUF_INIT;
+    int rc = cli_read_file(file, &text, 16u << 20, &err);
+    if (rc) {
+      licit_buf_free(&text);
+      return cli_fail(rc == LICIT_EIO ? EXIT_RUNTIME : EXIT_USAGE, "%s", err.msg);
+    }
+    rc = licit_policy_parse(text.data ? text.data : "", text.len, file, out, &err);
+    licit_buf_free(&text);
+    return rc ? cli_fail(EXIT_USAGE, "%s", err.msg) : 0;
+  }
+  licit_strv js;
+  int rc = licit_store_policy_get(t, &js);
+  if (rc == LICIT_ENOPOLICY) {
+    *out = NULL; /* every post is then no_policy */
+    return 0;
+  }
+  if (rc || licit_policy_parse(js.p, js.n, "(installed)", out, &err))
+    return cli_fail(EXIT_RUNTIME, "the installed policy cannot be read: the store is damaged");
+  (void)c;
+  return 0;
+}
+
+static void print_counts_text(const licit_counts *n) {
+  char b[32];
+  printf("  considered        %12s\n", cli_num(n->considered, b));
+  printf("  included          %12s\n", cli_num(n->included, b));
+  printf("  excluded          %12s\n", cli_num(n->considered - n->included, b));
+  for (int r = 1; r < LICIT_R_COUNT; r++)
+    if (n->excluded[r]) printf("    %-16s%12s\n", licit_reason_name(r), cli_num(n->excluded[r], b));
+}
+
+static void policy_json(licit_buf *o, const licit_policy *p, const char *version) {
+  licit_buf_adds(o, "{\"name\":");
+  if (p) licit_jw_strz(o, p->name);
+  else licit_buf_adds(o, "null");
+  licit_buf_adds(o, ",\"version\":");
+  if (version) licit_jw_strz(o, version);
+  else licit_buf_adds(o, "null");
+  licit_buf_addc(o, '}');
+}
+
+int cmd_eval(cli *c) {
+  if (c->npos) return cli_fail(EXIT_USAGE, "eval: takes no positional arguments (licit eval --at T)");
+  int64_t T;
+  int code = cli_at(c, &T);
+  if (code) return code;
+  if ((code = cli_open_store(c))) return code;
+  licit_txn *t;
+  licit_err err;
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  licit_policy *p = NULL;
+  if ((code = cli_load_policy(c, t, cli_opt_val(c, "policy"), &p))) {
+    licit_txn_abort(t);
+    return code;
+  }
+  licit_eval *e = NULL;
+  licit_counts n;
+  char digest[65];
+  uint64_t logpos = licit_txn_log_len(t);
+  int rc = licit_eval_open(t, p, T, logpos, &e, &err);
+  if (!rc) rc = licit_eval_run(e, NULL, NULL, &n, digest, &err);
+  const licit_policy_version *v = e ? licit_eval_version(e) : NULL;
+  if (rc) {
+    code = cli_fail(EXIT_RUNTIME, "eval: %s", err.msg);
+  } else if (c->json) {
+    licit_buf o = LICIT_BUF_INIT;
+    licit_buf_adds(&o, "{\"at\":");
+    licit_jw_time(&o, T);
+    licit_buf_printf(&o, ",\"log_position\":%llu,\"policy\":", (unsigned long long)logpos);
+    policy_json(&o, p, v ? v->id : NULL);
+    licit_buf_adds(&o, ",\"counts\":");
+    licit_counts_json(&o, &n);
+    licit_buf_printf(&o, ",\"digest\":\"%s\"}", digest);
+    cli_print(&o);
+    licit_buf_free(&o);
+  } else {
+    char tb[LICIT_TIME_BUFSZ];
+    licit_time_format(T, tb);
+    printf("eval at %s over %llu events (nothing written)\n", tb, (unsigned long long)logpos);
+    if (!p) printf("  policy: none installed: every post is no_policy\n");
+    else if (!v) printf("  policy: %s has no version in force at this time\n", p->name);
+    else printf("  policy: %s, version %s\n", p->name, v->id);
+    print_counts_text(&n);
+    printf("  digest  %s\n", digest);
+  }
+  licit_eval_close(e);
+  licit_policy_free(p);
+  licit_txn_abort(t);
+  return code;
+}
+
+int cmd_snapshot(cli *c) {
+  if (c->npos) return cli_fail(EXIT_USAGE, "snapshot: takes no positional arguments (licit snapshot --at T --out DIR)");
+  const char *out = cli_opt_val(c, "out");
+  if (!out) return cli_fail(EXIT_USAGE, "snapshot: --out DIR is required");
+  int64_t T;
+  int code = cli_at(c, &T);
+  if (code) return code;
+  if ((code = cli_open_store(c))) return code;
+  licit_txn *t;
+  licit_err err = {0};
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  licit_policy *p = NULL;
+  code = cli_load_policy(c, t, NULL, &p);
+  licit_txn_abort(t);
+  if (code) return code;
+  licit_snapshot_opts o = {0};
+  o.out_dir = out;
+  o.name = cli_opt_val(c, "name");
+  o.at = T;
+  o.progress = isatty(STDERR_FILENO);
+  const char *pd = cli_opt_val(c, "part-docs");
+  if (pd) {
+    char *end;
+    long v = strtol(pd, &end, 10);
+    if (*end || v < 1 || v > LICIT_PART_DOCS) {
+      licit_policy_free(p);
+      return cli_fail(EXIT_USAGE, "snapshot: --part-docs expects 1 to %d", LICIT_PART_DOCS);
+    }
+    o.part_docs = (size_t)v;
+  }
+  licit_snapshot_info info;
+  licit_snapshot_timing tm;
+  int rc = licit_snapshot_build(c->store, p, &o, &info, &tm, &err);
+  if (rc) {
+    licit_policy_free(p);
+    return cli_fail(rc == LICIT_EEXISTS || rc == LICIT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "snapshot: %s", err.msg);
+  }
+  licit_counts n;
+  licit_counts_from_flat(info.counts, &n);
+  if (c->json) {
+    licit_buf b = LICIT_BUF_INIT;
+    licit_buf_adds(&b, "{\"snapshot\":");
+    licit_jw_strz(&b, info.name);
+    licit_buf_adds(&b, ",\"at\":");
+    licit_jw_time(&b, info.at);
+    licit_buf_printf(&b, ",\"log_position\":%llu,\"policy\":", (unsigned long long)info.log_position);
+    policy_json(&b, p, info.policy_version);
+    licit_buf_adds(&b, ",\"counts\":");
+    licit_counts_json(&b, &n);
+    licit_buf_printf(&b, ",\"digest\":\"%s\",\"out\":", info.digest);
+    licit_jw_strz(&b, out);
+    licit_buf_printf(&b,
+                     ",\"timing\":{\"total_s\":%.6f,\"compress_s\":%.6f,\"write_s\":%.6f,\"bytes_raw\":%llu,"
+                     "\"bytes_compressed\":%llu}}",
+                     tm.total_s, tm.compress_s, tm.write_s, (unsigned long long)tm.bytes_raw,
+                     (unsigned long long)tm.bytes_compressed);
+    cli_print(&b);
+    licit_buf_free(&b);
+  } else {
+    char tb[LICIT_TIME_BUFSZ];
+    licit_time_format(info.at, tb);
+    printf("snapshot %s at %s, log position %llu, written to %s\n", info.name, tb,
+           (unsigned long long)info.log_position, out);
+    if (info.policy_version) printf("  policy: %s, version %s\n", info.policy_name, info.policy_version);
+    else printf("  policy: %s\n", p ? "no version in force at this time" : "none installed");
+    print_counts_text(&n);
+    printf("  digest  %s\n", info.digest);
+  }
+  licit_snapshot_info_free(&info);
+  licit_policy_free(p);
+  return EXIT_OK;
+}
+
+int cmd_snapshots(cli *c) {
+  if (c->npos) return cli_fail(EXIT_USAGE, "snapshots: takes no arguments");
+  int code = cli_open_store(c);
+  if (code) return code;
+  licit_txn *t;
+  licit_err err;
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  licit_snapshot_info *a = NULL;
+  size_t n = 0;
+  int rc = licit_snapshot_list(t, &a, &n);
+  licit_txn_abort(t);
+  if (rc) return cli_fail(EXIT_RUNTIME, "snapshots: %s", licit_strerror(rc));
+  licit_buf b = LICIT_BUF_INIT;
+  if (c->json) {
+    licit_buf_adds(&b, "{\"snapshots\":[");
+    for (size_t i = 0; i < n; i++) {
+      licit_counts k;
+      licit_counts_from_flat(a[i].counts, &k);
+      licit_buf_adds(&b, i ? ",{\"name\":" : "{\"name\":");
+      licit_jw_strz(&b, a[i].name);
+      licit_buf_adds(&b, ",\"at\":");
+      licit_jw_time(&b, a[i].at);
+      licit_buf_printf(&b, ",\"log_position\":%llu,\"policy\":{\"name\":", (unsigned long long)a[i].log_position);
+      if (a[i].policy_name) licit_jw_strz(&b, a[i].policy_name);
+      else licit_buf_adds(&b, "null");
+      licit_buf_adds(&b, ",\"version\":");
+      if (a[i].policy_version) licit_jw_strz(&b, a[i].policy_version);
+      else licit_buf_adds(&b, "null");
+      licit_buf_adds(&b, "},\"counts\":");
+      licit_counts_json(&b, &k);
+      licit_buf_printf(&b, ",\"digest\":\"%s\",\"out\":", a[i].digest);
+      licit_jw_strz(&b, a[i].out_dir ? a[i].out_dir : "");
+      licit_buf_addc(&b, '}');
+    }
+    licit_buf_adds(&b, "]}");
+    cli_print(&b);
+  } else if (!n) {
+    printf("no snapshots registered (licit snapshot --at T --out DIR)\n");
+  } else {
+    printf("%-28s %-22s %10s %10s %10s  %s\n", "name", "at", "log pos", "considered", "included", "policy");
+    for (size_t i = 0; i < n; i++) {
+      char tb[LICIT_TIME_BUFSZ];
+      licit_time_format(a[i].at, tb);
+      printf("%-28s %-22s %10llu %10llu %10llu  %s@%s\n", a[i].name, tb, (unsigned long long)a[i].log_position,
+             (unsigned long long)a[i].counts[0], (unsigned long long)a[i].counts[1],
+             a[i].policy_name ? a[i].policy_name : "-", a[i].policy_version ? a[i].policy_version : "-");
+    }
+  }
+  licit_buf_free(&b);
+  licit_snapshot_list_free(a, n);
+  return EXIT_OK;
+}

@@ -1,0 +1,223 @@
+/*
+ * lineage.c — registered snapshots: which snapshot used which post.
+ *
+ * A snapshot record (table "snapshots", keyed by name) holds the snapshot's
+ * time, log position, policy, counts and digest.  Its included posts are a
+ * bitmap over post ordinals in table "snapbits", cut in chunks of
+ * CHUNK_BYTES so each chunk fills LMDB overflow pages almost exactly; chunks
+ * with no included post are not stored.  Cost: at most one bit per post per
+ * snapshot.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+#define CHUNK_BYTES (4 * 4096 - 64)
+#define CHUNK_BITS ((uint32_t)CHUNK_BYTES * 8)
+#define REC_FIXED (4 + 4 + 8 + 8 + 8 * LICIT_SNAP_COUNTS + 64)
+#define NOSTR 0xFFFFu
+
+void licit_snapshot_info_free(licit_snapshot_info *s) {
+  if (!s) return;
+  free(s->name);
+  free(s->policy_name);
+  free(s->policy_version);
+  free(s->out_dir);
+  s->name = s->policy_name = s->policy_version = s->out_dir = NULL;
+}
+
+void licit_snapshot_list_free(licit_snapshot_info *arr, size_t n) {
+  for (size_t i = 0; i < n; i++) licit_snapshot_info_free(&arr[i]);
+  free(arr);
+}
+
+static int put_s(licit_buf *b, const char *s) {
+  uint16_t n = s ? (uint16_t)strlen(s) : NOSTR;
+  int rc = licit_buf_add(b, &n, 2);
+  return rc || !s ? rc : licit_buf_add(b, s, n);
+}
+
+static int encode(const licit_snapshot_info *s, licit_buf *b) {
+  licit_buf_reset(b);
+  int rc = licit_buf_add(b, &s->ord, 4);
+  if (!rc) rc = licit_buf_add(b, &s->nbits, 4);
+  if (!rc) rc = licit_buf_add(b, &s->at, 8);
+  if (!rc) rc = licit_buf_add(b, &s->log_position, 8);
+  if (!rc) rc = licit_buf_add(b, s->counts, sizeof s->counts);
+  if (!rc) rc = licit_buf_add(b, s->digest, 64);
+  if (!rc) rc = put_s(b, s->name);
+  if (!rc) rc = put_s(b, s->policy_name);
+  if (!rc) rc = put_s(b, s->policy_version);
+  if (!rc) rc = put_s(b, s->out_dir);
+  return rc;
+}
+
+static int get_s(const char **p, const char *end, char **out) {
+  uint16_t n;
+  if (end - *p < 2) return LICIT_ESTORE;
+  memcpy(&n, *p, 2);
+  *p += 2;
+  if (n == NOSTR) {
+    *out = NULL;
+    return 0;
+  }
+  if (end - *p < n) return LICIT_ESTORE;
+  *out = malloc((size_t)n + 1);
+  if (!*out) return LICIT_ENOMEM;
+  memcpy(*out, *p, n);
+  (*out)[n] = 0;
+  *p += n;
+  return 0;
+}
+
+static int decode(const MDB_val *v, licit_snapshot_info *s) {
+  memset(s, 0, sizeof *s);
+  const char *p = v->mv_data, *end = p + v->mv_size;
+  if (v->mv_size < REC_FIXED) return LICIT_ESTORE;
+  memcpy(&s->ord, p, 4);
+  memcpy(&s->nbits, p + 4, 4);
+  memcpy(&s->at, p + 8, 8);
+  memcpy(&s->log_position, p + 16, 8);
+  memcpy(s->counts, p + 24, sizeof s->counts);
+  memcpy(s->digest, p + 24 + sizeof s->counts, 64);
+  s->digest[64] = 0;
+  p += REC_FIXED;
+  int rc = get_s(&p, end, &s->name);
+  if (!rc) rc = get_s(&p, end, &s->policy_name);
+  if (!rc) rc = get_s(&p, end, &s->policy_version);
+  if (!rc) rc = get_s(&p, end, &s->out_dir);
+  if (!rc && !s->name) rc = LICIT_ESTORE;
+  if (rc) licit_snapshot_info_free(s);
+  return rc;
+}
+
+static void chunk_key(uint32_t snap, uint32_t chunk, unsigned char k[8]) {
+  for (int i = 0; i < 4; i++) {
+    k[i] = (unsigned char)(snap >> (24 - 8 * i));
+    k[4 + i] = (unsigned char)(chunk >> (24 - 8 * i));
+  }
+}
+
+int licit_snapshot_register(licit_txn *t, licit_snapshot_info *info, const uint64_t *bits, licit_err *err) {
+  size_t nl = strlen(info->name);
+  if (nl == 0 || nl > 256) return licit_err_set(err, LICIT_EINVAL, "a snapshot name has 1-256 bytes");
+  MDB_val k = {nl, info->name}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_SNAPSHOTS], &k, &v);
+  if (rc == 0) return licit_err_set(err, LICIT_EEXISTS, "a snapshot named \"%s\" is already registered", info->name);
+  if (rc != MDB_NOTFOUND) return licit__mdb_err(rc, err, "snapshots");
+  info->ord = (uint32_t)t->ctr[CTR_SNAPSHOTS]++;
+  if ((rc = encode(info, &t->enc))) return licit_err_set(err, rc, "out of memory");
+  v.mv_size = t->enc.len;
+  v.mv_data = t->enc.data;
+  if ((rc = mdb_put(t->txn, t->s->dbi[DBI_SNAPSHOTS], &k, &v, MDB_NOOVERWRITE)))
+    return licit__mdb_err(rc, err, "snapshots");
+  size_t nbytes = ((size_t)info->nbits + 7) / 8;
+  const unsigned char *bytes = (const unsigned char *)bits;
+  for (size_t off = 0; off < nbytes; off += CHUNK_BYTES) {
+    size_t len = nbytes - off < CHUNK_BYTES ? nbytes - off : CHUNK_BYTES;
+    bool any = false;
+    for (size_t i = 0; i < len && !any; i++) any = bytes[off + i] != 0;
+    if (!any) continue;
+    unsigned char kb[8];
+    chunk_key(info->ord, (uint32_t)(off / CHUNK_BYTES), kb);
+    MDB_val ck = {8, kb}, cv = {len, (void *)(bytes + off)};
+    if ((rc = mdb_put(t->txn, t->s->dbi[DBI_SNAPBITS], &ck, &cv, 0))) return licit__mdb_err(rc, err, "snapbits");
+  }
+  return 0;
+}
+
+int licit_snapshot_get(licit_txn *t, const char *name, licit_snapshot_info *info) {
+  size_t nl = strlen(name);
+  if (nl == 0 || nl > 256) return LICIT_ENOTFOUND;
+  MDB_val k = {nl, (void *)name}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_SNAPSHOTS], &k, &v);
+  if (rc == MDB_NOTFOUND) return LICIT_ENOTFOUND;
+  if (rc) return licit__mdb_err(rc, NULL, "snapshots");
+  return decode(&v, info);
+}
+
+static int by_ord(const void *a, const void *b) {
+  const licit_snapshot_info *x = a, *y = b;
+  return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+int licit_snapshot_list(licit_txn *t, licit_snapshot_info **arr, size_t *n) {
+  MDB_cursor *c;
+  MDB_val k, v;
+  size_t cnt = 0, cap = 0;
+  licit_snapshot_info *a = NULL;
+  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_SNAPSHOTS], &c);
+  if (rc) return licit__mdb_err(rc, NULL, "snapshots");
+  while ((rc = mdb_cursor_get(c, &k, &v, cnt ? MDB_NEXT : MDB_FIRST)) == 0) {
+    if (cnt == cap) {
+      cap = cap ? cap * 2 : 8;
+      licit_snapshot_info *na = realloc(a, cap * sizeof *na);
+      if (!na) {
+        rc = LICIT_ENOMEM;
+        break;
+      }
+      a = na;
+    }
+    if ((rc = decode(&v, &a[cnt]))) break;
+    cnt++;
+  }
+  mdb_cursor_close(c);
+  if (rc != MDB_NOTFOUND) {
+    licit_snapshot_list_free(a, cnt);
+    return rc < -1000 || rc > 0 ? licit__mdb_err(rc, NULL, "snapshots") : rc;
+  }
+  if (cnt) qsort(a, cnt, sizeof *a, by_ord);
+  *arr = a;
+  *n = cnt;
+  return 0;
+}
+
+int licit_snapshot_has(licit_txn *t, const licit_snapshot_info *s, uint32_t post_ord) {
+  if (post_ord >= s->nbits) return 0;
+  unsigned char kb[8];
+  uint32_t chunk = post_ord / CHUNK_BITS, bit = post_ord % CHUNK_BITS;
+  chunk_key(s->ord, chunk, kb);
+  MDB_val k = {8, kb}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_SNAPBITS], &k, &v);
+  if (rc == MDB_NOTFOUND) return 0;
+  if (rc) return licit__mdb_err(rc, NULL, "snapbits");
+  if (bit / 8 >= v.mv_size) return LICIT_ESTORE;
+  return (((const unsigned char *)v.mv_data)[bit / 8] >> (bit % 8)) & 1;
+}
+
+int licit_snapshot_bits(licit_txn *t, const licit_snapshot_info *s, uint64_t **bits) {
+  size_t words = ((size_t)s->nbits + 63) / 64;
+  uint64_t *b = calloc(words ? words : 1, 8);
+  if (!b) return LICIT_ENOMEM;
+  MDB_cursor *c;
+  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_SNAPBITS], &c);
+  if (rc) {
+    free(b);
+    return licit__mdb_err(rc, NULL, "snapbits");
+  }
+  unsigned char kb[8];
+  chunk_key(s->ord, 0, kb);
+  MDB_val k = {8, kb}, v;
+  size_t nbytes = words * 8;
+  for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+    const unsigned char *kk = k.mv_data;
+    if (k.mv_size != 8) break;
+    uint32_t snap = (uint32_t)kk[0] << 24 | (uint32_t)kk[1] << 16 | (uint32_t)kk[2] << 8 | kk[3];
+    uint32_t chunk = (uint32_t)kk[4] << 24 | (uint32_t)kk[5] << 16 | (uint32_t)kk[6] << 8 | kk[7];
+    if (snap != s->ord) break;
+    size_t off = (size_t)chunk * CHUNK_BYTES;
+    if (off >= nbytes || v.mv_size > nbytes - off) {
+      rc = LICIT_ESTORE;
+      break;
+    }
+    memcpy((unsigned char *)b + off, v.mv_data, v.mv_size);
+  }
+  mdb_cursor_close(c);
+  if (rc != 0 && rc != MDB_NOTFOUND) {
+    free(b);
+    return rc == LICIT_ESTORE ? rc : licit__mdb_err(rc, NULL, "snapbits");
+  }
+  *bits = b;
+  return 0;
+}
