@@ -14,12 +14,11 @@ static int native_create(void **state, const char *region) {
   return rc;
 }
 
-static int native_record(void *state, const char *line, size_t len, licit_emit_fn emit, void *ctx,
-                         licit_err *err) {
+static int native_record(void *state, const char *line, size_t len, licit_sink *sink, licit_err *err) {
   licit_event ev;
   int rc = licit_event_parse(state, line, len, &ev, err);
   if (rc) return rc == LICIT_ENOMEM ? rc : LICIT_EINVAL;
-  return emit(ctx, &ev);
+  return sink->emit(sink, &ev, 0);
 }
 
 static void native_destroy(void *state) { licit_event_parser_destroy(state); }

@@ -21,6 +21,7 @@
 #define RAW_EXCERPT 4096 /* bytes of an over-long line kept in the rejects file */
 
 typedef struct run {
+  licit_sink sink; /* first: adapters get &run.sink */
   licit_store *s;
   licit_txn *txn;
   const licit_ingest_opts *opts;
@@ -65,11 +66,16 @@ static int write_reject(run *r, const char *msg) {
   return 0;
 }
 
-static int emit(void *ctx, const licit_event *ev) {
-  run *r = ctx;
+static int emit(licit_sink *sink, const licit_event *ev, unsigned flags) {
+  run *r = (run *)sink;
   licit_err err;
   uint64_t seq;
   int rc = licit_store_apply(r->txn, ev, &seq, &err);
+  if (rc == LICIT_ENOTFOUND && (flags & LICIT_EMIT_SKIP_UNKNOWN)) {
+    r->c->skipped++;
+    return 0;
+  }
+  if (rc == LICIT_ENOTFOUND) rc = LICIT_EREJECT; /* unknown post or user */
   if (rc == 0) {
     r->c->accepted++;
     return 0;
@@ -85,6 +91,20 @@ static int emit(void *ctx, const licit_event *ev) {
   }
   *r->fatal = err;
   return rc;
+}
+
+static bool post_known(licit_sink *sink, const char *id, size_t n) {
+  run *r = (run *)sink;
+  licit_post_rec rec;
+  licit_buf scratch = LICIT_BUF_INIT;
+  bool known = licit_post_get(r->txn, id, n, &rec, &scratch) == 0;
+  licit_buf_free(&scratch);
+  return known;
+}
+
+static bool user_known(licit_sink *sink, const char *id, size_t n) {
+  uint32_t ord;
+  return licit_user_ord(((run *)sink)->txn, id, n, &ord) == 0;
 }
 
 static void draw_progress(run *r, bool final) {
@@ -136,7 +156,7 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
     rc = write_reject(r, msg);
   } else {
     licit_err err;
-    rc = a->record(state, p, len, emit, r, &err);
+    rc = a->record(state, p, len, &r->sink, &err);
     if (rc == 1) {
       r->c->skipped++;
       rc = 0;
@@ -165,6 +185,9 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
   const licit_adapter *a = licit_adapter_find(opts->format);
   if (!a) return licit_err_set(err, LICIT_EUSAGE, "unknown format \"%s\"", opts->format);
   run r = {0};
+  r.sink.emit = emit;
+  r.sink.post_known = post_known;
+  r.sink.user_known = user_known;
   r.s = s;
   r.opts = opts;
   r.c = counts;

@@ -19,19 +19,33 @@ typedef struct licit_ingest_counts {
   uint64_t lines, bytes;
 } licit_ingest_counts;
 
-/* What an adapter hands back for each event it makes from a record. */
-typedef int (*licit_emit_fn)(void *ctx, const licit_event *ev);
+/* Where an adapter sends the native events it makes, and what it may ask
+ * of the store while it works. */
+typedef struct licit_sink licit_sink;
+
+/* emit flags */
+#define LICIT_EMIT_SKIP_UNKNOWN 1u /* an event naming an unknown post or user
+                                      is skipped (counted), not rejected */
+
+struct licit_sink {
+  /* Applies one event: 0 when accepted, duplicate, rejected or skipped (all
+   * counted by the ingest); < 0 only for a fatal error, which the adapter
+   * must return. */
+  int (*emit)(licit_sink *s, const licit_event *ev, unsigned flags);
+  /* Whether the store (including this input so far) knows a post / user. */
+  bool (*post_known)(licit_sink *s, const char *id, size_t n);
+  bool (*user_known)(licit_sink *s, const char *id, size_t n);
+};
 
 /* A source format: one module per format behind this small interface.
- * `record` is called once per input line; it calls `emit` for every native
- * event the line means (zero or more) and returns 0, LICIT_EINVAL with a
- * message when the record is malformed (the whole record is rejected), or
- * 1 when the record carries nothing licit uses (counted as skipped). */
+ * `record` is called once per input line; it emits every native event the
+ * line means (zero or more) and returns 0, LICIT_EINVAL with a message when
+ * the record is malformed (the whole record is rejected), 1 when the record
+ * carries nothing licit uses (counted as skipped), or a fatal error. */
 typedef struct licit_adapter {
   const char *name;
   int (*create)(void **state, const char *region);
-  int (*record)(void *state, const char *line, size_t len, licit_emit_fn emit, void *emit_ctx,
-                licit_err *err);
+  int (*record)(void *state, const char *line, size_t len, licit_sink *sink, licit_err *err);
   void (*destroy)(void *state);
 } licit_adapter;
 

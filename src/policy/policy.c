@@ -220,10 +220,10 @@ static int parse_regions(ctx *c, const licit_policy *p, licit_policy_version *v,
     if (strcmp(key, "default") == 0) {
       v->default_mode = m;
       v->default_via = LICIT_VIA_DEFAULT;
-    } else if (is_cc(key, kl)) {
+    } else if (is_cc(key, kl) && find_group(p, key) < 0) { /* "EU" is the built-in group */
       country[(key[0] - 'A') * 26 + (key[1] - 'A')] = (int8_t)m;
     } else {
-      int g = is_group_name(key, kl) ? find_group(p, key) : -1;
+      int g = find_group(p, key); /* group names were checked when the groups were made */
       if (g < 0) {
         char known[300] = "";
         for (size_t i = 0; i < p->n_groups; i++) {

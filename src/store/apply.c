@@ -173,7 +173,7 @@ static int apply_post_change(licit_txn *t, const licit_event *ev, uint64_t seq, 
   licit_post_rec r;
   int rc = mdb_get(t->txn, t->s->dbi[DBI_POSTS], &k, &v);
   if (rc == MDB_NOTFOUND)
-    return licit_err_set(err, LICIT_EREJECT, "unknown post \"%.*s\": no post event for it was accepted",
+    return licit_err_set(err, LICIT_ENOTFOUND, "unknown post \"%.*s\": no post event for it was accepted",
                          ID(ev->post));
   if (rc) return rc;
   if ((rc = licit__post_decode(&v, &r, &w->post))) return rc;
@@ -252,7 +252,7 @@ static int apply_account(licit_txn *t, const licit_event *ev, uint64_t seq, work
   if (rc) return rc;
   if (!found) {
     if (ev->type == LICIT_EV_ACCOUNT_DELETE)
-      return licit_err_set(err, LICIT_EREJECT, "unknown user \"%.*s\": no event of this account was accepted",
+      return licit_err_set(err, LICIT_ENOTFOUND, "unknown user \"%.*s\": no event of this account was accepted",
                            ID(ev->user));
     memset(&u, 0, sizeof u);
     u.ord = (uint32_t)t->ctr[CTR_USERS]++;
@@ -331,7 +331,7 @@ int licit_store_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, li
     case LICIT_EV_ACCOUNT_DELETE: rc = apply_account(t, ev, seq, w, err); break;
     default: return licit_err_set(err, LICIT_EREJECT, "unknown event type");
   }
-  if (rc == LICIT_EREJECT) return rc;
+  if (rc == LICIT_EREJECT || rc == LICIT_ENOTFOUND) return rc;
   if (rc) goto fatal;
   /* The log record and the id are the last writes: an event is in the log
    * exactly when its state changes are. */

@@ -117,7 +117,9 @@ int licit_txn_pseudonym_key(licit_txn *t, const uint8_t **key);
 /* Applies one event: the state-dependent rules of SPEC section 2, then the
  * log append and the state update.  Returns 0 when accepted (*seq_out set),
  * LICIT_EDUPLICATE when its id was accepted before, LICIT_EREJECT with a
- * message when a rule rejects it (nothing changed), or a fatal error
+ * message when a rule rejects it (nothing changed) -- LICIT_ENOTFOUND when
+ * the rule is "unknown post" or "unknown user" (adapters may skip those) --
+ * or a fatal error
  * (LICIT_ESTORE, LICIT_EFULL, LICIT_ENOMEM) after which the transaction
  * must be aborted. */
 int licit_store_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, licit_err *err);
