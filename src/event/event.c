@@ -249,6 +249,15 @@ int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit
   if (licit_json_typeof(doc) != LICIT_JSON_OBJECT)
     return licit_err_set(err, LICIT_EINVAL, "expected a JSON object, got %s",
                          licit_json_type_name(licit_json_typeof(doc)));
+  /* The id first: an object whose id was accepted before is a duplicate
+   * whatever else it holds, so callers need the id even when a field is
+   * invalid (ev->id is set when this returns an error after this point). */
+  const licit_json *idv = licit_json_get(doc, "id");
+  if (idv && (rc = get_string(idv, "id", &ev->id, err))) return rc;
+  if (ev->id.p && (rc = check_id("id", ev->id, err))) {
+    ev->id = (licit_strv){NULL, 0};
+    return rc;
+  }
   const licit_json *tv = licit_json_get(doc, "type");
   if (!tv) return licit_err_set(err, LICIT_EINVAL, "field \"type\" is missing");
   if (licit_json_typeof(tv) != LICIT_JSON_STRING) return wrong_type(err, "type", "a string", tv);
@@ -276,8 +285,6 @@ int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit
     }
     if ((rc = parse_field(p, ev, f, v, err))) return rc;
   }
-  const licit_json *idv = licit_json_get(doc, "id");
-  if (idv && (rc = get_string(idv, "id", &ev->id, err))) return rc;
   if (ev->type == LICIT_EV_POST) {
     if (!ev->text.p) ev->text = (licit_strv){"", 0};
     if (!ev->kind.p) ev->kind = (licit_strv){"post", 4};

@@ -83,7 +83,9 @@ void licit_event_parser_destroy(licit_event_parser *p);
  * '\r' is allowed).  On success *ev is filled with strings that stay valid
  * until the next call on this parser.  On failure returns LICIT_EINVAL (or
  * LICIT_ETOOBIG for an over-long line) and err says which field and what was
- * expected.  Blank lines are the caller's business (licit_line_is_blank). */
+ * expected; when the line was a JSON object with a valid "id", ev->id is
+ * set even then (a known id makes the line a duplicate, whatever else it
+ * holds).  Blank lines are the caller's business (licit_line_is_blank). */
 int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit_event *ev,
                       licit_err *err);
 

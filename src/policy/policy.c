@@ -365,6 +365,7 @@ static int parse_version(ctx *c, licit_policy *p, licit_policy_version *v, const
       path_set(c, "versions[%zu].honor_signals[%zu]", vi, i);
       if ((rc = want_type(c, e, LICIT_JSON_STRING, "a string"))) return rc;
       s = licit_json_str(e, &n);
+      if (memchr(s, 0, n)) return perr(c, "must not contain U+0000"); /* policy.h: tokens are C strings */
       if (!(v->honor[i] = dupn(s, n))) return LICIT_ENOMEM;
       v->honor_len[i] = n;
       v->n_honor = i + 1;

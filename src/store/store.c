@@ -89,34 +89,61 @@ int licit_store_open(const char *dir, bool readonly, licit_store **out, licit_er
   if ((rc = mdb_env_open(s->env, dir, readonly ? MDB_RDONLY : 0, 0644))) goto mdb_fail;
   int dead = 0;
   mdb_reader_check(s->env, &dead); /* clear slots of readers that were killed */
-  if ((rc = mdb_txn_begin(s->env, NULL, readonly ? MDB_RDONLY : 0, &txn))) goto mdb_fail;
-  for (int i = 0; i < DBI_COUNT; i++) {
-    unsigned fl = dbi_flags[i] | (readonly ? 0 : MDB_CREATE);
-    if ((rc = mdb_dbi_open(txn, dbi_names[i], fl, &s->dbi[i]))) goto mdb_fail;
+  /* An existing store is opened with a read transaction, so opening never
+   * waits for a running ingest (LMDB has one writer at a time); only a new
+   * store takes the write lock to create its tables. */
+  if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn))) goto mdb_fail;
+  bool complete = true;
+  for (int i = 0; i < DBI_COUNT && complete; i++) {
+    rc = mdb_dbi_open(txn, dbi_names[i], dbi_flags[i], &s->dbi[i]);
+    if (rc == MDB_NOTFOUND) complete = false;
+    else if (rc) goto mdb_fail;
   }
-  /* A new store gets its format mark and its pseudonym key in the same
-   * commit as its tables, so a store either has both or is empty. */
-  MDB_val k = {6, "format"}, v;
-  rc = mdb_get(txn, s->dbi[DBI_META], &k, &v);
-  if (rc == MDB_NOTFOUND && !readonly) {
-    uint8_t key[32];
-    if (licit_random_bytes(key, sizeof key)) {
-      rc = licit_err_set(err, LICIT_EIO, "cannot generate the store's pseudonym key");
+  if (complete) {
+    MDB_val k = {6, "format"}, v;
+    rc = mdb_get(txn, s->dbi[DBI_META], &k, &v);
+    if (rc == MDB_NOTFOUND) complete = false;
+    else if (rc) goto mdb_fail;
+    else if (v.mv_size != strlen(FORMAT) || memcmp(v.mv_data, FORMAT, v.mv_size)) {
+      rc = licit_err_set(err, LICIT_ESTORE, "store %s: unknown format \"%.*s\" (expected %s)", dir,
+                         (int)v.mv_size, (const char *)v.mv_data, FORMAT);
       goto fail;
     }
-    MDB_val fv = {strlen(FORMAT), FORMAT}, kk = {3, "key"}, kv = {32, key};
-    if ((rc = mdb_put(txn, s->dbi[DBI_META], &k, &fv, 0))) goto mdb_fail;
-    if ((rc = mdb_put(txn, s->dbi[DBI_META], &kk, &kv, 0))) goto mdb_fail;
-  } else if (rc) {
-    goto mdb_fail;
-  } else if (v.mv_size != strlen(FORMAT) || memcmp(v.mv_data, FORMAT, v.mv_size)) {
-    rc = licit_err_set(err, LICIT_ESTORE, "store %s: unknown format \"%.*s\" (expected %s)", dir,
-                       (int)v.mv_size, (const char *)v.mv_data, FORMAT);
-    goto fail;
   }
-  if ((rc = mdb_txn_commit(txn))) {
+  if (complete) {
+    /* Committing (not aborting) makes the handles usable afterwards. */
+    rc = mdb_txn_commit(txn);
     txn = NULL;
-    goto mdb_fail;
+    if (rc) goto mdb_fail;
+  } else {
+    mdb_txn_abort(txn);
+    txn = NULL;
+    if (readonly) {
+      rc = licit_err_set(err, LICIT_ESTORE, "store %s: not a licit store (or not yet created)", dir);
+      goto fail;
+    }
+    if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn))) goto mdb_fail;
+    for (int i = 0; i < DBI_COUNT; i++)
+      if ((rc = mdb_dbi_open(txn, dbi_names[i], dbi_flags[i] | MDB_CREATE, &s->dbi[i]))) goto mdb_fail;
+    /* A new store gets its format mark and its pseudonym key in the same
+     * commit as its tables, so a store either has both or is empty. */
+    MDB_val k = {6, "format"}, v;
+    rc = mdb_get(txn, s->dbi[DBI_META], &k, &v);
+    if (rc == MDB_NOTFOUND) {
+      uint8_t key[32];
+      if (licit_random_bytes(key, sizeof key)) {
+        rc = licit_err_set(err, LICIT_EIO, "cannot generate the store's pseudonym key");
+        goto fail;
+      }
+      MDB_val fv = {strlen(FORMAT), FORMAT}, kk = {3, "key"}, kv = {32, key};
+      if ((rc = mdb_put(txn, s->dbi[DBI_META], &k, &fv, 0))) goto mdb_fail;
+      if ((rc = mdb_put(txn, s->dbi[DBI_META], &kk, &kv, 0))) goto mdb_fail;
+    } else if (rc) {
+      goto mdb_fail;
+    }
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    if (rc) goto mdb_fail;
   }
   *out = s;
   return 0;
@@ -365,6 +392,16 @@ int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbu
 /* The signals table's key for a token: 'T' + the token when it has 1-500
  * bytes, 'E' for the empty token, 'H' + its SHA-256 when longer (LMDB keys
  * are 1-511 bytes).  The first byte keeps the three kinds apart. */
+int licit_store_event_id(licit_txn *t, const char *id, size_t n, uint64_t *seq) {
+  if (n == 0 || n > LICIT_ID_MAX) return LICIT_ENOTFOUND;
+  MDB_val k = {n, (void *)id}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_IDS], &k, &v);
+  if (rc) return not_found_or(rc);
+  if (v.mv_size != 8) return LICIT_ESTORE;
+  memcpy(seq, v.mv_data, 8);
+  return 0;
+}
+
 void licit__signal_key(const char *tok, size_t n, char key[520], MDB_val *k) {
   if (n == 0) {
     key[0] = 'E';

@@ -133,6 +133,8 @@ int licit_user_get(licit_txn *t, uint32_t ord, licit_user_rec *rec, licit_buf *s
 int licit_user_ord(licit_txn *t, const char *id, size_t n, uint32_t *ord);
 /* The event at `seq`; strings point into the store (valid for the txn). */
 int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbuf, size_t sigcap);
+/* The seq of the accepted event with this id; LICIT_ENOTFOUND when none. */
+int licit_store_event_id(licit_txn *t, const char *id, size_t n, uint64_t *seq);
 /* The signal token of an ordinal / the ordinal of a token. */
 int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord);
 

@@ -1,0 +1,324 @@
+# ingest.sh — `licit ingest` and `licit stats` on the real binary, plus the
+# global command-line behaviour (help, exit codes, option placement, store).
+# Run: bash tests/cli/ingest.sh /path/to/licit
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
+
+# "accepted duplicates rejected" from `ingest --json` output in $OUT.
+adr() { jq -r '"\(.accepted) \(.duplicates) \(.rejected)"' "$OUT" 2>/dev/null; }
+# One native event line per call: ev TYPE TS key=value... (values are JSON
+# strings unless they are true, false, null, an integer or start with [ or {).
+ev() {
+  local type=$1 ts=$2
+  shift 2
+  local s="{\"type\":\"$type\",\"ts\":\"$ts\"" kv k v
+  for kv in "$@"; do
+    k=${kv%%=*}
+    v=${kv#*=}
+    if [[ $v =~ ^(true|false|null|\[.*|\{.*|-?[0-9]+)$ ]]; then
+      s="$s,\"$k\":$v"
+    else
+      s="$s,\"$k\":\"$v\""
+    fi
+  done
+  printf '%s}\n' "$s"
+}
+stat_of() { lic --store "$1" --json stats | jq -r ".$2"; }
+
+# ---------------------------------------------------------------- examples
+S=$(newstore)
+expect_exit 0 lic --store "$S" ingest "$EX/events.jsonl"
+expect_eq "events.jsonl: text counts" "accepted 53, duplicates 0, rejected 0" "$(out)"
+expect_exit 0 lic --store "$S" ingest --json "$EX/events.jsonl"
+expect_eq "re-ingest events.jsonl: all duplicates" "0 53 0" "$(adr)"
+expect_eq "re-ingest: the log did not grow" 53 "$(stat_of "$S" events)"
+
+S=$(newstore)
+expect_exit 3 lic --store "$S" ingest --json --rejects "$T/rej.jsonl" "$EX/events-bad.jsonl"
+expect_eq "events-bad.jsonl: 6 accepted, 1 duplicate, 23 rejected" "6 1 23" "$(adr)"
+expect_eq "events-bad.jsonl: rejected line numbers" \
+  "7 8 9 10 11 12 13 14 15 16 17 18 19 21 22 23 24 25 26 27 28 29 31" \
+  "$(jq -r .line "$T/rej.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "rejects records: exactly the keys source, line, error, raw" "true" \
+  "$(jq -s 'all(keys == ["error","line","raw","source"])' "$T/rej.jsonl")"
+expect_eq "rejects records: source is the path as given" "$EX/events-bad.jsonl" \
+  "$(jq -r .source "$T/rej.jsonl" | sort -u)"
+expect_eq "rejects records: every error is a non-empty string" "true" \
+  "$(jq -s 'all(.error | type == "string" and length > 0)' "$T/rej.jsonl")"
+bad_raw=0
+while IFS= read -r n; do
+  want=$(sed -n "${n}p" "$EX/events-bad.jsonl")
+  got=$(jq -r --argjson n "$n" 'select(.line == $n) | .raw' "$T/rej.jsonl")
+  [ "$want" == "$got" ] || bad_raw=$((bad_raw + 1))
+done < <(jq -r .line "$T/rej.jsonl")
+expect_eq "rejects records: raw is the exact line text" 0 "$bad_raw"
+expect_contains "line 7 error mentions the leap second" "60" <(jq -r 'select(.line==7).error' "$T/rej.jsonl")
+expect_exit 3 lic --store "$S" ingest "$EX/events-bad.jsonl"
+expect_eq "events-bad.jsonl again: text counts" "accepted 0, duplicates 7, rejected 23" "$(out)"
+expect_contains "rejections without --rejects point to --rejects" "--rejects" "$ERR"
+
+S=$(newstore)
+run lic --store "$S" ingest --json "$EX/events.jsonl" "$EX/events-bad.jsonl"
+expect_eq "two files in one call: summed counts" "59 1 23" "$(adr)"
+expect_eq "two files in one call: exit 3" 3 "$RC"
+expect_eq "stats after both: events posts users snapshots" "59 32 13 0" \
+  "$(lic --store "$S" --json stats | jq -r '"\(.events) \(.posts) \(.users) \(.snapshots)"')"
+
+# ---------------------------------------------------------------- stats
+S=$(newstore)
+lic --store "$S" ingest "$EX/events.jsonl" >/dev/null
+expect_exit 0 lic --store "$S" --json stats
+expect_eq "stats --json has the fixed keys" "true" \
+  "$(jq 'has("events") and has("posts") and has("users") and has("snapshots") and has("store_bytes")' "$OUT")"
+expect_eq "stats --json values after events.jsonl" "53 30 11 0" \
+  "$(jq -r '"\(.events) \(.posts) \(.users) \(.snapshots)"' "$OUT")"
+expect_eq "stats --json store_bytes is a positive number" "true" "$(jq '.store_bytes | type == "number" and . > 0' "$OUT")"
+expect_exit 0 lic --store "$S" stats
+expect_contains "stats text: events line" "events     53" "$OUT"
+S=$(newstore)
+expect_exit 0 lic --store "$S" --json stats
+expect_eq "stats on a new store: all zero" "0 0 0 0" "$(jq -r '"\(.events) \(.posts) \(.users) \(.snapshots)"' "$OUT")"
+check "the store directory was created on first use" test -d "$S"
+expect_exit 2 lic --store "$S" stats extra-arg
+
+# ---------------------------------------------------------------- exit codes, usage
+S=$(newstore)
+expect_exit 2 lic
+expect_contains "licit with no command prints usage on stderr" "Usage" "$ERR"
+expect_exit 2 lic frobnicate
+expect_exit 2 lic policy
+expect_exit 2 lic --store "$S" ingest --bogus "$EX/events.jsonl"
+expect_contains "unknown option is named" "--bogus" "$ERR"
+expect_exit 2 lic --store "$S" ingest --format xml "$EX/events.jsonl"
+expect_contains "unknown format is named" "xml" "$ERR"
+expect_exit 2 lic --store "$S" ingest --region es "$EX/events.jsonl"
+expect_exit 2 lic --store "$S" ingest --region ESP "$EX/events.jsonl"
+expect_exit 2 lic --store "$S" ingest --rejects
+expect_exit 2 lic --store "$S" ingest --batch 0 "$EX/events.jsonl"
+expect_eq "nothing was ingested by the bad-usage calls" 0 "$(stat_of "$S" events)"
+expect_exit 1 lic --store "$S" ingest "$T/no-such-file.jsonl"
+expect_contains "missing input file is named" "no-such-file.jsonl" "$ERR"
+mkdir -p "$T/a-directory"
+expect_exit 1 lic --store "$S" ingest "$T/a-directory"
+expect_exit 1 lic --store "$S" ingest --rejects "$T/no-such-dir/rej.jsonl" "$EX/events.jsonl"
+expect_exit 0 lic --version
+for cmd in "" "ingest" "stats" "policy set" "policy show"; do
+  # shellcheck disable=SC2086
+  expect_exit 0 lic $cmd --help
+  expect_contains "licit $cmd --help prints Usage" "Usage" "$OUT"
+done
+expect_exit 0 lic help ingest
+expect_contains "licit help ingest prints Usage" "Usage" "$OUT"
+
+# ---------------------------------------------------------------- option placement, store selection
+S=$(newstore)
+expect_exit 0 lic --store "$S" ingest "$EX/events.jsonl" --json
+expect_eq "ingest FILE --json" "53 0 0" "$(adr)"
+S=$(newstore)
+expect_exit 0 lic --json --store "$S" ingest "$EX/events.jsonl"
+expect_eq "--json ingest FILE" "53 0 0" "$(adr)"
+S=$(newstore)
+expect_exit 0 lic ingest "$EX/events.jsonl" --store "$S" --json
+expect_eq "--store after the command" 53 "$(stat_of "$S" events)"
+S=$(newstore)
+expect_exit 0 lic ingest --store="$S" "$EX/events.jsonl"
+expect_eq "--store=DIR" 53 "$(stat_of "$S" events)"
+S=$(newstore)
+expect_exit 3 lic ingest "$EX/events-bad.jsonl" --rejects "$T/rej2.jsonl" --store "$S"
+expect_eq "--rejects after the file" 23 "$(wc -l <"$T/rej2.jsonl" | tr -d ' ')"
+S=$(newstore)
+LICIT_STORE=$S run lic ingest "$EX/events.jsonl"
+expect_eq "LICIT_STORE selects the store" "0 53" "$RC $(stat_of "$S" events)"
+S2=$(newstore)
+LICIT_STORE=$S run lic --store "$S2" ingest "$EX/events.jsonl"
+expect_eq "--store beats LICIT_STORE" "53 53" "$(stat_of "$S" events) $(stat_of "$S2" events)"
+mkdir -p "$T/cwd" && (cd "$T/cwd" && lic ingest "$EX/events.jsonl" >/dev/null)
+check "without --store or LICIT_STORE the store is ./licit-data" test -d "$T/cwd/licit-data"
+
+# ---------------------------------------------------------------- stdin
+S=$(newstore)
+run lic --store "$S" --json ingest - <"$EX/events.jsonl"
+expect_eq "stdin via -" "0 53 0 0" "$RC $(adr)"
+S=$(newstore)
+run lic --store "$S" --json ingest <"$EX/events.jsonl"
+expect_eq "stdin with no file argument" "0 53 0 0" "$RC $(adr)"
+S=$(newstore)
+run lic --store "$S" --json ingest --rejects "$T/rej-stdin.jsonl" - <"$EX/events-bad.jsonl"
+expect_eq "stdin: source of rejects is -" "-" "$(jq -r .source "$T/rej-stdin.jsonl" | sort -u)"
+
+# ---------------------------------------------------------------- duplicates and ids
+S=$(newstore)
+{
+  ev account 2024-01-01T00:00:00Z user=u1 id=e1
+  ev account 2024-01-02T00:00:00Z user=u1 id=e1 region=FR
+  ev account 2024-01-03T00:00:00Z user=u1
+  ev account 2024-01-03T00:00:00Z user=u1
+} >"$T/dups.jsonl"
+run lic --store "$S" --json ingest "$T/dups.jsonl"
+expect_eq "same id twice in one file: second is a duplicate; id-less events never are" "0 3 1 0" "$RC $(adr)"
+run lic --store "$S" --json ingest "$T/dups.jsonl"
+expect_eq "second run: id'd events are duplicates, id-less ones are accepted again" "0 2 2 0" "$RC $(adr)"
+expect_eq "log holds 5 events" 5 "$(stat_of "$S" events)"
+S=$(newstore)
+{
+  ev account 2024-01-01T00:00:00Z user=u1 id=x1 region=fr
+  ev account 2024-01-01T00:00:00Z user=u1 id=x1 region=FR
+} >"$T/rejid.jsonl"
+run lic --store "$S" --json ingest "$T/rejid.jsonl"
+expect_eq "the id of a rejected event is not taken" "3 1 0 1" "$RC $(adr)"
+long256=$(printf 'i%.0s' $(seq 256))
+{
+  ev account 2024-01-01T00:00:00Z user=u1 "id=$long256"
+  ev account 2024-01-01T00:00:00Z user=u1 "id=${long256}j"
+  ev account 2024-01-01T00:00:00Z user=u1 id=
+  ev account 2024-01-01T00:00:00Z user=u1 'id=a\u0007b'
+  ev account 2024-01-01T00:00:00Z user=u1 id=7
+} >"$T/ids.jsonl"
+S=$(newstore)
+run lic --store "$S" --json ingest "$T/ids.jsonl"
+expect_eq "ids: 256 bytes ok; 257 bytes, empty, control char, number rejected" "3 1 0 4" "$RC $(adr)"
+
+# ---------------------------------------------------------------- arrival order
+S=$(newstore)
+{
+  ev account 2024-01-01T00:00:00Z user=u1
+  ev edit 2024-03-01T00:00:00Z post=p1 text=edited
+  ev post 2024-02-01T00:00:00Z post=p1 user=u1 visibility=public text=first
+  ev visibility 2024-05-01T00:00:00Z post=p1 visibility=private
+  ev visibility 2024-04-01T00:00:00Z post=p1 visibility=followers
+  ev edit 2024-01-15T00:00:00Z post=p1 text=before-creation
+  ev preference 2024-06-01T00:00:00Z user=u1 ai_training=deny
+  ev preference 2024-05-01T00:00:00Z user=u1 ai_training=allow
+} >"$T/order.jsonl"
+run lic --store "$S" --json ingest --rejects "$T/rej-order.jsonl" "$T/order.jsonl"
+expect_eq "out-of-order arrival: counts" "3 6 0 2" "$RC $(adr)"
+expect_eq "edit before its post arrives, and edit before creation ts: rejected" "2 6" \
+  "$(jq -r .line "$T/rej-order.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+run lic --store "$S" --json ingest - < <(ev edit 2024-03-01T00:00:00Z post=p1 text=edited)
+expect_eq "the same edit after its post arrived: accepted" "0 1 0 0" "$RC $(adr)"
+
+# account_delete: earlier-ts delete arriving later is accepted (moves the deletion earlier).
+S=$(newstore)
+{
+  ev account 2024-01-01T00:00:00Z user=u1
+  ev post 2024-02-01T00:00:00Z post=p1 user=u1 visibility=public
+  ev account_delete 2024-06-01T00:00:00Z user=u1
+  ev account_delete 2024-03-01T00:00:00Z user=u1
+  ev account_delete 2024-07-01T00:00:00Z user=u1
+  ev post 2024-04-01T00:00:00Z post=p2 user=u1 visibility=public
+  ev preference 2024-08-01T00:00:00Z user=u1 ai_training=deny
+  ev account_delete 2024-01-01T00:00:00Z user=nobody
+} >"$T/adel.jsonl"
+run lic --store "$S" --json ingest --rejects "$T/rej-adel.jsonl" "$T/adel.jsonl"
+expect_eq "account_delete: earlier ts accepted; later ts, post/preference after it, unknown user rejected" \
+  "3 4 0 4" "$RC $(adr)"
+expect_eq "account_delete: rejected lines" "5 6 7 8" "$(jq -r .line "$T/rej-adel.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+
+# ---------------------------------------------------------------- field types
+S=$(newstore)
+{
+  ev account 2024-01-01T00:00:00Z user=u1
+  ev post 2024-01-02T00:00:00Z post=p1 user=u1 visibility=public text=null
+  ev post 2024-01-02T00:00:00Z post=p2 user=u1 visibility=public lang=null
+  ev account 2024-01-02T00:00:00Z user=u1 region=null
+  ev post 2024-01-02T00:00:00Z post=p3 user=u1 visibility=public 'signals=["noai","noai"]'
+  ev post 2024-01-02T00:00:00Z post=p4 user=u1 visibility=public 'signals=[1]'
+  ev post 2024-01-02T00:00:00.123456789Z post=p5 user=u1 visibility=public
+  ev post 2024-01-02t00:00:00z post=p6 user=u1 visibility=public
+  ev post 0000-01-02T00:00:00Z post=p7 user=u1 visibility=public
+  ev post 2024-01-02T00:00:00+24:00 post=p8 user=u1 visibility=public
+  printf '{"type":"post","ts":"2024-01-02T00:00:00Z","post":"p9","user":"u1","visibility":"public","text":"a\\u0000b"}\n'
+  printf '"just a string"\n'
+  ev post 2024-01-02T00:00:00.1234567891Z post=p11 user=u1 visibility=public
+  printf '{"type":"post","ts":"2024-01-02T00:00:00Z","post":"p10","user":"u1","visibility":"public"\n'
+  ev account 2024-01-01T00:00:00Z user=u1 birth_date=2023-02-29
+  ev account 2024-01-01T00:00:00Z user=u1 private=1
+  ev account 2024-01-01T00:00:00Z user=u1 private=false birth_date=2024-02-29 region=
+} >"$T/types.jsonl"
+run lic --store "$S" --json ingest --rejects "$T/rej-types.jsonl" "$T/types.jsonl"
+expect_eq "field types: counts" "3 6 0 11" "$RC $(adr)"
+expect_eq "field types: rejected lines (null fields, bad signals, bad ts, not an object, bad JSON, bad date, bad bool)" \
+  "2 3 4 6 9 10 12 13 14 15 16" "$(jq -r .line "$T/rej-types.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+expect_contains "a null field is reported as a type error" "null" <(jq -r 'select(.line==2).error' "$T/rej-types.jsonl")
+
+# ---------------------------------------------------------------- line endings, blank lines, line numbers
+S=$(newstore)
+{
+  printf '\n'
+  ev account 2024-01-01T00:00:00Z user=u1 | sed 's/$/\r/'
+  printf '   \t\r\n'
+  printf '\r\n'
+  ev account 2024-01-01T00:00:00Z user=u1 region=fr | sed 's/$/\r/'
+  printf ' \t \n'
+  ev account 2024-01-01T00:00:00Z user=u1 region=FR | tr -d '\n'
+} >"$T/crlf.jsonl"
+run lic --store "$S" --json ingest --rejects "$T/rej-crlf.jsonl" "$T/crlf.jsonl"
+expect_eq "CRLF accepted, blank and whitespace-only lines not counted, last line without newline read" \
+  "3 2 0 1" "$RC $(adr)"
+expect_eq "rejects line number counts blank lines (1-based)" 5 "$(jq -r .line "$T/rej-crlf.jsonl")"
+expect_eq "rejects raw is the line without its CRLF ending" \
+  "$(ev account 2024-01-01T00:00:00Z user=u1 region=fr)" "$(jq -r .raw "$T/rej-crlf.jsonl")"
+S=$(newstore)
+printf '\n \n\t\n\r\n' >"$T/blank.jsonl"
+run lic --store "$S" --json ingest "$T/blank.jsonl"
+expect_eq "a file of blank lines: nothing counted, exit 0" "0 0 0 0" "$RC $(adr)"
+S=$(newstore)
+: >"$T/empty.jsonl"
+run lic --store "$S" --json ingest "$T/empty.jsonl"
+expect_eq "an empty file: nothing counted, exit 0" "0 0 0 0" "$RC $(adr)"
+
+# ---------------------------------------------------------------- UTF-8
+S=$(newstore)
+{
+  printf '{"type":"account","ts":"2024-01-01T00:00:00Z","user":"u\xff1"}\n'
+  printf '{"type":"account","ts":"2024-01-01T00:00:00Z","user":"u1","x":"\xc0\xaf"}\n'
+  printf '{"type":"account","ts":"2024-01-01T00:00:00Z","user":"u\xc3\xa9"}\n'
+  printf '{"type":"account","ts":"2024-01-01T00:00:00Z","user":"u2","x":"\xed\xa0\x80"}\n'
+} >"$T/utf8.jsonl"
+run lic --store "$S" --json ingest --rejects "$T/rej-utf8.jsonl" "$T/utf8.jsonl"
+expect_eq "invalid UTF-8 (bad byte, overlong, encoded surrogate) rejected; valid accepted" "3 1 0 3" "$RC $(adr)"
+expect_eq "rejects file is valid JSON even for invalid UTF-8 lines" 3 "$(jq -s length "$T/rej-utf8.jsonl")"
+
+# ---------------------------------------------------------------- line and text limits
+python3 - "$T" <<'EOF'
+import sys
+d = sys.argv[1]
+head = '{"type":"account","ts":"2024-01-01T00:00:00Z","user":"u1","pad":"'
+tail = '"}'
+ok = '{"type":"account","ts":"2024-01-01T00:00:00Z","user":"u2"}\n'
+n = 2097152 - len(head) - len(tail)
+open(d + '/line-exact.jsonl', 'w').write(head + 'x' * n + tail + '\n' + ok)
+open(d + '/line-over1.jsonl', 'w').write(head + 'x' * (n + 1) + tail + '\n' + ok)
+open(d + '/line-huge.jsonl', 'w').write(head + 'x' * (5 << 20) + tail + '\n' + ok)
+open(d + '/line-huge-last.jsonl', 'w').write(ok + head + 'x' * (5 << 20) + tail)
+t = '{"type":"post","ts":"2024-01-02T00:00:00Z","post":"p%d","user":"u1","visibility":"public","text":"%s"}\n'
+open(d + '/text.jsonl', 'w', encoding='utf-8').write(ok.replace('u2', 'u1') + t % (1, 'y' * 1048576) + t % (2, 'y' * 1048577) +
+                                   t % (3, '\u00e9' * 524288) + t % (4, '\u00e9' * 524288 + 'z'))
+EOF
+S=$(newstore)
+run lic --store "$S" --json ingest "$T/line-exact.jsonl"
+expect_eq "a line of exactly 2 MiB is accepted" "0 2 0 0" "$RC $(adr)"
+S=$(newstore)
+run lic --store "$S" --json ingest --rejects "$T/rej-over1.jsonl" "$T/line-over1.jsonl"
+expect_eq "a line of 2 MiB + 1 byte is rejected, the next line ingests" "3 1 0 1" "$RC $(adr)"
+expect_eq "2 MiB + 1: rejects record has the line number and either the full raw line or raw_bytes" "1 true" \
+  "$(jq -r '"\(.line) \((.raw | length) == 2097153 or (.raw_truncated == true and .raw_bytes == 2097153))"' "$T/rej-over1.jsonl")"
+S=$(newstore)
+run lic --store "$S" --json ingest --rejects "$T/rej-huge.jsonl" "$T/line-huge.jsonl"
+expect_eq "a 5 MiB line is rejected, the next line ingests" "3 1 0 1" "$RC $(adr)"
+huge_len=$(head -n 1 "$T/line-huge.jsonl" | tr -d '\n' | wc -c)
+expect_eq "5 MiB line: raw_truncated, raw_bytes, a short raw excerpt" "1 true $huge_len true" \
+  "$(jq -r '"\(.line) \(.raw_truncated) \(.raw_bytes) \((.raw | length) <= 65536)"' "$T/rej-huge.jsonl")"
+expect_eq "5 MiB line: raw excerpt is the start of the line" "true" \
+  "$(jq -r '.raw | startswith("{\"type\":\"account\"")' "$T/rej-huge.jsonl")"
+S=$(newstore)
+run lic --store "$S" --json ingest --rejects "$T/rej-huge-last.jsonl" "$T/line-huge-last.jsonl"
+expect_eq "a 5 MiB last line without newline is rejected" "3 1 0 1" "$RC $(adr)"
+expect_eq "5 MiB last line: line 2, raw_bytes" "2 $huge_len" \
+  "$(jq -r '"\(.line) \(.raw_bytes)"' "$T/rej-huge-last.jsonl")"
+S=$(newstore)
+run lic --store "$S" --json ingest --rejects "$T/rej-text.jsonl" "$T/text.jsonl"
+expect_eq "text of 1 MiB accepted, 1 MiB + 1 byte rejected (bytes of UTF-8, not characters)" "3 3 0 2" "$RC $(adr)"
+expect_eq "text limit: rejected lines" "3 5" "$(jq -r .line "$T/rej-text.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+
+finish

@@ -1,0 +1,352 @@
+/*
+ * test_notice.c - unit tests for the opt-out notice detector.
+ *
+ * The corpus test reads tests/data/notices/{positive,negative}/ *.txt (one
+ * post per file; the directory comes from $LICIT_TEST_DATA, default
+ * "tests/data"), prints recall, precision and the benign flag rate, and
+ * fails if recall < 0.95 or the benign flag rate > 0.01.
+ *
+ * Build: gcc -std=c11 -Wall -Wextra -Wpedantic -Isrc tests/unit/test_notice.c \
+ *            src/report/notice.c $(pkg-config --cflags --libs criterion)
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/notice.h"
+
+/* ---- helpers --------------------------------------------------------- */
+
+static int detect_str(const char *s, licit_notice_result *r)
+{
+    return licit_notice_detect(s, strlen(s), r);
+}
+
+static int has_match(const licit_notice_result *r, const char *phrase)
+{
+    for (int i = 0; i < r->n_matched; i++)
+        if (strcmp(r->matched[i], phrase) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct corpus_count {
+    int files;
+    int flagged;
+} corpus_count;
+
+/* Run the detector over every *.txt in dir; list the files whose verdict
+ * differs from `expect` on stderr. */
+static corpus_count run_dir(const char *dir, int expect)
+{
+    corpus_count c = {0, 0};
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "cannot open corpus directory %s "
+                          "(set LICIT_TEST_DATA to the tests/data directory)", dir);
+    static char buf[1 << 20];
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t nl = strlen(e->d_name);
+        if (nl < 5 || strcmp(e->d_name + nl - 4, ".txt") != 0)
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "rb");
+        cr_assert_not_null(f, "cannot read %s", path);
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        licit_notice_result r;
+        int got = licit_notice_detect(buf, n, &r);
+        c.files++;
+        c.flagged += got;
+        if (got != expect)
+            fprintf(stderr, "  %s: %s (score %d, family %s)\n", path,
+                    expect ? "missed" : "FALSE POSITIVE", r.score,
+                    r.family ? r.family : "-");
+    }
+    closedir(d);
+    return c;
+}
+
+/* ---- the corpus ------------------------------------------------------ */
+
+Test(notice, corpus_recall_and_false_positive_rate)
+{
+    const char *base = getenv("LICIT_TEST_DATA");
+    if (!base || !*base)
+        base = "tests/data";
+    char pos[4096], neg[4096];
+    snprintf(pos, sizeof pos, "%s/notices/positive", base);
+    snprintf(neg, sizeof neg, "%s/notices/negative", base);
+
+    corpus_count p = run_dir(pos, 1);
+    corpus_count n = run_dir(neg, 0);
+
+    /* A corpus that silently shrank would make the rates meaningless. */
+    cr_assert_geq(p.files, 45, "only %d positive notices in %s", p.files, pos);
+    cr_assert_geq(n.files, 160, "only %d benign posts in %s", n.files, neg);
+
+    double recall = (double)p.flagged / p.files;
+    double fp_rate = (double)n.flagged / n.files;
+    double precision = p.flagged + n.flagged
+                           ? (double)p.flagged / (p.flagged + n.flagged) : 0.0;
+    printf("notice corpus: recall %d/%d = %.3f, precision %.3f, "
+           "benign flagged %d/%d = %.4f\n",
+           p.flagged, p.files, recall, precision, n.flagged, n.files, fp_rate);
+
+    cr_expect_geq(recall, 0.95, "recall %.3f < 0.95", recall);
+    cr_expect_leq(fp_rate, 0.01, "benign flag rate %.4f > 0.01", fp_rate);
+}
+
+/* ---- the table ------------------------------------------------------- */
+
+/* Every phrase must already be normalised: a-z 0-9, single spaces, no
+ * leading wildcard, '*' only at the end of a word. Otherwise it could
+ * never match. */
+Test(notice, table_phrases_are_normalised)
+{
+    size_t n = licit__notice_table_size();
+    cr_assert_gt(n, 100);
+    for (size_t i = 0; i < n; i++) {
+        int w = 0;
+        const char *p = licit__notice_table_phrase(i, &w);
+        cr_assert_not_null(p);
+        cr_assert_neq(w, 0, "phrase '%s' has weight 0", p);
+        cr_assert((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= '0' && p[0] <= '9'),
+                  "phrase '%s' must start with a letter or digit", p);
+        /* The index keys on the first two characters. */
+        cr_assert((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= '0' && p[1] <= '9') ||
+                  p[1] == ' ', "phrase '%s': second character must be literal", p);
+        size_t len = strlen(p);
+        cr_assert_neq(p[len - 1], ' ', "phrase '%s' ends with a space", p);
+        for (size_t k = 0; k < len; k++) {
+            char c = p[k];
+            int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                     c == ' ' || c == '#' || c == '@' || c == '*';
+            cr_assert(ok, "phrase '%s' has character '%c'", p, c);
+            if (c == ' ')
+                cr_assert_neq(p[k + 1], ' ', "phrase '%s' has a double space", p);
+            if (c == '*')
+                cr_assert(p[k + 1] == ' ' || p[k + 1] == '\0',
+                          "phrase '%s': '*' must end a word", p);
+        }
+        /* Phrases are unique. */
+        for (size_t j = 0; j < i; j++)
+            cr_assert_str_neq(p, licit__notice_table_phrase(j, NULL),
+                              "phrase '%s' listed twice", p);
+    }
+    cr_assert_null(licit__notice_table_phrase(n, NULL));
+}
+
+/* ---- normalisation --------------------------------------------------- */
+
+Test(notice, normalise_folds_case_accents_and_lookalikes)
+{
+    char out[256];
+    struct { const char *in, *want; } cases[] = {
+        { "Goodbye Meta Al.", "goodbye meta ai" },
+        { "GOODBYE META A.I.!!", "goodbye meta ai" },
+        { "bye Meta A1", "bye meta ai" },
+        { "N\xc3\x83O AUTORIZO", "nao autorizo" },                  /* NÃO */
+        { "Tsch\xc3\xbc\xc3\x9f", "tschuss" },                      /* Tschüß */
+        { "Conven\xc3\xa7\xc3\xa3o", "convencao" },
+        { "Ber\xc2\xadne", "berne" },                               /* soft hyphen */
+        { "Me\xe2\x80\x8bta", "meta" },                              /* zero-width space */
+        { "pa\xcc\x81gina", "pagina" },                              /* a + combining acute */
+        { "M\xd0\xb5ta", "meta" },                                   /* Cyrillic ie */
+        { "\xef\xbc\xad\xef\xbd\x85ta", "meta" },                    /* full-width M e */
+        { "\xf0\x9d\x90\x8c\xf0\x9d\x90\x9e\xf0\x9d\x90\xad\xf0\x9d\x90\x9a", "meta" }, /* bold */
+        { "  don't   share!!! ", "don t share" },
+        { "\xf0\x9f\x98\xa1" "Facebook" "\xf0\x9f\x98\xa1", "facebook" }, /* emoji */
+        { "UCC 1-308", "ucc 1 308" },
+        { "meta also", "meta also" },                                /* not a look-alike */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = licit__notice_normalize(cases[i].in, strlen(cases[i].in), out, sizeof out);
+        cr_assert_eq(n, strlen(cases[i].want), "'%s': got '%.*s'", cases[i].in, (int)n, out);
+        cr_assert(memcmp(out, cases[i].want, n) == 0, "'%s': got '%.*s'",
+                  cases[i].in, (int)n, out);
+    }
+}
+
+/* ---- tricky cases ---------------------------------------------------- */
+
+static const char *const goodbye_al =
+    "Goodbye Meta Al. An attorney has advised us to post this. If you do not "
+    "post at least once it will be assumed you are ok with them using your "
+    "information and photos. I do not give Meta permission.";
+
+Test(notice, meta_al_lookalike_is_flagged)
+{
+    licit_notice_result r;
+    cr_assert_eq(detect_str(goodbye_al, &r), 1);
+    cr_assert(has_match(&r, "goodbye meta ai"));
+    cr_assert_str_eq(r.family, "goodbye-meta-ai-2024");
+    cr_assert_geq(r.score, r.threshold);
+}
+
+Test(notice, shouting_scores_like_lower_case)
+{
+    const char *lower = "the new facebook rule starts tomorrow where they can use "
+                        "your photos. the deadline is today. i do not give facebook "
+                        "permission. copy and paste, don't share.";
+    char upper[512];
+    size_t n = strlen(lower);
+    for (size_t i = 0; i <= n; i++)
+        upper[i] = (lower[i] >= 'a' && lower[i] <= 'z') ? (char)(lower[i] - 32) : lower[i];
+    licit_notice_result a, b;
+    cr_assert_eq(detect_str(lower, &a), 1);
+    cr_assert_eq(detect_str(upper, &b), 1);
+    cr_assert_eq(a.score, b.score);
+    cr_assert_str_eq(b.family, "meta-rename-2021");
+}
+
+Test(notice, post_explaining_the_hoax_is_benign)
+{
+    const char *s = "Seeing lots of 'Goodbye Meta AI' and 'I do not give Meta "
+                    "permission' posts. Friends, it's a hoax: posting it does "
+                    "nothing, you already agreed to the terms. Use the objection "
+                    "form in the Privacy Center instead.";
+    licit_notice_result r;
+    cr_assert_eq(detect_str(s, &r), 0, "score %d", r.score);
+    cr_assert(has_match(&r, "hoax"));
+}
+
+Test(notice, family_post_refusing_permission_is_benign)
+{
+    licit_notice_result r;
+    cr_assert_eq(detect_str("I don't give permission for my kids' photos to be "
+                            "posted anywhere. Please ask first!", &r), 0);
+    cr_assert_eq(detect_str("The Berne Convention is a treaty from 1886; it does "
+                            "not let a status update override a contract.", &r), 0);
+}
+
+Test(notice, empty_text)
+{
+    licit_notice_result r;
+    memset(&r, 0x5a, sizeof r);
+    cr_assert_eq(licit_notice_detect("", 0, &r), 0);
+    cr_assert_eq(r.score, 0);
+    cr_assert_eq(r.n_matched, 0);
+    cr_assert_null(r.family);
+    for (int i = 0; i < LICIT_NOTICE_MAX_MATCHED; i++)
+        cr_assert_null(r.matched[i]);
+    cr_assert_gt(r.threshold, 0);
+    cr_assert_eq(licit_notice_detect(NULL, 0, &r), 0);
+    cr_assert_eq(licit_notice_detect("   \n\t!!", 6, NULL), 0);
+}
+
+Test(notice, nul_bytes_are_separators_and_length_is_respected)
+{
+    /* The notice with NULs between words is still found... */
+    char buf[512];
+    size_t n = 0;
+    for (const char *p = goodbye_al; *p; p++)
+        buf[n++] = *p == ' ' ? '\0' : *p;
+    licit_notice_result r;
+    cr_assert_eq(licit_notice_detect(buf, n, &r), 1);
+
+    /* ...all NULs is nothing... */
+    memset(buf, 0, sizeof buf);
+    cr_assert_eq(licit_notice_detect(buf, sizeof buf, &r), 0);
+    cr_assert_eq(r.score, 0);
+
+    /* ...and bytes after len are never looked at: a notice that ends at len
+     * scores the same whatever follows. */
+    char a[512], b[512];
+    size_t len = strlen(goodbye_al);
+    memcpy(a, goodbye_al, len);
+    memcpy(b, goodbye_al, len);
+    memcpy(a + len, " hoax hoax snopes", 17);
+    memset(b + len, 'x', 17);
+    licit_notice_result ra, rb;
+    licit_notice_detect(a, len, &ra);
+    licit_notice_detect(b, len, &rb);
+    cr_assert_eq(ra.score, rb.score);
+}
+
+Test(notice, invalid_utf8_is_accepted)
+{
+    /* Stray continuation bytes, overlong forms, surrogates, bytes > F4,
+     * and sequences cut off at the end of the buffer. */
+    const unsigned char junk[] = {
+        0x80, 0xbf, 0xc0, 0xaf, 0xc1, 0xbf, 0xe0, 0x80, 0xaf, 0xed, 0xa0, 0x80,
+        0xf5, 0x80, 0x80, 0x80, 0xff, 0xfe, 0xf0, 0x9f, 0x98, 'G', 'o', 'o',
+        'd', 'b', 'y', 'e', 0xe2, 0x82, ' ', 'M', 'e', 't', 'a', ' ', 'A', 'I',
+        0xc3,
+    };
+    licit_notice_result r;
+    cr_assert_eq(licit_notice_detect((const char *)junk, sizeof junk, &r), 0);
+    for (size_t cut = 0; cut <= sizeof junk; cut++)
+        licit_notice_detect((const char *)junk, cut, &r);
+
+    /* A notice sprinkled with invalid bytes between words still counts. */
+    char buf[512];
+    size_t n = 0;
+    for (const char *p = goodbye_al; *p; p++)
+        buf[n++] = *p == ' ' ? (char)0xff : *p;
+    cr_assert_eq(licit_notice_detect(buf, n, &r), 1);
+}
+
+Test(notice, one_mib_text_scans_only_the_prefix)
+{
+    size_t big = 1u << 20;
+    char *text = malloc(big);
+    cr_assert_not_null(text);
+    memset(text, 'a', big);
+    for (size_t i = 7; i < big; i += 8)
+        text[i] = ' ';
+    licit_notice_result r;
+    cr_assert_eq(licit_notice_detect(text, big, &r), 0);
+
+    /* A notice at the start is found... */
+    size_t len = strlen(goodbye_al);
+    memcpy(text, goodbye_al, len);
+    text[len] = ' ';
+    cr_assert_eq(licit_notice_detect(text, big, &r), 1);
+
+    /* ...one past the scanned prefix is not (documented limit). */
+    memset(text, 'a', len + 1);
+    memcpy(text + LICIT_NOTICE_SCAN_MAX + 8, goodbye_al, len);
+    cr_assert_eq(licit_notice_detect(text, big, &r), 0);
+    free(text);
+}
+
+Test(notice, result_is_deterministic_and_matched_is_bounded)
+{
+    licit_notice_result a, b;
+    cr_assert_eq(detect_str(goodbye_al, &a), detect_str(goodbye_al, &b));
+    cr_assert_eq(a.score, b.score);
+    cr_assert_eq(a.n_matched, b.n_matched);
+    cr_assert_leq(a.n_matched, LICIT_NOTICE_MAX_MATCHED);
+    for (int i = 0; i < LICIT_NOTICE_MAX_MATCHED; i++) {
+        cr_assert_eq(a.matched[i], b.matched[i]);
+        if (i >= a.n_matched)
+            cr_assert_null(a.matched[i]);
+    }
+    /* Strongest first. */
+    int prev = 1000;
+    for (int i = 0; i < a.n_matched; i++) {
+        int w = 0;
+        for (size_t k = 0; k < licit__notice_table_size(); k++)
+            if (licit__notice_table_phrase(k, &w) == a.matched[i])
+                break;
+        cr_assert_leq(w, prev);
+        prev = w;
+    }
+}
+
+Test(notice, nested_phrase_adds_nothing)
+{
+    /* "if you do not post at least once" contains "post at least once" and
+     * "at least once": only the longest counts. */
+    licit_notice_result r;
+    detect_str("if you do not post at least once", &r);
+    cr_assert_eq(r.n_matched, 1);
+    cr_assert_str_eq(r.matched[0], "if you do not post at least once");
+}
