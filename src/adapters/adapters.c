@@ -4,8 +4,11 @@
 #include "ingest/ingest.h"
 
 extern const licit_adapter licit_adapter_native;
+extern const licit_adapter licit_adapter_jetstream;
+extern const licit_adapter licit_adapter_activitypub;
 
-static const licit_adapter *const adapters[] = {&licit_adapter_native};
+static const licit_adapter *const adapters[] = {&licit_adapter_native, &licit_adapter_jetstream,
+                                                &licit_adapter_activitypub};
 
 const licit_adapter *licit_adapter_find(const char *name) {
   if (!name) name = "native";

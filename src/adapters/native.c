@@ -17,7 +17,8 @@ static int native_create(void **state, const char *region) {
 static int native_record(void *state, const char *line, size_t len, licit_sink *sink, licit_err *err) {
   licit_event ev;
   int rc = licit_event_parse(state, line, len, &ev, err);
-  if (rc) return rc == LICIT_ENOMEM ? rc : LICIT_EINVAL;
+  if (rc == LICIT_ENOMEM) return rc;
+  if (rc) return ev.id.n && sink->is_duplicate(sink, ev.id.p, ev.id.n) ? 0 : LICIT_EINVAL;
   return sink->emit(sink, &ev, 0);
 }
 

@@ -31,6 +31,13 @@ static const cli_opt snapshot_opts[] = {
     {"part-docs", "N", "documents per part file (default and maximum 1000000)"},
     {NULL, NULL, NULL}};
 
+static const cli_opt at_opts[] = {{"at", "T", "the time to answer for, RFC 3339 (default: now)"}, {NULL, NULL, NULL}};
+static const cli_opt debt_opts[] = {
+    {"at", "T", "the time to judge the snapshots' posts at, RFC 3339 (default: now)"},
+    {"snapshot", "NAME", "only this snapshot"},
+    {"list", NULL, "print one line per post: snapshot, reason, post id (for licensees)"},
+    {NULL, NULL, NULL}};
+
 static const cli_cmd commands[] = {
     {"policy", "set", cmd_policy_set, "policy set FILE", "validate and install a policy",
      "Validates the policy file (SPEC section 3) and installs it as the store's policy.\n"
@@ -64,6 +71,22 @@ static const cli_cmd commands[] = {
      snapshot_opts},
     {"snapshots", NULL, cmd_snapshots, "snapshots", "list registered snapshots",
      "Lists the registered snapshots in the order they were built.\nExample: licit snapshots --json", no_opts},
+    {"explain", NULL, cmd_explain, "explain POST [--at T]", "why a post is or is not in the corpus",
+     "Shows each of the nine checks for the post at T with the value it saw and the events\n"
+     "behind it, the decision, the post's inclusion in every registered snapshot, and\n"
+     "whether the post is an opt-out chain notice (which changes nothing).\n"
+     "Example: licit explain p-lucia-03 --at 2025-06-01T00:00:00Z",
+     at_opts},
+    {"report", NULL, cmd_report, "report USER [--at T]", "what the policy means for one account",
+     "The account's region, mode and preference and what they mean, its posts by reason,\n"
+     "the snapshots holding its content, the opt-out notices it posted, and what it can do.\n"
+     "Example: licit report u-lucia --at 2025-06-01T00:00:00Z",
+     at_opts},
+    {"debt", NULL, cmd_debt, "debt [--snapshot NAME] [--at T] [--list]", "what built corpora may no longer use",
+     "For each registered snapshot, its posts that would be excluded at T, by reason: what a\n"
+     "model trained on it holds but may no longer use, and what licensees must be told.\n"
+     "Example: licit debt --at 2025-06-01T00:00:00Z --list",
+     debt_opts},
     {"stats", NULL, cmd_stats, "stats", "sizes of the log and the store",
      "Prints the number of events, posts, users, snapshots and the store's size.\n"
      "Example: licit stats --json",

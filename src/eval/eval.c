@@ -29,6 +29,9 @@ struct licit_eval {
   uint32_t *honor_ords;
   size_t *honor_idx;
   licit_buf scratch;
+  bool lazy;
+  uint32_t cached_ord; /* lazy mode: the user in `cached`, or UINT32_MAX */
+  licit_user_facts cached;
 };
 
 int licit_age_at(int64_t ts, int32_t birth) {
@@ -73,8 +76,8 @@ void licit_eval_user_facts(const licit_eval *e, const licit_user_rec *u, licit_u
   if (src) *src = s;
 }
 
-int licit_eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq, licit_eval **out,
-                    licit_err *err) {
+static int eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq, bool lazy,
+                     licit_eval **out, licit_err *err) {
   licit_eval *e = calloc(1, sizeof *e);
   if (!e) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   e->txn = txn;
@@ -85,6 +88,9 @@ int licit_eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint6
   int rc = 0;
   uint64_t nu = licit_txn_n_users(txn);
   e->nusers = (uint32_t)nu;
+  e->lazy = lazy;
+  e->cached_ord = UINT32_MAX;
+  if (lazy) goto signals;
   e->users = calloc(nu ? nu : 1, sizeof *e->users);
   if (!e->users) {
     rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
@@ -105,6 +111,7 @@ int licit_eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint6
   /* Users whose first event is beyond the log prefix are still "known" in
    * the array; no post of theirs within the prefix can be considered
    * without an event of theirs within it, so this is harmless. */
+signals:
   if (e->ver && e->ver->n_honor) {
     e->honor_ords = calloc(e->ver->n_honor, sizeof *e->honor_ords);
     e->honor_idx = calloc(e->ver->n_honor, sizeof *e->honor_idx);
@@ -134,6 +141,16 @@ fail:
   return rc;
 }
 
+int licit_eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq, licit_eval **out,
+                    licit_err *err) {
+  return eval_open(txn, policy, T, maxseq, false, out, err);
+}
+
+int licit_eval_open_lazy(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq,
+                         licit_eval **out, licit_err *err) {
+  return eval_open(txn, policy, T, maxseq, true, out, err);
+}
+
 void licit_eval_close(licit_eval *e) {
   if (!e) return;
   free(e->users);
@@ -147,8 +164,16 @@ const licit_policy_version *licit_eval_version(const licit_eval *e) { return e->
 int64_t licit_eval_at(const licit_eval *e) { return e->T; }
 uint64_t licit_eval_maxseq(const licit_eval *e) { return e->maxseq; }
 
-const licit_user_facts *licit_eval_user(const licit_eval *e, uint32_t ord) {
-  return ord < e->nusers ? &e->users[ord] : NULL;
+const licit_user_facts *licit_eval_user(licit_eval *e, uint32_t ord) {
+  if (ord >= e->nusers) return NULL;
+  if (!e->lazy) return &e->users[ord];
+  if (e->cached_ord != ord) {
+    licit_user_rec u;
+    if (licit_user_get(e->txn, ord, &u, &e->scratch)) return NULL;
+    licit_eval_user_facts(e, &u, &e->cached, NULL);
+    e->cached_ord = ord;
+  }
+  return &e->cached;
 }
 
 bool licit_eval_considered(const licit_eval *e, const licit_post_rec *p) {
@@ -179,7 +204,7 @@ licit_reason licit_eval_post(licit_eval *e, const licit_post_rec *p, const licit
   if (text)
     *text = (const licit_text_hist *)licit_hist_at(&p->text[0].h, p->n_text, sizeof(licit_text_hist), e->T,
                                                    e->maxseq);
-  const licit_user_facts *u = p->user < e->nusers ? &e->users[p->user] : NULL;
+  const licit_user_facts *u = licit_eval_user(e, p->user);
   static const licit_user_facts nobody = {0};
   if (!u) u = &nobody;
   /* 1. deleted */

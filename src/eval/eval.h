@@ -63,14 +63,20 @@ typedef struct licit_eval licit_eval;
  * considered post is no_policy).  The evaluation borrows txn and policy. */
 int licit_eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq, licit_eval **out,
                     licit_err *err);
+/* As licit_eval_open, but user facts are worked out on demand (one user's
+ * record per lookup, the last one cached) instead of for every user up
+ * front: for explain and report, which touch one user's posts. */
+int licit_eval_open_lazy(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq,
+                         licit_eval **out, licit_err *err);
 void licit_eval_close(licit_eval *e);
 
 const licit_policy_version *licit_eval_version(const licit_eval *e);
 int64_t licit_eval_at(const licit_eval *e);
 uint64_t licit_eval_maxseq(const licit_eval *e);
 
-/* The facts of user `ord` as computed at open (NULL when out of range). */
-const licit_user_facts *licit_eval_user(const licit_eval *e, uint32_t ord);
+/* The facts of user `ord` (NULL when unknown).  Valid until the next call
+ * on this evaluation in lazy mode, until close otherwise. */
+const licit_user_facts *licit_eval_user(licit_eval *e, uint32_t ord);
 
 /* Works out one user's facts from its record; `src` (may be NULL) gets the
  * deciding entries, pointing into `u`. */

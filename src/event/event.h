@@ -64,6 +64,10 @@ typedef struct licit_event {
   int32_t birth_date; /* days since 1970-01-01 */
   size_t n_signals;
   licit_strv *signals; /* distinct, in first-seen order */
+  /* Set by the ingest, not by any input: the text reads like a chain
+   * opt-out notice (report/notice.h).  Kept with the text version so that
+   * report need not re-read every text. */
+  bool optout_notice;
 } licit_event;
 
 const char *licit_event_type_name(licit_event_type t);

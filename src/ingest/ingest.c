@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "json/json.h"
+#include "report/notice.h"
 
 #define READ_CHUNK (1u << 20)
 #define BUF_SIZE (LICIT_LINE_MAX + 2 * READ_CHUNK)
@@ -58,7 +59,7 @@ static int write_reject(run *r, const char *msg) {
   if (!rc) rc = licit_buf_addc(b, ',');
   if (!rc) rc = licit_jw_key(b, "raw");
   if (!rc) rc = licit_jw_str(b, r->line, r->line_len);
-  if (!rc && r->line_full_len > r->line_len)
+  if (!rc && r->line_full_len > LICIT_LINE_MAX)
     rc = licit_buf_printf(b, ",\"raw_truncated\":true,\"raw_bytes\":%zu", r->line_full_len);
   if (!rc) rc = licit_buf_adds(b, "}\n");
   if (rc) return rc;
@@ -66,10 +67,17 @@ static int write_reject(run *r, const char *msg) {
   return 0;
 }
 
-static int emit(licit_sink *sink, const licit_event *ev, unsigned flags) {
+static int emit(licit_sink *sink, const licit_event *in, unsigned flags) {
   run *r = (run *)sink;
   licit_err err;
   uint64_t seq;
+  licit_event ev_copy;
+  const licit_event *ev = in;
+  if (in->type == LICIT_EV_POST || in->type == LICIT_EV_EDIT) {
+    ev_copy = *in;
+    ev_copy.optout_notice = licit_notice_detect(in->text.p, in->text.n, NULL) == 1;
+    ev = &ev_copy;
+  }
   int rc = licit_store_apply(r->txn, ev, &seq, &err);
   if (rc == LICIT_ENOTFOUND && (flags & LICIT_EMIT_SKIP_UNKNOWN)) {
     r->c->skipped++;
@@ -107,6 +115,14 @@ static bool user_known(licit_sink *sink, const char *id, size_t n) {
   return licit_user_ord(((run *)sink)->txn, id, n, &ord) == 0;
 }
 
+static bool is_duplicate(licit_sink *sink, const char *id, size_t n) {
+  run *r = (run *)sink;
+  uint64_t seq;
+  if (licit_store_event_id(r->txn, id, n, &seq) != 0) return false;
+  r->c->duplicates++;
+  return true;
+}
+
 static void draw_progress(run *r, bool final) {
   double t = now_s();
   if (!final && t * 1000 - r->last_draw < 250) return;
@@ -136,8 +152,8 @@ static int commit_batch(run *r, bool reopen) {
   return 0;
 }
 
+/* One record: a line (r->line_no already set) or a whole-file input's item. */
 static int one_line(run *r, const licit_adapter *a, void *state, const char *p, size_t len, size_t full_len) {
-  r->line_no++;
   r->c->lines++;
   /* Strip the CR of a CRLF ending. */
   if (len == full_len && len > 0 && p[len - 1] == '\r') {
@@ -151,6 +167,9 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
   int rc;
   if (full_len > LICIT_LINE_MAX) {
     char msg[128];
+    /* However the line was read, the rejects file keeps the same excerpt. */
+    r->line_len = len < RAW_EXCERPT ? len : RAW_EXCERPT;
+    if (r->line_full_len == len) r->line_full_len = full_len;
     snprintf(msg, sizeof msg, "line is %zu bytes, longer than the limit of 2 MiB (2097152 bytes)", full_len);
     r->c->rejected++;
     rc = write_reject(r, msg);
@@ -180,6 +199,22 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
   return 0;
 }
 
+/* A whole-file input taken by the adapter (see licit_adapter.open_file):
+ * each item goes through one_line like a line, its index as the line. */
+static int read_items(run *r, const licit_adapter *a, void *state) {
+  for (;;) {
+    const char *item;
+    size_t len;
+    uint64_t index;
+    int rc = a->next_item(state, &item, &len, &index, r->fatal);
+    if (rc <= 0) return rc;
+    r->line_no = index;
+    if ((rc = one_line(r, a, state, item, len, len))) return rc;
+    r->c->bytes += len;
+    if (r->opts->progress) draw_progress(r, false);
+  }
+}
+
 int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts *opts, licit_ingest_counts *counts,
                       licit_err *err) {
   const licit_adapter *a = licit_adapter_find(opts->format);
@@ -188,6 +223,7 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
   r.sink.emit = emit;
   r.sink.post_known = post_known;
   r.sink.user_known = user_known;
+  r.sink.is_duplicate = is_duplicate;
   r.s = s;
   r.opts = opts;
   r.c = counts;
@@ -198,19 +234,39 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
   if (!r.fatal) r.fatal = &dummy;
   r.fatal->code = 0;
   r.fatal->msg[0] = 0;
-  FILE *in = stdin;
+  FILE *in = NULL;
   bool is_stdin = strcmp(path, "-") == 0;
+  char *buf = NULL;
+  void *state = NULL;
+  int rc = a->create(&state, opts->region);
+  if (rc) {
+    licit_err_set(r.fatal, rc, "%s", licit_strerror(rc));
+    goto out;
+  }
+  bool whole_file = false;
+  if (!is_stdin && a->open_file) {
+    if ((rc = a->open_file(state, path, r.fatal)) < 0) goto out;
+    whole_file = rc == 1;
+  }
+  if (whole_file) {
+    if ((rc = licit_txn_begin(s, true, &r.txn, r.fatal))) goto out;
+    r.t0 = licit_time_now();
+    if ((rc = read_items(&r, a, state))) goto out;
+    rc = commit_batch(&r, false);
+    goto out;
+  }
+  in = stdin;
   if (!is_stdin) {
     in = fopen(path, "rb");
-    if (!in) return licit_err_set(err, LICIT_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (!in) {
+      rc = licit_err_set(r.fatal, LICIT_EIO, "%s: cannot open: %s", path, strerror(errno));
+      goto out;
+    }
     struct stat st;
     if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) r.total_bytes = (uint64_t)st.st_size;
   }
-  void *state = NULL;
-  char *buf = malloc(BUF_SIZE);
-  int rc = buf ? a->create(&state, opts->region) : LICIT_ENOMEM;
-  if (rc) {
-    licit_err_set(r.fatal, rc, "%s", licit_strerror(rc));
+  if (!(buf = malloc(BUF_SIZE))) {
+    rc = licit_err_set(r.fatal, LICIT_ENOMEM, "out of memory");
     goto out;
   }
   if ((rc = licit_txn_begin(s, true, &r.txn, r.fatal))) goto out;
@@ -225,9 +281,11 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
       size_t len = (size_t)(nl - (buf + start));
       if (overflow) {
         over_len += len;
+        r.line_no++;
         rc = one_line(&r, a, state, buf, RAW_EXCERPT, over_len);
         overflow = false;
       } else {
+        r.line_no++;
         rc = one_line(&r, a, state, buf + start, len, len);
       }
       if (rc) goto out;
@@ -262,10 +320,11 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
       eof = true;
       /* A last line without a newline. */
       if (overflow) {
+        r.line_no++;
         rc = one_line(&r, a, state, buf, RAW_EXCERPT, over_len);
         overflow = false;
-        r.c->bytes += 0;
       } else if (end > start) {
+        r.line_no++;
         rc = one_line(&r, a, state, buf + start, end - start, end - start);
         r.c->bytes += end - start;
       }
@@ -282,6 +341,6 @@ out:
   if (state) a->destroy(state);
   free(buf);
   licit_buf_free(&r.out);
-  if (!is_stdin) fclose(in);
+  if (in && !is_stdin) fclose(in);
   return rc;
 }

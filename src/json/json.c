@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
@@ -19,10 +20,10 @@
 #define J(v) ((json_t *)(v))
 #define CJ(v) ((const json_t *)(v))
 
-static int parse(const char *buf, size_t len, size_t extra, licit_json **out, int *line, int *col,
-                 licit_err *err) {
+static int parse_flags(const char *buf, size_t len, size_t flags, licit_json **out, int *line, int *col,
+                       licit_err *err) {
   json_error_t je;
-  json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY | extra, &je);
+  json_t *v = json_loadb(buf, len, JSON_ALLOW_NUL | JSON_DECODE_ANY | flags, &je);
   if (!v) {
     if (line) *line = je.line;
     if (col) *col = je.column;
@@ -33,13 +34,92 @@ static int parse(const char *buf, size_t len, size_t extra, licit_json **out, in
   return 0;
 }
 
+static int parse(const char *buf, size_t len, size_t extra, licit_json **out, int *line, int *col,
+                 licit_err *err) {
+  return parse_flags(buf, len, JSON_REJECT_DUPLICATES | extra, out, line, col, err);
+}
+
+int licit_json_parse_lenient(const char *buf, size_t len, licit_json **out, licit_err *err) {
+  return parse_flags(buf, len, JSON_DECODE_INT_AS_REAL, out, NULL, NULL, err);
+}
+
 int licit_json_parse(const char *buf, size_t len, licit_json **out, int *line, int *col,
                      licit_err *err) {
   return parse(buf, len, 0, out, line, col, err);
 }
 
+/* Length of the JSON number at s[0..n) (RFC 8259 grammar), or 0 when none. */
+static size_t number_len(const char *s, size_t n) {
+  size_t i = 0;
+  if (i < n && s[i] == '-') i++;
+  if (i >= n || s[i] < '0' || s[i] > '9') return 0;
+  if (s[i++] != '0')
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+  if (i + 1 < n && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9')
+    for (i += 2; i < n && s[i] >= '0' && s[i] <= '9';) i++;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    size_t j = i + 1;
+    if (j < n && (s[j] == '+' || s[j] == '-')) j++;
+    if (j < n && s[j] >= '0' && s[j] <= '9') {
+      while (j < n && s[j] >= '0' && s[j] <= '9') j++;
+      i = j;
+    }
+  }
+  return i;
+}
+
+/* A copy of buf in which every number standing alone as a value (after
+ * ':', '[', ',' or the start, before whitespace, ',', ']', '}' or the end)
+ * is replaced by 0.  Such a replacement keeps the text valid exactly when it
+ * was valid, so a number too large for a double (a 400-digit integer, 1e400)
+ * no longer fails a parse whose caller has no numeric fields.  NULL when out
+ * of memory. */
+static char *zero_numbers(const char *buf, size_t len, size_t *outlen) {
+  char *o = malloc(len ? len : 1);
+  if (!o) return NULL;
+  size_t i = 0, k = 0;
+  bool in_str = false;
+  char prev = ':'; /* the last non-space character outside strings */
+  while (i < len) {
+    char c = buf[i];
+    if (in_str) {
+      o[k++] = c;
+      i++;
+      if (c == '\\' && i < len) o[k++] = buf[i++];
+      else if (c == '"') in_str = false, prev = '"';
+      continue;
+    }
+    size_t m = (prev == ':' || prev == '[' || prev == ',') ? number_len(buf + i, len - i) : 0;
+    if (m && (i + m == len || (buf[i + m] && strchr(" \t\r\n,]}", buf[i + m])))) {
+      o[k++] = '0';
+      i += m;
+      prev = '0';
+      continue;
+    }
+    if (c == '"') in_str = true;
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') prev = c;
+    o[k++] = c;
+    i++;
+  }
+  *outlen = k;
+  return o;
+}
+
 int licit_json_parse_lenient_numbers(const char *buf, size_t len, licit_json **out, licit_err *err) {
-  return parse(buf, len, JSON_DECODE_INT_AS_REAL, out, NULL, NULL, err);
+  licit_err first;
+  int rc = parse(buf, len, JSON_DECODE_INT_AS_REAL, out, NULL, NULL, &first);
+  if (rc == 0 || !strstr(first.msg, "overflow")) {
+    if (rc && err) *err = first;
+    return rc;
+  }
+  /* A number beyond the range of a double: parse again with the numbers
+   * zeroed; an error then is the copy's, which has the same structure. */
+  size_t n;
+  char *z = zero_numbers(buf, len, &n);
+  if (!z) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  rc = parse(z, n, JSON_DECODE_INT_AS_REAL, out, NULL, NULL, err);
+  free(z);
+  return rc;
 }
 
 void licit_json_free(licit_json *v) { json_decref(J(v)); }

@@ -38,6 +38,11 @@ int licit_json_parse(const char *buf, size_t len, licit_json **out, int *line, i
  * size are then valid (events have no integer fields; unknown fields with
  * huge integers must not reject a line). */
 int licit_json_parse_lenient_numbers(const char *buf, size_t len, licit_json **out, licit_err *err);
+/* As licit_json_parse_lenient_numbers, and a key repeated within an object
+ * is allowed (the last value wins).  Only for whole documents that real exporters write
+ * with such oddities (a Mastodon archive's outbox.json); event lines are
+ * always parsed strictly. */
+int licit_json_parse_lenient(const char *buf, size_t len, licit_json **out, licit_err *err);
 void licit_json_free(licit_json *v);
 
 licit_json_type licit_json_typeof(const licit_json *v);

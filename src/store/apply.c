@@ -139,7 +139,7 @@ static int apply_post(licit_txn *t, const licit_event *ev, uint64_t seq, work *w
     if ((rc = save_user(t, &u, true))) return rc;
   }
   licit_hist vis = {ev->ts, seq, ev->visibility, 0};
-  licit_text_hist text = {{ev->ts, seq, 0, 0}, {0}};
+  licit_text_hist text = {{ev->ts, seq, ev->optout_notice, 0}, {0}};
   licit_sha256(ev->text.p, ev->text.n, text.sha);
   if ((rc = intern_signals(t, ev, &w->sigords))) return rc;
   uint32_t nsig = (uint32_t)(w->sigords.len / 4);
@@ -211,7 +211,7 @@ static int apply_post_change(licit_txn *t, const licit_event *ev, uint64_t seq, 
       break;
     }
     case LICIT_EV_EDIT: {
-      licit_text_hist e = {{ev->ts, seq, 0, 0}, {0}};
+      licit_text_hist e = {{ev->ts, seq, ev->optout_notice, 0}, {0}};
       licit_sha256(ev->text.p, ev->text.n, e.sha);
       if ((rc = insert_sorted(&w->lists[0], r.text, r.n_text, sizeof e, &e))) return rc;
       r.text = (const licit_text_hist *)w->lists[0].data;

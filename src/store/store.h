@@ -48,7 +48,8 @@ typedef struct licit_hist {
 } licit_hist;
 
 /* A text version: the entry plus the SHA-256 of the text (the text itself is
- * in the log record of event `h.seq`). */
+ * in the log record of event `h.seq`).  h.val is 1 when the text was
+ * flagged as an opt-out notice at ingest (licit_event.optout_notice). */
 typedef struct licit_text_hist {
   licit_hist h;
   uint8_t sha[32];
@@ -64,7 +65,7 @@ typedef struct licit_post_rec {
   uint64_t del_seq; /* 0 when not deleted */
   uint32_t n_vis, n_text, n_sig, n_sigords;
   const licit_hist *vis;        /* val = licit_vis */
-  const licit_text_hist *text;  /* aux unused */
+  const licit_text_hist *text;  /* val = opt-out notice flag */
   const licit_hist *sig;        /* val = offset into sigords, aux = count */
   const uint32_t *sigords;
 } licit_post_rec;

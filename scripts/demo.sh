@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# demo.sh — licit's main job on the bundled example data, told as a story.
+# Usage: scripts/demo.sh path/to/licit
+set -euo pipefail
+LICIT=${1:-build/licit}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/licit-demo.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+STORE="$WORK/store"
+L() { "$LICIT" --store "$STORE" "$@"; }
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "1. Install Meta's generative-AI training policy (examples/policies/meta-genai.json)"
+L policy set "$ROOT/examples/policies/meta-genai.json"
+L policy show | head -20
+
+say "2. Ingest the example events (examples/events.jsonl): users in ES, DE, US, GB, BR, AU"
+L ingest "$ROOT/examples/events.jsonl"
+L stats
+
+say "3. Build a corpus snapshot at three dates of the Meta timeline"
+for d in 2024-06-01 2024-10-01 2025-06-01; do
+  L snapshot --at "${d}T00:00:00Z" --out "$WORK/corpus-$d" --json >/dev/null
+done
+L snapshots
+
+say "   Counts by reason per snapshot (EU pause, UK and EU objections, deletions over time)"
+printf '%-12s %-24s %5s %5s' date version cons incl
+for r in deleted minor region_excluded not_public objected; do printf ' %8.8s' "$r"; done; echo
+for d in 2024-06-01 2024-10-01 2025-06-01; do
+  m="$WORK/corpus-$d/manifest.json"
+  printf '%-12s %-24s %5s %5s' "$d" "$(jq -r .policy.version "$m")" "$(jq .counts.considered "$m")" "$(jq .counts.included "$m")"
+  for r in deleted minor region_excluded not_public objected; do printf ' %8s' "$(jq ".counts.excluded.$r" "$m")"; done; echo
+done
+
+say "   One document of the 2025 corpus (Dolma JSON Lines, zstd)"
+zstd -dc "$WORK/corpus-2025-06-01/documents/part-00000.jsonl.zst" | head -1 | jq .
+
+say "4. Lucia (Spain) posted \"Goodbye Meta AI\" and did nothing else"
+L explain p-lucia-03 --at 2025-06-01T00:00:00Z
+echo
+L report u-lucia --at 2025-06-01T00:00:00Z
+
+say "5. Jonas (Germany) objected on 2024-05-24: excluded once the EU objection applies"
+L explain p-jonas-01 --at 2025-06-01T00:00:00Z | sed -n '1,4p;/Objection/,/event/p'
+
+say "6. Mike (US) posted the same notice, then made posts private: no objection exists for him"
+L report u-mike --at 2025-06-01T00:00:00Z
+
+say "7. Kai (Australia) was a minor when he posted"
+L explain p-kai-01 --at 2025-06-01T00:00:00Z | sed -n '1,4p;/Author old enough/,/event/p'
+
+say "8. Unlearning debt: what the 2024-06-01 corpus holds that may no longer be used in 2025"
+L debt --snapshot at-20240601T000000Z --at 2025-06-01T00:00:00Z
+
+say "9. What-if: the same store under LinkedIn's policy"
+L eval --at 2025-06-01T00:00:00Z --policy "$ROOT/examples/policies/linkedin-genai.json"

@@ -1,0 +1,356 @@
+/* cmd_report.c — `licit explain`, `licit report` and `licit debt`. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "event/event.h"
+#include "json/json.h"
+#include "report/explain.h"
+#include "snapshot/snapshot.h"
+
+static const char *const check_titles[10] = {"",
+                                             "Deleted?",
+                                             "A policy in force?",
+                                             "Old enough content?",
+                                             "Author old enough?",
+                                             "Region excluded?",
+                                             "Public?",
+                                             "Opt-out signal?",
+                                             "Objection?",
+                                             "Consent needed?"};
+
+/* Opens the store, a read transaction and the policy; on failure prints
+ * and returns the exit status. */
+static int setup(cli *c, licit_txn **t, licit_policy **p, int64_t *T) {
+  int code = cli_at(c, T);
+  if (code || (code = cli_open_store(c))) return code;
+  licit_err err;
+  if (licit_txn_begin(c->store, false, t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  if ((code = cli_load_policy(c, *t, NULL, p))) {
+    licit_txn_abort(*t);
+    *t = NULL;
+  }
+  return code;
+}
+
+static void decision_json(licit_buf *b, const licit_explain *x) {
+  licit_jw_strz(b, x->considered ? licit_reason_name(x->decision) : "not_considered");
+}
+
+static void explain_json(licit_buf *b, const licit_explain *x) {
+  licit_buf_adds(b, "{\"post\":");
+  licit_jw_strz(b, x->post);
+  licit_buf_adds(b, ",\"user\":");
+  licit_jw_strz(b, x->user);
+  licit_buf_adds(b, ",\"at\":");
+  licit_jw_time(b, x->at);
+  licit_buf_adds(b, ",\"created\":");
+  licit_jw_time(b, x->created);
+  licit_buf_adds(b, ",\"decision\":");
+  decision_json(b, x);
+  licit_buf_adds(b, ",\"policy\":{\"name\":");
+  if (x->policy_name) licit_jw_strz(b, x->policy_name);
+  else licit_buf_adds(b, "null");
+  licit_buf_adds(b, ",\"version\":");
+  if (x->version_id) licit_jw_strz(b, x->version_id);
+  else licit_buf_adds(b, "null");
+  licit_buf_adds(b, "},\"checks\":[");
+  for (int i = 0; i < 9; i++) {
+    const licit_check *k = &x->checks[i];
+    licit_buf_adds(b, i ? ",{\"check\":" : "{\"check\":");
+    licit_jw_strz(b, licit_reason_name(k->check));
+    licit_buf_printf(b, ",\"passed\":%s,\"detail\":",
+                     k->passed == LICIT_CHECK_NA ? "null" : k->passed ? "true" : "false");
+    licit_jw_strz(b, k->detail);
+    licit_buf_adds(b, ",\"events\":[");
+    for (int j = 0; j < k->n_events; j++) {
+      licit_buf_printf(b, "%s{\"seq\":%llu,\"ts\":", j ? "," : "", (unsigned long long)k->events[j].seq);
+      licit_jw_time(b, k->events[j].ts);
+      licit_buf_adds(b, ",\"type\":");
+      licit_jw_strz(b, licit_event_type_name(k->events[j].type));
+      licit_buf_addc(b, '}');
+    }
+    licit_buf_adds(b, "]}");
+  }
+  licit_buf_adds(b, "],\"snapshots\":[");
+  for (size_t i = 0; i < x->n_snaps; i++) {
+    licit_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
+    licit_jw_strz(b, x->snaps[i].name);
+    licit_buf_adds(b, ",\"at\":");
+    licit_jw_time(b, x->snaps[i].at);
+    licit_buf_printf(b, ",\"included\":%s}", x->snaps[i].posts ? "true" : "false");
+  }
+  licit_buf_printf(b, "],\"optout_notice\":%s", x->optout_notice ? "true" : "false");
+  if (x->optout_notice) {
+    licit_buf_adds(b, ",\"notice\":{\"family\":");
+    if (x->notice.family) licit_jw_strz(b, x->notice.family);
+    else licit_buf_adds(b, "null");
+    licit_buf_printf(b, ",\"score\":%d,\"threshold\":%d,\"phrases\":[", x->notice.score, x->notice.threshold);
+    for (int i = 0; i < x->notice.n_matched; i++) {
+      if (i) licit_buf_addc(b, ',');
+      licit_jw_strz(b, x->notice.matched[i]);
+    }
+    licit_buf_adds(b, "]}");
+  }
+  licit_buf_addc(b, '}');
+}
+
+static void explain_text(const licit_explain *x) {
+  char a[LICIT_TIME_BUFSZ], cr[LICIT_TIME_BUFSZ];
+  licit_time_format(x->at, a);
+  licit_time_format(x->created, cr);
+  printf("Post %s by %s, created %s, as of %s\n\n", x->post, x->user, cr, a);
+  if (!x->considered) {
+    printf("Decision: not considered: the post did not exist yet at this time.\n");
+  } else if (x->decision == LICIT_INCLUDED) {
+    printf("Decision: INCLUDED. This post may be used to train AI under %s (version %s).\n", x->policy_name,
+           x->version_id);
+  } else {
+    printf("Decision: EXCLUDED (%s). This post is not used for AI training at this time.\n",
+           licit_reason_name(x->decision));
+  }
+  printf("\nWhat was checked, in order (the first \"no\" decides):\n");
+  for (int i = 0; i < 9; i++) {
+    const licit_check *k = &x->checks[i];
+    const char *verdict = k->passed == LICIT_CHECK_NA ? "n/a" : k->passed ? "ok " : "NO ";
+    printf("  %d. %-20s %s  %s\n", i + 1, check_titles[k->check], verdict, k->detail);
+    for (int j = 0; j < k->n_events; j++) {
+      char tb[LICIT_TIME_BUFSZ];
+      licit_time_format(k->events[j].ts, tb);
+      printf("       event %llu: %s at %s\n", (unsigned long long)k->events[j].seq,
+             licit_event_type_name(k->events[j].type), tb);
+    }
+  }
+  printf("\nCorpus snapshots:\n");
+  if (!x->n_snaps) printf("  none registered yet\n");
+  for (size_t i = 0; i < x->n_snaps; i++) {
+    char tb[LICIT_TIME_BUFSZ];
+    licit_time_format(x->snaps[i].at, tb);
+    printf("  %-28s (%s): %s\n", x->snaps[i].name, tb,
+           x->snaps[i].posts ? "INCLUDED this post; a snapshot keeps what it holds" : "did not include it");
+  }
+  if (x->optout_notice) {
+    printf("\nThis post reads like a chain opt-out notice (%s).\n", x->notice.family ? x->notice.family : "notice");
+    printf("Posting it has no effect on AI training: it is treated like any other post.\n");
+    if (x->version_id) {
+      char reg[8];
+      if (x->facts.region[0]) snprintf(reg, sizeof reg, "%c%c", x->facts.region[0], x->facts.region[1]);
+      else snprintf(reg, sizeof reg, "unknown");
+      printf("What actually works for this account (region %s, mode %s): %s.\n", reg,
+             licit_mode_name(x->facts.mode), licit_mode_meaning(x->facts.mode));
+    }
+  }
+}
+
+int cmd_explain(cli *c) {
+  if (c->npos != 1) return cli_fail(EXIT_USAGE, "explain: expected one POST id (licit explain POST [--at T])");
+  licit_txn *t = NULL;
+  licit_policy *p = NULL;
+  int64_t T;
+  int code = setup(c, &t, &p, &T);
+  if (code) return code;
+  licit_explain x;
+  licit_err err;
+  int rc = licit_explain_post(t, p, c->pos[0], strlen(c->pos[0]), T, &x, &err);
+  if (rc) {
+    code = cli_fail(rc == LICIT_ENOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, "explain: %s", err.msg);
+  } else {
+    if (c->json) {
+      licit_buf b = LICIT_BUF_INIT;
+      explain_json(&b, &x);
+      cli_print(&b);
+      licit_buf_free(&b);
+    } else {
+      explain_text(&x);
+    }
+    licit_explain_free(&x);
+  }
+  licit_policy_free(p);
+  licit_txn_abort(t);
+  return code;
+}
+
+static void counts_text(const licit_counts *n) {
+  printf("  %llu considered, %llu included", (unsigned long long)n->considered, (unsigned long long)n->included);
+  for (int r = 1; r < LICIT_R_COUNT; r++)
+    if (n->excluded[r]) printf(", %llu %s", (unsigned long long)n->excluded[r], licit_reason_name(r));
+  printf("\n");
+}
+
+int cmd_report(cli *c) {
+  if (c->npos != 1) return cli_fail(EXIT_USAGE, "report: expected one USER id (licit report USER [--at T])");
+  licit_txn *t = NULL;
+  licit_policy *p = NULL;
+  int64_t T;
+  int code = setup(c, &t, &p, &T);
+  if (code) return code;
+  licit_report r;
+  licit_err err;
+  int rc = licit_report_user(t, p, c->pos[0], strlen(c->pos[0]), T, &r, &err);
+  if (rc) {
+    code = cli_fail(rc == LICIT_ENOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, "report: %s", err.msg);
+    goto out;
+  }
+  char reg[8];
+  if (r.facts.region[0]) snprintf(reg, sizeof reg, "%c%c", r.facts.region[0], r.facts.region[1]);
+  else reg[0] = 0;
+  if (c->json) {
+    licit_buf b = LICIT_BUF_INIT;
+    licit_buf_adds(&b, "{\"user\":");
+    licit_jw_strz(&b, r.user);
+    licit_buf_adds(&b, ",\"at\":");
+    licit_jw_time(&b, r.at);
+    licit_buf_adds(&b, ",\"region\":");
+    if (reg[0]) licit_jw_strz(&b, reg);
+    else licit_buf_adds(&b, "null");
+    licit_buf_adds(&b, ",\"mode\":");
+    if (r.version_id) licit_jw_strz(&b, licit_mode_name(r.facts.mode));
+    else licit_buf_adds(&b, "null");
+    licit_buf_adds(&b, ",\"preference\":");
+    licit_jw_strz(&b, licit_pref_name(r.facts.pref));
+    licit_buf_adds(&b, ",\"policy\":{\"name\":");
+    if (r.policy_name) licit_jw_strz(&b, r.policy_name);
+    else licit_buf_adds(&b, "null");
+    licit_buf_adds(&b, ",\"version\":");
+    if (r.version_id) licit_jw_strz(&b, r.version_id);
+    else licit_buf_adds(&b, "null");
+    licit_buf_adds(&b, "},\"meaning\":");
+    licit_jw_strz(&b, r.version_id ? licit_mode_meaning(r.facts.mode) : "no policy version is in force");
+    licit_buf_printf(&b, ",\"private\":%s,\"deleted\":%s,\"posts\":", r.facts.private_ ? "true" : "false",
+                     r.facts.deleted ? "true" : "false");
+    licit_counts_json(&b, &r.posts);
+    licit_buf_adds(&b, ",\"snapshots\":[");
+    for (size_t i = 0; i < r.n_snaps; i++) {
+      licit_buf_adds(&b, i ? ",{\"name\":" : "{\"name\":");
+      licit_jw_strz(&b, r.snaps[i].name);
+      licit_buf_adds(&b, ",\"at\":");
+      licit_jw_time(&b, r.snaps[i].at);
+      licit_buf_printf(&b, ",\"posts\":%llu}", (unsigned long long)r.snaps[i].posts);
+    }
+    licit_buf_adds(&b, "],\"optout_notices\":[");
+    for (size_t i = 0; i < r.n_notices; i++) {
+      if (i) licit_buf_addc(&b, ',');
+      licit_jw_strz(&b, r.notices[i]);
+    }
+    licit_buf_adds(&b, "],\"actions\":[");
+    for (size_t i = 0; i < r.n_actions; i++) {
+      if (i) licit_buf_addc(&b, ',');
+      licit_jw_strz(&b, r.actions[i]);
+    }
+    licit_buf_adds(&b, "]}");
+    cli_print(&b);
+    licit_buf_free(&b);
+  } else {
+    char a[LICIT_TIME_BUFSZ];
+    licit_time_format(r.at, a);
+    printf("Account %s, as of %s\n\n", r.user, a);
+    if (r.version_id)
+      printf("Policy: %s, version %s\n", r.policy_name, r.version_id);
+    else
+      printf("Policy: %s\n", r.policy_name ? "no version in force at this time" : "none installed");
+    printf("Region: %s\n", reg[0] ? reg : "unknown (the policy's default applies)");
+    if (r.version_id) printf("Mode:   %s: %s.\n", licit_mode_name(r.facts.mode), licit_mode_meaning(r.facts.mode));
+    printf("Preference: %s", licit_pref_name(r.facts.pref));
+    if (r.pref_since != LICIT_TIME_NONE) {
+      licit_time_format(r.pref_since, a);
+      printf(" (since %s)", a);
+    }
+    if (r.version_id) {
+      if (r.facts.mode == LICIT_MODE_OPT_OUT && r.facts.pref == LICIT_PREF_DENY) printf(": honoured, your objection keeps your posts out");
+      else if (r.facts.mode == LICIT_MODE_OPT_IN && r.facts.pref == LICIT_PREF_ALLOW) printf(": honoured, you consented");
+      else if (r.facts.mode == LICIT_MODE_NO_CHOICE && r.facts.pref != LICIT_PREF_UNSET) printf(": ignored here (no choice in this region)");
+    }
+    printf("\n%s%s", r.facts.private_ ? "The account is private: none of its posts are used.\n" : "",
+           r.facts.deleted ? "The account is deleted.\n" : "");
+    printf("\nYour posts at this time:\n");
+    counts_text(&r.posts);
+    printf("\nCorpus snapshots that hold your posts:\n");
+    if (!r.n_snaps) printf("  none\n");
+    for (size_t i = 0; i < r.n_snaps; i++) {
+      licit_time_format(r.snaps[i].at, a);
+      printf("  %-28s (%s): %llu post(s)\n", r.snaps[i].name, a, (unsigned long long)r.snaps[i].posts);
+    }
+    if (r.n_notices) {
+      printf("\nOpt-out notices found (posting them has no effect):\n");
+      for (size_t i = 0; i < r.n_notices; i++) printf("  %s\n", r.notices[i]);
+    }
+    printf("\nWhat you can do:\n");
+    for (size_t i = 0; i < r.n_actions; i++) printf("  - %s\n", r.actions[i]);
+  }
+  licit_report_free(&r);
+out:
+  licit_policy_free(p);
+  licit_txn_abort(t);
+  return code;
+}
+
+int cmd_debt(cli *c) {
+  if (c->npos) return cli_fail(EXIT_USAGE, "debt: takes no positional arguments (licit debt [--snapshot NAME] [--at T])");
+  licit_txn *t = NULL;
+  licit_policy *p = NULL;
+  int64_t T;
+  int code = setup(c, &t, &p, &T);
+  if (code) return code;
+  licit_debt_snap *d = NULL;
+  size_t n = 0;
+  licit_err err;
+  int rc = licit_debt(t, p, T, cli_opt_val(c, "snapshot"), &d, &n, &err);
+  if (rc) {
+    code = cli_fail(rc == LICIT_ENOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, "debt: %s", err.msg);
+    goto out;
+  }
+  if (c->json) {
+    licit_buf b = LICIT_BUF_INIT;
+    licit_buf_adds(&b, "{\"at\":");
+    licit_jw_time(&b, T);
+    licit_buf_adds(&b, ",\"snapshots\":[");
+    for (size_t i = 0; i < n; i++) {
+      licit_buf_adds(&b, i ? ",{\"name\":" : "{\"name\":");
+      licit_jw_strz(&b, d[i].info.name);
+      licit_buf_adds(&b, ",\"at\":");
+      licit_jw_time(&b, d[i].info.at);
+      licit_buf_printf(&b, ",\"included\":%llu,\"debt\":{", (unsigned long long)d[i].included);
+      for (int r = 1; r < LICIT_R_COUNT; r++) {
+        licit_buf_printf(&b, "%s\"%s\":[", r > 1 ? "," : "", licit_reason_name(r));
+        for (size_t k = 0; k < d[i].n[r]; k++) {
+          if (k) licit_buf_addc(&b, ',');
+          licit_jw_strz(&b, d[i].ids[r][k]);
+        }
+        licit_buf_addc(&b, ']');
+      }
+      licit_buf_adds(&b, "}}");
+    }
+    licit_buf_adds(&b, "]}");
+    cli_print(&b);
+    licit_buf_free(&b);
+  } else if (cli_opt_val(c, "list")) {
+    /* For licensees: one line per post, snapshot TAB reason TAB post id. */
+    for (size_t i = 0; i < n; i++)
+      for (int r = 1; r < LICIT_R_COUNT; r++)
+        for (size_t k = 0; k < d[i].n[r]; k++) printf("%s\t%s\t%s\n", d[i].info.name, licit_reason_name(r), d[i].ids[r][k]);
+  } else {
+    char a[LICIT_TIME_BUFSZ];
+    licit_time_format(T, a);
+    if (!n) printf("no snapshots registered\n");
+    for (size_t i = 0; i < n; i++) {
+      char sa[LICIT_TIME_BUFSZ];
+      licit_time_format(d[i].info.at, sa);
+      size_t total = 0;
+      for (int r = 1; r < LICIT_R_COUNT; r++) total += d[i].n[r];
+      printf("snapshot %s (built at %s, %llu posts): %zu post(s) may no longer be used as of %s\n", d[i].info.name, sa,
+             (unsigned long long)d[i].included, total, a);
+      for (int r = 1; r < LICIT_R_COUNT; r++) {
+        if (!d[i].n[r]) continue;
+        printf("  %s (%zu):", licit_reason_name(r), d[i].n[r]);
+        for (size_t k = 0; k < d[i].n[r] && k < 10; k++) printf(" %s", d[i].ids[r][k]);
+        if (d[i].n[r] > 10) printf(" ... (--list or --json for all)");
+        printf("\n");
+      }
+    }
+  }
+  licit_debt_free(d, n);
+out:
+  licit_policy_free(p);
+  licit_txn_abort(t);
+  return code;
+}

@@ -1,0 +1,314 @@
+# adapters.sh — `licit ingest --format jetstream|activitypub` on the real
+# binary: every mapping rule and every skip of SPEC section 8, replays,
+# malformed source events, --region, and whole-file ActivityPub inputs (a
+# Mastodon archive .zip and a bare outbox.json).  The inputs are the files
+# in tests/data/jetstream and tests/data/activitypub (written for these
+# tests, field for field as the formats define them); the state they leave
+# is checked through `eval --json` (counts by reason, and the digest, which
+# pins the exact text of every included post) and `stats --json`.
+# Run: bash tests/cli/adapters.sh /path/to/licit
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
+
+DATA=${LICIT_TEST_DATA:-$ROOT/tests/data}
+JS=$DATA/jetstream
+AP=$DATA/activitypub
+POLICY=$EX/policies/meta-genai.json
+AT=2025-01-01T00:00:00Z # meta-genai version 2024-09-uk-objection: EEA excluded, GB opt_out
+
+# "accepted duplicates rejected skipped" from `ingest --json` output in $OUT.
+adrs() { jq -r '"\(.accepted) \(.duplicates) \(.rejected) \(.skipped)"' "$OUT" 2>/dev/null; }
+# A fresh store with the policy installed.
+store() {
+  local s
+  s=$(newstore)
+  lic --store "$s" policy set "$POLICY" >/dev/null || echo "cannot install $POLICY" >&2
+  echo "$s"
+}
+# "considered included" then every non-zero reason as reason=n, from eval.
+evc() {
+  lic --store "$1" eval --at "${2:-$AT}" --json ${3:+--policy "$3"} |
+    jq -r '.counts | "\(.considered) \(.included)" + ([.excluded | to_entries[] | select(.value > 0) | " \(.key)=\(.value)"] | add // "")'
+}
+evdigest() { lic --store "$1" eval --at "${2:-$AT}" --json | jq -r .digest; }
+stat_of() { lic --store "$1" --json stats | jq -r ".$2"; }
+sha() { printf '%s' "$1" | sha256sum | cut -c1-64; }
+# The digest SPEC section 5 defines, over ID TEXT pairs (sorted here by id).
+digest_of() {
+  local -A txt=()
+  while [ $# -ge 2 ]; do
+    txt[$1]=$2
+    shift 2
+  done
+  local id
+  for id in $(printf '%s\n' "${!txt[@]}" | LC_ALL=C sort); do
+    printf '%s\n%s\n' "$id" "$(sha "${txt[$id]}")"
+  done | sha256sum | cut -c1-64
+}
+js_did() { printf 'did:plc:%.24s' "${1}testuseraaaaaaaaaaaaaaaaaaaaaaaa"; }
+js_post() { printf 'at://%s/app.bsky.feed.post/%s' "$(js_did "$1")" "$2"; }
+
+# ================================================================ jetstream
+
+# posts.jsonl: create -> post, update -> edit, delete -> delete; edits and
+# deletes of unseen posts, likes, follows, reposts, a profile and identity
+# are skipped; two replays are duplicates; an out-of-order create is
+# accepted; an update stamped before its post's creation is rejected.
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format jetstream --json --rejects "$T/rej.jsonl" "$JS/posts.jsonl"
+expect_eq "jetstream posts: accepted duplicates rejected skipped" "6 2 1 7" "$(adrs)"
+expect_eq "jetstream posts: the rejected line" "15" "$(jq -r .line "$T/rej.jsonl")"
+expect_contains "jetstream posts: line 15 is an edit before the creation" "before the post's creation" "$T/rej.jsonl"
+expect_eq "jetstream rejects: exactly source, line, error, raw" "true" \
+  "$(jq -s 'all(keys == ["error","line","raw","source"])' "$T/rej.jsonl")"
+expect_eq "jetstream rejects: raw is the line" "$(sed -n 15p "$JS/posts.jsonl")" "$(jq -r .raw "$T/rej.jsonl")"
+expect_eq "jetstream posts: log, posts, users" "6 4 3" \
+  "$(stat_of "$S" events) $(stat_of "$S" posts) $(stat_of "$S" users)"
+expect_eq "jetstream posts: eval (one deleted)" "4 3 deleted=1" "$(evc "$S")"
+expect_eq "jetstream posts: text of the included posts (edit applied, reply/embed/facets ignored)" \
+  "$(digest_of "$(js_post alice 3l3aaaaaaaa2a)" "Morning walk by the river (edited)." \
+    "$(js_post bob 3l3bbbbbbbb2a)" "こんにちは @alice.bsky.test https://example.com/ja" \
+    "$(js_post carol 3l3cccccccc2a)" "Out of order: older than the lines above.")" "$(evdigest "$S")"
+expect_eq "jetstream: before the edit, the created text" \
+  "$(digest_of "$(js_post alice 3l3aaaaaaaa2a)" "Morning walk by the river." \
+    "$(js_post alice 3l3aaaaaaab2a)" "Second post, soon deleted." \
+    "$(js_post carol 3l3cccccccc2a)" "Out of order: older than the lines above.")" \
+  "$(evdigest "$S" 2024-09-01T00:00:30Z)"
+expect_eq "jetstream: ts is time_us (nothing considered a microsecond before the first)" "0 0" \
+  "$(evc "$S" 2024-08-31T23:49:59.999999Z)"
+expect_eq "jetstream: the out-of-order post counts from its own time_us" "1 1" "$(evc "$S" 2024-08-31T23:50:00Z)"
+expect_exit 3 lic --store "$S" ingest --format jetstream --json "$JS/posts.jsonl"
+expect_eq "jetstream posts replayed: every accepted event is a duplicate" "0 8 1 7" "$(adrs)"
+expect_eq "jetstream posts replayed: the log did not grow" 6 "$(stat_of "$S" events)"
+expect_exit 3 lic --store "$S" ingest --format jetstream "$JS/posts.jsonl"
+expect_eq "jetstream text output has skipped" "accepted 0, duplicates 8, rejected 1, skipped 7" "$(out)"
+
+# --region: one account event per account first seen, before its first event.
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format jetstream --region DE --json "$JS/posts.jsonl"
+expect_eq "jetstream --region DE: three account events more" "9 2 1 7" "$(adrs)"
+expect_eq "jetstream --region DE: every post region_excluded (EEA) or deleted" "4 0 deleted=1 region_excluded=3" "$(evc "$S")"
+expect_eq "jetstream --region: carol's region starts at carol's first ts, not alice's" "1 0 region_excluded=1" \
+  "$(evc "$S" 2024-08-31T23:55:00Z)"
+expect_exit 3 lic --store "$S" ingest --format jetstream --region DE --json "$JS/posts.jsonl"
+expect_eq "jetstream --region replayed: no new account events" "0 8 1 7" "$(adrs)"
+# An account the store knew before this input gets no region.
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format jetstream --json "$JS/posts.jsonl"
+printf '%s\n' "{\"did\":\"$(js_did alice)\",\"time_us\":1725200000000000,\"kind\":\"commit\",\"commit\":{\"rev\":\"3l3aaaaaaaz2b\",\"operation\":\"create\",\"collection\":\"app.bsky.feed.post\",\"rkey\":\"3l3aaaaaaaz2a\",\"record\":{\"\$type\":\"app.bsky.feed.post\",\"createdAt\":\"2024-09-01T14:13:20.000Z\",\"text\":\"later\"}}}" >"$T/later.jsonl"
+expect_exit 0 lic --store "$S" ingest --format jetstream --region DE --json "$T/later.jsonl"
+expect_eq "jetstream --region: a known account gets no account event" "1 0 0 0" "$(adrs)"
+expect_eq "jetstream --region: a known account keeps no region" "5 4 deleted=1" "$(evc "$S")"
+# The region event is at the first event *seen*: an earlier post of the same
+# account arriving later precedes it (docs/adapters.md).
+S=$(store)
+{
+  printf '%s\n' "{\"did\":\"$(js_did dan)\",\"time_us\":1725149400000000,\"kind\":\"commit\",\"commit\":{\"rev\":\"3l3d00000001b\",\"operation\":\"create\",\"collection\":\"app.bsky.feed.post\",\"rkey\":\"3l3d00000001a\",\"record\":{\"text\":\"second\"}}}"
+  printf '%s\n' "{\"did\":\"$(js_did dan)\",\"time_us\":1725148800000000,\"kind\":\"commit\",\"commit\":{\"rev\":\"3l3d00000000b\",\"operation\":\"create\",\"collection\":\"app.bsky.feed.post\",\"rkey\":\"3l3d00000000a\",\"record\":{\"text\":\"first\"}}}"
+} >"$T/dan.jsonl"
+expect_exit 0 lic --store "$S" ingest --format jetstream --region GB --json "$T/dan.jsonl"
+expect_eq "jetstream --region: out-of-order account" "3 0 0 0" "$(adrs)"
+expect_eq "jetstream --region: region from the first-seen event's ts" "1 1" "$(evc "$S" 2024-09-01T00:05:00Z)"
+
+# accounts.jsonl: takendown, suspended, deactivated, an unknown status and
+# no status -> private; deleted -> account_delete; deleted unseen -> skipped;
+# deactivated unseen -> a new private account; reactivation -> not private;
+# a replay -> duplicate; anything after a deletion -> rejected; identity -> skipped.
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format jetstream --json --rejects "$T/rej.jsonl" "$JS/accounts.jsonl"
+expect_eq "jetstream accounts: accepted duplicates rejected skipped" "16 1 1 2" "$(adrs)"
+expect_eq "jetstream accounts: the rejected line (after the deletion)" "18" "$(jq -r .line "$T/rej.jsonl")"
+expect_eq "jetstream accounts: users (ivy, deleted unseen, is not created)" 8 "$(stat_of "$S" users)"
+expect_eq "jetstream accounts: kim included, hank deleted, five private" "7 1 deleted=1 not_public=5" "$(evc "$S")"
+expect_eq "jetstream accounts: at the end kim (reactivated) is the one included" \
+  "$(digest_of "$(js_post kim 3l3p00000052a)" "Post by kim.")" "$(evdigest "$S")"
+expect_eq "jetstream accounts: while kim is deactivated, only lena (not yet inactive)" \
+  "$(digest_of "$(js_post lena 3l3p00000062a)" "Post by lena.")" "$(evdigest "$S" 2024-09-01T00:17:30Z)"
+expect_eq "jetstream accounts: before any account event, all public" "7 7" "$(evc "$S" 2024-09-01T00:07:00Z)"
+expect_eq "jetstream accounts: takendown private from its time_us" "7 6 not_public=1" \
+  "$(evc "$S" 2024-09-01T00:10:00Z)"
+
+# intents.jsonl: allow false -> deny, true -> allow, {} and no
+# syntheticContentGeneration -> unset, an update replaces, a delete of the
+# declaration is skipped, a declaration of an unseen account creates it.
+S=$(store)
+expect_exit 0 lic --store "$S" ingest --format jetstream --json "$JS/intents.jsonl"
+expect_eq "jetstream intents: accepted duplicates rejected skipped" "14 1 0 1" "$(adrs)"
+expect_eq "jetstream intents, no region: no_choice, all included" "6 6" "$(evc "$S")"
+S=$(store)
+expect_exit 0 lic --store "$S" ingest --format jetstream --region GB --json "$JS/intents.jsonl"
+expect_eq "jetstream intents --region GB: seven account events more" "21 1 0 1" "$(adrs)"
+expect_eq "jetstream intents, GB opt_out: mia and rae objected" "6 4 objected=2" "$(evc "$S")"
+cat >"$T/opt-in.json" <<'EOF'
+{"name": "opt-in", "versions": [{"id": "v1", "effective": "2007-01-01T00:00:00Z", "regions": {"default": "opt_in"}}]}
+EOF
+expect_eq "jetstream intents, opt_in: only allow (ned, quin after the update) included" "6 2 no_consent=4" \
+  "$(evc "$S" "$AT" "$T/opt-in.json")"
+expect_eq "jetstream intents, opt_in: quin's deny before the update" "6 1 no_consent=5" \
+  "$(evc "$S" 2024-09-01T00:01:30Z "$T/opt-in.json")"
+expect_eq "jetstream intents: sam (declaration only) is an account" 7 "$(stat_of "$S" users)"
+
+# malformed.jsonl: each malformed event is rejected with a message naming the field.
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format jetstream --json --rejects "$T/rej.jsonl" "$JS/malformed.jsonl"
+expect_eq "jetstream malformed: all rejected" "0 0 32 0" "$(adrs)"
+expect_eq "jetstream malformed: every line has a reject record" "$(seq 1 32 | tr '\n' ' ')" \
+  "$(jq -r .line "$T/rej.jsonl" | tr '\n' ' ')"
+i=0
+for want in 'invalid JSON' 'not a JSON object' '"did" is required' '"did": expected a string' '"did": expected a DID' \
+  '"time_us" is required' '"time_us": expected an integer' '"time_us": expected an integer' 'outside the years' \
+  '"kind" is required' '"kind": expected a string' '"commit" is required' '"commit": expected an object' \
+  '"commit.operation" is required' 'expected create, update or delete' '"commit.collection" is required' \
+  '"commit.rkey" is required' '"commit.rkey": expected a string' '"commit.rev": expected a string' \
+  '"commit.record" is required' '"commit.record.text" is required' '"commit.record.text": expected a string' \
+  '"commit.record.langs": expected an array' '"commit.record.langs[0]": expected a string' '"account" is required' \
+  '"account.active" is required' '"account.active": expected a boolean' '"account.status": expected a string' \
+  'syntheticContentGeneration.allow": expected a boolean' '"commit.record.syntheticContentGeneration": expected an object' \
+  'duplicate object key' '"commit.rkey" is empty'; do
+  i=$((i + 1))
+  got=$(jq -r --argjson n $i 'select(.line == $n) | .error' "$T/rej.jsonl")
+  case $got in
+    *"$want"*) pass "jetstream malformed line $i: $want" ;;
+    *) fail "jetstream malformed line $i" "expected the error to contain: $want" "got: $got" ;;
+  esac
+done
+
+# ============================================================= activitypub
+
+A=https://social.example/users/alice/statuses
+PUBLIC_TEXTS=(
+  "$A/113000000000000001" $'Tea & toast at the café, with @bob #breakfast\n\nMenu: https://cafe.example/menu/autumn-2024'
+  "$A/113000000000000006" $'東京は晴れです。\n\n駅前で <新しい> パン屋を見つけた。'
+  "$A/113000000000000007" $'Привет, мир! Γειά σου κόσμε.\nمرحبا بالعالم'
+  "$A/113000000000000009" 'Compact public addressing.'
+)
+
+# outbox.json: Create of a public, unlisted, followers-only and direct Note,
+# an Announce and a poll (skipped), as:Public, a bad date (rejected), and a
+# repeated top-level key (tolerated).
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format activitypub --json --rejects "$T/rej.jsonl" "$AP/outbox.json"
+expect_eq "outbox.json: accepted duplicates rejected skipped" "7 0 1 2" "$(adrs)"
+expect_eq "outbox.json: the reject's line is the item's index in orderedItems" "9" "$(jq -r .line "$T/rej.jsonl")"
+expect_eq "outbox.json: the reject's source is the path" "$AP/outbox.json" "$(jq -r .source "$T/rej.jsonl")"
+expect_eq "outbox.json: the reject's raw is the item" "113000000000000010" \
+  "$(jq -r '.raw | fromjson | .object.id | split("/") | last' "$T/rej.jsonl")"
+expect_contains "outbox.json: the reject names object.published" 'object.published' "$T/rej.jsonl"
+expect_eq "outbox.json: public included, unlisted/followers/direct not public" "7 4 not_public=3" "$(evc "$S")"
+expect_eq "outbox.json: HTML content as plain text" "$(digest_of "${PUBLIC_TEXTS[@]}")" "$(evdigest "$S")"
+expect_eq "outbox.json: ts is the Note's published" "1 1" "$(evc "$S" 2024-09-02T08:00:00Z)"
+POLICY_ALL=$T/all-vis.json
+cat >"$POLICY_ALL" <<'EOF'
+{"name": "all", "versions": [{"id": "v1", "effective": "2007-01-01T00:00:00Z", "visibility": ["unlisted"]}]}
+EOF
+expect_eq "outbox.json: exactly one unlisted (public in cc)" "7 1 not_public=6" "$(evc "$S" "$AT" "$POLICY_ALL")"
+sed -i 's/"unlisted"/"followers"/' "$POLICY_ALL"
+expect_eq "outbox.json: exactly one followers-only (followers in to)" "7 1 not_public=6" "$(evc "$S" "$AT" "$POLICY_ALL")"
+sed -i 's/"followers"/"private"/' "$POLICY_ALL"
+expect_eq "outbox.json: exactly one private (direct)" "7 1 not_public=6" "$(evc "$S" "$AT" "$POLICY_ALL")"
+
+# The same outbox inside a Mastodon archive.
+check "make-archive.sh builds the archive" bash "$AP/make-archive.sh" "$T/archive.zip"
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format activitypub --json "$T/archive.zip"
+expect_eq "archive.zip: accepted duplicates rejected skipped" "7 0 1 2" "$(adrs)"
+expect_eq "archive.zip: same state as outbox.json" "$(digest_of "${PUBLIC_TEXTS[@]}")" "$(evdigest "$S")"
+expect_exit 3 lic --store "$S" ingest --format activitypub --json "$T/archive.zip"
+expect_eq "archive.zip again: duplicates" "0 7 1 2" "$(adrs)"
+expect_exit 3 lic --store "$S" ingest --format activitypub --json "$AP/outbox.json"
+expect_eq "outbox.json after the archive: duplicates" "0 7 1 2" "$(adrs)"
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format activitypub --region FR --json "$T/archive.zip"
+expect_eq "archive.zip --region FR: one account event" "8 0 1 2" "$(adrs)"
+expect_eq "archive.zip --region FR: all region_excluded" "7 0 region_excluded=7" "$(evc "$S")"
+
+# Whole files that are not what their name says end the input (exit 1).
+S=$(store)
+python3 -c 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],"w"); z.writestr("likes.json","{}"); z.close()' "$T/empty.zip"
+expect_exit 1 lic --store "$S" ingest --format activitypub "$T/empty.zip"
+expect_contains "a zip without outbox.json: says so" "no outbox.json" "$ERR"
+printf 'not a zip at all' >"$T/broken.zip"
+expect_exit 1 lic --store "$S" ingest --format activitypub "$T/broken.zip"
+expect_contains "a damaged zip: names the file" "broken.zip" "$ERR"
+printf '{"type":"Note"}\n' >"$T/note.json"
+expect_exit 1 lic --store "$S" ingest --format activitypub "$T/note.json"
+expect_contains "a .json that is no collection: says what was expected" "orderedItems" "$ERR"
+head -2 "$AP/inbox.jsonl" >"$T/lines.json"
+expect_exit 1 lic --store "$S" ingest --format activitypub "$T/lines.json"
+expect_contains "JSON Lines named .json: points to .jsonl" ".jsonl" "$ERR"
+expect_exit 1 lic --store "$S" ingest --format activitypub "$T/missing.zip"
+expect_eq "nothing was stored by the failed inputs" 0 "$(stat_of "$S" events)"
+
+# inbox.jsonl: Create, Update (edit; unseen -> skipped; a Person -> skipped),
+# Delete of a Tombstone (delete; unseen -> skipped), Delete of the actor
+# (account_delete; unseen -> skipped), Like/Follow/Announce/Undo and a Create
+# by reference (skipped), a replay, a followers collection from the embedded actor.
+B=https://other.example/users/bob/statuses
+S=$(store)
+expect_exit 0 lic --store "$S" ingest --format activitypub --json "$AP/inbox.jsonl"
+expect_eq "inbox.jsonl: accepted duplicates rejected skipped" "7 1 0 9" "$(adrs)"
+expect_eq "inbox.jsonl: bob's post deleted, carol's account deleted, erin's followers-only" \
+  "4 1 deleted=2 not_public=1" "$(evc "$S")"
+expect_eq "inbox.jsonl: the Update's text" "$(digest_of "$B/42" "Bob's first public post, edited.")" "$(evdigest "$S")"
+expect_eq "inbox.jsonl: before the Note's updated, the created text" \
+  "$(digest_of "$B/42" "Bob's first public post.")" "$(evdigest "$S" 2024-09-03T08:59:59Z)"
+expect_eq "inbox.jsonl: the Delete at the activity's published" "2 2" "$(evc "$S" 2024-09-03T10:59:59Z)"
+expect_eq "inbox.jsonl: carol's account deleted at its Delete's published" "4 2 deleted=1 not_public=1" \
+  "$(evc "$S" 2024-09-03T23:59:59Z)"
+sed -i 's/"unlisted"/"followers"/;s/"private"/"followers"/' "$POLICY_ALL"
+expect_eq "inbox.jsonl: erin's Note is followers-only" "4 1 deleted=2 not_public=1" "$(evc "$S" "$AT" "$POLICY_ALL")"
+expect_exit 0 lic --store "$S" ingest --format activitypub --json - <"$AP/inbox.jsonl"
+expect_eq "inbox.jsonl from standard input: all duplicates or skipped" "0 8 0 9" "$(adrs)"
+
+# html.jsonl: entities, paragraphs, <br>, mentions, hashtags, links with
+# invisible spans, non-Latin scripts, plain text, white space, script, lists.
+H=https://html.example/users/h/statuses
+S=$(store)
+expect_exit 0 lic --store "$S" ingest --format activitypub --json "$AP/html.jsonl"
+expect_eq "html.jsonl: accepted" "9 0 0 0" "$(adrs)"
+expect_eq "html.jsonl: every Note's text" "$(digest_of \
+  "$H/1" 'Hello & welcome <friends> "quoted" 😀 été' \
+  "$H/2" $'First paragraph\n\nSecond line one\nline two\nline three' \
+  "$H/3" '@bob look at #licit' \
+  "$H/4" 'Read https://example.org/a/very/long/path now' \
+  "$H/5" $'東京は晴れです。\n\nПривет, мир! Γειά σου κόσμε. مرحبا بالعالم' \
+  "$H/6" 'Just plain text, no markup' \
+  "$H/7" $'spaced out\n\nend' \
+  "$H/8" $'quoted\n\none\ntwo' \
+  "$H/9" $'a\u00a0b')" "$(evdigest "$S")"
+
+# malformed.jsonl
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format activitypub --json --rejects "$T/rej.jsonl" "$AP/malformed.jsonl"
+expect_eq "activitypub malformed: all rejected" "0 0 20 0" "$(adrs)"
+i=0
+for want in 'invalid JSON' 'not a JSON object' '"type" is required' '"type": expected a string' '"actor" is required' \
+  '"actor": expected a string or an object' '"actor.id" is required' '"object" is required' '"object.id" is required' \
+  '"object.type" is required' '"object.published": expected' '"object.published" is required' \
+  '"object.to": expected a string or an array' '"object.contentMap": expected an object' \
+  '"object.content": expected a string' '"id": expected a string' '"published" is required' \
+  '"object.updated" is required' 'duplicate object key' '"object.id": expected an id of 1-256 bytes'; do
+  i=$((i + 1))
+  got=$(jq -r --argjson n $i 'select(.line == $n) | .error' "$T/rej.jsonl")
+  case $got in
+    *"$want"*) pass "activitypub malformed line $i: $want" ;;
+    *) fail "activitypub malformed line $i" "expected the error to contain: $want" "got: $got" ;;
+  esac
+done
+
+# lang (first of record.langs; contentMap with one key) is only visible in
+# snapshot documents: checked when this build has the snapshot command.
+S=$(store)
+lic --store "$S" ingest --format jetstream "$JS/posts.jsonl" >/dev/null 2>&1
+lic --store "$S" ingest --format activitypub "$AP/outbox.json" >/dev/null 2>&1
+run lic --store "$S" snapshot --at "$AT" --out "$T/snap"
+if [ "$RC" -eq 0 ] && ls "$T"/snap/documents/*.zst >/dev/null 2>&1; then
+  zstd -dcq "$T"/snap/documents/*.zst | jq -r '"\(.id) \(.metadata.lang // "-")"' >"$T/langs.txt"
+  expect_contains "lang: first of record.langs" "$(js_post bob 3l3bbbbbbbb2a) ja" "$T/langs.txt"
+  expect_contains "lang: record without langs" "$(js_post carol 3l3cccccccc2a) de" "$T/langs.txt"
+  expect_contains "lang: contentMap with one key" "$A/113000000000000006 ja" "$T/langs.txt"
+  expect_contains "lang: contentMap with two keys gives none" "$A/113000000000000007 -" "$T/langs.txt"
+else
+  echo "# skip - lang checks: no snapshot command in this build"
+fi
+
+finish

@@ -1,0 +1,744 @@
+/*
+ * test_store.c — the store: applying events (every state-dependent rule of
+ * SPEC section 2), the log, duplicate ids, as-of lookups, indexes, counters,
+ * the pseudonym key, and what commit, abort and reopening keep.
+ *
+ * Each test gets a fresh store in its own mkdtemp directory.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/hash.h"
+#include "event/event.h"
+#include "store/store.h"
+
+static char dir[64];
+static licit_store *S;
+static licit_txn *W; /* the open write transaction */
+static licit_event_parser *EP;
+static licit_err err;
+static licit_buf scratch = LICIT_BUF_INIT;
+static uint64_t last_seq;
+
+static void open_store(void) {
+  int rc = licit_store_open(dir, false, &S, &err);
+  cr_assert_eq(rc, 0, "open %s: %s", dir, err.msg);
+}
+
+static void begin(void) { cr_assert_eq(licit_txn_begin(S, true, &W, &err), 0, "%s", err.msg); }
+
+static void commit(void) {
+  cr_assert_eq(licit_txn_commit(W, &err), 0, "%s", err.msg);
+  W = NULL;
+}
+
+static void reopen(void) {
+  if (W) commit();
+  licit_store_close(S);
+  open_store();
+  begin();
+}
+
+static void setup(void) {
+  strcpy(dir, "/tmp/licit-test-XXXXXX");
+  cr_assert_not_null(mkdtemp(dir));
+  open_store();
+  cr_assert_eq(licit_event_parser_create(&EP), 0);
+  begin();
+}
+
+static void rm_store(const char *d) {
+  char p[128];
+  snprintf(p, sizeof p, "%s/data.mdb", d);
+  unlink(p);
+  snprintf(p, sizeof p, "%s/lock.mdb", d);
+  unlink(p);
+  rmdir(d);
+}
+
+static void teardown(void) {
+  licit_txn_abort(W);
+  W = NULL;
+  licit_store_close(S);
+  S = NULL;
+  licit_event_parser_destroy(EP);
+  licit_buf_free(&scratch);
+  rm_store(dir);
+}
+
+TestSuite(store, .init = setup, .fini = teardown);
+
+/* Parses one JSON line (which must be valid) and applies it in W. */
+static int apply(const char *fmt, ...) {
+  char line[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  licit_event ev;
+  int rc = licit_event_parse(EP, line, strlen(line), &ev, &err);
+  cr_assert_eq(rc, 0, "test line must parse: %s\n%s", err.msg, line);
+  memset(&err, 0, sizeof err);
+  uint64_t seq = 0;
+  rc = licit_store_apply(W, &ev, &seq, &err);
+  if (rc == 0) last_seq = seq;
+  return rc;
+}
+
+#define ACC(...)                                                                   \
+  do {                                                                             \
+    uint64_t before_ = licit_txn_log_len(W);                                       \
+    int rc_ = apply(__VA_ARGS__);                                                  \
+    cr_assert_eq(rc_, 0, "expected accepted, got %d: %s", rc_, err.msg);           \
+    cr_assert_eq(last_seq, before_ + 1);                                           \
+    cr_assert_eq(licit_txn_log_len(W), before_ + 1);                               \
+  } while (0)
+
+/* Rejected with `code`: LICIT_EREJECT, or LICIT_ENOTFOUND for the rules
+ * "unknown post" and "unknown user" (store.h: adapters may skip those). */
+#define REJ_CODE(code, needle, ...)                                                \
+  do {                                                                             \
+    uint64_t before_ = licit_txn_log_len(W);                                       \
+    uint64_t posts_ = licit_txn_n_posts(W), users_ = licit_txn_n_users(W);         \
+    int rc_ = apply(__VA_ARGS__);                                                  \
+    cr_assert_eq(rc_, code, "expected rejected (%d), got %d: %s", code, rc_, err.msg); \
+    cr_assert(strstr(err.msg, needle) != NULL, "message \"%s\" should say \"%s\"", err.msg, needle); \
+    cr_assert_eq(licit_txn_log_len(W), before_, "a rejected event is not logged"); \
+    cr_assert_eq(licit_txn_n_posts(W), posts_);                                    \
+    cr_assert_eq(licit_txn_n_users(W), users_);                                    \
+  } while (0)
+#define REJ(needle, ...) REJ_CODE(LICIT_EREJECT, needle, __VA_ARGS__)
+#define UNKNOWN(needle, ...) REJ_CODE(LICIT_ENOTFOUND, needle, __VA_ARGS__)
+
+#define POST(ts, post, user) \
+  "{\"type\":\"post\",\"ts\":\"" ts "\",\"post\":\"" post "\",\"user\":\"" user "\",\"visibility\":\"public\"}"
+
+static int64_t T(const char *s) {
+  int64_t us;
+  cr_assert_eq(licit_time_parse(s, strlen(s), &us, NULL), 0);
+  return us;
+}
+
+static licit_post_rec get_post(const char *id) {
+  licit_post_rec r;
+  int rc = licit_post_get(W, id, strlen(id), &r, &scratch);
+  cr_assert_eq(rc, 0, "post %s: %d", id, rc);
+  return r;
+}
+
+static licit_user_rec get_user(const char *id, licit_buf *buf) {
+  uint32_t ord;
+  cr_assert_eq(licit_user_ord(W, id, strlen(id), &ord), 0, "user %s", id);
+  licit_user_rec u;
+  cr_assert_eq(licit_user_get(W, ord, &u, buf), 0);
+  cr_assert_eq(u.ord, ord);
+  cr_assert_eq(u.id_len, strlen(id));
+  cr_assert_eq(memcmp(u.id, id, u.id_len), 0);
+  return u;
+}
+
+/* --------------------------------------------------------------- log -- */
+
+Test(store, seq_assignment_and_log) {
+  cr_assert_eq(licit_txn_log_len(W), 0);
+  ACC(POST("2024-01-02T00:00:00Z", "p1", "u1"));
+  cr_assert_eq(last_seq, 1);
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u1\",\"region\":\"DE\"}");
+  cr_assert_eq(last_seq, 2);
+  UNKNOWN("unknown post", "{\"type\":\"delete\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"nope\"}");
+  ACC("{\"type\":\"delete\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"p1\",\"id\":\"d1\"}");
+  cr_assert_eq(last_seq, 3, "a rejected event does not use up a seq");
+  licit_event ev;
+  cr_assert_eq(licit_log_get(W, 1, &ev, NULL, 0), 0);
+  cr_assert_eq(ev.type, LICIT_EV_POST);
+  cr_assert(ev.post.n == 2 && memcmp(ev.post.p, "p1", 2) == 0);
+  cr_assert_eq(ev.ts, T("2024-01-02T00:00:00Z"));
+  cr_assert_eq(licit_log_get(W, 3, &ev, NULL, 0), 0);
+  cr_assert_eq(ev.type, LICIT_EV_DELETE);
+  cr_assert(ev.id.n == 2 && memcmp(ev.id.p, "d1", 2) == 0);
+  cr_assert_eq(licit_log_get(W, 4, &ev, NULL, 0), LICIT_ENOTFOUND);
+  cr_assert_eq(licit_log_get(W, 0, &ev, NULL, 0), LICIT_ENOTFOUND);
+}
+
+Test(store, apply_needs_a_write_transaction) {
+  commit();
+  licit_txn *r;
+  cr_assert_eq(licit_txn_begin(S, false, &r, &err), 0);
+  licit_event ev;
+  const char *line = POST("2024-01-02T00:00:00Z", "p1", "u1");
+  cr_assert_eq(licit_event_parse(EP, line, strlen(line), &ev, &err), 0);
+  uint64_t seq = 99;
+  cr_assert_eq(licit_store_apply(r, &ev, &seq, &err), LICIT_EUSAGE);
+  cr_assert_eq(seq, 99);
+  licit_txn_abort(r);
+  begin();
+}
+
+/* -------------------------------------------------------- duplicates -- */
+
+Test(store, duplicate_ids) {
+  ACC("{\"type\":\"post\",\"id\":\"e1\",\"ts\":\"2024-01-02T00:00:00Z\",\"post\":\"p1\",\"user\":\"u1\","
+      "\"visibility\":\"public\"}");
+  uint64_t n = licit_txn_log_len(W);
+  /* Same id, different content that would otherwise be accepted. */
+  int rc = apply("{\"type\":\"post\",\"id\":\"e1\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"p2\",\"user\":\"u2\","
+                 "\"visibility\":\"public\"}");
+  cr_assert_eq(rc, LICIT_EDUPLICATE);
+  cr_assert(strstr(err.msg, "1") != NULL, "names the original event: %s", err.msg);
+  cr_assert_eq(licit_txn_log_len(W), n);
+  licit_post_rec r;
+  cr_assert_eq(licit_post_get(W, "p2", 2, &r, &scratch), LICIT_ENOTFOUND, "a duplicate is not applied");
+  uint32_t ord;
+  cr_assert_eq(licit_user_ord(W, "u2", 2, &ord), LICIT_ENOTFOUND);
+  /* Same id on an event that would be rejected: still a duplicate. */
+  rc = apply("{\"type\":\"delete\",\"id\":\"e1\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"nope\"}");
+  cr_assert_eq(rc, LICIT_EDUPLICATE);
+  /* The id of a rejected event is not remembered. */
+  UNKNOWN("unknown post", "{\"type\":\"delete\",\"id\":\"r1\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"nope\"}");
+  ACC("{\"type\":\"delete\",\"id\":\"r1\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"p1\"}");
+  /* Ids survive a commit and a reopen. */
+  reopen();
+  rc = apply("{\"type\":\"account\",\"id\":\"r1\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}");
+  cr_assert_eq(rc, LICIT_EDUPLICATE);
+  rc = apply("{\"type\":\"account\",\"id\":\"e1\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}");
+  cr_assert_eq(rc, LICIT_EDUPLICATE);
+  /* Events without id are never duplicates. */
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}");
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}");
+}
+
+/* ---------------------------------------------------- post rejections -- */
+
+Test(store, post_names_existing_post) {
+  ACC(POST("2024-01-02T00:00:00Z", "p1", "u1"));
+  licit_post_rec before = get_post("p1");
+  REJ("already exists", POST("2024-01-05T00:00:00Z", "p1", "u1"));
+  REJ("already exists", POST("2024-01-01T00:00:00Z", "p1", "u-new"));
+  uint32_t ord;
+  cr_assert_eq(licit_user_ord(W, "u-new", 5, &ord), LICIT_ENOTFOUND, "a rejected post creates no user");
+  licit_post_rec after = get_post("p1");
+  cr_assert_eq(after.created_ts, before.created_ts);
+  cr_assert_eq(after.created_seq, before.created_seq);
+  cr_assert_eq(after.n_vis, 1);
+  /* Still rejected after the post's deletion: ids of posts are not reused. */
+  ACC("{\"type\":\"delete\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"p1\"}");
+  REJ("already exists", POST("2024-01-09T00:00:00Z", "p1", "u1"));
+}
+
+Test(store, change_of_unknown_post) {
+  ACC(POST("2024-01-02T00:00:00Z", "p1", "u1"));
+  UNKNOWN("unknown post", "{\"type\":\"edit\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"p2\",\"text\":\"x\"}");
+  UNKNOWN("unknown post", "{\"type\":\"visibility\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"p2\",\"visibility\":\"private\"}");
+  UNKNOWN("unknown post", "{\"type\":\"delete\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"P1\"}");
+}
+
+Test(store, change_before_creation) {
+  ACC(POST("2024-01-02T00:00:00Z", "p1", "u1"));
+  REJ("before the post's creation", "{\"type\":\"edit\",\"ts\":\"2024-01-01T23:59:59.999999Z\",\"post\":\"p1\",\"text\":\"x\"}");
+  REJ("before the post's creation",
+      "{\"type\":\"visibility\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p1\",\"visibility\":\"private\"}");
+  REJ("before the post's creation", "{\"type\":\"delete\",\"ts\":\"2023-01-01T00:00:00Z\",\"post\":\"p1\"}");
+  /* Exactly at creation is not before it. */
+  ACC("{\"type\":\"edit\",\"ts\":\"2024-01-02T00:00:00Z\",\"post\":\"p1\",\"text\":\"x\"}");
+  ACC("{\"type\":\"visibility\",\"ts\":\"2024-01-02T01:00:00+01:00\",\"post\":\"p1\",\"visibility\":\"private\"}");
+  licit_post_rec r = get_post("p1");
+  cr_assert_eq(r.n_text, 2);
+  cr_assert_eq(r.n_vis, 2);
+}
+
+Test(store, events_after_post_deletion) {
+  ACC(POST("2024-01-02T00:00:00Z", "p1", "u1"));
+  ACC("{\"type\":\"delete\",\"ts\":\"2024-02-01T00:00:00Z\",\"post\":\"p1\"}");
+  uint64_t del_seq = last_seq;
+  REJ("deleted", "{\"type\":\"visibility\",\"ts\":\"2024-02-01T00:00:00Z\",\"post\":\"p1\",\"visibility\":\"private\"}");
+  REJ("deleted", "{\"type\":\"edit\",\"ts\":\"2024-02-01T00:00:00Z\",\"post\":\"p1\",\"text\":\"x\"}");
+  REJ("deleted", "{\"type\":\"edit\",\"ts\":\"2024-03-01T00:00:00Z\",\"post\":\"p1\",\"text\":\"x\"}");
+  /* Before the deletion, arriving after it: accepted. */
+  ACC("{\"type\":\"visibility\",\"ts\":\"2024-01-31T23:59:59.999999Z\",\"post\":\"p1\",\"visibility\":\"private\"}");
+  ACC("{\"type\":\"edit\",\"ts\":\"2024-01-15T00:00:00Z\",\"post\":\"p1\",\"text\":\"late\"}");
+  licit_post_rec r = get_post("p1");
+  cr_assert_eq(r.del_ts, T("2024-02-01T00:00:00Z"));
+  cr_assert_eq(r.del_seq, del_seq);
+  cr_assert_eq(r.n_vis, 2);
+  cr_assert_eq(r.n_text, 2);
+}
+
+Test(store, second_delete_rejected) {
+  ACC(POST("2024-01-02T00:00:00Z", "p1", "u1"));
+  ACC("{\"type\":\"delete\",\"ts\":\"2024-02-01T00:00:00Z\",\"post\":\"p1\"}");
+  REJ("already deleted", "{\"type\":\"delete\",\"ts\":\"2024-01-15T00:00:00Z\",\"post\":\"p1\"}");
+  REJ("already deleted", "{\"type\":\"delete\",\"ts\":\"2024-02-01T00:00:00Z\",\"post\":\"p1\"}");
+  REJ("already deleted", "{\"type\":\"delete\",\"ts\":\"2024-03-01T00:00:00Z\",\"post\":\"p1\"}");
+  licit_post_rec r = get_post("p1");
+  cr_assert_eq(r.del_ts, T("2024-02-01T00:00:00Z"), "the first deletion stands");
+  cr_assert_eq(r.del_seq, 2);
+}
+
+/* ------------------------------------------------- account rejections -- */
+
+Test(store, post_by_deleted_account) {
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u1\"}");
+  ACC("{\"type\":\"account_delete\",\"ts\":\"2024-02-01T00:00:00Z\",\"user\":\"u1\"}");
+  REJ("deleted", POST("2024-02-01T00:00:00Z", "p1", "u1"));
+  REJ("deleted", POST("2024-02-01T00:00:00.000001Z", "p2", "u1"));
+  REJ("deleted", POST("2025-01-01T00:00:00Z", "p3", "u1"));
+  /* A post with ts before the deletion, arriving later: accepted. */
+  ACC(POST("2024-01-31T23:59:59Z", "p4", "u1"));
+  licit_post_rec r;
+  cr_assert_eq(licit_post_get(W, "p1", 2, &r, &scratch), LICIT_ENOTFOUND);
+  get_post("p4");
+}
+
+Test(store, account_events_after_deletion) {
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u1\",\"region\":\"FR\"}");
+  ACC("{\"type\":\"account_delete\",\"ts\":\"2024-02-01T00:00:00Z\",\"user\":\"u1\"}");
+  REJ("deleted", "{\"type\":\"preference\",\"ts\":\"2024-02-01T00:00:00Z\",\"user\":\"u1\",\"ai_training\":\"deny\"}");
+  REJ("deleted", "{\"type\":\"preference\",\"ts\":\"2024-05-01T00:00:00Z\",\"user\":\"u1\",\"ai_training\":\"deny\"}");
+  REJ("deleted", "{\"type\":\"account\",\"ts\":\"2024-02-02T00:00:00Z\",\"user\":\"u1\",\"region\":\"DE\"}");
+  REJ("deleted", "{\"type\":\"account_delete\",\"ts\":\"2024-02-01T00:00:00Z\",\"user\":\"u1\"}");
+  REJ("deleted", "{\"type\":\"account_delete\",\"ts\":\"2024-03-01T00:00:00Z\",\"user\":\"u1\"}");
+  /* An account event with ts before the deletion, arriving after it, is
+   * not "after that account's deletion". */
+  ACC("{\"type\":\"preference\",\"ts\":\"2024-01-20T00:00:00Z\",\"user\":\"u1\",\"ai_training\":\"deny\"}");
+  licit_buf b = LICIT_BUF_INIT;
+  licit_user_rec u = get_user("u1", &b);
+  cr_assert_eq(u.n_region, 1);
+  cr_assert_eq(u.n_pref, 1);
+  cr_assert_eq(u.n_del, 1);
+  cr_assert_eq(u.del[0].ts, T("2024-02-01T00:00:00Z"));
+  licit_buf_free(&b);
+}
+
+Test(store, account_delete_of_unknown_user) {
+  UNKNOWN("unknown user", "{\"type\":\"account_delete\",\"ts\":\"2024-02-01T00:00:00Z\",\"user\":\"ghost\"}");
+  uint32_t ord;
+  cr_assert_eq(licit_user_ord(W, "ghost", 5, &ord), LICIT_ENOTFOUND);
+  /* A user becomes known by any accepted event: a post or a preference. */
+  ACC(POST("2024-01-02T00:00:00Z", "p1", "by-post"));
+  ACC("{\"type\":\"account_delete\",\"ts\":\"2024-02-01T00:00:00Z\",\"user\":\"by-post\"}");
+  ACC("{\"type\":\"preference\",\"ts\":\"2024-01-02T00:00:00Z\",\"user\":\"by-pref\",\"ai_training\":\"allow\"}");
+  ACC("{\"type\":\"account_delete\",\"ts\":\"2024-02-01T00:00:00Z\",\"user\":\"by-pref\"}");
+  cr_assert_eq(licit_txn_n_users(W), 2);
+}
+
+Test(store, post_change_after_author_deletion) {
+  ACC(POST("2024-01-02T00:00:00Z", "p1", "u1"));
+  ACC("{\"type\":\"account_delete\",\"ts\":\"2024-02-01T00:00:00Z\",\"user\":\"u1\"}");
+  REJ("author's account", "{\"type\":\"edit\",\"ts\":\"2024-02-01T00:00:00Z\",\"post\":\"p1\",\"text\":\"x\"}");
+  REJ("author's account", "{\"type\":\"edit\",\"ts\":\"2024-03-01T00:00:00Z\",\"post\":\"p1\",\"text\":\"x\"}");
+  REJ("author's account",
+      "{\"type\":\"visibility\",\"ts\":\"2024-02-05T00:00:00Z\",\"post\":\"p1\",\"visibility\":\"private\"}");
+  REJ("author's account", "{\"type\":\"delete\",\"ts\":\"2024-02-05T00:00:00Z\",\"post\":\"p1\"}");
+  ACC("{\"type\":\"edit\",\"ts\":\"2024-01-20T00:00:00Z\",\"post\":\"p1\",\"text\":\"before\"}");
+  ACC("{\"type\":\"delete\",\"ts\":\"2024-01-25T00:00:00Z\",\"post\":\"p1\"}");
+  licit_post_rec r = get_post("p1");
+  cr_assert_eq(r.n_text, 2);
+  cr_assert_eq(r.del_ts, T("2024-01-25T00:00:00Z"));
+}
+
+Test(store, rejected_event_changes_nothing) {
+  ACC("{\"type\":\"post\",\"ts\":\"2024-01-02T00:00:00Z\",\"post\":\"p1\",\"user\":\"u1\",\"visibility\":\"public\","
+      "\"signals\":[\"noai\"]}");
+  ACC("{\"type\":\"delete\",\"ts\":\"2024-02-01T00:00:00Z\",\"post\":\"p1\"}");
+  (void)get_post("p1");
+  size_t len = scratch.len;
+  char *copy = malloc(len);
+  memcpy(copy, scratch.data, len);
+  licit_store_stats st0;
+  licit_store_stats_get(W, &st0);
+  REJ("deleted", "{\"type\":\"edit\",\"ts\":\"2024-02-02T00:00:00Z\",\"post\":\"p1\",\"text\":\"x\","
+                 "\"signals\":[\"brand-new-signal\"]}");
+  REJ("already deleted", "{\"type\":\"delete\",\"ts\":\"2024-01-10T00:00:00Z\",\"post\":\"p1\"}");
+  REJ("already exists", "{\"type\":\"post\",\"ts\":\"2024-01-02T00:00:00Z\",\"post\":\"p1\",\"user\":\"u2\","
+                        "\"visibility\":\"public\",\"signals\":[\"other-new-signal\"]}");
+  (void)get_post("p1");
+  cr_assert_eq(scratch.len, len);
+  cr_assert_eq(memcmp(scratch.data, copy, len), 0, "the post record is unchanged byte for byte");
+  licit_store_stats st1;
+  licit_store_stats_get(W, &st1);
+  cr_assert_eq(st1.events, st0.events);
+  cr_assert_eq(st1.posts, st0.posts);
+  cr_assert_eq(st1.users, st0.users);
+  cr_assert_eq(st1.signals, st0.signals, "a rejected event interns no signal");
+  uint32_t o;
+  cr_assert_eq(licit_signal_ord(W, "brand-new-signal", 16, &o), LICIT_ENOTFOUND);
+  cr_assert_eq(licit_signal_ord(W, "other-new-signal", 16, &o), LICIT_ENOTFOUND);
+  free(copy);
+}
+
+/* ------------------------------------------------------------- as-of -- */
+
+Test(store, hist_at_out_of_order_and_equal_ts) {
+  ACC("{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p\",\"user\":\"u\",\"visibility\":\"public\"}"); /* 1 */
+  ACC("{\"type\":\"visibility\",\"ts\":\"2024-03-01T00:00:00Z\",\"post\":\"p\",\"visibility\":\"private\"}");         /* 2 */
+  ACC("{\"type\":\"visibility\",\"ts\":\"2024-02-01T00:00:00Z\",\"post\":\"p\",\"visibility\":\"unlisted\"}");        /* 3 */
+  ACC("{\"type\":\"visibility\",\"ts\":\"2024-03-01T00:00:00Z\",\"post\":\"p\",\"visibility\":\"followers\"}");       /* 4 */
+  ACC("{\"type\":\"visibility\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p\",\"visibility\":\"private\"}");         /* 5 */
+  licit_post_rec r = get_post("p");
+  cr_assert_eq(r.n_vis, 5);
+  /* Sorted by (ts, seq). */
+  uint64_t want_seq[] = {1, 5, 3, 2, 4};
+  for (int i = 0; i < 5; i++) cr_assert_eq(r.vis[i].seq, want_seq[i], "vis[%d]", i);
+  const size_t st = sizeof(licit_hist);
+  const licit_hist *h;
+  cr_assert_null(licit_hist_at(r.vis, r.n_vis, st, T("2023-12-31T23:59:59.999999Z"), UINT64_MAX));
+  h = licit_hist_at(r.vis, r.n_vis, st, T("2024-01-01T00:00:00Z"), UINT64_MAX);
+  cr_assert_eq(h->seq, 5, "equal ts: the greatest seq wins");
+  cr_assert_eq(h->val, LICIT_VIS_PRIVATE);
+  h = licit_hist_at(r.vis, r.n_vis, st, T("2024-01-01T00:00:00Z"), 4);
+  cr_assert_eq(h->seq, 1, "maxseq hides later arrivals");
+  cr_assert_eq(h->val, LICIT_VIS_PUBLIC);
+  h = licit_hist_at(r.vis, r.n_vis, st, T("2024-02-01T00:00:00Z"), UINT64_MAX);
+  cr_assert_eq(h->val, LICIT_VIS_UNLISTED, "an event exactly at T counts");
+  h = licit_hist_at(r.vis, r.n_vis, st, T("2024-02-29T00:00:00Z"), 2);
+  cr_assert_eq(h->val, LICIT_VIS_PUBLIC);
+  h = licit_hist_at(r.vis, r.n_vis, st, T("2024-03-01T00:00:00Z"), UINT64_MAX);
+  cr_assert_eq(h->seq, 4);
+  cr_assert_eq(h->val, LICIT_VIS_FOLLOWERS);
+  h = licit_hist_at(r.vis, r.n_vis, st, T("2024-03-01T00:00:00Z"), 3);
+  cr_assert_eq(h->seq, 2);
+  h = licit_hist_at(r.vis, r.n_vis, st, INT64_MAX, 3);
+  cr_assert_eq(h->seq, 2);
+  cr_assert_null(licit_hist_at(r.vis, r.n_vis, st, INT64_MAX, 0));
+  cr_assert_null(licit_hist_at(r.vis, 0, st, INT64_MAX, UINT64_MAX));
+}
+
+Test(store, text_and_signal_history) {
+  ACC("{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p\",\"user\":\"u\",\"visibility\":\"public\","
+      "\"text\":\"v1\",\"signals\":[\"a\"]}"); /* 1 */
+  ACC("{\"type\":\"edit\",\"ts\":\"2024-03-01T00:00:00Z\",\"post\":\"p\",\"text\":\"v3\",\"signals\":[\"b\",\"c\"]}"); /* 2 */
+  ACC("{\"type\":\"edit\",\"ts\":\"2024-02-01T00:00:00Z\",\"post\":\"p\",\"text\":\"v2\"}"); /* 3: keeps signals */
+  ACC("{\"type\":\"edit\",\"ts\":\"2024-04-01T00:00:00Z\",\"post\":\"p\",\"text\":\"v4\",\"signals\":[]}"); /* 4 */
+  licit_post_rec r = get_post("p");
+  cr_assert_eq(r.n_text, 4);
+  cr_assert_eq(r.n_sig, 3, "only edits with signals add a signal entry");
+  const licit_text_hist *t =
+      (const licit_text_hist *)licit_hist_at(&r.text[0].h, r.n_text, sizeof(licit_text_hist),
+                                             T("2024-02-15T00:00:00Z"), UINT64_MAX);
+  cr_assert_eq(t->h.seq, 3);
+  uint8_t sha[32];
+  licit_sha256("v2", 2, sha);
+  cr_assert_eq(memcmp(t->sha, sha, 32), 0, "the text entry holds the SHA-256 of the text");
+  licit_event ev;
+  cr_assert_eq(licit_log_get(W, t->h.seq, &ev, NULL, 0), 0);
+  cr_assert(ev.text.n == 2 && memcmp(ev.text.p, "v2", 2) == 0);
+  /* Signals in force on 2024-02-15: still the post's ["a"]. */
+  const licit_hist *s = licit_hist_at(r.sig, r.n_sig, sizeof(licit_hist), T("2024-02-15T00:00:00Z"), UINT64_MAX);
+  cr_assert_eq(s->seq, 1);
+  cr_assert_eq(s->aux, 1);
+  uint32_t a, b, c;
+  cr_assert_eq(licit_signal_ord(W, "a", 1, &a), 0);
+  cr_assert_eq(licit_signal_ord(W, "b", 1, &b), 0);
+  cr_assert_eq(licit_signal_ord(W, "c", 1, &c), 0);
+  cr_assert_eq(r.sigords[s->val], a);
+  s = licit_hist_at(r.sig, r.n_sig, sizeof(licit_hist), T("2024-03-15T00:00:00Z"), UINT64_MAX);
+  cr_assert_eq(s->seq, 2);
+  cr_assert_eq(s->aux, 2);
+  cr_assert_eq(r.sigords[s->val], b);
+  cr_assert_eq(r.sigords[s->val + 1], c);
+  s = licit_hist_at(r.sig, r.n_sig, sizeof(licit_hist), T("2024-04-01T00:00:00Z"), UINT64_MAX);
+  cr_assert_eq(s->seq, 4);
+  cr_assert_eq(s->aux, 0, "signals [] clears them");
+}
+
+Test(store, account_attributes_history) {
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u\",\"region\":\"DE\",\"private\":false,"
+      "\"birth_date\":\"2000-02-29\"}");
+  ACC("{\"type\":\"account\",\"ts\":\"2024-03-01T00:00:00Z\",\"user\":\"u\",\"region\":\"\"}");
+  ACC("{\"type\":\"account\",\"ts\":\"2024-02-01T00:00:00Z\",\"user\":\"u\",\"private\":true}");
+  ACC("{\"type\":\"preference\",\"ts\":\"2024-05-01T00:00:00Z\",\"user\":\"u\",\"ai_training\":\"deny\"}");
+  ACC("{\"type\":\"preference\",\"ts\":\"2024-04-01T00:00:00Z\",\"user\":\"u\",\"ai_training\":\"allow\"}");
+  licit_buf b = LICIT_BUF_INIT;
+  licit_user_rec u = get_user("u", &b);
+  cr_assert_eq(u.n_region, 2, "an absent field leaves the attribute as it was");
+  cr_assert_eq(u.n_private, 2);
+  cr_assert_eq(u.n_birth, 1);
+  cr_assert_eq(u.n_pref, 2);
+  cr_assert_eq(u.n_del, 0);
+  const size_t st = sizeof(licit_hist);
+  cr_assert_eq(licit_hist_at(u.region, u.n_region, st, T("2024-02-01T00:00:00Z"), UINT64_MAX)->val, ('D' << 8) | 'E');
+  cr_assert_eq(licit_hist_at(u.region, u.n_region, st, T("2024-03-01T00:00:00Z"), UINT64_MAX)->val, 0);
+  cr_assert_eq(licit_hist_at(u.private_, u.n_private, st, T("2024-01-31T00:00:00Z"), UINT64_MAX)->val, 0);
+  cr_assert_eq(licit_hist_at(u.private_, u.n_private, st, T("2024-02-01T00:00:00Z"), UINT64_MAX)->val, 1);
+  cr_assert_eq(licit_hist_at(u.birth, u.n_birth, st, INT64_MAX, UINT64_MAX)->val, 11016);
+  cr_assert_eq(licit_hist_at(u.pref, u.n_pref, st, T("2024-04-15T00:00:00Z"), UINT64_MAX)->val, LICIT_PREF_ALLOW);
+  cr_assert_eq(licit_hist_at(u.pref, u.n_pref, st, T("2024-05-01T00:00:00Z"), UINT64_MAX)->val, LICIT_PREF_DENY);
+  cr_assert_eq(licit_hist_at(u.pref, u.n_pref, st, T("2024-05-01T00:00:00Z"), 4)->val, LICIT_PREF_DENY);
+  cr_assert_null(licit_hist_at(u.pref, u.n_pref, st, T("2024-03-31T00:00:00Z"), UINT64_MAX));
+  licit_buf_free(&b);
+}
+
+/* ----------------------------------------------------------- indexes -- */
+
+Test(store, user_posts_index) {
+  ACC(POST("2024-01-01T00:00:00Z", "a1", "alice"));
+  ACC(POST("2024-01-01T00:00:00Z", "b1", "bob"));
+  ACC(POST("2024-01-01T00:00:00Z", "a2", "alice"));
+  ACC(POST("2024-01-01T00:00:00Z", "a3", "alice"));
+  REJ("already exists", POST("2024-01-01T00:00:00Z", "b1", "alice"));
+  licit_buf b = LICIT_BUF_INIT;
+  licit_user_rec alice = get_user("alice", &b);
+  uint32_t *ords = NULL;
+  size_t n = 0;
+  cr_assert_eq(licit_user_posts(W, alice.ord, &ords, &n), 0);
+  cr_assert_eq(n, 3);
+  const char *want[] = {"a1", "a2", "a3"};
+  for (size_t i = 0; i < n; i++) {
+    if (i) cr_assert_lt(ords[i - 1], ords[i], "ascending");
+    licit_strv id;
+    cr_assert_eq(licit_post_id(W, ords[i], &id), 0);
+    cr_assert(id.n == 2 && memcmp(id.p, want[i], 2) == 0);
+    licit_post_rec r = get_post(want[i]);
+    cr_assert_eq(r.ord, ords[i]);
+    cr_assert_eq(r.user, alice.ord);
+  }
+  free(ords);
+  licit_user_rec bob = get_user("bob", &b);
+  cr_assert_eq(licit_user_posts(W, bob.ord, &ords, &n), 0);
+  cr_assert_eq(n, 1);
+  free(ords);
+  /* A user without posts has an empty list. */
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"carol\"}");
+  licit_user_rec carol = get_user("carol", &b);
+  ords = NULL;
+  cr_assert_eq(licit_user_posts(W, carol.ord, &ords, &n), 0);
+  cr_assert_eq(n, 0);
+  free(ords);
+  licit_buf_free(&b);
+}
+
+Test(store, post_iteration_is_bytewise) {
+  const char *arrival[] = {"\xc3\xa9", "ab", "B", "aa", "a", "a b", "~"};
+  for (int i = 0; i < 7; i++)
+    ACC("{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"%s\",\"user\":\"u\",\"visibility\":\"public\"}",
+        arrival[i]);
+  reopen();
+  const char *want[] = {"B", "a", "a b", "aa", "ab", "~", "\xc3\xa9"};
+  licit_post_iter *it;
+  cr_assert_eq(licit_post_iter_open(W, &it), 0);
+  licit_strv id;
+  licit_post_rec r;
+  int i = 0, rc;
+  while ((rc = licit_post_iter_next(it, &id, &r, &scratch)) == 1) {
+    cr_assert_lt(i, 7);
+    cr_assert(id.n == strlen(want[i]) && memcmp(id.p, want[i], id.n) == 0, "position %d: got %.*s", i,
+              (int)id.n, id.p);
+    licit_strv back;
+    cr_assert_eq(licit_post_id(W, r.ord, &back), 0);
+    cr_assert(back.n == id.n && memcmp(back.p, id.p, id.n) == 0);
+    i++;
+  }
+  cr_assert_eq(rc, 0);
+  cr_assert_eq(i, 7);
+  cr_assert_eq(licit_post_iter_next(it, &id, &r, &scratch), 0, "stays at the end");
+  licit_post_iter_close(it);
+}
+
+Test(store, empty_iteration) {
+  licit_post_iter *it;
+  cr_assert_eq(licit_post_iter_open(W, &it), 0);
+  licit_strv id;
+  licit_post_rec r;
+  cr_assert_eq(licit_post_iter_next(it, &id, &r, &scratch), 0);
+  licit_post_iter_close(it);
+  licit_post_iter_close(NULL);
+}
+
+/* ---------------------------------------------------- counters, keys -- */
+
+Test(store, stats_counters) {
+  licit_store_stats st;
+  cr_assert_eq(licit_store_stats_get(W, &st), 0);
+  cr_assert_eq(st.events + st.posts + st.users + st.signals + st.snapshots + st.policies, 0);
+  ACC("{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p1\",\"user\":\"u1\",\"visibility\":\"public\","
+      "\"signals\":[\"noai\",\"x\"]}");
+  ACC("{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p2\",\"user\":\"u2\",\"visibility\":\"public\","
+      "\"signals\":[\"noai\"]}");
+  ACC("{\"type\":\"edit\",\"ts\":\"2024-01-02T00:00:00Z\",\"post\":\"p2\",\"text\":\"t\",\"signals\":[\"y\",\"x\"]}");
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u3\"}");
+  ACC("{\"type\":\"preference\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u1\",\"ai_training\":\"deny\"}");
+  UNKNOWN("unknown post", "{\"type\":\"delete\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"zz\"}");
+  cr_assert_eq(licit_store_stats_get(W, &st), 0);
+  cr_assert_eq(st.events, 5);
+  cr_assert_eq(st.posts, 2);
+  cr_assert_eq(st.users, 3);
+  cr_assert_eq(st.signals, 3);
+  cr_assert_eq(st.policies, 0);
+  cr_assert_eq(licit_txn_n_posts(W), 2);
+  cr_assert_eq(licit_txn_n_users(W), 3);
+  reopen();
+  cr_assert_eq(licit_store_stats_get(W, &st), 0);
+  cr_assert_eq(st.events, 5, "counters persist");
+  cr_assert_eq(st.posts, 2);
+  cr_assert_eq(st.users, 3);
+  cr_assert_eq(st.signals, 3);
+  cr_assert_gt(st.bytes_on_disk, 0);
+  cr_assert_gt(st.bytes_used, 0);
+}
+
+Test(store, long_and_empty_signal_tokens) {
+  char tok[700];
+  memset(tok, 'k', 600);
+  tok[600] = 0;
+  ACC("{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p1\",\"user\":\"u1\",\"visibility\":\"public\","
+      "\"signals\":[\"%s\",\"\"]}",
+      tok);
+  tok[0] = 'j'; /* a different long token gets a different ordinal */
+  ACC("{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p2\",\"user\":\"u1\",\"visibility\":\"public\","
+      "\"signals\":[\"%s\",\"\"]}",
+      tok);
+  licit_post_rec r1 = get_post("p1");
+  uint32_t a0 = r1.sigords[0], a1 = r1.sigords[1];
+  licit_post_rec r2 = get_post("p2");
+  cr_assert_neq(r2.sigords[0], a0);
+  cr_assert_eq(r2.sigords[1], a1, "the empty token has one ordinal");
+  cr_assert_neq(a0, a1);
+  licit_store_stats st;
+  licit_store_stats_get(W, &st);
+  cr_assert_eq(st.signals, 3);
+}
+
+Test(store, pseudonym_key_stable) {
+  const uint8_t *k;
+  cr_assert_eq(licit_txn_pseudonym_key(W, &k), 0);
+  uint8_t first[32];
+  memcpy(first, k, 32);
+  int nonzero = 0;
+  for (int i = 0; i < 32; i++) nonzero |= first[i];
+  cr_assert(nonzero, "the key is random, not zeros");
+  reopen();
+  cr_assert_eq(licit_txn_pseudonym_key(W, &k), 0);
+  cr_assert_eq(memcmp(first, k, 32), 0, "the key survives reopening");
+  /* A read-only open sees the same key. */
+  commit();
+  licit_store_close(S);
+  cr_assert_eq(licit_store_open(dir, true, &S, &err), 0, "%s", err.msg);
+  licit_txn *r;
+  cr_assert_eq(licit_txn_begin(S, false, &r, &err), 0);
+  cr_assert_eq(licit_txn_pseudonym_key(r, &k), 0);
+  cr_assert_eq(memcmp(first, k, 32), 0);
+  licit_txn_abort(r);
+  /* Another store has another key. */
+  char dir2[64] = "/tmp/licit-test-XXXXXX";
+  cr_assert_not_null(mkdtemp(dir2));
+  licit_store *s2;
+  cr_assert_eq(licit_store_open(dir2, false, &s2, &err), 0);
+  cr_assert_eq(licit_txn_begin(s2, false, &r, &err), 0);
+  cr_assert_eq(licit_txn_pseudonym_key(r, &k), 0);
+  cr_assert_neq(memcmp(first, k, 32), 0);
+  licit_txn_abort(r);
+  licit_store_close(s2);
+  rm_store(dir2);
+}
+
+/* ------------------------------------------------ commit, abort, open -- */
+
+Test(store, aborted_txn_leaves_nothing) {
+  ACC(POST("2024-01-01T00:00:00Z", "keep", "u0"));
+  commit();
+  begin();
+  ACC("{\"type\":\"post\",\"id\":\"x1\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p1\",\"user\":\"u1\","
+      "\"visibility\":\"public\",\"signals\":[\"s\"]}");
+  ACC("{\"type\":\"visibility\",\"ts\":\"2024-01-02T00:00:00Z\",\"post\":\"keep\",\"visibility\":\"private\"}");
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u2\"}");
+  licit_txn_abort(W);
+  W = NULL;
+  begin();
+  cr_assert_eq(licit_txn_log_len(W), 1);
+  cr_assert_eq(licit_txn_n_posts(W), 1);
+  cr_assert_eq(licit_txn_n_users(W), 1);
+  licit_post_rec r;
+  cr_assert_eq(licit_post_get(W, "p1", 2, &r, &scratch), LICIT_ENOTFOUND);
+  r = get_post("keep");
+  cr_assert_eq(r.n_vis, 1);
+  uint32_t o;
+  cr_assert_eq(licit_user_ord(W, "u1", 2, &o), LICIT_ENOTFOUND);
+  cr_assert_eq(licit_signal_ord(W, "s", 1, &o), LICIT_ENOTFOUND);
+  licit_event ev;
+  cr_assert_eq(licit_log_get(W, 2, &ev, NULL, 0), LICIT_ENOTFOUND);
+  /* The aborted id is free again, and seq 2 is reused. */
+  ACC("{\"type\":\"account\",\"id\":\"x1\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u2\"}");
+  cr_assert_eq(last_seq, 2);
+}
+
+Test(store, reopen_keeps_everything) {
+  ACC("{\"type\":\"post\",\"id\":\"e1\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p1\",\"user\":\"u1\","
+      "\"visibility\":\"followers\",\"text\":\"a\\u0000b\",\"signals\":[\"noai\"]}");
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u1\",\"region\":\"SE\"}");
+  reopen();
+  cr_assert_eq(licit_txn_log_len(W), 2);
+  licit_post_rec r = get_post("p1");
+  cr_assert_eq(r.vis[0].val, LICIT_VIS_FOLLOWERS);
+  cr_assert_eq(r.created_seq, 1);
+  cr_assert_eq(r.del_ts, LICIT_TIME_NONE);
+  cr_assert_eq(r.del_seq, 0);
+  licit_event ev;
+  licit_strv sig[4];
+  cr_assert_eq(licit_log_get(W, 1, &ev, sig, 4), 0);
+  cr_assert_eq(ev.text.n, 3);
+  cr_assert_eq(memcmp(ev.text.p, "a\0b", 3), 0);
+  cr_assert_eq(ev.n_signals, 1);
+  cr_assert(sig[0].n == 4 && memcmp(sig[0].p, "noai", 4) == 0);
+  /* Rules keep working across the reopen. */
+  REJ("already exists", POST("2024-01-05T00:00:00Z", "p1", "u1"));
+  ACC(POST("2024-01-05T00:00:00Z", "p2", "u1"));
+  cr_assert_eq(last_seq, 3);
+}
+
+Test(store, open_errors) {
+  licit_store *s2;
+  cr_assert_neq(licit_store_open("/tmp/licit-test-does-not-exist-xyz", true, &s2, &err), 0,
+                "read-only opening never creates");
+  char path[128];
+  snprintf(path, sizeof path, "%s/file", dir);
+  FILE *f = fopen(path, "w");
+  fputs("x", f);
+  fclose(f);
+  cr_assert_eq(licit_store_open(path, false, &s2, &err), LICIT_EIO);
+  unlink(path);
+  cr_assert_str_eq(licit_store_dir(S), dir);
+}
+
+Test(store, policy_put_get) {
+  licit_strv j;
+  cr_assert_eq(licit_store_policy_get(W, &j), LICIT_ENOPOLICY);
+  cr_assert_eq(licit_store_policy_put(W, "{\"name\":\"a\"}", 12), 0);
+  cr_assert_eq(licit_store_policy_put(W, "{\"name\":\"bb\"}", 13), 0);
+  reopen();
+  cr_assert_eq(licit_store_policy_get(W, &j), 0);
+  cr_assert(j.n == 13 && memcmp(j.p, "{\"name\":\"bb\"}", 13) == 0, "the last one installed is current");
+  licit_store_stats st;
+  licit_store_stats_get(W, &st);
+  cr_assert_eq(st.policies, 2);
+}
+
+Test(store, readers_see_last_commit) {
+  ACC(POST("2024-01-01T00:00:00Z", "p1", "u1"));
+  commit();
+  begin();
+  ACC(POST("2024-01-01T00:00:00Z", "p2", "u1"));
+  /* A reader started now sees the committed state only. */
+  licit_txn *r;
+  cr_assert_eq(licit_txn_begin(S, false, &r, &err), 0);
+  cr_assert_eq(licit_txn_log_len(r), 1);
+  licit_post_rec rec;
+  cr_assert_eq(licit_post_get(r, "p2", 2, &rec, &scratch), LICIT_ENOTFOUND);
+  cr_assert_eq(licit_post_get(r, "p1", 2, &rec, &scratch), 0);
+  licit_txn_abort(r);
+}
+
+Test(store, hist_at_synthetic_strides) {
+  licit_text_hist th[4] = {
+      {{10, 1, 0, 0}, {1}}, {{20, 3, 0, 0}, {2}}, {{20, 7, 0, 0}, {3}}, {{30, 2, 0, 0}, {4}}};
+  const size_t st = sizeof(licit_text_hist);
+  cr_assert_null(licit_hist_at(&th[0].h, 4, st, 9, UINT64_MAX));
+  cr_assert_eq(((const licit_text_hist *)licit_hist_at(&th[0].h, 4, st, 20, UINT64_MAX))->sha[0], 3);
+  cr_assert_eq(((const licit_text_hist *)licit_hist_at(&th[0].h, 4, st, 20, 6))->sha[0], 2);
+  cr_assert_eq(((const licit_text_hist *)licit_hist_at(&th[0].h, 4, st, 29, 2))->sha[0], 1);
+  cr_assert_eq(((const licit_text_hist *)licit_hist_at(&th[0].h, 4, st, 30, UINT64_MAX))->sha[0], 4);
+  cr_assert_eq(((const licit_text_hist *)licit_hist_at(&th[0].h, 4, st, 30, 1))->sha[0], 1);
+}
