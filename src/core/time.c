@@ -118,6 +118,10 @@ int licit_time_parse(const char *s, size_t n, int64_t *us_out, const char **why)
   if (i != n) FAIL("unexpected characters after the time zone");
   int64_t days = days_from_civil(y, mo, d);
   int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - off_min * 60;
+  /* The year range holds for the instant in UTC too, so that every time
+   * licit accepts can be written back (in UTC) and read again. */
+  if (secs < days_from_civil(1, 1, 1) * 86400 || secs >= days_from_civil(10000, 1, 1) * 86400)
+    FAIL("the time in UTC falls outside the years 0001-9999");
   *us_out = secs * 1000000 + frac;
   return 0;
 }

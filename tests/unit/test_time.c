@@ -176,9 +176,16 @@ Test(time, year_range) {
   bad("0000-12-31T23:59:59Z");
   bad("10000-01-01T00:00:00Z");
   bad("-001-01-01T00:00:00Z");
-  /* Offsets at the ends of the range stay representable. */
-  cr_assert_eq(ok("0001-01-01T00:00:00+23:59"), (-62135596800LL - 23 * 3600 - 59 * 60) * S);
-  cr_assert_eq(ok("9999-12-31T23:59:59-23:59"), (253402300799LL + 23 * 3600 + 59 * 60) * S);
+  /* The range bounds the instant in UTC too (docs/formats.md): an offset
+   * that pushes the instant outside 0001-9999 is rejected, one that keeps
+   * it inside is not. */
+  bad("0001-01-01T00:00:00+23:59");
+  bad("9999-12-31T23:59:59-23:59");
+  bad("0001-01-01T00:00:00+00:01");
+  cr_assert_eq(ok("0001-01-01T00:00:00-23:59"), (-62135596800LL + 23 * 3600 + 59 * 60) * S);
+  cr_assert_eq(ok("9999-12-31T23:59:59+23:59"), (253402300799LL - 23 * 3600 - 59 * 60) * S);
+  cr_assert_eq(ok("0001-01-01T00:00:00Z"), -62135596800LL * S);
+  cr_assert_eq(ok("9999-12-31T23:59:59.999999Z"), 253402300799LL * S + 999999);
 }
 
 Test(time, negative_times_before_1970) {
