@@ -293,7 +293,8 @@ static int visibility(ap *a, const licit_json *act, const licit_json *note, lici
   licit_buf *f = &a->followers;
   licit_buf_reset(f);
   const licit_json *actor_obj = licit_json_get(act, "actor");
-  const licit_json *fv = licit_json_typeof(actor_obj) == LICIT_JSON_OBJECT ? licit_json_get(actor_obj, "followers") : NULL;
+  const licit_json *fv =
+      licit_json_typeof(actor_obj) == LICIT_JSON_OBJECT ? licit_json_get(actor_obj, "followers") : NULL;
   int rc;
   if (fv && licit_json_typeof(fv) == LICIT_JSON_STRING) {
     size_t n;
@@ -402,7 +403,8 @@ static int ap_activity(ap *a, const licit_json *act, licit_sink *sink, licit_err
   if (update) {
     rc = field_time(obj, "updated", "object.updated", false, &ev.ts, err);
     if (rc == 1) rc = field_time(act, "published", "published", false, &ev.ts, err);
-    if (rc == 1) return licit_err_set(err, LICIT_EINVAL, "field \"object.updated\" is required (the time of the edit)");
+    if (rc == 1)
+      return licit_err_set(err, LICIT_EINVAL, "field \"object.updated\" is required (the time of the edit)");
     if (rc) return rc;
     if ((rc = note_text(a, obj, &ev, err))) return rc;
     ev.has_lang = false; /* an edit carries text (and signals) only */

@@ -135,7 +135,8 @@ static int commit_event(js *j, const licit_json *root, licit_event *ev, licit_si
   int rc = licit__field_obj(root, "commit", "commit", true, &commit, err);
   if (!rc) rc = licit__field_str(commit, "operation", "commit.operation", true, &op, err);
   if (!rc && !eq(op, "create") && !eq(op, "update") && !eq(op, "delete"))
-    rc = licit_err_set(err, LICIT_EINVAL, "field \"commit.operation\": expected create, update or delete, got \"%.*s\"",
+    rc = licit_err_set(err, LICIT_EINVAL,
+                       "field \"commit.operation\": expected create, update or delete, got \"%.*s\"",
                        (int)(op.n > 40 ? 40 : op.n), op.p);
   if (!rc) rc = licit__field_str(commit, "collection", "commit.collection", true, &coll, err);
   if (!rc) rc = licit__field_str(commit, "rkey", "commit.rkey", true, &rkey, err);

@@ -91,6 +91,7 @@ static int eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint
   e->lazy = lazy;
   e->cached_ord = UINT32_MAX;
   if (lazy) goto signals;
+  licit_store_prefault(licit_txn_store(txn)); /* a full scan follows */
   e->users = calloc(nu ? nu : 1, sizeof *e->users);
   if (!e->users) {
     rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");

@@ -8,11 +8,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 
 #include "core/hash.h"
 
-#define FORMAT "licit-store-1"
+#define FORMAT "licit-store-2" /* 2: compact post records */
 #define MAPSIZE ((size_t)1 << 40) /* address space only; the file grows as used */
 
 int licit__mdb_err(int rc, licit_err *err, const char *what) {
@@ -212,6 +214,7 @@ void licit_txn_abort(licit_txn *t) {
 }
 
 uint64_t licit_txn_log_len(const licit_txn *t) { return t->ctr[CTR_LOG]; }
+licit_store *licit_txn_store(licit_txn *t) { return t->s; }
 uint64_t licit_txn_n_posts(const licit_txn *t) { return t->ctr[CTR_POSTS]; }
 uint64_t licit_txn_n_users(const licit_txn *t) { return t->ctr[CTR_USERS]; }
 
@@ -236,55 +239,162 @@ const licit_hist *licit_hist_at(const licit_hist *h, uint32_t n, size_t stride, 
 
 /* ---------------------------------------------------------------- codecs -- */
 
+/* The post record on disk is compact, because evaluation reads every one:
+ * unsigned LEB128 varints, and every time and seq stored as the distance
+ * from the post's creation (no event of a post precedes it), so a post
+ * that never changed takes about 60 bytes, most of them its text's hash.
+ *
+ *   ord, user, created_ts (zigzag), created_seq, flags (1: deleted),
+ *   [del dts, del dseq], n_vis, n_text, n_sig, n_sigords,
+ *   vis:  (dts, dseq, visibility)            per entry
+ *   text: (dts, dseq, notice flag, sha[32])  per entry
+ *   sig:  (dts, dseq, offset, count)         per entry
+ *   sigords: varints
+ * Decoding expands it into aligned arrays in the caller's scratch buffer. */
+
+static int put_varint(licit_buf *b, uint64_t v) {
+  unsigned char tmp[10];
+  int n = 0;
+  do {
+    unsigned char c = v & 0x7F;
+    v >>= 7;
+    tmp[n++] = (unsigned char)(c | (v ? 0x80 : 0));
+  } while (v);
+  return licit_buf_add(b, tmp, (size_t)n);
+}
+
+static bool get_varint(const unsigned char **p, const unsigned char *end, uint64_t *out) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+    unsigned char c = *(*p)++;
+    v |= (uint64_t)(c & 0x7F) << shift;
+    if (!(c & 0x80)) {
+      *out = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+static uint64_t zz(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
+static int64_t unzz(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
+
 int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) {
-  if (v->mv_size < POST_HDR) return LICIT_ESTORE;
+  const unsigned char *p = v->mv_data, *end = p + v->mv_size;
+  uint64_t x[8];
+  int64_t created;
+#define GET(dst)                                  \
+  do {                                            \
+    if (!get_varint(&p, end, &(dst))) return LICIT_ESTORE; \
+  } while (0)
+  GET(x[0]);
+  GET(x[1]);
+  GET(x[2]);
+  GET(x[3]);
+  if (x[0] > UINT32_MAX || x[1] > UINT32_MAX || p >= end) return LICIT_ESTORE;
+  r->ord = (uint32_t)x[0];
+  r->user = (uint32_t)x[1];
+  r->created_ts = created = unzz(x[2]);
+  r->created_seq = x[3];
+  unsigned flags = *p++;
+  r->del_ts = LICIT_TIME_NONE;
+  r->del_seq = 0;
+  if (flags & 1) {
+    GET(x[4]);
+    GET(x[5]);
+    r->del_ts = created + (int64_t)x[4];
+    r->del_seq = r->created_seq + x[5];
+  }
+  GET(x[4]);
+  GET(x[5]);
+  GET(x[6]);
+  GET(x[7]);
+  /* Each entry takes at least 3 bytes (text: 35) and each ord 1, so the
+   * counts are bounded by the record's size before any allocation. */
+  size_t left = (size_t)(end - p);
+  if (x[4] == 0 || x[5] == 0 || x[4] > left / 3 || x[5] > left / 35 || x[6] > left / 3 || x[7] > left)
+    return LICIT_ESTORE;
+  r->n_vis = (uint32_t)x[4];
+  r->n_text = (uint32_t)x[5];
+  r->n_sig = (uint32_t)x[6];
+  r->n_sigords = (uint32_t)x[7];
+  size_t need = (size_t)r->n_vis * sizeof(licit_hist) + (size_t)r->n_text * sizeof(licit_text_hist) +
+                (size_t)r->n_sig * sizeof(licit_hist) + (size_t)r->n_sigords * 4;
   licit_buf_reset(scratch);
-  /* Copy into malloc'd memory: LMDB values are not 8-byte aligned. */
-  if (licit_buf_add(scratch, v->mv_data, v->mv_size)) return LICIT_ENOMEM;
-  const char *p = scratch->data;
-  memcpy(&r->ord, p, 4);
-  memcpy(&r->user, p + 4, 4);
-  memcpy(&r->created_ts, p + 8, 8);
-  memcpy(&r->created_seq, p + 16, 8);
-  memcpy(&r->del_ts, p + 24, 8);
-  memcpy(&r->del_seq, p + 32, 8);
-  memcpy(&r->n_vis, p + 40, 4);
-  memcpy(&r->n_text, p + 44, 4);
-  memcpy(&r->n_sig, p + 48, 4);
-  memcpy(&r->n_sigords, p + 52, 4);
-  size_t need = POST_HDR + (size_t)r->n_vis * sizeof(licit_hist) +
-                (size_t)r->n_text * sizeof(licit_text_hist) + (size_t)r->n_sig * sizeof(licit_hist) +
-                (size_t)r->n_sigords * 4;
-  if (need != v->mv_size || r->n_vis == 0 || r->n_text == 0) return LICIT_ESTORE;
-  p += POST_HDR;
-  r->vis = (const licit_hist *)p;
-  p += (size_t)r->n_vis * sizeof(licit_hist);
-  r->text = (const licit_text_hist *)p;
-  p += (size_t)r->n_text * sizeof(licit_text_hist);
-  r->sig = (const licit_hist *)p;
-  p += (size_t)r->n_sig * sizeof(licit_hist);
-  r->sigords = (const uint32_t *)p;
+  if (licit_buf_reserve(scratch, need)) return LICIT_ENOMEM;
+  char *o = scratch->data;
+  licit_hist *vis = (licit_hist *)o;
+  licit_text_hist *text = (licit_text_hist *)(o + (size_t)r->n_vis * sizeof(licit_hist));
+  licit_hist *sig = (licit_hist *)((char *)text + (size_t)r->n_text * sizeof(licit_text_hist));
+  uint32_t *ords = (uint32_t *)((char *)sig + (size_t)r->n_sig * sizeof(licit_hist));
+  uint64_t dts, dseq, a, b;
+  for (uint32_t i = 0; i < r->n_vis; i++) {
+    GET(dts);
+    GET(dseq);
+    if (p >= end) return LICIT_ESTORE;
+    vis[i] = (licit_hist){created + (int64_t)dts, r->created_seq + dseq, *p++, 0};
+  }
+  for (uint32_t i = 0; i < r->n_text; i++) {
+    GET(dts);
+    GET(dseq);
+    if (end - p < 33) return LICIT_ESTORE;
+    text[i].h = (licit_hist){created + (int64_t)dts, r->created_seq + dseq, *p++, 0};
+    memcpy(text[i].sha, p, 32);
+    p += 32;
+  }
+  for (uint32_t i = 0; i < r->n_sig; i++) {
+    GET(dts);
+    GET(dseq);
+    GET(a);
+    GET(b);
+    if (a > r->n_sigords || b > r->n_sigords - a) return LICIT_ESTORE;
+    sig[i] = (licit_hist){created + (int64_t)dts, r->created_seq + dseq, (int32_t)a, (int32_t)b};
+  }
+  for (uint32_t i = 0; i < r->n_sigords; i++) {
+    GET(a);
+    if (a > UINT32_MAX) return LICIT_ESTORE;
+    ords[i] = (uint32_t)a;
+  }
+#undef GET
+  if (p != end) return LICIT_ESTORE;
+  r->vis = vis;
+  r->text = text;
+  r->sig = sig;
+  r->sigords = ords;
   return 0;
 }
 
 int licit__post_encode(const licit_post_rec *r, licit_buf *out) {
-  char h[POST_HDR];
-  memcpy(h, &r->ord, 4);
-  memcpy(h + 4, &r->user, 4);
-  memcpy(h + 8, &r->created_ts, 8);
-  memcpy(h + 16, &r->created_seq, 8);
-  memcpy(h + 24, &r->del_ts, 8);
-  memcpy(h + 32, &r->del_seq, 8);
-  memcpy(h + 40, &r->n_vis, 4);
-  memcpy(h + 44, &r->n_text, 4);
-  memcpy(h + 48, &r->n_sig, 4);
-  memcpy(h + 52, &r->n_sigords, 4);
   licit_buf_reset(out);
-  int rc = licit_buf_add(out, h, POST_HDR);
-  if (!rc) rc = licit_buf_add(out, r->vis, (size_t)r->n_vis * sizeof(licit_hist));
-  if (!rc) rc = licit_buf_add(out, r->text, (size_t)r->n_text * sizeof(licit_text_hist));
-  if (!rc) rc = licit_buf_add(out, r->sig, (size_t)r->n_sig * sizeof(licit_hist));
-  if (!rc) rc = licit_buf_add(out, r->sigords, (size_t)r->n_sigords * 4);
+  int rc = put_varint(out, r->ord);
+  if (!rc) rc = put_varint(out, r->user);
+  if (!rc) rc = put_varint(out, zz(r->created_ts));
+  if (!rc) rc = put_varint(out, r->created_seq);
+  if (!rc) rc = licit_buf_addc(out, r->del_seq ? 1 : 0);
+  if (!rc && r->del_seq) rc = put_varint(out, (uint64_t)(r->del_ts - r->created_ts));
+  if (!rc && r->del_seq) rc = put_varint(out, r->del_seq - r->created_seq);
+  if (!rc) rc = put_varint(out, r->n_vis);
+  if (!rc) rc = put_varint(out, r->n_text);
+  if (!rc) rc = put_varint(out, r->n_sig);
+  if (!rc) rc = put_varint(out, r->n_sigords);
+  for (uint32_t i = 0; i < r->n_vis && !rc; i++) {
+    rc = put_varint(out, (uint64_t)(r->vis[i].ts - r->created_ts));
+    if (!rc) rc = put_varint(out, r->vis[i].seq - r->created_seq);
+    if (!rc) rc = licit_buf_addc(out, (char)r->vis[i].val);
+  }
+  for (uint32_t i = 0; i < r->n_text && !rc; i++) {
+    rc = put_varint(out, (uint64_t)(r->text[i].h.ts - r->created_ts));
+    if (!rc) rc = put_varint(out, r->text[i].h.seq - r->created_seq);
+    if (!rc) rc = licit_buf_addc(out, (char)r->text[i].h.val);
+    if (!rc) rc = licit_buf_add(out, r->text[i].sha, 32);
+  }
+  for (uint32_t i = 0; i < r->n_sig && !rc; i++) {
+    rc = put_varint(out, (uint64_t)(r->sig[i].ts - r->created_ts));
+    if (!rc) rc = put_varint(out, r->sig[i].seq - r->created_seq);
+    if (!rc) rc = put_varint(out, (uint32_t)r->sig[i].val);
+    if (!rc) rc = put_varint(out, (uint32_t)r->sig[i].aux);
+  }
+  for (uint32_t i = 0; i < r->n_sigords && !rc; i++) rc = put_varint(out, r->sigords[i]);
   return rc;
 }
 
@@ -573,4 +683,39 @@ void licit_user_iter_close(licit_user_iter *it) {
   if (!it) return;
   mdb_cursor_close(it->cur);
   free(it);
+}
+
+#if !defined(MADV_POPULATE_READ) && defined(__linux__)
+#define MADV_POPULATE_READ 22 /* Linux 5.14; glibc names it only under _GNU_SOURCE */
+#endif
+
+void licit_store_prefault(licit_store *s) {
+#ifdef MADV_POPULATE_READ
+  /* LMDB does not say where it mapped the file (me_mapaddr is only set for
+   * MDB_FIXEDMAP), so find the mapping of our data.mdb in /proc/self/maps. */
+  MDB_envinfo info;
+  MDB_stat ms;
+  if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &ms)) return;
+  size_t used = (size_t)(info.me_last_pgno + 1) * ms.ms_psize;
+  int fd;
+  struct stat want;
+  if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &want)) return;
+  FILE *f = fopen("/proc/self/maps", "r");
+  if (!f) return;
+  char line[4600];
+  while (fgets(line, sizeof line, f)) {
+    unsigned long lo, hi, ino;
+    unsigned maj, min;
+    if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &maj, &min, &ino) != 5) continue;
+    if (ino != (unsigned long)want.st_ino || makedev(maj, min) != want.st_dev) continue;
+    size_t len = hi - lo < used ? hi - lo : used;
+    /* One system call maps every page of the store instead of one page
+     * fault per page touched; harmless when it fails (older kernels). */
+    madvise((void *)lo, len, MADV_POPULATE_READ);
+    break;
+  }
+  fclose(f);
+#else
+  (void)s;
+#endif
 }

@@ -199,4 +199,11 @@ int licit_store_policy_get(licit_txn *t, licit_strv *json);
 
 int licit_store_stats_get(licit_txn *t, licit_store_stats *st);
 
+/* Maps every page of the store into this process ahead of a full scan
+ * (eval, snapshot, debt): one system call instead of a page fault per page.
+ * Only an optimisation; does nothing where the kernel cannot. */
+void licit_store_prefault(licit_store *s);
+/* The store of a transaction. */
+licit_store *licit_txn_store(licit_txn *t);
+
 #endif

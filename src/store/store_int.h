@@ -28,7 +28,6 @@ struct licit_txn {
   void *work;              /* apply.c's working memory */
 };
 
-#define POST_HDR 56
 #define USER_HDR 32
 
 int licit__mdb_err(int rc, licit_err *err, const char *what);

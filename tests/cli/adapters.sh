@@ -299,12 +299,14 @@ done
 # snapshot documents: checked when this build has the snapshot command.
 S=$(store)
 lic --store "$S" ingest --format jetstream "$JS/posts.jsonl" >/dev/null 2>&1
+lic --store "$S" ingest --format jetstream "$T/later.jsonl" >/dev/null 2>&1
 lic --store "$S" ingest --format activitypub "$AP/outbox.json" >/dev/null 2>&1
 run lic --store "$S" snapshot --at "$AT" --out "$T/snap"
 if [ "$RC" -eq 0 ] && ls "$T"/snap/documents/*.zst >/dev/null 2>&1; then
   zstd -dcq "$T"/snap/documents/*.zst | jq -r '"\(.id) \(.metadata.lang // "-")"' >"$T/langs.txt"
   expect_contains "lang: first of record.langs" "$(js_post bob 3l3bbbbbbbb2a) ja" "$T/langs.txt"
-  expect_contains "lang: record without langs" "$(js_post carol 3l3cccccccc2a) de" "$T/langs.txt"
+  expect_contains "lang: a single record.langs" "$(js_post carol 3l3cccccccc2a) de" "$T/langs.txt"
+  expect_contains "lang: no record.langs gives none" "$(js_post alice 3l3aaaaaaaz2a) -" "$T/langs.txt"
   expect_contains "lang: contentMap with one key" "$A/113000000000000006 ja" "$T/langs.txt"
   expect_contains "lang: contentMap with two keys gives none" "$A/113000000000000007 -" "$T/langs.txt"
 else

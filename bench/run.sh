@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# run.sh — licit's benchmark against DuckDB, side by side (bench/README.md).
+#
+#   bench/run.sh BUILD_DIR          (make bench)
+#
+# Environment: BENCH_SIZE events (default 1000000), BENCH_RUNS runs per figure
+# (default 3; each figure is the median), BENCH_SEED (default 42),
+# BENCH_OUT working directory (default bench/out, ignored by git; the event
+# file is kept there and reused when it exists), BENCH_RESULTS the table to
+# write (default bench/RESULTS.md).
+#
+# Needs node and npm: the peer (@duckdb/node-api, the version pinned in
+# bench/package.json) is installed into bench/node_modules when missing.
+# Exit status: 0 when licit and DuckDB agree on every count and digest, 1 on a
+# mismatch or a failure.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+build=${1:-build}
+case $build in /*) ;; *) build=$root/$build ;; esac
+
+SIZE=${BENCH_SIZE:-1000000}
+RUNS=${BENCH_RUNS:-3}
+SEED=${BENCH_SEED:-42}
+OUT=${BENCH_OUT:-$here/out}
+RESULTS=${BENCH_RESULTS:-$here/RESULTS.md}
+START=2019-01-01T00:00:00Z
+END=2025-10-01T00:00:00Z
+T1=2024-09-01T00:00:00Z # EEA and GB excluded, BR opt-out (meta-genai 2024-08)
+T2=$END                 # EEA, GB and BR opt-out (meta-genai 2025-05)
+CHECK_T0=2022-01-01T00:00:00Z
+POLICY=$root/examples/policies/meta-genai.json
+CHECK_POLICY=$here/policy-check.json
+
+LICIT=$build/licit
+GEN=$build/licit-gen
+MON=$build/licit-runmon
+LAT=$build/licit-bench-latency
+
+die() { echo "bench: $*" >&2; exit 1; }
+for b in "$LICIT" "$GEN" "$MON" "$LAT"; do
+  [ -x "$b" ] || die "missing $b: build first (make build)"
+done
+command -v node >/dev/null || die "node is needed for the DuckDB peer (apt-get install nodejs npm)"
+command -v npm >/dev/null || die "npm is needed to install the DuckDB peer (apt-get install npm)"
+
+# The peer, pinned by bench/package.json (and package-lock.json).
+want=$(node -e 'console.log(require(process.argv[1]).dependencies["@duckdb/node-api"])' "$here/package.json")
+have=$(node -e 'try{console.log(require(process.argv[1]).version)}catch{console.log("")}' \
+  "$here/node_modules/@duckdb/node-api/package.json")
+if [ "$have" != "$want" ]; then
+  echo "bench: installing @duckdb/node-api $want into bench/node_modules" >&2
+  (cd "$here" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund || npm install --no-audit --no-fund; }) >&2
+fi
+
+mkdir -p "$OUT"
+events=$OUT/events-s$SEED-n$SIZE.jsonl
+# Generated once per seed and size, again when licit-gen was rebuilt.
+if [ ! -s "$events" ] || [ "$GEN" -nt "$events" ]; then
+  echo "bench: generating $SIZE events (seed $SEED)" >&2
+  "$MON" -o "$events.gen.json" -- "$GEN" --seed "$SEED" --events "$SIZE" --start "$START" --end "$END" \
+    --stats >"$events.tmp" 2>"$events.stats"
+  mv "$events.tmp" "$events"
+fi
+bytes=$(stat -c %s "$events")
+lines=$(wc -l <"$events")
+
+results=$OUT/results.jsonl
+: >"$results"
+store=$OUT/store
+run_json() { # file: the JSON of a licit command run under runmon
+  "$MON" -o "$1.mon" -- "${@:2}" >"$1"
+}
+
+for run in $(seq 1 "$RUNS"); do
+  echo "bench: run $run of $RUNS" >&2
+  rm -rf "$store" "$OUT/snap"
+  "$LICIT" --store "$store" policy set "$POLICY" >/dev/null
+  r=$OUT/run$run
+  mkdir -p "$r"
+
+  echo "bench:   licit ingest" >&2
+  run_json "$r/ingest.json" "$LICIT" --store "$store" --json ingest --no-progress "$events" ||
+    die "ingest failed (see $r/ingest.json)"
+  "$LICIT" --store "$store" --json stats >"$r/stats.json"
+  du -sb "$store" | cut -f1 >"$r/store_du"
+
+  echo "bench:   licit eval" >&2
+  for T in "$T1" "$T2"; do
+    for pass in first second; do
+      run_json "$r/eval-$T-$pass.json" "$LICIT" --store "$store" --json eval --at "$T" || die "eval failed"
+    done
+  done
+  for T in "$CHECK_T0" "$T1" "$T2"; do
+    "$LICIT" --store "$store" --json eval --at "$T" --policy "$CHECK_POLICY" >"$r/check-$T.json" || die "eval failed"
+  done
+
+  echo "bench:   licit snapshot" >&2
+  run_json "$r/snapshot.json" "$LICIT" --store "$store" --json snapshot --at "$T2" --out "$OUT/snap" \
+    --name "bench-$run" || die "snapshot failed"
+
+  echo "bench:   explain/report latency" >&2
+  "$LAT" --store "$store" --at "$T2" --posts 20000 --users 5000 --seed "$run" >"$r/latency.json" ||
+    die "latency failed"
+
+  echo "bench:   duckdb" >&2
+  extra=()
+  [ "$run" = 1 ] && extra=(--check-policy "$CHECK_POLICY" --check-at "$CHECK_T0,$T1,$T2" --sanity)
+  run_json "$r/duckdb.json" node "$here/duckdb.mjs" --events "$events" --policy "$POLICY" \
+    --at "$T1,$T2" --repeat 3 "${extra[@]}" || die "duckdb failed"
+
+  node -e '
+    const fs = require("fs"); const [dir, run, T1, T2, T0] = process.argv.slice(1);
+    const j = (f) => JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
+    const m = (f) => j(f + ".mon");
+    const o = { run: +run, ingest: { out: j("ingest.json"), mon: m("ingest.json") },
+      stats: j("stats.json"), store_du: +fs.readFileSync(dir + "/store_du", "utf8"),
+      eval: {}, check: {}, snapshot: { out: j("snapshot.json"), mon: m("snapshot.json") },
+      latency: j("latency.json"), duckdb: { out: j("duckdb.json"), mon: m("duckdb.json") } };
+    for (const T of [T1, T2]) o.eval[T] = { first: { out: j(`eval-${T}-first.json`), mon: m(`eval-${T}-first.json`) },
+                                             second: { out: j(`eval-${T}-second.json`), mon: m(`eval-${T}-second.json`) } };
+    for (const T of [T0, T1, T2]) o.check[T] = j(`check-${T}.json`);
+    console.log(JSON.stringify(o));' "$r" "$run" "$T1" "$T2" "$CHECK_T0" >>"$results"
+done
+rm -rf "$OUT/snap"
+
+node "$here/report.mjs" --results "$results" --out "$RESULTS" --events "$events" --bytes "$bytes" \
+  --lines "$lines" --size "$SIZE" --seed "$SEED" --runs "$RUNS" --gen "$events.gen.json" --gen-stats "$events.stats" \
+  --t1 "$T1" --t2 "$T2" --check-t0 "$CHECK_T0" --policy "$POLICY" --check-policy "$CHECK_POLICY"

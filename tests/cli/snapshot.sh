@@ -1,0 +1,359 @@
+# snapshot.sh — `licit eval`, `licit snapshot` and `licit snapshots` on the real
+# binary (SPEC sections 4, 5 and 6): the expected counts and digests of the
+# example story, the Dolma documents and the manifest checked with independent
+# tools (zstd, jq, sha256sum, python3), byte-identical rebuilds, immutability,
+# and a snapshot build killed with SIGKILL that leaves nothing behind.
+# Run: bash tests/cli/snapshot.sh /path/to/licit
+# LICIT_TEST_SCALE (default 1; 0.3 when the binary uses AddressSanitizer)
+# scales the store of the killed build (20,000 posts of ~2 KB).
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
+
+META=$EX/policies/meta-genai.json
+LINKEDIN=$EX/policies/linkedin-genai.json
+at() { printf '%sT00:00:00Z' "$1"; }
+# Every file under a directory with its SHA-256, sorted: a fingerprint.
+tree_sums() { (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum); }
+# Names of the registered snapshots, one per line.
+snap_names() { lic --store "$1" --json snapshots | jq -r '.snapshots[].name'; }
+
+S=$(newstore)
+lic --store "$S" policy set "$META" >/dev/null
+lic --store "$S" ingest "$EX/events.jsonl" >/dev/null
+
+# ---------------------------------------------------------------- eval
+# The table of examples/README.md ("Digests (for tests)") and its counts.
+while read -r d version considered included excluded digest; do
+  expect_exit 0 lic --store "$S" --json eval --at "$(at "$d")"
+  expect_eq "eval $d: keys" '["at","log_position","policy","counts","digest"]' "$(jq -c '[keys_unsorted[]][:5]' "$OUT")"
+  expect_eq "eval $d: at, log position, policy" "$(at "$d") 53 meta-genai@$version" \
+    "$(jq -r '"\(.at) \(.log_position) \(.policy.name)@\(.policy.version)"' "$OUT")"
+  expect_eq "eval $d: considered, included" "$considered $included" \
+    "$(jq -r '"\(.counts.considered) \(.counts.included)"' "$OUT")"
+  expect_eq "eval $d: excluded by reason (all nine reasons present)" "$excluded" \
+    "$(jq -r '.counts.excluded | to_entries | map("\(.key)=\(.value)") | join(",")' "$OUT")"
+  expect_eq "eval $d: digest" "$digest" "$(jq -r .digest "$OUT")"
+done <<'EOF'
+2024-06-01 2024-05-eu-uk-notice 23 18 deleted=1,no_policy=0,too_old=0,minor=1,region_excluded=0,not_public=0,signal=0,objected=3,no_consent=0 5c77943c36136635485665e61b41af3a61014a02d85363bfdf2e83e21deb0c6c
+2024-10-01 2024-09-uk-objection 26 9 deleted=1,no_policy=0,too_old=0,minor=1,region_excluded=6,not_public=5,signal=0,objected=4,no_consent=0 51e8d16c99e0ba4cc4cc9c8b224f2dcd8c94d70b808430ffc7fea06494a482e7
+2025-06-01 2025-05-eu-objection 29 12 deleted=4,no_policy=0,too_old=0,minor=2,region_excluded=0,not_public=6,signal=0,objected=5,no_consent=0 198d119681149466291a33d974b886818f48f40a5d43bb5b6f054de5dc5157a3
+EOF
+
+# The same instant written with an offset is the same evaluation.
+expect_exit 0 lic --store "$S" --json eval --at 2024-06-01T02:00:00+02:00
+expect_eq "eval at +02:00: the same instant, printed in UTC, same digest" \
+  "2024-06-01T00:00:00Z 5c77943c36136635485665e61b41af3a61014a02d85363bfdf2e83e21deb0c6c" \
+  "$(jq -r '"\(.at) \(.digest)"' "$OUT")"
+expect_exit 0 lic --store "$S" eval --at "$(at 2024-10-01)"
+expect_contains "eval text: the digest" "51e8d16c99e0ba4cc4cc9c8b224f2dcd8c94d70b808430ffc7fea06494a482e7" "$OUT"
+expect_contains "eval text: says nothing is written" "nothing written" "$OUT"
+
+# eval writes nothing: no snapshot, same stats, same database bytes.
+stats0=$(lic --store "$S" --json stats)
+db0=$(sha256sum <"$S/data.mdb")
+policy0=$(lic --store "$S" --json policy show)
+for d in 2024-06-01 2025-06-01; do lic --store "$S" --json eval --at "$(at "$d")" >/dev/null; done
+expect_eq "eval registers no snapshot" "" "$(snap_names "$S")"
+expect_eq "eval: stats unchanged" "$stats0" "$(lic --store "$S" --json stats)"
+expect_eq "eval: the database file is unchanged" "$db0" "$(sha256sum <"$S/data.mdb")"
+
+# What-if with another policy file: LinkedIn's rules (examples/README.md).
+expect_exit 0 lic --store "$S" --json eval --at "$(at 2025-06-01)" --policy "$LINKEDIN"
+expect_eq "eval --policy linkedin 2025-06-01: policy and version" "linkedin-genai 2024-09-uk-suspension" \
+  "$(jq -r '"\(.policy.name) \(.policy.version)"' "$OUT")"
+expect_eq "eval --policy linkedin 2025-06-01: counts" "9 region_excluded=10 not_public=4 deleted=4 minor=2" \
+  "$(jq -r '.counts | "\(.included) region_excluded=\(.excluded.region_excluded) not_public=\(.excluded.not_public) deleted=\(.excluded.deleted) minor=\(.excluded.minor)"' "$OUT")"
+expect_eq "eval --policy: the digest differs from the installed policy's" "true" \
+  "$(jq -r '.digest != "198d119681149466291a33d974b886818f48f40a5d43bb5b6f054de5dc5157a3"' "$OUT")"
+expect_exit 0 lic --store "$S" --json eval --at "$(at 2024-06-01)" --policy "$LINKEDIN"
+expect_eq "eval --policy linkedin 2024-06-01: no version in force, no_policy 22, deleted 1" "null 0 22 1" \
+  "$(jq -r '"\(.policy.version) \(.counts.included) \(.counts.excluded.no_policy) \(.counts.excluded.deleted)"' "$OUT")"
+expect_eq "eval --policy installs nothing (policy show unchanged)" "$policy0" "$(lic --store "$S" --json policy show)"
+expect_eq "eval --policy: still no snapshot, same stats" "$stats0" "$(lic --store "$S" --json stats)"
+printf '{"name":"x","versions":[{"id":"a","effective":"2020-01-01T00:00:00Z","visibilty":["public"]}]}\n' >"$T/typo.json"
+expect_exit 2 lic --store "$S" eval --at "$(at 2025-06-01)" --policy "$T/typo.json"
+expect_contains "eval --policy with a typo: the key path is named" "visibilty" "$ERR"
+expect_exit 2 lic --store "$S" eval --at 2025-06-01
+expect_exit 2 lic --store "$S" eval --at "$(at 2025-06-01)" extra
+
+# ---------------------------------------------------------------- snapshot output
+O1=$T/o1
+expect_exit 0 lic --store "$S" --json snapshot --at "$(at 2024-06-01)" --out "$O1"
+expect_eq "snapshot: default name at-YYYYMMDDTHHMMSSZ" "at-20240601T000000Z" "$(jq -r .snapshot "$OUT")"
+expect_eq "snapshot layout: manifest and one part" "./documents/part-00000.jsonl.zst ./manifest.json" \
+  "$(cd "$O1" && find . -type f | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "no temporary directory is left next to the output" "" "$(ls -d "$T"/o1.licit-tmp-* 2>/dev/null)"
+check "part-00000 decompresses with zstd" zstd -q -t "$O1/documents/part-00000.jsonl.zst"
+zstd -dc "$O1/documents/part-00000.jsonl.zst" >"$T/docs1.jsonl"
+expect_eq "documents: 18 lines" 18 "$(wc -l <"$T/docs1.jsonl")"
+expect_eq "documents: each line is one JSON object" 18 "$(jq -c 'select(type == "object")' "$T/docs1.jsonl" | wc -l)"
+expect_eq "documents: ordered by id, bytewise ascending, unique" \
+  "$(jq -r .id "$T/docs1.jsonl" | LC_ALL=C sort -u)" "$(jq -r .id "$T/docs1.jsonl")"
+expect_eq "documents: exactly the included posts of examples/README.md" \
+  "p-amelia-01 p-amelia-02 p-ana-01 p-ana-03 p-dana-01 p-dana-02 p-lucia-01 p-lucia-02 p-lucia-03 p-marta-01 p-mike-01 p-mike-02 p-mike-03 p-rosa-01 p-rosa-02 p-sam-01 p-yuki-01 p-yuki-02" \
+  "$(jq -r .id "$T/docs1.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "documents: keys id,text,source,added,created,metadata in that order" \
+  '["id","text","source","added","created","metadata"]' "$(jq -c 'keys_unsorted' "$T/docs1.jsonl" | sort -u)"
+expect_eq "documents: metadata keys kind,lang,author,policy,snapshot in that order" \
+  '["kind","lang","author","policy","snapshot"]' "$(jq -c '.metadata | keys_unsorted' "$T/docs1.jsonl" | sort -u)"
+expect_eq "documents: source, added, policy and snapshot" \
+  'meta 2024-06-01T00:00:00Z meta-genai@2024-05-eu-uk-notice at-20240601T000000Z' \
+  "$(jq -r '"\(.source) \(.added) \(.metadata.policy) \(.metadata.snapshot)"' "$T/docs1.jsonl" | sort -u)"
+expect_eq "documents: created is UTC with Z, a 6-digit fraction only when not zero" 0 \
+  "$(jq -r .created "$T/docs1.jsonl" | grep -cvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z$')"
+expect_eq "documents: offsets and fractions converted to UTC (p-amelia-02, p-lucia-03, p-mike-01)" \
+  "p-amelia-02 2023-06-01T18:00:00Z p-lucia-03 2024-05-28T07:12:33.500000Z p-mike-01 2019-01-20T21:30:00Z" \
+  "$(jq -r 'select(.id == "p-mike-01" or .id == "p-lucia-03" or .id == "p-amelia-02") | "\(.id) \(.created)"' "$T/docs1.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "documents: the text as of T (p-amelia-02 before its edit)" "Tea or coffee? Definitely tea." \
+  "$(jq -r 'select(.id == "p-amelia-02") | .text' "$T/docs1.jsonl")"
+expect_eq "documents: non-ASCII text kept exactly (p-ana-01)" \
+  "$(jq -r 'select(.type == "post" and .post == "p-ana-01") | .text' "$EX/events.jsonl")" \
+  "$(jq -r 'select(.id == "p-ana-01") | .text' "$T/docs1.jsonl")"
+expect_eq "documents: kind and lang from the post event (p-yuki-01, p-rosa-01)" \
+  "$(jq -r 'select(.type == "post" and (.post == "p-rosa-01" or .post == "p-yuki-01")) | "\(.post) \(.kind // "post") \(.lang)"' "$EX/events.jsonl" | LC_ALL=C sort)" \
+  "$(jq -r 'select(.id == "p-rosa-01" or .id == "p-yuki-01") | "\(.id) \(.metadata.kind) \(.metadata.lang)"' "$T/docs1.jsonl")"
+
+# Author pseudonyms: 32 hex digits, one per user, different users differ.
+python3 - "$EX/events.jsonl" "$T/docs1.jsonl" >"$T/authors.txt" 2>&1 <<'EOF'
+import json, re, sys
+user = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    e = json.loads(line)
+    if e["type"] == "post":
+        user[e["post"]] = e["user"]
+by_user, problems = {}, []
+for line in open(sys.argv[2], encoding="utf-8"):
+    d = json.loads(line)
+    a = d["metadata"]["author"]
+    if not re.fullmatch(r"[0-9a-f]{32}", a):
+        problems.append("not 32 hex: " + a)
+    by_user.setdefault(user[d["id"]], set()).add(a)
+for u, s in by_user.items():
+    if len(s) != 1:
+        problems.append("%s has %d pseudonyms" % (u, len(s)))
+allp = [next(iter(s)) for s in by_user.values()]
+if len(set(allp)) != len(allp):
+    problems.append("two users share a pseudonym")
+if len(by_user) < 5:
+    problems.append("too few users to tell: %d" % len(by_user))
+print("\n".join(problems) if problems else "ok")
+EOF
+expect_eq "author: 32 hex digits, equal for one user, different across users" "ok" "$(cat "$T/authors.txt")"
+
+# Manifest: keys, documents' hashes, counts and digest equal eval, digest
+# recomputed independently from the decompressed documents.
+M1=$O1/manifest.json
+expect_eq "manifest: keys in order" \
+  '["snapshot","at","log_position","policy","counts","digest","documents","licit_version"]' \
+  "$(jq -c 'keys_unsorted' "$M1")"
+expect_eq "manifest: snapshot, at, log position, policy" \
+  "at-20240601T000000Z 2024-06-01T00:00:00Z 53 meta-genai 2024-05-eu-uk-notice" \
+  "$(jq -r '"\(.snapshot) \(.at) \(.log_position) \(.policy.name) \(.policy.version)"' "$M1")"
+expect_eq "manifest: policy keys" '["name","version"]' "$(jq -c '.policy | keys_unsorted' "$M1")"
+expect_eq "manifest: documents entry keys" '["path","count","sha256"]' "$(jq -c '.documents[0] | keys_unsorted' "$M1")"
+expect_eq "manifest: one part of 18" "documents/part-00000.jsonl.zst 18" \
+  "$(jq -r '.documents[] | "\(.path) \(.count)"' "$M1")"
+expect_eq "manifest: part sha256 equals sha256sum of the file" \
+  "$(sha256sum <"$O1/documents/part-00000.jsonl.zst" | cut -d' ' -f1)" "$(jq -r '.documents[0].sha256' "$M1")"
+lic --store "$S" --json eval --at "$(at 2024-06-01)" >"$T/eval1.json"
+expect_eq "manifest: counts and digest equal eval --json" \
+  "$(jq -c '[.counts, .digest, .log_position]' "$T/eval1.json")" "$(jq -c '[.counts, .digest, .log_position]' "$M1")"
+expect_eq "manifest: licit_version is a non-empty string" "true" "$(jq '.licit_version | type == "string" and length > 0' "$M1")"
+digest_of() {
+  python3 -c '
+import hashlib, json, sys
+h = hashlib.sha256()
+for line in sys.stdin.buffer:
+    d = json.loads(line)
+    h.update(d["id"].encode("utf-8") + b"\n" + hashlib.sha256(d["text"].encode("utf-8", "surrogatepass")).hexdigest().encode() + b"\n")
+print(h.hexdigest())'
+}
+expect_eq "manifest digest recomputed from the documents with python3" \
+  "$(jq -r .digest "$M1")" "$(digest_of <"$T/docs1.jsonl")"
+expect_exit 0 lic --store "$S" --json snapshots
+expect_eq "snapshots --json: the snapshot with the same counts, digest and out" \
+  "$(jq -c '[.snapshot, .at, .log_position, .policy, .counts, .digest]' "$M1") $O1" \
+  "$(jq -c '.snapshots[0] | [.name, .at, .log_position, .policy, .counts, .digest]' "$OUT") $(jq -r '.snapshots[0].out' "$OUT")"
+expect_eq "snapshots --json: exactly one" 1 "$(jq '.snapshots | length' "$OUT")"
+expect_exit 0 lic --store "$S" snapshots
+expect_contains "snapshots text: lists the name" "at-20240601T000000Z" "$OUT"
+expect_eq "stats: one snapshot" 1 "$(lic --store "$S" --json stats | jq .snapshots)"
+
+# ---------------------------------------------------------------- reproducibility
+# A copy of the store (no process uses it now) keeps the pseudonym key: the
+# same snapshot built in both is byte-identical.
+S2=$T/store-copy
+cp -a "$S" "$S2"
+expect_exit 0 lic --store "$S" snapshot --at "$(at 2025-06-01)" --name repro --out "$T/r1"
+expect_exit 0 lic --store "$S2" snapshot --at "$(at 2025-06-01)" --name repro --out "$T/r2"
+check "rebuild in a copied store: diff -r finds no difference" diff -r "$T/r1" "$T/r2"
+expect_eq "rebuild in a copied store: every file byte-identical (sha256 of each)" \
+  "$(tree_sums "$T/r1")" "$(tree_sums "$T/r2")"
+nbad=0
+while IFS= read -r f; do cmp -s "$T/r1/$f" "$T/r2/$f" || nbad=$((nbad + 1)); done < <(cd "$T/r1" && find . -type f)
+expect_eq "rebuild in a copied store: cmp of every file" 0 "$nbad"
+expect_eq "rebuild: digest is the 2025-06-01 digest of examples/README.md" \
+  198d119681149466291a33d974b886818f48f40a5d43bb5b6f054de5dc5157a3 "$(jq -r .digest "$T/r1/manifest.json")"
+# Another store with the same events: same corpus, other pseudonyms.
+S3=$(newstore)
+lic --store "$S3" policy set "$META" >/dev/null
+lic --store "$S3" ingest "$EX/events.jsonl" >/dev/null
+expect_exit 0 lic --store "$S3" snapshot --at "$(at 2025-06-01)" --name repro --out "$T/r3"
+zstd -dc "$T/r1/documents/part-00000.jsonl.zst" >"$T/r1.jsonl"
+zstd -dc "$T/r3/documents/part-00000.jsonl.zst" >"$T/r3.jsonl"
+expect_eq "another store: same ids and texts" "$(jq -c '[.id, .text, .created]' "$T/r1.jsonl")" "$(jq -c '[.id, .text, .created]' "$T/r3.jsonl")"
+expect_eq "another store: same digest" "$(jq -r .digest "$T/r1/manifest.json")" "$(jq -r .digest "$T/r3/manifest.json")"
+expect_eq "another store: the author pseudonyms differ (a key per store)" "" \
+  "$(comm -12 <(jq -r .metadata.author "$T/r1.jsonl" | sort -u) <(jq -r .metadata.author "$T/r3.jsonl" | sort -u))"
+
+# Parts: --part-docs 3 and 5 (18 documents).
+for pd in 3 5; do
+  O=$T/parts$pd
+  expect_exit 0 lic --store "$S" snapshot --at "$(at 2024-06-01)" --name "parts$pd" --part-docs "$pd" --out "$O"
+  nparts=$(((18 + pd - 1) / pd))
+  want=$(for ((i = 0; i < nparts; i++)); do printf 'documents/part-%05d.jsonl.zst\n' "$i"; done)
+  expect_eq "--part-docs $pd: parts numbered from 00000" "$want" "$(cd "$O" && find documents -type f | LC_ALL=C sort)"
+  expect_eq "--part-docs $pd: the manifest lists every part in order" "$want" "$(jq -r '.documents[].path' "$O/manifest.json")"
+  bad=0
+  while read -r path count sha; do
+    [ "$(zstd -dc "$O/$path" | wc -l)" -eq "$count" ] || bad=$((bad + 1))
+    [ "$count" -le "$pd" ] && [ "$count" -ge 1 ] || bad=$((bad + 1))
+    [ "$(sha256sum <"$O/$path" | cut -d' ' -f1)" = "$sha" ] || bad=$((bad + 1))
+  done < <(jq -r '.documents[] | "\(.path) \(.count) \(.sha256)"' "$O/manifest.json")
+  expect_eq "--part-docs $pd: each part 1..$pd documents, counts and sha256 match" 0 "$bad"
+  expect_eq "--part-docs $pd: the counts add up to included" 18 "$(jq '[.documents[].count] | add' "$O/manifest.json")"
+  expect_eq "--part-docs $pd: parts in order hold the same documents (but the snapshot name)" \
+    "$(jq -c 'del(.metadata.snapshot)' "$T/docs1.jsonl")" \
+    "$(for f in "$O"/documents/part-*.jsonl.zst; do zstd -dc "$f"; done | jq -c 'del(.metadata.snapshot)')"
+  expect_eq "--part-docs $pd: same digest" "$(jq -r .digest "$M1")" "$(jq -r .digest "$O/manifest.json")"
+done
+expect_exit 2 lic --store "$S" snapshot --at "$(at 2024-06-01)" --name pd0 --part-docs 0 --out "$T/pd0"
+expect_exit 2 lic --store "$S" snapshot --at "$(at 2024-06-01)" --name pd0 --part-docs x --out "$T/pd0"
+
+# ---------------------------------------------------------------- immutability, uniqueness
+names0=$(snap_names "$S")
+sums0=$(tree_sums "$O1")
+expect_exit 2 lic --store "$S" snapshot --at "$(at 2025-06-01)" --out "$T/dup" --name at-20240601T000000Z
+expect_contains "used name: the message says so" "at-20240601T000000Z" "$ERR"
+expect_eq "used name: nothing written" "" "$(ls -d "$T"/dup "$T"/dup.licit-tmp-* 2>/dev/null)"
+expect_exit 2 lic --store "$S" snapshot --at 2024-06-01T02:00:00+02:00 --out "$T/dup2"
+expect_eq "same T with an offset: the default name is taken, refused" "" "$(ls -d "$T"/dup2 2>/dev/null)"
+expect_exit 2 lic --store "$S" snapshot --at "$(at 2025-06-01)" --out "$O1" --name other
+expect_contains "out is a built snapshot: refused, the message names it" "$O1" "$ERR"
+expect_eq "refusals changed no registration" "$names0" "$(snap_names "$S")"
+expect_eq "refusals changed no file of the existing snapshot" "$sums0" "$(tree_sums "$O1")"
+
+mkdir -p "$T/full/sub"
+printf 'keep me\n' >"$T/full/a.txt"
+printf 'me too\n' >"$T/full/sub/b.txt"
+full0=$(tree_sums "$T/full")
+expect_exit 2 lic --store "$S" snapshot --at "$(at 2025-06-01)" --out "$T/full" --name into-full
+expect_eq "--out a non-empty dir: its files untouched" "$full0" "$(tree_sums "$T/full")"
+expect_eq "--out a non-empty dir: nothing added" "./a.txt ./sub ./sub/b.txt" \
+  "$(cd "$T/full" && find . -mindepth 1 | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "--out a non-empty dir: not registered, no temporary left" "false " \
+  "$(snap_names "$S" | grep -qx into-full && echo true || echo false) $(ls -d "$T"/full.licit-tmp-* 2>/dev/null)"
+: >"$T/afile"
+expect_exit 2 lic --store "$S" snapshot --at "$(at 2025-06-01)" --out "$T/afile" --name into-file
+expect_eq "--out a regular file: left empty" 0 "$(stat -c %s "$T/afile")"
+mkdir "$T/empty"
+expect_exit 0 lic --store "$S" snapshot --at "$(at 2025-06-01)" --out "$T/empty" --name into-empty
+expect_eq "--out an empty existing dir: accepted, the snapshot is there" "12" "$(jq .counts.included "$T/empty/manifest.json")"
+expect_exit 2 lic --store "$S" snapshot --at "$(at 2025-06-01)" --name no-out
+expect_contains "--out missing: the message names --out" "--out" "$ERR"
+for bad in 2024-06-01 yesterday 2024-06-31T00:00:00Z 2024-06-01T00:00:60Z 2024-06-01T00:00:00 ""; do
+  expect_exit 2 lic --store "$S" snapshot --at "$bad" --out "$T/badat" --name badat
+done
+expect_exit 2 lic --store "$S" eval --at yesterday
+expect_eq "bad --at: nothing written or registered" "false" \
+  "$(ls -d "$T"/badat* >/dev/null 2>&1 && echo true || echo false)$(snap_names "$S" | grep -x badat)"
+expect_exit 2 lic --store "$S" snapshot --at "$(at 2025-06-01)" --out "$T/nm" --name ""
+expect_exit 2 lic --store "$S" snapshots extra
+
+# ---------------------------------------------------------------- lang, fractions
+# A post without lang (every example post has one), and a T with a fraction.
+printf '%s\n' '{"id":"x-1","type":"post","ts":"2024-01-01T00:00:00Z","post":"p-zz-nolang","user":"u-sam","visibility":"public","text":"no language"}' |
+  lic --store "$S" ingest >/dev/null
+expect_exit 2 lic --store "$S" snapshot --at 2024-06-01T00:00:00.25Z --out "$T/frac"
+expect_contains "T with a fraction: the default name (whole seconds) is taken" "at-20240601T000000Z" "$ERR"
+expect_exit 0 lic --store "$S" --json snapshot --at 2024-06-01T00:00:00.25Z --out "$T/frac" --name frac
+zstd -dc "$T/frac/documents/part-00000.jsonl.zst" >"$T/frac.jsonl"
+expect_eq "T with a fraction: added and manifest at carry 6 digits" "2024-06-01T00:00:00.250000Z 2024-06-01T00:00:00.250000Z" \
+  "$(jq -r .added "$T/frac.jsonl" | sort -u) $(jq -r .at "$T/frac/manifest.json")"
+expect_eq "a post without lang: metadata has no lang key" '["kind","author","policy","snapshot"]' \
+  "$(jq -c 'select(.id == "p-zz-nolang") | .metadata | keys_unsorted' "$T/frac.jsonl")"
+expect_eq "log position counts the new event" 54 "$(jq .log_position "$T/frac/manifest.json")"
+
+# ---------------------------------------------------------------- no policy in force
+S4=$(newstore)
+lic --store "$S4" policy set "$LINKEDIN" >/dev/null
+lic --store "$S4" ingest "$EX/events.jsonl" >/dev/null
+expect_exit 0 lic --store "$S4" --json snapshot --at "$(at 2024-06-01)" --out "$T/nopol"
+M=$T/nopol/manifest.json
+expect_eq "no version in force: policy name kept, version null" "linkedin-genai null" \
+  "$(jq -r '"\(.policy.name) \(.policy.version)"' "$M")"
+expect_eq "no version in force: considered 23, included 0, no_policy 22, deleted 1" "23 0 22 1" \
+  "$(jq -r '.counts | "\(.considered) \(.included) \(.excluded.no_policy) \(.excluded.deleted)"' "$M")"
+expect_eq "no version in force: every other reason 0" 0 \
+  "$(jq '[.counts.excluded | del(.no_policy, .deleted)[]] | add' "$M")"
+expect_eq "no version in force: 0 documents" "0 0" \
+  "$(jq '[.documents[].count] | add // 0' "$M") $(for f in "$T"/nopol/documents/part-*; do [ -e "$f" ] && zstd -dc "$f"; done | wc -l)"
+expect_eq "no version in force: the digest of nothing" \
+  e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 "$(jq -r .digest "$M")"
+expect_eq "no version in force: registered like any other" "at-20240601T000000Z 0" \
+  "$(lic --store "$S4" --json snapshots | jq -r '.snapshots[] | "\(.name) \(.counts.included)"')"
+
+# ---------------------------------------------------------------- a killed build
+scale=${LICIT_TEST_SCALE:-}
+if [ -z "$scale" ]; then
+  scale=1
+  if ldd "$LICIT" 2>/dev/null | grep -q libasan; then scale=0.3; fi
+fi
+NP=$(python3 -c "import sys; print(max(3000, int(20000 * float(sys.argv[1]))))" "$scale")
+echo "# killed build: $NP posts of ~300 words (LICIT_TEST_SCALE=$scale)"
+python3 - "$NP" >"$T/long.jsonl" <<'EOF'
+import random, sys
+n = int(sys.argv[1])
+r = random.Random(20250601)
+words = [w + str(i) for i, w in enumerate("lake river stone cloud ember quartz violet maple harbor canyon".split() * 60)]
+w = sys.stdout.write
+for u in range(n // 50 + 1):
+    w('{"id":"a%d","type":"account","ts":"2019-01-01T00:00:00Z","user":"u%d","region":"US"}\n' % (u, u))
+for i in range(n):
+    w('{"id":"p%d","type":"post","ts":"2020-01-01T00:%02d:%02dZ","post":"q%07d","user":"u%d","visibility":"public","text":"%s"}\n'
+      % (i, i // 60 % 60, i % 60, i, i // 50, " ".join(r.choices(words, k=300))))
+EOF
+B=$(newstore)
+lic --store "$B" policy set "$META" >/dev/null
+lic --store "$B" ingest --no-progress "$T/long.jsonl" >/dev/null
+events0=$(lic --store "$B" --json stats | jq .events)
+K=$T/killed
+"$LICIT" --store "$B" snapshot --at "$(at 2025-06-01)" --out "$K" --name killed --part-docs 1000 >/dev/null 2>&1 &
+pid=$!
+killed=no
+for ((i = 0; i < 3000; i++)); do
+  tmp=$(ls -d "$K".licit-tmp-* 2>/dev/null | head -1)
+  if [ -n "$tmp" ] && [ -e "$tmp/documents/part-00001.jsonl.zst" ]; then
+    kill -9 "$pid" 2>/dev/null && killed=yes
+    break
+  fi
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.01
+done
+wait "$pid" 2>/dev/null
+expect_eq "the build was killed mid-way (else make the store bigger: LICIT_TEST_SCALE)" yes "$killed"
+expect_eq "killed build: not registered" "" "$(snap_names "$B")"
+expect_eq "killed build: the output directory does not exist" "" "$(ls -d "$K" 2>/dev/null)"
+tmp=$(ls -d "$K".licit-tmp-* 2>/dev/null | head -1)
+expect_eq "killed build: the leftover temporary directory is named after the pid and holds no manifest" \
+  "$K.licit-tmp-$pid no-manifest" "$tmp $([ -e "$tmp/manifest.json" ] && echo manifest || echo no-manifest)"
+expect_exit 0 lic --store "$B" --json stats
+expect_eq "killed build: the store opens, same events, no snapshot" "$events0 0" "$(jq -r '"\(.events) \(.snapshots)"' "$OUT")"
+expect_exit 0 lic --store "$B" --json snapshot --at "$(at 2025-06-01)" --out "$K" --name killed --part-docs 1000
+expect_eq "after the kill: the same name and --out succeed, every post included" "killed $NP" \
+  "$(jq -r '"\(.snapshot) \(.counts.included)"' "$OUT")"
+expect_eq "after the kill: the parts hold every document" "$NP $(((NP + 999) / 1000))" \
+  "$(jq -r '"\([.documents[].count] | add) \(.documents | length)"' "$K/manifest.json")"
+expect_eq "after the kill: registered once" "killed" "$(snap_names "$B")"
+
+finish
