@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json/json.h"
+#include "json/fast.h"
 
 struct licit_event_parser {
-  licit_json *doc;
+  licit_fast *json;
   licit_strv *sig;
   size_t sigcap;
 };
@@ -40,13 +40,17 @@ int licit_pref_parse(const char *s, size_t n) { return word_index(pref_names, 3,
 int licit_event_parser_create(licit_event_parser **out) {
   licit_event_parser *p = calloc(1, sizeof *p);
   if (!p) return LICIT_ENOMEM;
+  if (licit_fast_create(&p->json)) {
+    free(p);
+    return LICIT_ENOMEM;
+  }
   *out = p;
   return 0;
 }
 
 void licit_event_parser_destroy(licit_event_parser *p) {
   if (!p) return;
-  if (p->doc) licit_json_free(p->doc);
+  licit_fast_destroy(p->json);
   free(p->sig);
   free(p);
 }
@@ -101,14 +105,15 @@ int licit_event_check(const licit_event *ev, licit_err *err) {
   return 0;
 }
 
-static int wrong_type(licit_err *err, const char *field, const char *want, const licit_json *v) {
+static int wrong_type(licit_err *err, const char *field, const char *want, const licit_fval *v) {
   return licit_err_set(err, LICIT_EINVAL, "field \"%s\": expected %s, got %s", field, want,
-                       licit_json_type_name(licit_json_typeof(v)));
+                       licit_json_type_name(v->type));
 }
 
-static int get_string(const licit_json *v, const char *field, licit_strv *out, licit_err *err) {
-  if (licit_json_typeof(v) != LICIT_JSON_STRING) return wrong_type(err, field, "a string", v);
-  out->p = licit_json_str(v, &out->n);
+static int get_string(const licit_fval *v, const char *field, licit_strv *out, licit_err *err) {
+  if (v->type != LICIT_JSON_STRING) return wrong_type(err, field, "a string", v);
+  out->p = v->s;
+  out->n = v->n;
   return 0;
 }
 
@@ -123,7 +128,7 @@ static void excerpt(char *dst, size_t cap, licit_strv s) {
   dst[j] = 0;
 }
 
-static int parse_field(licit_event_parser *p, licit_event *ev, int f, const licit_json *v,
+static int parse_field(licit_event_parser *p, licit_event *ev, int f, const licit_fval *v,
                        licit_err *err) {
   licit_strv s;
   char ex[64];
@@ -160,8 +165,8 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
       ev->has_lang = true;
       return get_string(v, "lang", &ev->lang, err);
     case F_SIGNALS: {
-      if (licit_json_typeof(v) != LICIT_JSON_ARRAY) return wrong_type(err, "signals", "an array of strings", v);
-      size_t n = licit_json_array_size(v);
+      if (v->type != LICIT_JSON_ARRAY) return wrong_type(err, "signals", "an array of strings", v);
+      size_t n = v->n_items;
       if (n > p->sigcap) {
         licit_strv *ns = realloc(p->sig, n * sizeof *ns);
         if (!ns) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
@@ -170,12 +175,11 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
       }
       size_t k = 0;
       for (size_t i = 0; i < n; i++) {
-        licit_json *e = licit_json_array_get(v, i);
-        if (licit_json_typeof(e) != LICIT_JSON_STRING)
+        const licit_fval *e = &v->items[i];
+        if (e->type != LICIT_JSON_STRING)
           return licit_err_set(err, LICIT_EINVAL, "field \"signals\"[%zu]: expected a string, got %s", i,
-                               licit_json_type_name(licit_json_typeof(e)));
-        licit_strv t;
-        t.p = licit_json_str(e, &t.n);
+                               licit_json_type_name(e->type));
+        licit_strv t = {e->s, e->n};
         bool dup = false;
         for (size_t j = 0; j < k && !dup; j++) dup = p->sig[j].n == t.n && memcmp(p->sig[j].p, t.p, t.n) == 0;
         if (!dup) p->sig[k++] = t;
@@ -199,9 +203,9 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
       ev->region[1] = s.n ? s.p[1] : 0;
       return 0;
     case F_PRIVATE:
-      if (licit_json_typeof(v) != LICIT_JSON_BOOL) return wrong_type(err, "private", "true or false", v);
+      if (v->type != LICIT_JSON_BOOL) return wrong_type(err, "private", "true or false", v);
       ev->has_private = true;
-      ev->private_ = licit_json_bool(v);
+      ev->private_ = v->b;
       return 0;
     case F_BIRTH:
       if ((rc = get_string(v, "birth_date", &s, err))) return rc;
@@ -228,45 +232,36 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
   return LICIT_EINTERNAL;
 }
 
+/* The top-level keys the parser captures: the fields, then type and id. */
+enum { K_TYPE = F_COUNT, K_ID, K_COUNT };
+static const char *const capture_keys[K_COUNT] = {
+    "ts", "post", "user", "visibility", "text", "kind", "lang", "signals", "region", "private",
+    "birth_date", "ai_training", "type", "id"};
+
 int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit_event *ev,
                       licit_err *err) {
   int rc;
-  if (p->doc) {
-    licit_json_free(p->doc);
-    p->doc = NULL;
-  }
   memset(ev, 0, sizeof *ev);
   if (len > LICIT_LINE_MAX)
     return licit_err_set(err, LICIT_ETOOBIG, "line is %zu bytes, longer than the limit of 2 MiB", len);
-  licit_err jerr;
-  if (licit_json_parse_lenient_numbers(line, len, &p->doc, &jerr)) {
-    /* The library's message says "line 1, column N" of this one line. */
-    const char *m = strstr(jerr.msg, "line 1, ");
-    if (m) return licit_err_set(err, LICIT_EINVAL, "invalid JSON at %s", m + 8);
-    return licit_err_set(err, LICIT_EINVAL, "%s", jerr.msg);
-  }
-  const licit_json *doc = p->doc;
-  if (licit_json_typeof(doc) != LICIT_JSON_OBJECT)
-    return licit_err_set(err, LICIT_EINVAL, "expected a JSON object, got %s",
-                         licit_json_type_name(licit_json_typeof(doc)));
+  licit_fval v[K_COUNT];
+  bool present[K_COUNT];
+  if ((rc = licit_fast_object(p->json, line, len, capture_keys, K_COUNT, v, present, err))) return rc;
   /* The id first: an object whose id was accepted before is a duplicate
    * whatever else it holds, so callers need the id even when a field is
    * invalid (ev->id is set when this returns an error after this point). */
-  const licit_json *idv = licit_json_get(doc, "id");
-  if (idv && (rc = get_string(idv, "id", &ev->id, err))) return rc;
+  if (present[K_ID] && (rc = get_string(&v[K_ID], "id", &ev->id, err))) return rc;
   if (ev->id.p && (rc = check_id("id", ev->id, err))) {
     ev->id = (licit_strv){NULL, 0};
     return rc;
   }
-  const licit_json *tv = licit_json_get(doc, "type");
-  if (!tv) return licit_err_set(err, LICIT_EINVAL, "field \"type\" is missing");
-  if (licit_json_typeof(tv) != LICIT_JSON_STRING) return wrong_type(err, "type", "a string", tv);
-  size_t tn;
-  const char *ts = licit_json_str(tv, &tn);
-  int t = word_index(type_names + 1, 7, ts, tn);
+  if (!present[K_TYPE]) return licit_err_set(err, LICIT_EINVAL, "field \"type\" is missing");
+  const licit_fval *tv = &v[K_TYPE];
+  if (tv->type != LICIT_JSON_STRING) return wrong_type(err, "type", "a string", tv);
+  int t = word_index(type_names + 1, 7, tv->s, tv->n);
   if (t < 0) {
     char ex[64];
-    excerpt(ex, sizeof ex, (licit_strv){ts, tn});
+    excerpt(ex, sizeof ex, (licit_strv){tv->s, tv->n});
     return licit_err_set(err, LICIT_EINVAL,
                          "field \"type\": expected post, edit, visibility, delete, account, preference "
                          "or account_delete, got \"%s\"",
@@ -276,14 +271,13 @@ int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit
   const char *rule = rules[ev->type];
   for (int f = 0; f < F_COUNT; f++) {
     if (rule[f] == '-') continue;
-    const licit_json *v = licit_json_get(doc, field_names[f]);
-    if (!v) {
+    if (!present[f]) {
       if (rule[f] == 'R')
         return licit_err_set(err, LICIT_EINVAL, "field \"%s\" is required for a %s event", field_names[f],
                              type_names[ev->type]);
       continue;
     }
-    if ((rc = parse_field(p, ev, f, v, err))) return rc;
+    if ((rc = parse_field(p, ev, f, &v[f], err))) return rc;
   }
   if (ev->type == LICIT_EV_POST) {
     if (!ev->text.p) ev->text = (licit_strv){"", 0};

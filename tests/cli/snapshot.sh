@@ -332,7 +332,7 @@ K=$T/killed
 pid=$!
 killed=no
 for ((i = 0; i < 3000; i++)); do
-  tmp=$(ls -d "$K".licit-tmp-* 2>/dev/null | head -1)
+  tmp=$(compgen -G "$K.licit-tmp-*" | head -1)
   if [ -n "$tmp" ] && [ -e "$tmp/documents/part-00001.jsonl.zst" ]; then
     kill -9 "$pid" 2>/dev/null && killed=yes
     break
@@ -344,7 +344,7 @@ wait "$pid" 2>/dev/null
 expect_eq "the build was killed mid-way (else make the store bigger: LICIT_TEST_SCALE)" yes "$killed"
 expect_eq "killed build: not registered" "" "$(snap_names "$B")"
 expect_eq "killed build: the output directory does not exist" "" "$(ls -d "$K" 2>/dev/null)"
-tmp=$(ls -d "$K".licit-tmp-* 2>/dev/null | head -1)
+tmp=$(compgen -G "$K.licit-tmp-*" | head -1)
 expect_eq "killed build: the leftover temporary directory is named after the pid and holds no manifest" \
   "$K.licit-tmp-$pid no-manifest" "$tmp $([ -e "$tmp/manifest.json" ] && echo manifest || echo no-manifest)"
 expect_exit 0 lic --store "$B" --json stats
