@@ -42,7 +42,8 @@ int cmd_policy_set(cli *c) {
     goto out;
   }
   if ((code = cli_open_store(c))) goto out;
-  if (licit_txn_begin(c->store, true, &t, &err) || licit_store_policy_put(t, text.data, text.len) ||
+  if (licit_store_reserve(c->store, text.len * 2 + ((size_t)1 << 20), &err) ||
+      licit_txn_begin(c->store, true, &t, &err) || licit_store_policy_put(t, text.data, text.len) ||
       licit_txn_commit(t, &err)) {
     t = NULL;
     code = cli_fail(EXIT_RUNTIME, "cannot install the policy: %s", err.msg);

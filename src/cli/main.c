@@ -16,7 +16,7 @@ static const cli_opt ingest_opts[] = {
     {"format", "FORMAT", "input format: native (default), jetstream or activitypub"},
     {"rejects", "FILE", "write each rejected line to FILE as {\"source\",\"line\",\"error\",\"raw\"}"},
     {"region", "CC", "give every account first seen in this input the region CC (adapters)"},
-    {"batch", "N", "commit after every N input lines (default 20000)"},
+    {"batch", "N", "commit after every N input lines (default 100000, or 64 MiB)"},
     {"no-progress", NULL, "never draw progress, even on a terminal"},
     {NULL, NULL, NULL}};
 

@@ -19,6 +19,10 @@
 #define READ_CHUNK (1u << 20)
 #define BUF_SIZE (LICIT_LINE_MAX + 2 * READ_CHUNK)
 #define BATCH_BYTES ((uint64_t)64 << 20)
+#define BATCH_EVENTS 100000
+/* Room a batch may need in the store: its input several times over (log
+ * records, indexes, state), with licit_store_reserve's spare for copies. */
+#define BATCH_RESERVE ((size_t)BATCH_BYTES * 4)
 #define RAW_EXCERPT 4096 /* bytes of an over-long line kept in the rejects file */
 
 typedef struct run {
@@ -148,6 +152,7 @@ static int commit_batch(run *r, bool reopen) {
   r->txn = NULL;
   r->batch_records = r->batch_bytes = 0;
   if (rc) return rc;
+  if (reopen && (rc = licit_store_reserve(r->s, BATCH_RESERVE, r->fatal))) return rc;
   if (reopen) return licit_txn_begin(r->s, true, &r->txn, r->fatal);
   return 0;
 }
@@ -192,7 +197,7 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
   }
   r->batch_records++;
   r->batch_bytes += full_len;
-  size_t lim = r->opts->batch_events ? r->opts->batch_events : 20000;
+  size_t lim = r->opts->batch_events ? r->opts->batch_events : BATCH_EVENTS;
   if (r->batch_records >= lim || r->batch_bytes >= BATCH_BYTES) {
     if ((rc = commit_batch(r, true))) return rc;
   }
@@ -249,7 +254,8 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
     whole_file = rc == 1;
   }
   if (whole_file) {
-    if ((rc = licit_txn_begin(s, true, &r.txn, r.fatal))) goto out;
+    if ((rc = licit_store_reserve(s, BATCH_RESERVE, r.fatal)) || (rc = licit_txn_begin(s, true, &r.txn, r.fatal)))
+    goto out;
     r.t0 = licit_time_now();
     if ((rc = read_items(&r, a, state))) goto out;
     rc = commit_batch(&r, false);
@@ -269,7 +275,8 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
     rc = licit_err_set(r.fatal, LICIT_ENOMEM, "out of memory");
     goto out;
   }
-  if ((rc = licit_txn_begin(s, true, &r.txn, r.fatal))) goto out;
+  if ((rc = licit_store_reserve(s, BATCH_RESERVE, r.fatal)) || (rc = licit_txn_begin(s, true, &r.txn, r.fatal)))
+    goto out;
   r.t0 = licit_time_now();
   size_t start = 0, end = 0;
   bool eof = false, overflow = false;

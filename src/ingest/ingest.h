@@ -74,7 +74,7 @@ typedef struct licit_ingest_opts {
   const char *region; /* --region CC for adapters, or NULL */
   FILE *rejects;      /* each rejected line as a JSON object, or NULL */
   bool progress;      /* draw progress on stderr */
-  size_t batch_events; /* commit after this many records (0: default 20000) */
+  size_t batch_events; /* commit after this many records (0: default 100000) */
 } licit_ingest_opts;
 
 /* Ingests one input: a path, or "-" for standard input.  Counts are added

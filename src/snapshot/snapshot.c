@@ -415,7 +415,9 @@ int licit_snapshot_build(licit_store *s, const licit_policy *policy, const licit
   licit_eval_close(b.ev);
   b.ev = NULL;
   licit_txn *w;
-  if ((rc = licit_txn_begin(s, true, &w, err))) goto out_info;
+  if ((rc = licit_store_reserve(s, (b.nbits / 8) * 2 + ((size_t)16 << 20), err)) ||
+      (rc = licit_txn_begin(s, true, &w, err)))
+    goto out_info;
   if ((rc = licit_snapshot_register(w, info, b.bits, err))) {
     licit_txn_abort(w);
     goto out_info;

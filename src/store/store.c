@@ -15,7 +15,14 @@
 #include "core/hash.h"
 
 #define FORMAT "licit-store-2" /* 2: compact post records */
-#define MAPSIZE ((size_t)1 << 40) /* address space only; the file grows as used */
+/* The map is written in place (MDB_WRITEMAP): a write transaction's dirty
+ * pages are the file's own pages, not copies in anonymous memory, so a
+ * large batch costs no heap and commits without copying.  LMDB then keeps
+ * the file as large as the map, so the map starts small and grows ahead of
+ * each write transaction (licit_store_reserve); the file is sparse beyond
+ * what is used, and `stats` reports the blocks really allocated. */
+#define MAP_INITIAL ((size_t)256 << 20)
+#define MAP_STEP ((size_t)64 << 20)
 
 int licit__mdb_err(int rc, licit_err *err, const char *what) {
   if (rc == MDB_MAP_FULL)
@@ -86,9 +93,13 @@ int licit_store_open(const char *dir, bool readonly, licit_store **out, licit_er
   }
   if ((rc = mdb_env_create(&s->env))) goto mdb_fail;
   mdb_env_set_maxdbs(s->env, DBI_COUNT + 4);
-  mdb_env_set_mapsize(s->env, MAPSIZE);
+  /* An existing store keeps the map size its last writer set (LMDB reads
+   * it from the file); a new one starts at MAP_INITIAL. */
+  char datafile[4200];
+  snprintf(datafile, sizeof datafile, "%s/data.mdb", dir);
+  if (stat(datafile, &st) != 0 || st.st_size == 0) mdb_env_set_mapsize(s->env, MAP_INITIAL);
   mdb_env_set_maxreaders(s->env, 126);
-  if ((rc = mdb_env_open(s->env, dir, readonly ? MDB_RDONLY : 0, 0644))) goto mdb_fail;
+  if ((rc = mdb_env_open(s->env, dir, readonly ? MDB_RDONLY : MDB_WRITEMAP, 0644))) goto mdb_fail;
   int dead = 0;
   mdb_reader_check(s->env, &dead); /* clear slots of readers that were killed */
   /* An existing store is opened with a read transaction, so opening never
@@ -176,6 +187,11 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
   t->s = s;
   t->write = write;
   int rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+  if (rc == MDB_MAP_RESIZED) {
+    /* Another process grew the map: adopt its size and try again. */
+    mdb_env_set_mapsize(s->env, 0);
+    rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+  }
   if (rc) {
     free(t);
     return licit__mdb_err(rc, err, "begin transaction");
@@ -718,4 +734,27 @@ void licit_store_prefault(licit_store *s) {
 #else
   (void)s;
 #endif
+}
+
+int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err) {
+  MDB_envinfo info;
+  MDB_stat ms;
+  if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &ms))
+    return licit_err_set(err, LICIT_ESTORE, "store %s: cannot read its size", s->dir);
+  size_t used = (size_t)(info.me_last_pgno + 1) * ms.ms_psize;
+  /* A transaction copies every page it touches before freeing the old
+   * one at commit, so beside the new bytes it may need room for a copy of
+   * much of the store: keep half the store's size spare as well. */
+  size_t need = used + used / 2 + bytes;
+  if (need <= info.me_mapsize) return 0;
+  size_t want = info.me_mapsize * 2;
+  if (want < need) want = need;
+  want = (want + MAP_STEP - 1) / MAP_STEP * MAP_STEP;
+  int rc = mdb_env_set_mapsize(s->env, want);
+  if (rc == MDB_MAP_RESIZED || rc == EINVAL) {
+    /* Another process grew it meanwhile, or a transaction is open. */
+    mdb_env_set_mapsize(s->env, 0);
+    return 0;
+  }
+  return rc ? licit__mdb_err(rc, err, "growing the store's map") : 0;
 }

@@ -97,6 +97,13 @@ int licit_store_open(const char *dir, bool readonly, licit_store **out, licit_er
 void licit_store_close(licit_store *s);
 const char *licit_store_dir(const licit_store *s);
 
+/* Makes room for a write transaction that may add about `bytes` to the
+ * store (and copy-on-write up to half of it): grows the map (and the sparse
+ * file) when needed.  Call it with no
+ * transaction open in this process, before licit_txn_begin(write).  A write
+ * that still outgrows the map fails with LICIT_EFULL; earlier commits stay. */
+int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err);
+
 /* Transactions.  A read transaction sees the last commit.  Only one write
  * transaction runs at a time in the whole system (others wait).  Decoded
  * records and looked-up strings are valid until the transaction ends. */

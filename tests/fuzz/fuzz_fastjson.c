@@ -25,10 +25,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   bool present[NK];
   int rc = licit_fast_object(f, (const char *)data, size, keys, NK, v, present, &e2);
   if ((rc == 0) != lib_ok) {
-    /* Known difference, by design: the library refuses numbers that
-     * overflow a double even in lenient mode only at its first attempt;
-     * licit_json_parse_lenient_numbers retries, so none remain. */
-    abort();
+    /* One known difference, where licit is right: jansson skips raw NUL
+     * bytes between tokens ({"a":1<NUL>} parses), which RFC 8259 does not
+     * allow; licit's reader rejects them.  Every other verdict must agree. */
+    if (!(rc != 0 && lib_ok && memchr(data, 0, size))) abort();
+    lib_ok = false; /* nothing more to compare */
   }
   if (lib_ok) {
     for (int i = 0; i < NK; i++) {
