@@ -235,6 +235,16 @@ int licit_explain_post(licit_txn *t, const licit_policy *pol, const char *post, 
   const licit_text_hist *text = NULL;
   x->decision = x->considered ? (int)licit_eval_post(e, &p, &text) : -1;
   explain_checks(t, e, pol, &p, &u, x);
+  if (!x->considered) {
+    /* Nothing is decided about a post that does not exist yet. */
+    char cr[LICIT_TIME_BUFSZ];
+    tfmt(p.created_ts, cr);
+    for (int i = 0; i < 9; i++) {
+      cset(&x->checks[i], LICIT_CHECK_NA, "not evaluated: the post was created later, at %s", cr);
+      x->checks[i].n_events = 0;
+    }
+    cite(t, &x->checks[0], p.created_seq);
+  }
   if (!text)
     text = (const licit_text_hist *)licit_hist_at(&p.text[0].h, p.n_text, sizeof(licit_text_hist), T, UINT64_MAX);
   if (text) {

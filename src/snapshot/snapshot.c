@@ -407,7 +407,25 @@ int licit_snapshot_build(licit_store *s, const licit_policy *policy, const licit
   info->name = strdup(b.name);
   info->policy_name = policy ? strdup(policy->name) : NULL;
   info->policy_version = v ? strdup(v->id) : NULL;
-  info->out_dir = strdup(opts->out_dir);
+  /* Registered as an absolute path, so `snapshots` means something from
+   * any directory: the parent resolved now, the last component as given. */
+  {
+    char parent[4200], *abs = NULL;
+    snprintf(parent, sizeof parent, "%s", opts->out_dir);
+    size_t pl = strlen(parent);
+    while (pl > 1 && parent[pl - 1] == '/') parent[--pl] = 0;
+    char *slash = strrchr(parent, '/');
+    const char *base = slash ? slash + 1 : parent;
+    if (slash) *slash = 0;
+    char *rp = realpath(slash ? (parent[0] ? parent : "/") : ".", NULL);
+    if (rp) {
+      size_t need = strlen(rp) + strlen(base) + 2;
+      abs = malloc(need);
+      if (abs) snprintf(abs, need, "%s/%s", strcmp(rp, "/") ? rp : "", base);
+      free(rp);
+    }
+    info->out_dir = abs ? abs : strdup(opts->out_dir);
+  }
   if (!info->name || !info->out_dir) {
     rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
     goto out_info;
