@@ -37,7 +37,10 @@ demo: deps
 	$(MAKE) build
 	scripts/demo.sh $(BUILD)/licit
 
+# The benchmark against DuckDB (bench/README.md).  BENCH_SIZE=10000000 for
+# 10M events; the peer's Node package is installed by bench/run.sh.
 bench: deps build
+	@command -v node >/dev/null && command -v npm >/dev/null || LICIT_DEPS_EXTRA="nodejs npm" scripts/deps.sh
 	bench/run.sh $(BUILD)
 
 # Coverage-guided fuzzing with libFuzzer (clang): FUZZ=event|policy, SECONDS=60.
