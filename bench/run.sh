@@ -84,7 +84,7 @@ for run in $(seq 1 "$RUNS"); do
   run_json "$r/ingest.json" "$LICIT" --store "$store" --json ingest --no-progress "$events" ||
     die "ingest failed (see $r/ingest.json)"
   "$LICIT" --store "$store" --json stats >"$r/stats.json"
-  du -sb "$store" | cut -f1 >"$r/store_du"
+  du -sB1 "$store" | cut -f1 >"$r/store_du"
 
   echo "bench:   licit eval" >&2
   for T in "$T1" "$T2"; do

@@ -25,12 +25,12 @@ done
 L snapshots
 
 say "   Counts by reason per snapshot (EU pause, UK and EU objections, deletions over time)"
-printf '%-12s %-24s %5s %5s' date version cons incl
-for r in deleted minor region_excluded not_public objected; do printf ' %8.8s' "$r"; done; echo
+printf '%-12s %-24s %10s %8s' date version considered included
+for r in deleted minor region_excluded not_public objected; do printf ' %15s' "$r"; done; echo
 for d in 2024-06-01 2024-10-01 2025-06-01; do
   m="$WORK/corpus-$d/manifest.json"
-  printf '%-12s %-24s %5s %5s' "$d" "$(jq -r .policy.version "$m")" "$(jq .counts.considered "$m")" "$(jq .counts.included "$m")"
-  for r in deleted minor region_excluded not_public objected; do printf ' %8s' "$(jq ".counts.excluded.$r" "$m")"; done; echo
+  printf '%-12s %-24s %10s %8s' "$d" "$(jq -r .policy.version "$m")" "$(jq .counts.considered "$m")" "$(jq .counts.included "$m")"
+  for r in deleted minor region_excluded not_public objected; do printf ' %15s' "$(jq ".counts.excluded.$r" "$m")"; done; echo
 done
 
 say "   One document of the 2025 corpus (Dolma JSON Lines, zstd)"
