@@ -310,17 +310,19 @@ int licit_store_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, li
   work *w = get_work(t);
   if (!w) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   int rc;
+  uint64_t seq = t->ctr[CTR_LOG] + 1;
   if (ev->id.n) {
-    MDB_val k = {ev->id.n, (void *)ev->id.p}, v;
-    rc = mdb_get(t->txn, t->s->dbi[DBI_IDS], &k, &v);
-    if (rc == 0) {
+    /* Claim the id for this event in the same descent that finds a
+     * duplicate; a rejection below gives it back. */
+    MDB_val k = {ev->id.n, (void *)ev->id.p}, v = {8, &seq};
+    rc = mdb_put(t->txn, t->s->dbi[DBI_IDS], &k, &v, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST) {
       uint64_t s = 0;
       if (v.mv_size == 8) memcpy(&s, v.mv_data, 8);
       return licit_err_set(err, LICIT_EDUPLICATE, "duplicate of event %llu", (unsigned long long)s);
     }
-    if (rc != MDB_NOTFOUND) return licit__mdb_err(rc, err, "ids");
+    if (rc) return licit__mdb_err(rc, err, "ids");
   }
-  uint64_t seq = t->ctr[CTR_LOG] + 1;
   switch (ev->type) {
     case LICIT_EV_POST: rc = apply_post(t, ev, seq, w, err); break;
     case LICIT_EV_EDIT:
@@ -329,16 +331,22 @@ int licit_store_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, li
     case LICIT_EV_ACCOUNT:
     case LICIT_EV_PREFERENCE:
     case LICIT_EV_ACCOUNT_DELETE: rc = apply_account(t, ev, seq, w, err); break;
-    default: return licit_err_set(err, LICIT_EREJECT, "unknown event type");
+    default: rc = licit_err_set(err, LICIT_EREJECT, "unknown event type"); break;
   }
-  if (rc == LICIT_EREJECT || rc == LICIT_ENOTFOUND) return rc;
+  if (rc == LICIT_EREJECT || rc == LICIT_ENOTFOUND) {
+    if (ev->id.n) {
+      MDB_val k = {ev->id.n, (void *)ev->id.p};
+      int drc = mdb_del(t->txn, t->s->dbi[DBI_IDS], &k, NULL);
+      if (drc) return licit__mdb_err(drc, err, "ids");
+    }
+    return rc;
+  }
   if (rc) goto fatal;
-  /* The log record and the id are the last writes: an event is in the log
-   * exactly when its state changes are. */
+  /* The log record is the last write: an event is in the log exactly when
+   * its state changes are (and its id, claimed above, stays). */
   if ((rc = licit_event_encode(ev, &t->enc))) goto fatal;
   size_t sk = (size_t)seq;
   if ((rc = put(t, DBI_LOG, &sk, sizeof sk, t->enc.data, t->enc.len, MDB_APPEND))) goto fatal;
-  if (ev->id.n && (rc = put(t, DBI_IDS, ev->id.p, ev->id.n, &seq, 8, MDB_NOOVERWRITE))) goto fatal;
   t->ctr[CTR_LOG] = seq;
   *seq_out = seq;
   return 0;
