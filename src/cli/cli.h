@@ -72,6 +72,11 @@ int cli_read_file(const char *path, licit_buf *b, size_t max, licit_err *err);
 typedef struct licit_policy licit_policy;
 int cli_load_policy(cli *c, licit_txn *t, const char *file, licit_policy **out);
 
+/* The common start of a reading command: --at (default now), the store, a
+ * read transaction and the policy (`policy_file` or the installed one).
+ * On failure prints and returns the exit status, with nothing left open. */
+int cli_begin_read(cli *c, const char *policy_file, licit_txn **t, licit_policy **p, int64_t *T);
+
 int cmd_policy_set(cli *c);
 int cmd_eval(cli *c);
 int cmd_snapshot(cli *c);

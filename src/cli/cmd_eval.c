@@ -52,20 +52,26 @@ static void policy_json(licit_buf *o, const licit_policy *p, const char *version
   licit_buf_addc(o, '}');
 }
 
+int cli_begin_read(cli *c, const char *policy_file, licit_txn **t, licit_policy **p, int64_t *T) {
+  int code = cli_at(c, T);
+  if (code || (code = cli_open_store(c))) return code;
+  licit_err err;
+  if (licit_txn_begin(c->store, false, t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  if ((code = cli_load_policy(c, *t, policy_file, p))) {
+    licit_txn_abort(*t);
+    *t = NULL;
+  }
+  return code;
+}
+
 int cmd_eval(cli *c) {
   if (c->npos) return cli_fail(EXIT_USAGE, "eval: takes no positional arguments (licit eval --at T)");
   int64_t T;
-  int code = cli_at(c, &T);
-  if (code) return code;
-  if ((code = cli_open_store(c))) return code;
   licit_txn *t;
-  licit_err err;
-  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
   licit_policy *p = NULL;
-  if ((code = cli_load_policy(c, t, cli_opt_val(c, "policy"), &p))) {
-    licit_txn_abort(t);
-    return code;
-  }
+  licit_err err;
+  int code = cli_begin_read(c, cli_opt_val(c, "policy"), &t, &p, &T);
+  if (code) return code;
   licit_eval *e = NULL;
   licit_counts n;
   char digest[65];

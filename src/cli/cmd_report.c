@@ -19,20 +19,6 @@ static const char *const check_titles[10] = {"",
                                              "Objection?",
                                              "Consent needed?"};
 
-/* Opens the store, a read transaction and the policy; on failure prints
- * and returns the exit status. */
-static int setup(cli *c, licit_txn **t, licit_policy **p, int64_t *T) {
-  int code = cli_at(c, T);
-  if (code || (code = cli_open_store(c))) return code;
-  licit_err err;
-  if (licit_txn_begin(c->store, false, t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
-  if ((code = cli_load_policy(c, *t, NULL, p))) {
-    licit_txn_abort(*t);
-    *t = NULL;
-  }
-  return code;
-}
-
 static void decision_json(licit_buf *b, const licit_explain *x) {
   licit_jw_strz(b, x->considered ? licit_reason_name(x->decision) : "not_considered");
 }
@@ -147,7 +133,7 @@ int cmd_explain(cli *c) {
   licit_txn *t = NULL;
   licit_policy *p = NULL;
   int64_t T;
-  int code = setup(c, &t, &p, &T);
+  int code = cli_begin_read(c, NULL, &t, &p, &T);
   if (code) return code;
   licit_explain x;
   licit_err err;
@@ -182,7 +168,7 @@ int cmd_report(cli *c) {
   licit_txn *t = NULL;
   licit_policy *p = NULL;
   int64_t T;
-  int code = setup(c, &t, &p, &T);
+  int code = cli_begin_read(c, NULL, &t, &p, &T);
   if (code) return code;
   licit_report r;
   licit_err err;
@@ -289,7 +275,7 @@ int cmd_debt(cli *c) {
   licit_txn *t = NULL;
   licit_policy *p = NULL;
   int64_t T;
-  int code = setup(c, &t, &p, &T);
+  int code = cli_begin_read(c, NULL, &t, &p, &T);
   if (code) return code;
   licit_debt_snap *d = NULL;
   size_t n = 0;

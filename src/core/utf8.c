@@ -21,18 +21,3 @@ size_t licit_utf8_seq(const unsigned char *s, size_t n) {
   }
   return 0;
 }
-
-bool licit_utf8_valid(const char *s, size_t n) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    if (p[i] < 0x80) {
-      i++;
-      continue;
-    }
-    size_t k = licit_utf8_seq(p + i, n - i);
-    if (!k) return false;
-    i += k;
-  }
-  return true;
-}

@@ -8,6 +8,5 @@
 /* Length of the valid UTF-8 sequence starting at s[0] (1-4), or 0 when the
  * bytes there are not a valid sequence.  Reads at most n bytes. */
 size_t licit_utf8_seq(const unsigned char *s, size_t n);
-bool licit_utf8_valid(const char *s, size_t n);
 
 #endif

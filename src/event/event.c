@@ -61,12 +61,14 @@ bool licit_line_is_blank(const char *line, size_t len) {
   return true;
 }
 
-/* Field presence by event type: R = required, O = optional, - = ignored. */
+/* The top-level keys the parser captures: the fields whose presence
+ * depends on the type (F_*), then type and id (K_*). */
 enum { F_TS, F_POST, F_USER, F_VIS, F_TEXT, F_KIND, F_LANG, F_SIGNALS, F_REGION, F_PRIVATE,
-       F_BIRTH, F_AI, F_COUNT };
-static const char *const field_names[F_COUNT] = {"ts",   "post",    "user",   "visibility",
-                                                 "text", "kind",    "lang",   "signals",
-                                                 "region", "private", "birth_date", "ai_training"};
+       F_BIRTH, F_AI, F_COUNT, K_TYPE = F_COUNT, K_ID, K_COUNT };
+static const char *const field_names[K_COUNT] = {
+    "ts",   "post", "user",   "visibility", "text",        "kind", "lang",
+    "signals", "region", "private", "birth_date", "ai_training", "type", "id"};
+/* Field presence by event type: R = required, O = optional, - = ignored. */
 static const char rules[8][F_COUNT + 1] = {
     /*                  ts po us vi te ki la si re pr bi ai */
     [LICIT_EV_POST] = "RRRROOOO----",
@@ -232,12 +234,6 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
   return LICIT_EINTERNAL;
 }
 
-/* The top-level keys the parser captures: the fields, then type and id. */
-enum { K_TYPE = F_COUNT, K_ID, K_COUNT };
-static const char *const capture_keys[K_COUNT] = {
-    "ts", "post", "user", "visibility", "text", "kind", "lang", "signals", "region", "private",
-    "birth_date", "ai_training", "type", "id"};
-
 int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit_event *ev,
                       licit_err *err) {
   int rc;
@@ -246,7 +242,7 @@ int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit
     return licit_err_set(err, LICIT_ETOOBIG, "line is %zu bytes, longer than the limit of 2 MiB", len);
   licit_fval v[K_COUNT];
   bool present[K_COUNT];
-  if ((rc = licit_fast_object(p->json, line, len, capture_keys, K_COUNT, v, present, err))) return rc;
+  if ((rc = licit_fast_object(p->json, line, len, field_names, K_COUNT, v, present, err))) return rc;
   /* The id first: an object whose id was accepted before is a duplicate
    * whatever else it holds, so callers need the id even when a field is
    * invalid (ev->id is set when this returns an error after this point). */

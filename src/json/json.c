@@ -10,7 +10,6 @@
  */
 #include "json/json.h"
 
-#include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,7 +172,6 @@ const char *licit_json_str(const licit_json *v, size_t *len) {
 
 bool licit_json_bool(const licit_json *v) { return json_is_true(CJ(v)); }
 int64_t licit_json_int(const licit_json *v) { return (int64_t)json_integer_value(CJ(v)); }
-double licit_json_real(const licit_json *v) { return json_number_value(CJ(v)); }
 size_t licit_json_array_size(const licit_json *v) { return json_array_size(CJ(v)); }
 licit_json *licit_json_array_get(const licit_json *v, size_t i) {
   return (licit_json *)json_array_get(CJ(v), i);
@@ -247,7 +245,6 @@ int licit_jw_key(licit_buf *b, const char *key) {
   return rc ? rc : licit_buf_addc(b, ':');
 }
 
-int licit_jw_int(licit_buf *b, int64_t v) { return licit_buf_printf(b, "%" PRId64, v); }
 
 int licit_jw_time(licit_buf *b, int64_t us) {
   char t[LICIT_TIME_BUFSZ];

@@ -60,7 +60,6 @@ void *licit_json_object_next(const licit_json *obj, void *it, const char **key, 
 const char *licit_json_str(const licit_json *v, size_t *len);
 bool licit_json_bool(const licit_json *v);
 int64_t licit_json_int(const licit_json *v);
-double licit_json_real(const licit_json *v);
 size_t licit_json_array_size(const licit_json *v);
 licit_json *licit_json_array_get(const licit_json *v, size_t i);
 
@@ -77,7 +76,6 @@ int licit_jw_str(licit_buf *b, const char *s, size_t n);
 int licit_jw_strz(licit_buf *b, const char *s);
 /* Appends a key and colon:  "key": */
 int licit_jw_key(licit_buf *b, const char *key);
-int licit_jw_int(licit_buf *b, int64_t v);
 int licit_jw_time(licit_buf *b, int64_t us); /* an RFC 3339 UTC string */
 
 #endif

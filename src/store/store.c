@@ -555,15 +555,18 @@ int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord) {
   return 0;
 }
 
-struct licit_post_iter {
+/* Both public iterators (licit_post_iter, licit_user_iter: incomplete
+ * types for callers) are a table_iter, a cursor over one table from its
+ * first entry; they differ only in how a value is decoded. */
+typedef struct table_iter {
   MDB_cursor *cur;
   bool started;
-};
+} table_iter;
 
-int licit_post_iter_open(licit_txn *t, licit_post_iter **out) {
-  licit_post_iter *it = calloc(1, sizeof *it);
+static int table_iter_open(licit_txn *t, int dbi, table_iter **out) {
+  table_iter *it = calloc(1, sizeof *it);
   if (!it) return LICIT_ENOMEM;
-  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_POSTS], &it->cur);
+  int rc = mdb_cursor_open(t->txn, t->s->dbi[dbi], &it->cur);
   if (rc) {
     free(it);
     return licit__mdb_err(rc, NULL, "");
@@ -572,23 +575,35 @@ int licit_post_iter_open(licit_txn *t, licit_post_iter **out) {
   return 0;
 }
 
-int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch) {
-  MDB_val k, v;
-  int rc = mdb_cursor_get(it->cur, &k, &v, it->started ? MDB_NEXT : MDB_FIRST);
+/* 1 with k/v set, 0 at the end, or a negative error. */
+static int table_iter_next(table_iter *it, MDB_val *k, MDB_val *v) {
+  int rc = mdb_cursor_get(it->cur, k, v, it->started ? MDB_NEXT : MDB_FIRST);
   it->started = true;
   if (rc == MDB_NOTFOUND) return 0;
-  if (rc) return licit__mdb_err(rc, NULL, "");
+  return rc ? licit__mdb_err(rc, NULL, "") : 1;
+}
+
+static void table_iter_close(table_iter *it) {
+  if (!it) return;
+  mdb_cursor_close(it->cur);
+  free(it);
+}
+
+int licit_post_iter_open(licit_txn *t, licit_post_iter **out) {
+  return table_iter_open(t, DBI_POSTS, (table_iter **)out);
+}
+
+int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch) {
+  MDB_val k, v;
+  int rc = table_iter_next((table_iter *)it, &k, &v);
+  if (rc != 1) return rc;
   id->p = k.mv_data;
   id->n = k.mv_size;
   rc = licit__post_decode(&v, rec, scratch);
   return rc ? rc : 1;
 }
 
-void licit_post_iter_close(licit_post_iter *it) {
-  if (!it) return;
-  mdb_cursor_close(it->cur);
-  free(it);
-}
+void licit_post_iter_close(licit_post_iter *it) { table_iter_close((table_iter *)it); }
 
 int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n) {
   MDB_cursor *c;
@@ -668,38 +683,19 @@ int licit_store_stats_get(licit_txn *t, licit_store_stats *st) {
 
 /* ----------------------------------------------------------------- users -- */
 
-struct licit_user_iter {
-  MDB_cursor *cur;
-  bool started;
-};
-
 int licit_user_iter_open(licit_txn *t, licit_user_iter **out) {
-  licit_user_iter *it = calloc(1, sizeof *it);
-  if (!it) return LICIT_ENOMEM;
-  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_USTATE], &it->cur);
-  if (rc) {
-    free(it);
-    return licit__mdb_err(rc, NULL, "");
-  }
-  *out = it;
-  return 0;
+  return table_iter_open(t, DBI_USTATE, (table_iter **)out);
 }
 
 int licit_user_iter_next(licit_user_iter *it, licit_user_rec *rec, licit_buf *scratch) {
   MDB_val k, v;
-  int rc = mdb_cursor_get(it->cur, &k, &v, it->started ? MDB_NEXT : MDB_FIRST);
-  it->started = true;
-  if (rc == MDB_NOTFOUND) return 0;
-  if (rc) return licit__mdb_err(rc, NULL, "");
+  int rc = table_iter_next((table_iter *)it, &k, &v);
+  if (rc != 1) return rc;
   rc = licit__user_decode(&v, rec, scratch);
   return rc ? rc : 1;
 }
 
-void licit_user_iter_close(licit_user_iter *it) {
-  if (!it) return;
-  mdb_cursor_close(it->cur);
-  free(it);
-}
+void licit_user_iter_close(licit_user_iter *it) { table_iter_close((table_iter *)it); }
 
 #if !defined(MADV_POPULATE_READ) && defined(__linux__)
 #define MADV_POPULATE_READ 22 /* Linux 5.14; glibc names it only under _GNU_SOURCE */
