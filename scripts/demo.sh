@@ -12,7 +12,7 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "1. Install Meta's generative-AI training policy (examples/policies/meta-genai.json)"
 L policy set "$ROOT/examples/policies/meta-genai.json"
-L policy show | head -20
+L policy show | sed -n "1,20p"  # sed reads all: no SIGPIPE under pipefail
 
 say "2. Ingest the example events (examples/events.jsonl): users in ES, DE, US, GB, BR, AU"
 L ingest "$ROOT/examples/events.jsonl"
@@ -34,7 +34,8 @@ for d in 2024-06-01 2024-10-01 2025-06-01; do
 done
 
 say "   One document of the 2025 corpus (Dolma JSON Lines, zstd)"
-zstd -dc "$WORK/corpus-2025-06-01/documents/part-00000.jsonl.zst" | head -1 | jq .
+zstd -dc "$WORK/corpus-2025-06-01/documents/part-00000.jsonl.zst" >"$WORK/docs-2025.jsonl"
+sed -n 1p "$WORK/docs-2025.jsonl" | jq .
 
 say "4. Lucia (Spain) posted \"Goodbye Meta AI\" and did nothing else"
 L explain p-lucia-03 --at 2025-06-01T00:00:00Z
