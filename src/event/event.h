@@ -65,7 +65,7 @@ typedef struct licit_event {
   size_t n_signals;
   licit_strv *signals; /* distinct, in first-seen order */
   /* Set by the ingest, not by any input: the text reads like a chain
-   * opt-out notice (report/notice.h).  Kept with the text version so that
+   * opt-out notice (notice/notice.h).  Kept with the text version so that
    * report need not re-read every text. */
   bool optout_notice;
 } licit_event;

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "json/json.h"
-#include "report/notice.h"
+#include "notice/notice.h"
 
 #define READ_CHUNK (1u << 20)
 #define BUF_SIZE (LICIT_LINE_MAX + 2 * READ_CHUNK)

@@ -19,7 +19,7 @@
 #define LICIT_EXPLAIN_H
 
 #include "eval/eval.h"
-#include "report/notice.h"
+#include "notice/notice.h"
 
 typedef struct licit_ev_ref {
   uint64_t seq;

@@ -7,20 +7,20 @@
  *
  * libFuzzer build and run:
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *         tests/fuzz/fuzz_notice.c src/report/notice.c -o fuzz_notice
+ *         tests/fuzz/fuzz_notice.c src/notice/notice.c -o fuzz_notice
  *   ./fuzz_notice -max_total_time=60 -max_len=20000 tests/fuzz/corpus/notice
  *
  * Plain build (no libFuzzer, e.g. for ordinary CI): define
  * LICIT_FUZZ_STANDALONE and pass files to replay:
  *   cc -std=c11 -DLICIT_FUZZ_STANDALONE -Isrc tests/fuzz/fuzz_notice.c \
- *      src/report/notice.c -o fuzz_notice && ./fuzz_notice tests/fuzz/corpus/notice/ *
+ *      src/notice/notice.c -o fuzz_notice && ./fuzz_notice tests/fuzz/corpus/notice/ *
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/notice.h"
+#include "notice/notice.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
  * fails if recall < 0.95 or the benign flag rate > 0.01.
  *
  * Build: gcc -std=c11 -Wall -Wextra -Wpedantic -Isrc tests/unit/test_notice.c \
- *            src/report/notice.c $(pkg-config --cflags --libs criterion)
+ *            src/notice/notice.c $(pkg-config --cflags --libs criterion)
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/notice.h"
+#include "notice/notice.h"
 
 /* ---- helpers --------------------------------------------------------- */
 
