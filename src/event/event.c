@@ -7,6 +7,7 @@
  */
 #include "event/event.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,17 +15,18 @@
 
 struct licit_event_parser {
   licit_fast *json;
-  licit_strv *sig;
-  size_t sigcap;
+  licit_strv sig[LICIT_SIGNALS_MAX];
+  licit_strv *men; /* LICIT_MENTIONS_MAX entries */
 };
 
 static const char *const type_names[] = {"",        "post",       "edit",           "visibility",
-                                         "delete",  "account",    "preference",     "account_delete"};
+                                         "delete",  "account",    "preference",     "account_delete",
+                                         "link",    "unlink"};
 static const char *const vis_names[] = {"public", "unlisted", "followers", "private"};
 static const char *const pref_names[] = {"unset", "allow", "deny"};
 
 const char *licit_event_type_name(licit_event_type t) {
-  return t >= LICIT_EV_POST && t <= LICIT_EV_ACCOUNT_DELETE ? type_names[t] : "?";
+  return t >= LICIT_EV_POST && t <= LICIT_EV_TYPE_MAX ? type_names[t] : "?";
 }
 const char *licit_vis_name(int v) { return v >= 0 && v <= 3 ? vis_names[v] : "?"; }
 const char *licit_pref_name(int p) { return p >= 0 && p <= 2 ? pref_names[p] : "?"; }
@@ -40,7 +42,9 @@ int licit_pref_parse(const char *s, size_t n) { return word_index(pref_names, 3,
 int licit_event_parser_create(licit_event_parser **out) {
   licit_event_parser *p = calloc(1, sizeof *p);
   if (!p) return LICIT_ENOMEM;
-  if (licit_fast_create(&p->json)) {
+  p->men = malloc(LICIT_MENTIONS_MAX * sizeof *p->men);
+  if (!p->men || licit_fast_create(&p->json)) {
+    free(p->men);
     free(p);
     return LICIT_ENOMEM;
   }
@@ -51,7 +55,7 @@ int licit_event_parser_create(licit_event_parser **out) {
 void licit_event_parser_destroy(licit_event_parser *p) {
   if (!p) return;
   licit_fast_destroy(p->json);
-  free(p->sig);
+  free(p->men);
   free(p);
 }
 
@@ -64,20 +68,23 @@ bool licit_line_is_blank(const char *line, size_t len) {
 /* The top-level keys the parser captures: the fields whose presence
  * depends on the type (F_*), then type and id (K_*). */
 enum { F_TS, F_POST, F_USER, F_VIS, F_TEXT, F_KIND, F_LANG, F_SIGNALS, F_REGION, F_PRIVATE,
-       F_BIRTH, F_AI, F_COUNT, K_TYPE = F_COUNT, K_ID, K_COUNT };
+       F_BIRTH, F_AI, F_PARENT, F_MENTIONS, F_WITH, F_COUNT, K_TYPE = F_COUNT, K_ID, K_COUNT };
 static const char *const field_names[K_COUNT] = {
     "ts",   "post", "user",   "visibility", "text",        "kind", "lang",
-    "signals", "region", "private", "birth_date", "ai_training", "type", "id"};
-/* Field presence by event type: R = required, O = optional, - = ignored. */
-static const char rules[8][F_COUNT + 1] = {
-    /*                  ts po us vi te ki la si re pr bi ai */
-    [LICIT_EV_POST] = "RRRROOOO----",
-    [LICIT_EV_EDIT] = "RR--R--O----",
-    [LICIT_EV_VISIBILITY] = "RR-R--------",
-    [LICIT_EV_DELETE] = "RR----------",
-    [LICIT_EV_ACCOUNT] = "R-R-----OOO-",
-    [LICIT_EV_PREFERENCE] = "R-R--------R",
-    [LICIT_EV_ACCOUNT_DELETE] = "R-R---------",
+    "signals", "region", "private", "birth_date", "ai_training", "parent", "mentions", "with", "type", "id"};
+/* Field presence by event type (SPEC section 2's table): R = required,
+ * O = optional, - = ignored like any unknown field. */
+static const char rules[LICIT_EV_TYPE_MAX + 1][F_COUNT + 1] = {
+    /*                  ts po us vi te ki la si re pr bi ai pa me wi */
+    [LICIT_EV_POST] =           "RRRROOOO----OO-",
+    [LICIT_EV_EDIT] =           "RR--R--O-----O-",
+    [LICIT_EV_VISIBILITY] =     "RR-R-----------",
+    [LICIT_EV_DELETE] =         "RR-------------",
+    [LICIT_EV_ACCOUNT] =        "R-R-----OOO----",
+    [LICIT_EV_PREFERENCE] =     "R-R--------R---",
+    [LICIT_EV_ACCOUNT_DELETE] = "R-R------------",
+    [LICIT_EV_LINK] =           "R-R-----------R",
+    [LICIT_EV_UNLINK] =         "R-R-----------R",
 };
 
 static int check_id(const char *field, licit_strv s, licit_err *err) {
@@ -100,6 +107,30 @@ int licit_event_check(const licit_event *ev, licit_err *err) {
   if (ev->text.n > LICIT_TEXT_MAX)
     return licit_err_set(err, LICIT_EINVAL, "field \"text\": %zu bytes is more than the limit of %d",
                          ev->text.n, LICIT_TEXT_MAX);
+  if (ev->parent.n && (rc = check_id("parent", ev->parent, err))) return rc;
+  if (ev->with.p && (rc = check_id("with", ev->with, err))) return rc;
+  if (ev->n_signals > LICIT_SIGNALS_MAX)
+    return licit_err_set(err, LICIT_EINVAL, "field \"signals\": %zu tokens, more than the limit of %d",
+                         ev->n_signals, LICIT_SIGNALS_MAX);
+  for (size_t i = 0; i < ev->n_signals; i++)
+    if (ev->signals[i].n < 1 || ev->signals[i].n > LICIT_SIGNAL_MAX)
+      return licit_err_set(err, LICIT_EINVAL, "field \"signals\"[%zu]: expected a string of 1-%d bytes, got %zu bytes",
+                           i, LICIT_SIGNAL_MAX, ev->signals[i].n);
+  if (ev->n_mentions > LICIT_MENTIONS_MAX)
+    return licit_err_set(err, LICIT_EINVAL, "field \"mentions\": %zu accounts, more than the limit of %d",
+                         ev->n_mentions, LICIT_MENTIONS_MAX);
+  for (size_t i = 0; ev->mentions && i < ev->n_mentions; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "mentions[%zu]", i);
+    if ((rc = check_id(name, ev->mentions[i], err))) return rc;
+  }
+  if (ev->type == LICIT_EV_POST && ev->parent.n && ev->post.n == ev->parent.n &&
+      memcmp(ev->post.p, ev->parent.p, ev->post.n) == 0)
+    return licit_err_set(err, LICIT_EINVAL, "field \"parent\": a post cannot be its own parent");
+  if ((ev->type == LICIT_EV_LINK || ev->type == LICIT_EV_UNLINK) && ev->with.n == ev->user.n &&
+      memcmp(ev->with.p, ev->user.p, ev->user.n) == 0)
+    return licit_err_set(err, LICIT_EINVAL, "field \"with\": names the same account as \"user\"; %s needs two accounts",
+                         ev->type == LICIT_EV_LINK ? "a link" : "an unlink");
   if (ev->has_region && ev->region[0] &&
       !(ev->region[0] >= 'A' && ev->region[0] <= 'Z' && ev->region[1] >= 'A' && ev->region[1] <= 'Z'))
     return licit_err_set(err, LICIT_EINVAL,
@@ -169,18 +200,20 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
     case F_SIGNALS: {
       if (v->type != LICIT_JSON_ARRAY) return wrong_type(err, "signals", "an array of strings", v);
       size_t n = v->n_items;
-      if (n > p->sigcap) {
-        licit_strv *ns = realloc(p->sig, n * sizeof *ns);
-        if (!ns) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
-        p->sig = ns;
-        p->sigcap = n;
-      }
+      if (n > LICIT_SIGNALS_MAX)
+        return licit_err_set(err, LICIT_EINVAL, "field \"signals\": %zu tokens, more than the limit of %d", n,
+                             LICIT_SIGNALS_MAX);
+      /* At most 64 tokens, so the pairwise de-duplication below is bounded
+       * (64 * 63 / 2 comparisons of at most 256 bytes). */
       size_t k = 0;
       for (size_t i = 0; i < n; i++) {
         const licit_fval *e = &v->items[i];
         if (e->type != LICIT_JSON_STRING)
           return licit_err_set(err, LICIT_EINVAL, "field \"signals\"[%zu]: expected a string, got %s", i,
                                licit_json_type_name(e->type));
+        if (e->n < 1 || e->n > LICIT_SIGNAL_MAX)
+          return licit_err_set(err, LICIT_EINVAL, "field \"signals\"[%zu]: expected a string of 1-%d bytes, got %zu bytes",
+                               i, LICIT_SIGNAL_MAX, e->n);
         licit_strv t = {e->s, e->n};
         bool dup = false;
         for (size_t j = 0; j < k && !dup; j++) dup = p->sig[j].n == t.n && memcmp(p->sig[j].p, t.p, t.n) == 0;
@@ -191,6 +224,31 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
       ev->signals = p->sig;
       return 0;
     }
+    case F_PARENT:
+      if ((rc = get_string(v, "parent", &ev->parent, err))) return rc;
+      return check_id("parent", ev->parent, err);
+    case F_MENTIONS: {
+      if (v->type != LICIT_JSON_ARRAY) return wrong_type(err, "mentions", "an array of user ids", v);
+      size_t n = v->n_items;
+      if (n > LICIT_MENTIONS_MAX)
+        return licit_err_set(err, LICIT_EINVAL, "field \"mentions\": %zu accounts, more than the limit of %d", n,
+                             LICIT_MENTIONS_MAX);
+      for (size_t i = 0; i < n; i++) {
+        const licit_fval *e = &v->items[i];
+        char name[32];
+        snprintf(name, sizeof name, "mentions[%zu]", i);
+        if (e->type != LICIT_JSON_STRING) return wrong_type(err, name, "a string (a user id)", e);
+        p->men[i] = (licit_strv){e->s, e->n};
+        if ((rc = check_id(name, p->men[i], err))) return rc;
+      }
+      ev->has_mentions = true;
+      ev->n_mentions = n;
+      ev->mentions = p->men;
+      return 0;
+    }
+    case F_WITH:
+      if ((rc = get_string(v, "with", &ev->with, err))) return rc;
+      return check_id("with", ev->with, err);
     case F_REGION:
       if ((rc = get_string(v, "region", &s, err))) return rc;
       if (!(s.n == 0 || (s.n == 2 && s.p[0] >= 'A' && s.p[0] <= 'Z' && s.p[1] >= 'A' && s.p[1] <= 'Z'))) {
@@ -254,13 +312,13 @@ int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit
   if (!present[K_TYPE]) return licit_err_set(err, LICIT_EINVAL, "field \"type\" is missing");
   const licit_fval *tv = &v[K_TYPE];
   if (tv->type != LICIT_JSON_STRING) return wrong_type(err, "type", "a string", tv);
-  int t = word_index(type_names + 1, 7, tv->s, tv->n);
+  int t = word_index(type_names + 1, LICIT_EV_TYPE_MAX, tv->s, tv->n);
   if (t < 0) {
     char ex[64];
     excerpt(ex, sizeof ex, (licit_strv){tv->s, tv->n});
     return licit_err_set(err, LICIT_EINVAL,
-                         "field \"type\": expected post, edit, visibility, delete, account, preference "
-                         "or account_delete, got \"%s\"",
+                         "field \"type\": expected post, edit, visibility, delete, account, preference, "
+                         "account_delete, link or unlink, got \"%s\"",
                          ex);
   }
   ev->type = (licit_event_type)(t + 1);
@@ -286,10 +344,15 @@ int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit
 
 /* Record layout: a fixed header, then length-prefixed strings.
  *   u8 type, u8 flags, u8 visibility, u8 ai_training, u8 private, char region[2],
- *   u8 pad, i32 birth_date, i64 ts,
+ *   u8 flags2, i32 birth_date, i64 ts,
  *   then id, post, user, text, kind, lang as (u32 length, bytes),
- *   then u32 n_signals and each signal as (u32 length, bytes). */
+ *   then u32 n_signals and each signal as (u32 length, bytes),
+ *   then, only when flags2 says so: parent (string), with (string),
+ *   u32 n_mentions and each mention (string).
+ * Records written before flags2 existed have 0 there, so they decode as
+ * events without the newer fields. */
 enum { FL_LANG = 1, FL_SIGNALS = 2, FL_REGION = 4, FL_PRIVATE = 8, FL_BIRTH = 16, FL_ID = 32 };
+enum { FL2_PARENT = 1, FL2_WITH = 2, FL2_MENTIONS = 4 };
 #define HDR 20
 
 static int put_str(licit_buf *b, licit_strv s) {
@@ -309,6 +372,8 @@ int licit_event_encode(const licit_event *ev, licit_buf *out) {
   h[4] = ev->private_;
   h[5] = (unsigned char)ev->region[0];
   h[6] = (unsigned char)ev->region[1];
+  h[7] = (unsigned char)((ev->parent.n ? FL2_PARENT : 0) | (ev->with.n ? FL2_WITH : 0) |
+                         (ev->has_mentions ? FL2_MENTIONS : 0));
   memcpy(h + 8, &ev->birth_date, 4);
   memcpy(h + 12, &ev->ts, 8);
   licit_buf_reset(out);
@@ -318,6 +383,13 @@ int licit_event_encode(const licit_event *ev, licit_buf *out) {
   uint32_t ns = (uint32_t)ev->n_signals;
   if (!rc) rc = licit_buf_add(out, &ns, 4);
   for (size_t i = 0; i < ev->n_signals && !rc; i++) rc = put_str(out, ev->signals[i]);
+  if (!rc && ev->parent.n) rc = put_str(out, ev->parent);
+  if (!rc && ev->with.n) rc = put_str(out, ev->with);
+  if (!rc && ev->has_mentions) {
+    uint32_t nm = (uint32_t)ev->n_mentions;
+    rc = licit_buf_add(out, &nm, 4);
+    for (size_t i = 0; i < ev->n_mentions && !rc; i++) rc = put_str(out, ev->mentions[i]);
+  }
   return rc;
 }
 
@@ -339,8 +411,8 @@ int licit_event_decode(const void *rec, size_t len, licit_event *ev, licit_strv 
   if (len < HDR + 28) return LICIT_ESTORE;
   memset(ev, 0, sizeof *ev);
   ev->type = (licit_event_type)p[0];
-  if (ev->type < LICIT_EV_POST || ev->type > LICIT_EV_ACCOUNT_DELETE) return LICIT_ESTORE;
-  unsigned fl = p[1];
+  if (ev->type < LICIT_EV_POST || ev->type > LICIT_EV_TYPE_MAX) return LICIT_ESTORE;
+  unsigned fl = p[1], fl2 = p[7];
   ev->has_lang = fl & FL_LANG;
   ev->has_signals = fl & FL_SIGNALS;
   ev->has_region = fl & FL_REGION;
@@ -368,6 +440,43 @@ int licit_event_decode(const void *rec, size_t len, licit_event *ev, licit_strv 
     if (get_str(&p, end, &s)) return LICIT_ESTORE;
     if (sigbuf && i < sigcap) sigbuf[i] = s;
   }
+  if ((fl2 & FL2_PARENT) && get_str(&p, end, &ev->parent)) return LICIT_ESTORE;
+  if ((fl2 & FL2_WITH) && get_str(&p, end, &ev->with)) return LICIT_ESTORE;
+  if (fl2 & FL2_MENTIONS) {
+    uint32_t nm;
+    if (end - p < 4) return LICIT_ESTORE;
+    memcpy(&nm, p, 4);
+    ev->has_mentions = true;
+    ev->n_mentions = nm;
+    ev->mentions_enc = p + 4;
+    p += 4;
+    for (uint32_t i = 0; i < nm; i++) {
+      licit_strv s;
+      if (get_str(&p, end, &s)) return LICIT_ESTORE;
+    }
+  }
+  if (p != end) return LICIT_ESTORE;
   if (!(fl & FL_ID)) ev->id = (licit_strv){NULL, 0};
   return 0;
+}
+
+int licit_event_mention(const licit_event *ev, size_t i, licit_strv *out) {
+  if (ev->mentions) {
+    if (i >= ev->n_mentions) return LICIT_EINVAL;
+    *out = ev->mentions[i];
+    return 0;
+  }
+  if (!ev->mentions_enc || i >= ev->n_mentions) return LICIT_EINVAL;
+  /* Decoded records were bounds-checked by licit_event_decode. */
+  const unsigned char *p = ev->mentions_enc;
+  for (size_t k = 0;; k++) {
+    uint32_t n;
+    memcpy(&n, p, 4);
+    if (k == i) {
+      out->p = (const char *)p + 4;
+      out->n = n;
+      return 0;
+    }
+    p += 4 + n;
+  }
 }

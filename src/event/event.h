@@ -21,7 +21,10 @@ typedef enum licit_event_type {
   LICIT_EV_ACCOUNT = 5,
   LICIT_EV_PREFERENCE = 6,
   LICIT_EV_ACCOUNT_DELETE = 7,
+  LICIT_EV_LINK = 8,
+  LICIT_EV_UNLINK = 9,
 } licit_event_type;
+#define LICIT_EV_TYPE_MAX LICIT_EV_UNLINK
 
 typedef enum licit_vis {
   LICIT_VIS_PUBLIC = 0,
@@ -39,6 +42,9 @@ typedef enum licit_pref {
 #define LICIT_ID_MAX 256              /* post, user and id strings, bytes */
 #define LICIT_TEXT_MAX 1048576        /* text, bytes of UTF-8 */
 #define LICIT_LINE_MAX (2u << 20)     /* one input line, bytes (2 MiB) */
+#define LICIT_SIGNALS_MAX 64          /* signals of one event */
+#define LICIT_SIGNAL_MAX 256          /* bytes of one signal token */
+#define LICIT_MENTIONS_MAX 1000       /* mentions of one event */
 
 typedef struct licit_strv {
   const char *p;
@@ -64,6 +70,16 @@ typedef struct licit_event {
   int32_t birth_date; /* days since 1970-01-01 */
   size_t n_signals;
   licit_strv *signals; /* distinct, in first-seen order */
+  /* post: the post this one replies to (n == 0: none; never the post itself). */
+  licit_strv parent;
+  /* post, edit: the accounts mentioned, as given (repeats allowed); an edit
+   * without has_mentions keeps the post's mentions, one with [] clears them. */
+  bool has_mentions;
+  size_t n_mentions;
+  licit_strv *mentions;
+  const void *mentions_enc; /* decoded records only: see licit_event_mention */
+  /* link, unlink: the other account (never equal to user). */
+  licit_strv with;
   /* Set by the ingest, not by any input: the text reads like a chain
    * opt-out notice (notice/notice.h).  Kept with the text version so that
    * report need not re-read every text. */
@@ -106,8 +122,13 @@ int licit_event_check(const licit_event *ev, licit_err *err);
 int licit_event_encode(const licit_event *ev, licit_buf *out);
 /* Decodes a record; strings point into `rec`; `sigbuf` must have room for
  * `sigcap` signals (extra signals are counted in n_signals but not stored
- * when it is short; pass NULL/0 to skip them).  LICIT_ESTORE when damaged. */
+ * when it is short; pass NULL/0 to skip them).  Mentions are not decoded
+ * into an array (ev->mentions is NULL, n_mentions their number); use
+ * licit_event_mention to read them.  LICIT_ESTORE when damaged. */
 int licit_event_decode(const void *rec, size_t len, licit_event *ev, licit_strv *sigbuf,
                        size_t sigcap);
+/* The i-th mention of a decoded record (i < ev->n_mentions); LICIT_ESTORE
+ * when damaged.  The string points into the record. */
+int licit_event_mention(const licit_event *ev, size_t i, licit_strv *out);
 
 #endif
