@@ -669,8 +669,7 @@ class AsOf:
         root = {}
 
         def find(u):
-            while root.get(u, u) != u:
-                root[u] = root.get(root[u], root[u])
+            while root[u] != u:
                 u = root[u]
             return u
 
@@ -678,6 +677,8 @@ class AsOf:
             latest = latest_as_of(events, at, lambda e: True)
             if latest is not None and latest.type == "link":
                 a, b = sorted(pair)
+                root.setdefault(a, a)
+                root.setdefault(b, b)
                 ra, rb = find(a), find(b)
                 if ra != rb:
                     root[ra] = rb
