@@ -3,6 +3,7 @@
 hand-derived expectations:
   NAME.expected                 first line "# args: ..."; then one JSON line per --at
   NAME.decisions.expected       (optional) --decisions at the first --at
+  NAME.reports.expected         (optional) --reports at the first --at
   NAME.summary.expected         (optional) --ingest-summary
   NAME.rejected-lines.expected  (optional) line numbers that must be rejected
 Exit status 0 when all match."""
@@ -42,6 +43,11 @@ def main():
                 want_d = f.read()
             checks.append(("decisions", want_d, ref("--policy", policy, args[0], args[1],
                                                     "--decisions", events)))
+        if os.path.exists(base + ".reports.expected"):
+            with open(base + ".reports.expected", encoding="utf-8") as f:
+                want_p = [json.loads(l) for l in f.read().splitlines()]
+            got_p = ref("--policy", policy, args[0], args[1], "--reports", events).splitlines()
+            checks.append(("reports", want_p, [json.loads(l) for l in got_p]))
         if os.path.exists(base + ".summary.expected"):
             with open(base + ".summary.expected") as f:
                 want_s = json.load(f)
