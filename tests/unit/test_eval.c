@@ -108,6 +108,29 @@ static uint64_t adel(const char *ts, const char *user) {
   return acc("{'type':'account_delete','ts':'%s','user':'%s'}", ts, user);
 }
 
+/* The decision for a considered post; the trace must decide the same. */
+static int decide(licit_eval *e, const licit_post_rec *p, const licit_text_hist **text) {
+  licit_reason r;
+  cr_assert_eq(licit_eval_post(e, p, &r, text), 0, "licit_eval_post failed");
+  licit_trace tr;
+  cr_assert_eq(licit_eval_trace(e, p, &tr), 0, "licit_eval_trace failed");
+  cr_assert(tr.considered);
+  cr_assert_eq(tr.decision, r, "the trace decides %s, the evaluator %s", licit_reason_name(tr.decision),
+               licit_reason_name(r));
+  /* The decision is the first check that failed in the trace. */
+  int first = LICIT_INCLUDED;
+  for (int c = 1; c < LICIT_R_COUNT && first == LICIT_INCLUDED; c++)
+    if (tr.check[c].passed == 0) first = c;
+  cr_assert_eq(first, (int)r, "first failing check %s, decision %s", licit_reason_name(first), licit_reason_name(r));
+  return (int)r;
+}
+
+static licit_user_facts facts_buf;
+static const licit_user_facts *facts(licit_eval *e, uint32_t ord) {
+  cr_assert_eq(licit_eval_user(e, ord, &facts_buf), 0);
+  return &facts_buf;
+}
+
 static int64_t T(const char *s) {
   int64_t us;
   cr_assert_eq(licit_time_parse(s, strlen(s), &us, NULL), 0, "time %s", s);
@@ -134,6 +157,7 @@ static void use_policy(const char *json) {
 #define BASE_POLICY                                                                                   \
   "{'name':'t','versions':[{'id':'v1','effective':'2020-01-01T00:00:00Z','visibility':['public'],"    \
   "'content_since':'2010-01-01T00:00:00Z','min_age':18,'honor_signals':['noai','noml'],"              \
+  "'honor_mentions':true,"                                                                          \
   "'regions':{'default':'no_choice','EEA':'opt_out','GB':'opt_out','CN':'excluded','BR':'opt_in'}}]}"
 
 #define NOT_CONSIDERED (-1)
@@ -153,7 +177,7 @@ static int decide_n(const char *id, int64_t at, uint64_t maxseq) {
   int r = NOT_CONSIDERED;
   if (c1) {
     const licit_text_hist *t1 = NULL, *t2 = NULL;
-    int r1 = licit_eval_post(full, &p, &t1), r2 = licit_eval_post(lazy, &p, &t2);
+    int r1 = decide(full, &p, &t1), r2 = decide(lazy, &p, &t2);
     cr_assert_eq(r1, r2, "post %s: full says %s, lazy says %s", id, licit_reason_name(r1), licit_reason_name(r2));
     cr_assert_eq(t1, t2);
     r = r1;
@@ -384,11 +408,11 @@ Test(eval, region_excluded_by_key) {
   cr_assert_eq(licit_eval_open(W, POL, T("2024-01-01T00:00:00Z"), licit_txn_log_len(W), &e, &err), 0);
   uint32_t ord;
   cr_assert_eq(licit_user_ord(W, "se", 2, &ord), 0);
-  const licit_user_facts *f = licit_eval_user(e, ord);
+  const licit_user_facts *f = facts(e, ord);
   cr_assert_eq(f->mode, LICIT_MODE_NO_CHOICE);
   cr_assert_eq(f->via, LICIT_VIA_COUNTRY);
   cr_assert_eq(licit_user_ord(W, "none", 4, &ord), 0);
-  f = licit_eval_user(e, ord);
+  f = facts(e, ord);
   cr_assert_eq(f->region[0], 0);
   cr_assert_eq(f->mode, LICIT_MODE_OPT_OUT);
   cr_assert_eq(f->via, LICIT_VIA_DEFAULT);
@@ -429,8 +453,8 @@ Test(eval, region_excluded_default_and_none) {
   cr_assert_eq(licit_eval_open(W, POL, T("2024-01-01T00:00:00Z"), licit_txn_log_len(W), &e, &err), 0);
   uint32_t ord;
   cr_assert_eq(licit_user_ord(W, "unk", 3, &ord), 0);
-  cr_assert_eq(licit_eval_user(e, ord)->mode, LICIT_MODE_NO_CHOICE);
-  cr_assert_eq(licit_eval_user(e, ord)->via, LICIT_VIA_NONE);
+  cr_assert_eq(facts(e, ord)->mode, LICIT_MODE_NO_CHOICE);
+  cr_assert_eq(facts(e, ord)->via, LICIT_VIA_NONE);
   licit_eval_close(e);
 }
 
@@ -657,7 +681,7 @@ static void expect_text(const char *id, const char *at, const char *want, uint64
                   : licit_eval_open(W, POL, T(at), licit_txn_log_len(W), &e, &err);
     cr_assert_eq(rc, 0);
     const licit_text_hist *t = NULL;
-    licit_eval_post(e, &p, &t);
+    decide(e, &p, &t);
     cr_assert_not_null(t, "%s at %s: no text", id, at);
     uint8_t h[32];
     sha_of(want, strlen(want), h);
@@ -687,11 +711,11 @@ Test(eval, text_as_of_T) {
   licit_eval *e;
   cr_assert_eq(licit_eval_open(W, POL, T("2021-02-15T00:00:00Z"), s1, &e, &err), 0);
   const licit_text_hist *t;
-  licit_eval_post(e, &p, &t);
+  decide(e, &p, &t);
   cr_assert_eq(t->h.seq, s1);
   licit_eval_close(e);
   cr_assert_eq(licit_eval_open(W, POL, T("2021-01-15T00:00:00Z"), s1, &e, &err), 0);
-  licit_eval_post(e, &p, &t);
+  decide(e, &p, &t);
   cr_assert_eq(t->h.seq, s0);
   licit_eval_close(e);
   /* The default text is "". */
@@ -837,6 +861,7 @@ static void run_dataset(void) {
   post("2021-01-01T00:00:00Z", "g-sig", "us", "public", ",'signals':['noai']");
   post("2021-01-01T00:00:00Z", "h-obj", "de", "public", "");
   post("2021-01-01T00:00:00Z", "i-cons", "br", "public", "");
+  post("2021-01-01T00:00:00Z", "j-men", "us", "public", ",'mentions':['de','nobody']");
   post("2021-01-01T00:00:00Z", "A", "us", "public", ",'text':'upper case'");
   post("2021-01-01T00:00:00Z", "a", "us", "public", ",'text':'nul\\u0000inside'");
   post("2021-01-01T00:00:00Z", "a\\u00e9", "us", "public", ",'text':'caf\\u00e9 \\ud83d\\ude00'");
@@ -859,8 +884,8 @@ Test(eval, run_counts_and_digest) {
   licit_counts c;
   char dg[65];
   cr_assert_eq(licit_eval_run(e, collect, &s, &c, dg, &err), 0, "%s", err.msg);
-  cr_assert_eq(c.considered, 13, "the future post is not considered");
-  cr_assert_eq(s.n, 13);
+  cr_assert_eq(c.considered, 14, "the future post is not considered");
+  cr_assert_eq(s.n, 14);
   uint64_t sum = c.included;
   for (int r = 1; r < LICIT_R_COUNT; r++) {
     sum += c.excluded[r];
@@ -885,7 +910,7 @@ Test(eval, run_counts_and_digest) {
   for (size_t i = 0; i < s.n; i++) {
     licit_post_rec p;
     cr_assert_eq(licit_post_get(R, s.ids[i], strlen(s.ids[i]), &p, &scratch), 0);
-    cr_assert_eq((int)licit_eval_post(lz, &p, NULL), s.reasons[i], "%s", s.ids[i]);
+    cr_assert_eq(decide(lz, &p, NULL), s.reasons[i], "%s", s.ids[i]);
   }
   licit_eval_close(lz);
 
@@ -938,9 +963,9 @@ Test(eval, run_counts_and_digest) {
   /* No policy: everything not deleted is no_policy. */
   cr_assert_eq(licit_eval_open(R, NULL, T("2024-01-01T00:00:00Z"), licit_txn_log_len(R), &e, &err), 0);
   cr_assert_eq(licit_eval_run(e, NULL, NULL, &c, dg, &err), 0);
-  cr_assert_eq(c.considered, 13);
+  cr_assert_eq(c.considered, 14);
   cr_assert_eq(c.excluded[LICIT_R_DELETED], 1);
-  cr_assert_eq(c.excluded[LICIT_R_NO_POLICY], 12);
+  cr_assert_eq(c.excluded[LICIT_R_NO_POLICY], 13);
   cr_assert_eq(c.included, 0);
   cr_assert_str_eq(dg, want);
   licit_eval_close(e);
@@ -984,7 +1009,7 @@ Test(eval, lazy_equals_full) {
       for (size_t i = s.n; i-- > 0;) {
         licit_post_rec p;
         cr_assert_eq(licit_post_get(W, s.ids[i], strlen(s.ids[i]), &p, &scratch), 0);
-        int r = licit_eval_post(lazy, &p, NULL);
+        int r = decide(lazy, &p, NULL);
         cr_assert_eq(r, s.reasons[i], "%s at %s maxseq %llu: lazy %s, full %s", s.ids[i], ats[a],
                      (unsigned long long)ms, licit_reason_name(r), licit_reason_name(s.reasons[i]));
         compared++;
