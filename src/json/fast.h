@@ -11,6 +11,11 @@
  * members the caller names, with strings decoded, and for arrays their
  * elements' types and decoded strings.  tests/fuzz/fuzz_fastjson.c holds it
  * to the library's verdict on every input.
+ *
+ * Threads: the reader keeps no process-wide state.  A licit_fast belongs to
+ * one thread at a time; readers made with licit_fast_create may parse on
+ * different threads at once (tests/unit/test_threads.c holds them to a
+ * single-threaded run, also under ThreadSanitizer).
  */
 #ifndef LICIT_JSON_FAST_H
 #define LICIT_JSON_FAST_H
