@@ -451,7 +451,8 @@ int licit_fast_object(licit_fast *f, const char *buf, size_t len, const char *co
     v->s = f->arena.data + w[i].s.off;
     v->n = w[i].s.n;
     if (w[i].type == LICIT_JSON_ARRAY) {
-      v->items = f->outitems + used;
+      /* outitems is NULL until some array had items: no offset from NULL. */
+      v->items = w[i].n_items ? f->outitems + used : NULL;
       v->n_items = w[i].n_items;
       for (size_t j = 0; j < w[i].n_items; j++) {
         const item *it = &f->items[w[i].first_item + j];

@@ -31,7 +31,8 @@ typedef struct licit_fval {
   size_t n;
   bool b;
   size_t n_items;                /* arrays: element count */
-  const struct licit_fval *items; /* arrays: elements (type, and s/n for strings) */
+  const struct licit_fval *items; /* arrays: elements (type, and s/n for strings);
+                                     NULL when n_items is 0 */
 } licit_fval;
 
 typedef struct licit_fast licit_fast;
