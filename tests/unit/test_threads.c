@@ -8,6 +8,10 @@
  *            The lines are built to reach every path of the reader that
  *            could share state: objects with more than 8 keys (duplicate
  *            keys found by sorting), nested ones, duplicates, arrays.
+ *   notices  Several threads make the process's first calls to
+ *            licit_notice_detect at once (its phrase index is built on
+ *            first use, notice.h promises "thread-safe"); every answer must
+ *            equal a single-threaded run's.
  *   store    One writer thread ingests a JSON Lines file in small batches
  *            (licit_ingest_path, a commit per batch) while reader threads
  *            run read transactions: lookups and a whole evaluation
@@ -22,7 +26,8 @@
  * neither instrumented nor fork-safe under TSan.  Exit status 0 when every
  * check holds; the first failure of each kind is printed.
  *
- *   test_threads [parsers|store]...   (default: both)
+ *   test_threads [notices|parsers|store]...   (default: all, in this order;
+ *                                               notices must come first)
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -38,6 +43,7 @@
 #include "event/event.h"
 #include "ingest/ingest.h"
 #include "json/fast.h"
+#include "notice/notice.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
@@ -89,6 +95,78 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n) {
 }
 #define FNV0 0xcbf29ce484222325ULL
 static uint64_t fnv_u64(uint64_t h, uint64_t v) { return fnv(h, &v, sizeof v); }
+
+/* ------------------------------------------------------------ notices -- */
+
+#define N_NOTICE_THREADS 4
+#define N_TEXTS 64
+
+static char *texts[N_TEXTS];
+static pthread_barrier_t notice_start;
+
+/* Everything licit_notice_detect says about text i, as one number. */
+static uint64_t notice_print(int i) {
+  licit_notice_result r;
+  int flagged = licit_notice_detect(texts[i], strlen(texts[i]), &r);
+  uint64_t h = fnv_u64(fnv_u64(fnv_u64(FNV0, (uint64_t)flagged), (uint64_t)r.score), (uint64_t)r.n_matched);
+  if (r.family) h = fnv(h, r.family, strlen(r.family));
+  for (int k = 0; k < r.n_matched; k++) h = fnv(h, r.matched[k], strlen(r.matched[k]));
+  return h;
+}
+
+typedef struct notice_arg {
+  int id;
+  uint64_t got[N_TEXTS];
+} notice_arg;
+
+static void *notice_thread(void *arg) {
+  notice_arg *a = arg;
+  pthread_barrier_wait(&notice_start); /* all make their first call together */
+  for (int k = 0; k < N_TEXTS; k++) {
+    int i = (k + a->id * 17) % N_TEXTS;
+    a->got[i] = notice_print(i);
+  }
+  return NULL;
+}
+
+static void test_notices(void) {
+  /* Texts made of the detector's own phrases, so that some are flagged. */
+  size_t n = licit__notice_table_size();
+  REQUIRE(n > 0, "the notice table is empty");
+  for (int i = 0; i < N_TEXTS; i++) {
+    licit_buf b = LICIT_BUF_INIT;
+    licit_buf_adds(&b, "Hello. ");
+    for (int k = 0; k < 1 + i % 4; k++) {
+      int w;
+      const char *ph = licit__notice_table_phrase(((size_t)i * 7 + (size_t)k * 13) % n, &w);
+      licit_buf_printf(&b, "%s %s. ", ph ? ph : "", i % 3 ? "and" : "");
+    }
+    REQUIRE(b.data != NULL, "out of memory");
+    texts[i] = b.data;
+  }
+  pthread_t t[N_NOTICE_THREADS];
+  notice_arg *a = calloc(N_NOTICE_THREADS, sizeof *a);
+  REQUIRE(a != NULL && pthread_barrier_init(&notice_start, NULL, N_NOTICE_THREADS) == 0, "setup");
+  for (int i = 0; i < N_NOTICE_THREADS; i++) a[i].id = i;
+  start_threads(t, N_NOTICE_THREADS, notice_thread, a, sizeof a[0]);
+  join_threads(t, N_NOTICE_THREADS);
+  pthread_barrier_destroy(&notice_start);
+  int flagged = 0, wrong = 0;
+  for (int i = 0; i < N_TEXTS; i++) {
+    uint64_t want = notice_print(i);
+    flagged += licit_notice_detect(texts[i], strlen(texts[i]), NULL);
+    for (int k = 0; k < N_NOTICE_THREADS; k++)
+      if (a[k].got[i] != want) {
+        wrong++;
+        CHECK(0, "thread %d: licit_notice_detect's answer for text %d differs from the single-threaded run", k, i);
+      }
+  }
+  CHECK(flagged > 0 && flagged < N_TEXTS, "texts: %d of %d flagged; want some of each", flagged, N_TEXTS);
+  printf("notices: %d texts on %d threads from the first call, %d differ (%d flagged)\n", N_TEXTS,
+         N_NOTICE_THREADS, wrong, flagged);
+  free(a);
+  for (int i = 0; i < N_TEXTS; i++) free(texts[i]);
+}
 
 /* ------------------------------------------------------------ parsers -- */
 
@@ -560,19 +638,21 @@ static void test_store(void) {
 }
 
 int main(int argc, char **argv) {
-  bool all = argc < 2;
-  for (int i = 1; i < argc; i++)
-    if (strcmp(argv[i], "parsers") && strcmp(argv[i], "store")) {
-      fprintf(stderr, "usage: %s [parsers|store]...\n", argv[0]);
+  static const char *const all[] = {"notices", "parsers", "store"};
+  const char *const *which = all;
+  int n = 3;
+  if (argc > 1) which = (const char *const *)argv + 1, n = argc - 1;
+  for (int i = 0; i < n; i++) {
+    if (!strcmp(which[i], "notices")) test_notices();
+    else if (!strcmp(which[i], "parsers")) test_parsers();
+    else if (!strcmp(which[i], "store")) test_store();
+    else {
+      fprintf(stderr, "usage: %s [notices|parsers|store]...\n", argv[0]);
       return 2;
     }
-  for (int i = 1; i <= argc || all; i++) {
-    const char *which = all ? (i == 1 ? "parsers" : i == 2 ? "store" : NULL) : i < argc ? argv[i] : NULL;
-    if (!which) break;
-    if (!strcmp(which, "parsers")) test_parsers();
-    if (!strcmp(which, "store")) test_store();
+    fflush(stdout);
   }
-  int n = atomic_load(&failures);
-  if (n) fprintf(stderr, "test_threads: %d check(s) failed\n", n);
-  return n ? 1 : 0;
+  int bad = atomic_load(&failures);
+  if (bad) fprintf(stderr, "test_threads: %d check(s) failed\n", bad);
+  return bad ? 1 : 0;
 }
