@@ -62,6 +62,18 @@ static int put(licit_txn *t, int dbi, const void *k, size_t kn, const void *v, s
 
 static int adopt_orphans(licit_txn *t, licit_strv post, uint32_t ord, work *w);
 
+/* The reverse index of mentions: each account -> the posts that mention it. */
+static int index_mentions(licit_txn *t, const licit_buf *ords, uint32_t post) {
+  const uint32_t *m = (const uint32_t *)ords->data;
+  unsigned int po = post;
+  for (size_t i = 0; i < ords->len / 4; i++) {
+    unsigned int mo = m[i];
+    int rc = put(t, DBI_UMENTIONS, &mo, sizeof mo, &po, sizeof po, 0);
+    if (rc && rc != MDB_KEYEXIST) return rc;
+  }
+  return 0;
+}
+
 /* Looks up a user's record.  *found is false when the store has none;
  * a record of an account that was only mentioned is found but has
  * u->unknown set (it is not a known account: SPEC section 1). */
@@ -241,6 +253,7 @@ static int apply_post(licit_txn *t, const licit_event *ev, uint64_t seq, work *w
   unsigned int po = r.ord, uo = u.ord;
   if ((rc = put(t, DBI_POSTORD, &po, sizeof po, ev->post.p, ev->post.n, MDB_APPEND))) return rc;
   if ((rc = put(t, DBI_UPOSTS, &uo, sizeof uo, &po, sizeof po, 0))) return rc;
+  if (ev->has_mentions && (rc = index_mentions(t, &w->menords, po))) return rc;
   if (ev->parent.n && !parent &&
       (rc = put(t, DBI_ORPHANS, ev->parent.p, ev->parent.n, &po, sizeof po, 0)))
     return rc;
@@ -360,6 +373,7 @@ static int apply_post_change(licit_txn *t, const licit_event *ev, uint64_t seq, 
         r.n_men++;
         r.menords = (const uint32_t *)mo->data;
         r.n_menords += nnew;
+        if ((rc = index_mentions(t, &w->lists[3], r.ord))) return rc;
       }
       break;
     }

@@ -38,6 +38,7 @@ static const char *const dbi_names[DBI_COUNT] = {
     [DBI_USTATE] = "ustate",   [DBI_UPOSTS] = "uposts",     [DBI_SIGNALS] = "signals",
     [DBI_SNAPSHOTS] = "snapshots", [DBI_SNAPBITS] = "snapbits", [DBI_POLICIES] = "policies",
     [DBI_ORPHANS] = "orphans",     [DBI_LINKS] = "links",       [DBI_ULINKS] = "ulinks",
+    [DBI_UMENTIONS] = "umentions",
 };
 static const unsigned dbi_flags[DBI_COUNT] = {
     [DBI_LOG] = MDB_INTEGERKEY,
@@ -47,6 +48,7 @@ static const unsigned dbi_flags[DBI_COUNT] = {
     [DBI_POLICIES] = MDB_INTEGERKEY,
     [DBI_ORPHANS] = MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP,
     [DBI_ULINKS] = MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP,
+    [DBI_UMENTIONS] = MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP,
 };
 
 /* ----------------------------------------------------------------- meta -- */
@@ -636,6 +638,12 @@ int licit_user_links(licit_txn *t, uint32_t user, uint32_t **others, size_t *n) 
   unsigned int u = user;
   MDB_val k = {sizeof u, &u};
   return dup_u32s(t, DBI_ULINKS, &k, others, n);
+}
+
+int licit_user_mentioned_in(licit_txn *t, uint32_t user, uint32_t **posts, size_t *n) {
+  unsigned int u = user;
+  MDB_val k = {sizeof u, &u};
+  return dup_u32s(t, DBI_UMENTIONS, &k, posts, n);
 }
 
 int licit__orphans(licit_txn *t, const char *parent, size_t n, uint32_t **children, size_t *count) {

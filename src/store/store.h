@@ -21,6 +21,7 @@
  *   orphans   parent post id -> ordinals of replies that arrived before it
  *   links     (lower user ordinal, higher) -> history of link (1) / unlink (0)
  *   ulinks    user ordinal -> ordinals of every account it was ever linked to
+ *   umentions user ordinal -> ordinals of every post that ever mentioned it
  *
  * Records hold integers (ordinals, times, log positions), never text, so the
  * records evaluation scans stay small.  Every history entry carries the seq of
@@ -177,6 +178,9 @@ typedef struct licit_link_rec {
 int licit_link_get(licit_txn *t, uint32_t a, uint32_t b, licit_link_rec *rec, licit_buf *scratch);
 /* Every account ever linked to `user`, ascending (free() *others). */
 int licit_user_links(licit_txn *t, uint32_t user, uint32_t **others, size_t *n);
+/* Every post that ever mentioned `user` (in a post or edit), ascending
+ * by ordinal (free() *posts); whether it does as of T is in its record. */
+int licit_user_mentioned_in(licit_txn *t, uint32_t user, uint32_t **posts, size_t *n);
 /* Cursor over all pairs ever linked. */
 typedef struct licit_link_iter licit_link_iter;
 int licit_link_iter_open(licit_txn *t, licit_link_iter **out);
