@@ -178,6 +178,7 @@ class Gen:
         self.chains = 0            # threads longer than 100 made so far
         self.must_ats = []         # probe times always written by --at-out
         self.households = {}       # user id -> the accounts it may be linked with
+        self.deniers = []          # accounts that objected at some point
         self.user_pool = self.make_user_pool()
         self.initial_users = len(self.user_pool)
         self.lines = []            # output lines (str or bytes), without "\n"
@@ -354,6 +355,8 @@ class Gen:
             linked = sorted(self.partners.get(author, ()))
             if self.workload:
                 out.append(rng.choice(self.user_pool))
+            elif r < 0.25 and self.deniers:
+                out.append(rng.choice(self.deniers))  # an objection to honour, maybe
             elif r < 0.40:
                 out.append(rng.choice(self.user_pool))  # maybe not known (yet)
             elif r < 0.55 and dead:
@@ -492,8 +495,10 @@ class Gen:
             return
         ts = self.backdated()
         self.users.setdefault(user, {"deleted": None})
-        self.emit({"type": "preference", "user": user,
-                   "ai_training": rng.choice(["allow", "deny", "deny", "unset"])}, ts)
+        value = rng.choice(["allow", "deny", "deny", "unset"])
+        if value == "deny":
+            self.deniers.append(user)
+        self.emit({"type": "preference", "user": user, "ai_training": value}, ts)
 
     def ev_account_delete(self):
         known = [u for u, s in self.users.items() if s["deleted"] is None]
