@@ -13,6 +13,8 @@ them; then
         (ref.py --reports; accounts only ever mentioned too, when licit
         reports on them at all),
       * `debt --json` equals "included at T1 (ref), excluded at T2 (ref)".
+Before the seeds, the hand-made cases (check_cases.py --licit) go through
+the binary too.
 Prints 'N passed, M failed' and exits 1 on any failure.
 
 Usage: run_conformance.py LICIT_BINARY [--seeds N] [--events N] [--deep N]
@@ -71,6 +73,15 @@ def main():
     ap.add_argument("--deep", type=int, default=int(os.environ.get("LICIT_CONF_DEEP", "3")))
     ap.add_argument("--first-seed", type=int, default=1)
     a = ap.parse_args()
+    # The hand-made cases first: ref.py against the hand-derived results, and
+    # the binary against the same results.
+    p = run([sys.executable, os.path.join(HERE, "check_cases.py"), "--licit", a.licit])
+    for line in p.stdout.splitlines():
+        if line.startswith(("ok ", "FAIL ")):
+            check("case " + line.split(None, 1)[1], line.startswith("ok "))
+        elif failed and line.strip():
+            print(line[:2000])
+    check("check_cases.py exit status", p.returncode == 0, p.stderr[-2000:])
     tmp = tempfile.mkdtemp(prefix="licit-conf.")
     try:
         for seed in range(a.first_seed, a.first_seed + a.seeds):
