@@ -4,6 +4,17 @@ and optionally a random valid policy (SPEC section 3).
 
 Usage:
   gen.py --seed S [--events N] [--policy-out FILE] [--at-out FILE] > events.jsonl
+  gen.py --workload --seed S [--events N] [--users U] [--reply-rate R]
+         [--mention-rate R] [--link-rate R] > events.jsonl
+
+The default stream is full of edge cases: replies to posts that never arrive
+or arrive later (created before or after the reply), reply loops closed by a
+late parent, a thread longer than 100 posts under a failing root, links and
+unlinks at equal ts and arriving late, persons whose accounts sit in regions
+with different modes, mentions of unknown, deleted and linked accounts and of
+the author, mentions replaced or cleared by edits, and the new rejections.
+--workload writes only valid, ordinary events at the workload rates
+(REPLY_RATE, MENTION_RATE, LINK_RATE below).
 
 --at-out writes interesting evaluation times (one per line, in assorted RFC 3339
 spellings): hot spots, policy effective times and 1 us before them, some event
