@@ -26,6 +26,7 @@ struct licit_txn {
   bool write;
   uint64_t ctr[CTR_COUNT]; /* counters; written back to meta at commit */
   licit_buf enc, tmp;      /* encoding scratch for the writer */
+  licit_buf bufs[LICIT_TXN_BUFS]; /* licit_txn_buf */
   void *work;              /* apply.c's working memory */
 };
 
@@ -36,6 +37,8 @@ struct licit_txn {
 #define UF_FIRST_SEQ 2u /* an 8-byte first_seq follows the id */
 
 int licit__mdb_err(int rc, licit_err *err, const char *what);
+/* An LMDB (or errno) code as a LICIT_E* code. */
+int licit__mdb(int rc);
 int licit__meta_get(licit_txn *t, const char *key, MDB_val *val);
 int licit__meta_put(licit_txn *t, const char *key, const void *p, size_t n);
 int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch);
