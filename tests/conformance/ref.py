@@ -331,9 +331,6 @@ class User:
         self.deletion = None              # the accepted account_delete event, if any
         self.links = []                   # link/unlink events naming this user
 
-    def earliest_deletion(self):
-        return self.deletion
-
 
 class Log:
     def __init__(self):
@@ -388,7 +385,7 @@ class Log:
                 raise Rejected("post already exists")
             author = self.users.get(f["user"])
             if author is not None:
-                deletion = author.earliest_deletion()
+                deletion = author.deletion
                 if deletion is not None and deletion.ts <= ev.ts:
                     raise Rejected("author account deleted at or before ts")
         elif ev.type in ("edit", "visibility", "delete"):
@@ -401,7 +398,7 @@ class Log:
                 raise Rejected("second delete")
             if post.deletion is not None and ev.key() > post.deletion.key():
                 raise Rejected("after the post's deletion")
-            account_deletion = self.users[post.user].earliest_deletion()
+            account_deletion = self.users[post.user].deletion
             if account_deletion is not None and ev.key() > account_deletion.key():
                 raise Rejected("after the author account's deletion")
         if ev.type == "post" and f.get("parent") == f["post"]:
@@ -418,7 +415,7 @@ class Log:
                     raise Rejected("second account_delete")
             for name in names:
                 user = self.users.get(name)
-                deletion = user.earliest_deletion() if user is not None else None
+                deletion = user.deletion if user is not None else None
                 if deletion is not None and ev.key() > deletion.key():
                     raise Rejected("after the deletion of account %r" % name)
 
