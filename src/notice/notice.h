@@ -59,7 +59,7 @@
 typedef struct licit_notice_result {
     int score;      /* sum of the weights of the distinct phrases found,
                      * the legal references (Berne, UCC, Rome Statute...)
-                     * together counting at most 8 */
+                     * together counting at most 7 */
     int threshold;  /* LICIT_NOTICE_THRESHOLD, for reporting */
     /* Family with the largest positive weight among the phrases found
      * ("copyright-2012", "meta-rename-2021", "goodbye-meta-ai-2024",
