@@ -69,6 +69,16 @@ static const char *const family_names[FAM_COUNT] = {
  * rest (at least 3). */
 #define REFERENCE_CAP 7
 
+/* Every real notice is addressed to a platform; a post that cites the
+ * Rome Statute or the Berne Convention but names none is a law lecture or
+ * a parody ("I do not give my cat permission ... Rome Statute of sleep").
+ * So the references count only when one of these words (whole words of
+ * the normalised text) appears. Added after held-out round 3. */
+static const char *const platform_words[] = {
+    "facebook", "fb", "meta", "instagram", "insta", "whatsapp", "whatsap",
+    "messenger", "threads", "zuckerberg",
+};
+
 typedef struct notice_phrase {
     const char *text;   /* normalised phrase, see above */
     signed char weight;
@@ -946,6 +956,27 @@ static const notice_phrase phrases[] = {
     P("grad im radio",                          3, R),
     P("im radio gekommen",                      3, R),
 
+    /* ---- added after held-out round 3 (now training): the English
+     * WhatsApp letter ("I DO NOT AUTHORIZE ... the new Whatsapp rule ...
+     * share it in 10 groups"), whose Spanish, French, Italian and
+     * Portuguese versions were already covered, and the "Whatsap"
+     * spelling the letter uses in every language. ---------------------- */
+    P("new whatsap* rule",                      5, R),
+    P("nueva regla de whatsap*",                5, R),
+    P("nouvelle regle whatsap*",                5, R),
+    P("nuova regola whatsap*",                  5, R),
+    P("neue whatsap* regel",                    5, R),
+    P("can be used in lawsuits against you",    4, R),
+    P("even deleted messages",                  4, R),
+    P("i do not permit whatsap*",               7, G),
+    P("i do not authorize whatsap*",            7, G),
+    P("i do not authorize",                     2, G),
+    P("organization associated with whatsap*",  5, C),
+    P("organisation associated with whatsap*",  5, C),
+    P("protected against the new rule",         5, R),
+    P("share it in 10 groups",                  4, R),
+    P("better to be safe than to be violated",  4, R),
+
     /* ---- refusing without a platform name: supporting wording ---- */
     P("without my permission",                  3, G),
     P("sin mi permiso",                         3, G),
@@ -1301,6 +1332,23 @@ static size_t fix_lookalikes(char *buf, size_t n)
     return w;
 }
 
+/* Whether the normalised text contains one of platform_words as a whole
+ * word. At most sizeof platform_words * n comparisons. */
+static int names_platform(const char *norm, size_t n)
+{
+    for (size_t w = 0; w < sizeof platform_words / sizeof platform_words[0]; w++) {
+        const char *word = platform_words[w];
+        size_t len = strlen(word);
+        for (size_t at = 0; at + len <= n; at++) {
+            if (at > 0 && norm[at - 1] != ' ')
+                continue;
+            if (memcmp(norm + at, word, len) == 0 && (at + len == n || norm[at + len] == ' '))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 size_t licit__notice_normalize(const char *text, size_t len, char *dst, size_t cap)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -1622,6 +1670,8 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
 
     if (ref_sum > REFERENCE_CAP)
         ref_sum = REFERENCE_CAP;
+    if (ref_sum > 0 && !names_platform(norm, n))
+        ref_sum = 0;
     score += ref_sum;
     fam_sum[FAM_COPYRIGHT_2012] += ref_sum; /* the references belong to that wave */
 
