@@ -667,7 +667,7 @@ static const notice_phrase phrases[] = {
     P("je ne donne pas a facebook ou",          7, G),
     P("je n ai rien signe avec meta",           7, G),
     P("je n ai pas donne ma permission",        5, G),
-    P("ni aucune entite associee",              5, C),
+    P("ni aucune entite associee",              2, C), /* overlaps "entite associee a facebook" */
     P("toute entite associee a facebook",       5, C),
     P("entite associee a facebook",             5, C),
     P("mes photos informations messages ou publications", 5, C),
@@ -976,6 +976,10 @@ static const notice_phrase phrases[] = {
     P("protected against the new rule",         5, R),
     P("share it in 10 groups",                  4, R),
     P("better to be safe than to be violated",  4, R),
+
+    /* ---- added after held-out round 4 (now training) ---------------- */
+    P("anwalt hat uns empfohlen",               5, A),
+    P("rechtsanwalt hat uns empfohlen",         5, A),
 
     /* ---- refusing without a platform name: supporting wording ---- */
     P("without my permission",                  3, G),
