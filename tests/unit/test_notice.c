@@ -132,6 +132,25 @@ static void check_part(const char *part, const char *label, int min_pos, int min
     printf("  all   %3d/%-3d = %.3f  %3d/%-3d = %.4f\n", all.pos_flagged, all.pos,
            all.pos ? (double)all.pos_flagged / all.pos : 0.0, all.neg_flagged, all.neg,
            all.neg ? (double)all.neg_flagged / all.neg : 0.0);
+
+    /* Opening-only excerpts of real notices (fragments/, see SOURCES.md):
+     * quoted by fact-checkers without the declaration, so by the spec's
+     * definition not notices on their own. Scored and shown, not gated. */
+    char frag[4096];
+    snprintf(frag, sizeof frag, "%s/%s/fragments", base, part);
+    DIR *fd = opendir(frag);
+    if (fd) {
+        closedir(fd);
+        lang_count fc[N_LANGS];
+        memset(fc, 0, sizeof fc);
+        run_dir(frag, 1, fc);
+        int fn = 0, ff = 0;
+        for (size_t i = 0; i < N_LANGS; i++) {
+            fn += fc[i].pos;
+            ff += fc[i].pos_flagged;
+        }
+        printf("  opening-only excerpts (not gated): %d/%d flagged\n", ff, fn);
+    }
     fflush(stdout);
 
     for (size_t i = 0; i < N_LANGS; i++) {
