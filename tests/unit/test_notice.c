@@ -451,3 +451,21 @@ Test(notice, nested_phrase_adds_nothing)
     cr_assert_eq(r.n_matched, 1);
     cr_assert_str_eq(r.matched[0], "if you do not post at least once");
 }
+
+/* The laws the notices cite count only when the text names a platform:
+ * the same legal references with "Facebook" score higher than without,
+ * and a parody that names none is not flagged. */
+Test(notice, references_need_a_platform_name)
+{
+    const char *bare = "UCC 1-308-1 1 308-103 and the Rome Statute. Berne Convention.";
+    const char *fb = "UCC 1-308-1 1 308-103 and the Rome Statute. Berne Convention. Facebook";
+    const char *parody = "No doy permiso a mi gato para despertarme a las cinco. "
+                         "Estatuto de Roma del sueno. Copia y pega si tu gato tambien lo hace.";
+    licit_notice_result a, b, c;
+    licit_notice_detect(bare, strlen(bare), &a);
+    licit_notice_detect(fb, strlen(fb), &b);
+    cr_expect_eq(a.score, 0, "references alone, no platform: score %d", a.score);
+    cr_expect_gt(b.score, a.score, "with a platform name the references count");
+    cr_expect_eq(licit_notice_detect(parody, strlen(parody), &c), 0,
+                 "parody without a platform flagged (score %d)", c.score);
+}
