@@ -82,7 +82,8 @@ static int write_reject(run *r, const char *msg) {
     rc = licit_buf_printf(b, ",\"raw_truncated\":true,\"raw_bytes\":%zu", r->line_full_len);
   if (!rc) rc = licit_buf_adds(b, "}\n");
   if (rc) return rc;
-  if (fwrite(b->data, 1, b->len, f) != b->len) return LICIT_EIO;
+  if (fwrite(b->data, 1, b->len, f) != b->len)
+    return licit_err_set(r->fatal, LICIT_EIO, "cannot write the rejects file: %s", strerror(errno));
   return 0;
 }
 
@@ -113,8 +114,7 @@ static int emit(licit_sink *sink, const licit_event *in, unsigned flags) {
   }
   if (rc == LICIT_EREJECT) {
     r->c->rejected++;
-    if (write_reject(r, err.msg)) return licit_err_set(r->fatal, LICIT_EIO, "cannot write the rejects file");
-    return 0;
+    return write_reject(r, err.msg);
   }
   *r->fatal = err;
   return rc;
