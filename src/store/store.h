@@ -18,6 +18,10 @@
  *   snapshots snapshot name -> snapshot record
  *   snapbits  (snapshot ordinal, chunk) -> bitmap of included post ordinals
  *   policies  install number (u64) -> policy JSON: every policy ever installed
+ *   orphans   parent post id -> ordinals of replies that arrived before it
+ *   links     (lower user ordinal, higher) -> history of link (1) / unlink (0)
+ *   ulinks    user ordinal -> ordinals of every account it was ever linked to
+ *   umentions user ordinal -> ordinals of every post that ever mentioned it
  *
  * Records hold integers (ordinals, times, log positions), never text, so the
  * records evaluation scans stay small.  Every history entry carries the seq of
@@ -68,6 +72,14 @@ typedef struct licit_post_rec {
   const licit_text_hist *text;  /* val = opt-out notice flag */
   const licit_hist *sig;        /* val = offset into sigords, aux = count */
   const uint32_t *sigords;
+  /* The parent post's ordinal + 1; 0 when the post is no reply or its
+   * parent has not arrived yet (it is filled in when the parent arrives). */
+  uint32_t parent;
+  /* Mentions: entries like sig (val = offset into menords, aux = count);
+   * menords are user ordinals, distinct within an entry. */
+  uint32_t n_men, n_menords;
+  const licit_hist *men;
+  const uint32_t *menords;
 } licit_post_rec;
 
 /* The user record.  val meanings: region = (c0 << 8 | c1), 0 for "";
@@ -78,6 +90,12 @@ typedef struct licit_user_rec {
   const licit_hist *region, *private_, *birth, *pref, *del;
   const char *id;
   size_t id_len;
+  /* An account is known from its first accepted event (seq first_seq; 0
+   * for records older than this field: known from the start).  An account
+   * that was only mentioned has a record (so posts can name it by
+   * ordinal) but is not known: unknown == true. */
+  bool unknown;
+  uint64_t first_seq;
 } licit_user_rec;
 
 /* The entry in force at T among those with seq <= maxseq: the one with the
@@ -162,6 +180,30 @@ int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbu
 int licit_store_event_id(licit_txn *t, const char *id, size_t n, uint64_t *seq);
 /* The signal token of an ordinal / the ordinal of a token. */
 int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord);
+
+/* A post by ordinal (through postord); LICIT_ENOTFOUND when none. */
+int licit_post_get_ord(licit_txn *t, uint32_t ord, licit_post_rec *rec, licit_buf *scratch);
+
+/* Links between accounts.  Each pair's history is a list of entries
+ * (val 1: linked, 0: unlinked) sorted by (ts, seq). */
+typedef struct licit_link_rec {
+  uint32_t a, b; /* a < b */
+  uint32_t n;
+  const licit_hist *hist;
+} licit_link_rec;
+/* The pair's record; LICIT_ENOTFOUND when the two were never linked. */
+int licit_link_get(licit_txn *t, uint32_t a, uint32_t b, licit_link_rec *rec, licit_buf *scratch);
+/* Every account ever linked to `user`, ascending (free() *others). */
+int licit_user_links(licit_txn *t, uint32_t user, uint32_t **others, size_t *n);
+/* Every post that ever mentioned `user` (in a post or edit), ascending
+ * by ordinal (free() *posts); whether it does as of T is in its record. */
+int licit_user_mentioned_in(licit_txn *t, uint32_t user, uint32_t **posts, size_t *n);
+/* Cursor over all pairs ever linked. */
+typedef struct licit_link_iter licit_link_iter;
+int licit_link_iter_open(licit_txn *t, licit_link_iter **out);
+/* 1 with rec set (valid until the next call), 0 at the end, or an error. */
+int licit_link_iter_next(licit_link_iter *it, licit_link_rec *rec, licit_buf *scratch);
+void licit_link_iter_close(licit_link_iter *it);
 
 /* Cursor over all posts in bytewise post-id order. */
 typedef struct licit_post_iter licit_post_iter;
