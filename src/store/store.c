@@ -22,17 +22,19 @@
  * pages are the file's own pages, not copies in anonymous memory, so a
  * large batch costs no heap and commits without copying.  LMDB then keeps
  * the file as large as the map, so the map starts small and grows ahead of
- * each write transaction (licit_store_reserve).
+ * each write transaction (licit_store_reserve), doubling, so that it is
+ * remapped rarely (a remap must not race a reader of this process); the
+ * file is sparse beyond what is used.
  *
  * A page of a shared file mapping that the file system cannot back (the
  * disk is full) is not an error LMDB sees: the process gets SIGBUS when it
- * writes the page.  So every block of the map is allocated (fallocate)
- * before a write transaction may touch it: a full disk then shows as
- * LICIT_ENOSPACE from licit_store_reserve, with every commit kept, and the
- * map never outgrows what is allocated (LMDB says MDB_MAP_FULL instead).
- * The data file's size on disk is therefore the map size: about 1.5 times
- * the data plus room for the next write. */
-#define MAP_INITIAL ((size_t)1 << 20)
+ * writes the page.  So licit_store_reserve also allocates (fallocate) the
+ * blocks of the region the next write transaction may use: the used pages,
+ * half as much again for copy-on-write, and what the caller says it adds.
+ * A full disk then shows as LICIT_ENOSPACE there, before anything is
+ * written, with every commit kept.  `stats` reports the blocks allocated. */
+#define MAP_INITIAL ((size_t)256 << 20)
+#define MAP_STEP ((size_t)64 << 20)
 #define MAP_ALIGN ((size_t)1 << 20)
 
 int licit__mdb_err(int rc, licit_err *err, const char *what) {
@@ -219,7 +221,7 @@ int licit_store_open(const char *dir, unsigned flags, licit_store **out, licit_e
   } else {
     mdb_txn_abort(txn);
     txn = NULL;
-    if ((rc = licit_store_reserve(s, MAP_INITIAL, err))) goto fail;
+    if ((rc = licit_store_reserve(s, 0, err))) goto fail;
     if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn))) goto mdb_fail;
     for (int i = 0; i < DBI_COUNT; i++)
       if ((rc = mdb_dbi_open(txn, dbi_names[i], dbi_flags[i] | MDB_CREATE, &s->dbi[i]))) goto mdb_fail;
@@ -992,19 +994,25 @@ int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err) {
    * one at commit, so beside the new bytes it may need room for a copy of
    * much of the store: keep half the store's size spare as well. */
   size_t need = align_up(used + used / 2 + bytes);
-  size_t cur = info.me_mapsize, want = cur;
-  if (need > cur) {
-    /* Grow by an eighth at least, so a store that grows batch by batch is
-     * not remapped for every batch. */
-    want = align_up(cur + cur / 8);
+  size_t map = info.me_mapsize;
+  if (need > map) {
+    size_t want = map * 2;
     if (want < need) want = need;
+    want = (want + MAP_STEP - 1) / MAP_STEP * MAP_STEP;
+    rc = mdb_env_set_mapsize(s->env, want);
+    if (rc == EINVAL) {
+      /* A transaction of this process is open: adopt what the file says. */
+      mdb_env_set_mapsize(s->env, 0);
+    } else if (rc) {
+      return licit__mdb_err(rc, err, "growing the store's map");
+    } else {
+      map = want;
+    }
   }
-  int e = allocate(s, want);
-  if ((e == ENOSPC || e == EDQUOT || e == EFBIG) && need < want && (e = allocate(s, need)) == 0) want = need;
-  if (e == EOPNOTSUPP || e == ENOSYS) {
-    e = 0; /* a file system that cannot allocate ahead: the map grows sparse */
-    if (want < cur) want = cur;
-  }
+  /* Allocate the region this write may use (blocks already allocated cost
+   * nothing); the rest of the map stays sparse. */
+  int e = allocate(s, need < map ? need : map);
+  if (e == EOPNOTSUPP || e == ENOSYS) return 0; /* a file system that cannot allocate ahead */
   if (e == ENOSPC || e == EDQUOT || e == EFBIG) {
     int fd;
     struct stat st;
@@ -1018,10 +1026,5 @@ int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err) {
                          s->dir, (need > have ? need - have : MAP_ALIGN) / 1e6, free_mb, used / 1e6);
   }
   if (e) return licit_err_set(err, LICIT_EIO, "store %s: cannot allocate its data file: %s", s->dir, strerror(e));
-  if (want == cur) return 0;
-  /* Shrinking happens only when the disk cannot back the map as it is
-   * (a store made before maps were allocated); never below `used`. */
-  rc = mdb_env_set_mapsize(s->env, want);
-  if (rc == EINVAL) return 0; /* a transaction of this process is open: the map stays */
-  return rc ? licit__mdb_err(rc, err, "growing the store's map") : 0;
+  return 0;
 }
