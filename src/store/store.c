@@ -295,6 +295,7 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
 static void txn_free(licit_txn *t) {
   licit_buf_free(&t->enc);
   licit_buf_free(&t->tmp);
+  for (int i = 0; i < LICIT_TXN_BUFS; i++) licit_buf_free(&t->bufs[i]);
   licit__apply_free(t->work);
   free(t);
 }
@@ -693,9 +694,9 @@ static int dup_u32s(licit_txn *t, int dbi, MDB_val *k, uint32_t **out, size_t *n
     *n = 0;
     return 0;
   }
-  if (rc) return licit__mdb_err(rc, NULL, "");
-  rc = mdb_cursor_get(c, k, &v, MDB_SET_KEY);
-  if (rc == 0) rc = mdb_cursor_get(c, k, &v, MDB_GET_MULTIPLE);
+  if ((rc = licit__mdb(rc))) return rc;
+  rc = licit__mdb(mdb_cursor_get(c, k, &v, MDB_SET_KEY));
+  if (rc == 0) rc = licit__mdb(mdb_cursor_get(c, k, &v, MDB_GET_MULTIPLE));
   while (rc == 0) {
     if (v.mv_size % 4) {
       rc = LICIT_ESTORE;
@@ -713,12 +714,12 @@ static int dup_u32s(licit_txn *t, int dbi, MDB_val *k, uint32_t **out, size_t *n
     }
     memcpy(arr + cnt, v.mv_data, m * 4);
     cnt += m;
-    rc = mdb_cursor_get(c, k, &v, MDB_NEXT_MULTIPLE);
+    rc = licit__mdb(mdb_cursor_get(c, k, &v, MDB_NEXT_MULTIPLE));
   }
   mdb_cursor_close(c);
-  if (rc != MDB_NOTFOUND) {
+  if (rc != LICIT_ENOTFOUND) {
     free(arr);
-    return rc < 0 && rc > -1000 ? rc : licit__mdb_err(rc, NULL, "");
+    return rc;
   }
   *out = arr;
   *n = cnt;

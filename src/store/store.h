@@ -155,17 +155,45 @@ uint64_t licit_txn_n_users(const licit_txn *t);
  * store). */
 int licit_txn_pseudonym_key(licit_txn *t, const uint8_t **key);
 
-/* ---------------------------------------------------------- applying -- */
+/* ------------------------------------------------------------ writing -- */
 
-/* Applies one event: the state-dependent rules of SPEC section 2, then the
- * log append and the state update.  Returns 0 when accepted (*seq_out set),
- * LICIT_EDUPLICATE when its id was accepted before, LICIT_EREJECT with a
- * message when a rule rejects it (nothing changed) -- LICIT_ENOTFOUND when
- * the rule is "unknown post" or "unknown user" (adapters may skip those) --
- * or a fatal error
- * (LICIT_ESTORE, LICIT_EFULL, LICIT_ENOMEM) after which the transaction
- * must be aborted. */
-int licit_store_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, licit_err *err);
+/* Storing an accepted event.  The store judges nothing: the acceptance
+ * rules of SPEC section 2 are the ingest's rules stage (src/ingest/rules.h),
+ * which reads what it needs with the typed look-ups below and the
+ * licit_*_get functions, decides, and hands what it loaded to
+ * licit_store_write.  All of these need a write transaction. */
+
+/* What the rules stage loaded for an event, handed to the writer so it does
+ * not look the same records up again. */
+typedef struct licit_loaded {
+  bool user_found;     /* post: the author; account events and link: `user` */
+  licit_user_rec user;
+  bool with_found;     /* link, unlink: the other account */
+  licit_user_rec with;
+  licit_post_rec post; /* edit, visibility, delete: the post */
+  uint32_t parent;     /* post: the parent's ordinal + 1, 0 when not in the store */
+} licit_loaded;
+
+/* The seq the next accepted event gets. */
+uint64_t licit_txn_next_seq(const licit_txn *t);
+/* Scratch buffers owned by the transaction for its caller's use (slots
+ * 0..LICIT_TXN_BUFS-1), freed when it ends; NULL for another slot. */
+#define LICIT_TXN_BUFS 4
+licit_buf *licit_txn_buf(licit_txn *t, int slot);
+/* An account by id: *found false when the store has no record of it.  A
+ * record with u->unknown set is an account that was only mentioned. */
+int licit_store_user_lookup(licit_txn *t, licit_strv id, bool *found, licit_user_rec *u, licit_buf *scratch);
+/* A post by id: *found false when the store has none. */
+int licit_store_post_lookup(licit_txn *t, licit_strv id, bool *found, licit_post_rec *p, licit_buf *scratch);
+/* Claims an event id for event `seq` in one look-up: 0 when claimed,
+ * LICIT_EDUPLICATE (with *dup_of, the seq that has it) when it was taken. */
+int licit_store_claim_id(licit_txn *t, licit_strv id, uint64_t seq, uint64_t *dup_of);
+/* Gives a claimed id back (the event was then rejected). */
+int licit_store_release_id(licit_txn *t, licit_strv id);
+/* Appends the event at `seq` (= licit_txn_next_seq) and updates the state.
+ * On failure (LICIT_ESTORE, LICIT_EFULL, LICIT_ENOMEM, LICIT_EIO, with err)
+ * the transaction must be aborted. */
+int licit_store_write(licit_txn *t, const licit_event *ev, const licit_loaded *ld, uint64_t seq, licit_err *err);
 
 /* ----------------------------------------------------------- lookups -- */
 

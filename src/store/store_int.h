@@ -29,6 +29,7 @@ struct licit_txn {
   bool write;
   uint64_t ctr[CTR_COUNT]; /* counters; written back to meta at commit */
   licit_buf enc, tmp;      /* encoding scratch for the writer */
+  licit_buf bufs[LICIT_TXN_BUFS]; /* licit_txn_buf */
   void *work;              /* apply.c's working memory */
 };
 
@@ -55,6 +56,8 @@ static inline int licit__cursor_open(licit_txn *t, int i, MDB_cursor **c) {
   if (t->s->absent & (1u << i)) return MDB_NOTFOUND;
   return mdb_cursor_open(t->txn, t->s->dbi[i], c);
 }
+/* An LMDB (or errno) code as a LICIT_E* code. */
+int licit__mdb(int rc);
 int licit__meta_get(licit_txn *t, const char *key, MDB_val *val);
 int licit__meta_put(licit_txn *t, const char *key, const void *p, size_t n);
 int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch);

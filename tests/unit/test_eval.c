@@ -6,7 +6,7 @@
  *
  * Each test gets a fresh store in its own mkdtemp directory; events are JSON
  * lines written with single quotes (turned into double quotes before
- * parsing) and applied with licit_event_parse + licit_store_apply.  Every
+ * parsing) and applied with licit_event_parse + licit_rules_apply.  Every
  * single-post decision is taken by a full and by a lazy evaluation, which
  * must agree.
  */
@@ -19,6 +19,7 @@
 
 #include "core/hash.h"
 #include "eval/eval.h"
+#include "ingest/rules.h"
 #include "event/event.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -80,7 +81,7 @@ static uint64_t acc(const char *fmt, ...) {
   int rc = licit_event_parse(EP, line, strlen(line), &ev, &err);
   cr_assert_eq(rc, 0, "test line must parse: %s\n%s", err.msg, line);
   uint64_t seq = 0;
-  rc = licit_store_apply(W, &ev, &seq, &err);
+  rc = licit_rules_apply(W, &ev, &seq, &err);
   cr_assert_eq(rc, 0, "test event must be accepted (%d): %s\n%s", rc, err.msg, line);
   return seq;
 }
@@ -1177,7 +1178,7 @@ Test(eval, mentioned_account_is_not_known) {
   const char *line = "{\"type\":\"account_delete\",\"ts\":\"2021-03-01T00:00:00Z\",\"user\":\"ghost\"}";
   cr_assert_eq(licit_event_parse(EP, line, strlen(line), &ev, &err), 0);
   uint64_t seq;
-  cr_assert_eq(licit_store_apply(W, &ev, &seq, &err), LICIT_ENOTFOUND);
+  cr_assert_eq(licit_rules_apply(W, &ev, &seq, &err), LICIT_ENOTFOUND);
   /* Once it acts, it is known from then on. */
   uint64_t s = account("2021-03-01T00:00:00Z", "ghost", "'region':'DE'");
   uint32_t ord;

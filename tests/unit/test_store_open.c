@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "event/event.h"
+#include "ingest/rules.h"
 #include "store/store.h"
 
 static char dir[64];
@@ -47,7 +48,7 @@ static void make_store(void) {
   uint64_t seq;
   cr_assert_eq(licit_store_reserve(s, 1 << 20, &err), 0, "%s", err.msg);
   cr_assert_eq(licit_txn_begin(s, true, &t, &err), 0, "%s", err.msg);
-  cr_assert_eq(licit_store_apply(t, &ev, &seq, &err), 0, "%s", err.msg);
+  cr_assert_eq(licit_rules_apply(t, &ev, &seq, &err), 0, "%s", err.msg);
   cr_assert_eq(licit_store_policy_put(t, "{\"name\":\"a\"}", 12), 0);
   cr_assert_eq(licit_txn_commit(t, &err), 0, "%s", err.msg);
   licit_event_parser_destroy(ep);

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "eval/eval.h"
+#include "ingest/rules.h"
 #include "event/event.h"
 #include "ingest/ingest.h"
 #include "json/fast.h"
@@ -613,7 +614,7 @@ static void test_store(void) {
                       "\"visibility\":\"public\"}";
   uint64_t seq;
   REQUIRE(licit_event_parser_create(&ep) == 0 && licit_event_parse(ep, extra, strlen(extra), &ev, &err) == 0 &&
-              licit_store_apply(w, &ev, &seq, &err) == 0,
+              licit_rules_apply(w, &ev, &seq, &err) == 0,
           "apply: %s", err.msg);
   read_arg lone = {.id = N_READERS, .s = s, .seen = calloc(1, sizeof(seen))};
   REQUIRE(lone.seen != NULL, "out of memory");
