@@ -133,7 +133,7 @@ int cmd_eval(cli *c) {
     if (!rc) rc = licit_eval_run(e, list_cb, &l, &n, digest, &err);
     licit_buf_free(&l.line);
     licit_buf_free(&l.scratch);
-    if (rc) code = cli_fail(EXIT_RUNTIME, "eval: %s", err.msg);
+    if (rc) code = cli_fail_code(rc, "eval: %s", err.msg);
     licit_eval_close(e);
     licit_policy_free(p);
     licit_txn_abort(t);

@@ -280,8 +280,8 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
   int rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
   if (rc == MDB_MAP_RESIZED) {
     /* Another process grew the map: adopt its size and try again. */
-    mdb_env_set_mapsize(s->env, 0);
-    rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    rc = mdb_env_set_mapsize(s->env, 0);
+    if (!rc) rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
   }
   if (rc) {
     free(t);
@@ -1001,14 +1001,10 @@ int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err) {
     if (want < need) want = need;
     want = (want + MAP_STEP - 1) / MAP_STEP * MAP_STEP;
     rc = mdb_env_set_mapsize(s->env, want);
-    if (rc == EINVAL) {
-      /* A transaction of this process is open: adopt what the file says. */
-      mdb_env_set_mapsize(s->env, 0);
-    } else if (rc) {
-      return licit__mdb_err(rc, err, "growing the store's map");
-    } else {
-      map = want;
-    }
+    if (rc && rc != EINVAL) return licit__mdb_err(rc, err, "growing the store's map");
+    /* EINVAL: a transaction of this process is open, so the map stays as
+     * it is (a write that outgrows it fails with LICIT_EFULL). */
+    if (!rc) map = want;
   }
   /* Allocate the region this write may use (blocks already allocated cost
    * nothing); the rest of the map stays sparse. */
