@@ -238,6 +238,7 @@ static int run(int argc, char **argv, cli *cp) {
     const cli_cmd *cmd = nrest > 1 ? find_cmd(rest[1], nrest > 2 ? rest[2] : NULL, &ns) : NULL;
     if (cmd) usage_cmd(stdout, cmd);
     else if (ns) usage_group(stdout, rest[1]);
+    else if (nrest > 1) code = cli_fail(EXIT_USAGE, "help: unknown command \"%s\" (licit help lists them)", rest[1]);
     else usage_all(stdout);
     goto out;
   }

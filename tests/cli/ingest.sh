@@ -425,6 +425,8 @@ expect_exit 0 lic policy --help
 expect_eq "policy --help: help for both subcommands" "2" "$(grep -c '^Usage: licit .* policy \(set\|show\)' "$OUT")"
 expect_exit 0 lic help policy
 expect_eq "help policy: help for both subcommands" "2" "$(grep -c '^Usage: licit .* policy \(set\|show\)' "$OUT")"
+expect_exit 2 lic help frob
+expect_contains "help frob: names the unknown command" 'unknown command "frob"' "$ERR"
 expect_exit 2 lic policy frob
 expect_contains "policy frob: names the unknown subcommand and the known ones" 'unknown subcommand "frob"' "$ERR"
 expect_exit 0 lic --json --version
