@@ -209,13 +209,13 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
 static int read_items(run *r, const licit_adapter *a, void *state) {
   for (;;) {
     const char *item;
-    size_t len;
+    size_t len, full_len;
     uint64_t index;
-    int rc = a->next_item(state, &item, &len, &index, r->fatal);
+    int rc = a->next_item(state, &item, &len, &full_len, &index, r->fatal);
     if (rc <= 0) return rc;
     r->line_no = index;
-    if ((rc = one_line(r, a, state, item, len, len))) return rc;
-    r->c->bytes += len;
+    if ((rc = one_line(r, a, state, item, len, full_len))) return rc;
+    r->c->bytes += full_len;
     if (r->opts->progress) draw_progress(r, false);
   }
 }
