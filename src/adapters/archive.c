@@ -145,7 +145,6 @@ static int scan_value(licit__outbox *o, licit_buf *keep, uint64_t *full, licit_e
         trail++;
         continue;
       }
-      trail = 0;
       if (c == '"') {
         in_str = true;
       } else if (c == '{' || c == '[') {
@@ -157,6 +156,7 @@ static int scan_value(licit__outbox *o, licit_buf *keep, uint64_t *full, licit_e
         }
         if (c != ',') depth--;
       }
+      trail = 0;
     }
     size_t span = i - o->pos;
     if (keep && keep->len < ITEM_KEEP) {
@@ -266,9 +266,15 @@ static int walk(licit__outbox *o, licit_err *err) {
 
 /* The start of the document: an optional UTF-8 byte order mark, then '{'. */
 static int start(licit__outbox *o, licit_err *err) {
-  int c, rc = more(o, err);
-  if (rc) return rc;
-  if (o->end - o->pos >= 3 && memcmp(o->chunk + o->pos, "\xEF\xBB\xBF", 3) == 0) o->pos += 3;
+  int c, rc;
+  for (int i = 0; i < 3; i++) { /* the byte order mark, possibly across reads */
+    if ((rc = more(o, err))) return rc;
+    if (o->pos == o->end || (unsigned char)o->chunk[o->pos] != (unsigned char)"\xEF\xBB\xBF"[i]) {
+      if (i > 0) return damaged(o, o->pos == o->end ? -1 : (unsigned char)o->chunk[o->pos], "a byte order mark", err);
+      break;
+    }
+    o->pos++;
+  }
   if ((rc = skip_ws(o, &c, err))) return rc;
   if (c != '{') {
     if (c < 0) return licit_err_set(err, LICIT_EINVAL, "%s: empty: expected an ActivityStreams OrderedCollection",
