@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""gen-large.py N [--outbox] [--pad BYTES] > activities — synthetic
+"""gen-large.py N [--outbox] [--pad BYTES] [--creates F] > activities — synthetic
 ActivityPub input for throughput and memory measurements (docs/adapters.md,
 tests/cli/adapters-memory.sh): N activities from 5,000 actors as JSON Lines
 (70% Create of a Note with Mastodon-style HTML, 10% Announce, 8% Update, 7%
-Delete of a Note, 5% Like), or with --outbox one OrderedCollection
+Delete of a Note, 5% Like; --creates F sets the share of Creates, the
+others keeping their proportions), or with --outbox one OrderedCollection
 (outbox.json) holding them.  --pad adds to every activity an extension
 member of about BYTES bytes (an array of strings holding brackets, braces,
 commas and escaped quotes) that licit must pass over, the way real
@@ -13,6 +14,7 @@ import json, random, sys
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 200000
 outbox = "--outbox" in sys.argv
+creates = float(sys.argv[sys.argv.index("--creates") + 1]) if "--creates" in sys.argv else 0.70
 pad = int(sys.argv[sys.argv.index("--pad") + 1]) if "--pad" in sys.argv else 0
 PAD_PIECE = 'x]}[{,\\"y'  # 10 characters, 12 bytes of JSON
 rnd = random.Random(7)
@@ -25,6 +27,8 @@ def ts(i):
 def act(i):
     a = "https://social%d.example/users/u%d" % (rnd.randrange(20), rnd.randrange(5000))
     r = rnd.random()
+    if creates != 0.70:  # the same thresholds below, for another share of Creates
+        r = r / creates * 0.70 if r < creates else 0.70 + (r - creates) / (1 - creates) * 0.30
     if r < 0.70 or not notes:
         nid = "%s/statuses/%d" % (a, 113000000000000000 + i)
         notes.append((a, nid))
