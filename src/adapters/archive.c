@@ -457,12 +457,9 @@ static int create(licit__read_fn read, void *ctx, size_t chunk, licit__outbox **
   return 0;
 }
 
-int licit__outbox_from(licit__read_fn read, void *ctx, const char *name, size_t chunk, licit__outbox **out,
-                       licit_err *err) {
-  licit__outbox *o;
-  int rc = create(read, ctx, chunk, &o);
-  if (rc) return licit_err_set(err, rc, "out of memory");
-  if (!(o->name = strdup(name))) rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
+/* After the source is set up (rc: how that went): reads up to the first
+ * element; *out is the reader, or it is closed on any error. */
+static int begin(licit__outbox *o, int rc, licit__outbox **out, licit_err *err) {
   if (!rc) rc = start(o, err);
   if (rc) {
     licit__outbox_close(o);
@@ -470,6 +467,15 @@ int licit__outbox_from(licit__read_fn read, void *ctx, const char *name, size_t 
   }
   *out = o;
   return 0;
+}
+
+int licit__outbox_from(licit__read_fn read, void *ctx, const char *name, size_t chunk, licit__outbox **out,
+                       licit_err *err) {
+  licit__outbox *o;
+  int rc = create(read, ctx, chunk, &o);
+  if (rc) return licit_err_set(err, rc, "out of memory");
+  if (!(o->name = strdup(name))) rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  return begin(o, rc, out, err);
 }
 
 int licit__outbox_open(const char *path, bool zip, licit__outbox **out, licit_err *err) {
@@ -483,13 +489,7 @@ int licit__outbox_open(const char *path, bool zip, licit__outbox **out, licit_er
   } else if (!(o->f = fopen(path, "rb"))) {
     rc = licit_err_set(err, LICIT_EIO, "%s: cannot open: %s", path, strerror(errno));
   }
-  if (!rc) rc = start(o, err);
-  if (rc) {
-    licit__outbox_close(o);
-    return rc;
-  }
-  *out = o;
-  return 0;
+  return begin(o, rc, out, err);
 }
 
 const char *licit__outbox_actor(const licit__outbox *o) { return o->actor; }
