@@ -115,9 +115,15 @@ static bool post_known(licit_sink *sink, const char *id, size_t n) {
   return known;
 }
 
+/* Known: an account with an accepted event of its own; one that was only
+ * mentioned has a record but is not known (SPEC section 2). */
 static bool user_known(licit_sink *sink, const char *id, size_t n) {
-  uint32_t ord;
-  return licit_user_ord(((run *)sink)->txn, id, n, &ord) == 0;
+  licit_user_rec rec;
+  licit_buf scratch = LICIT_BUF_INIT;
+  bool found = false;
+  int rc = licit_store_user_lookup(((run *)sink)->txn, (licit_strv){id, n}, &found, &rec, &scratch);
+  licit_buf_free(&scratch);
+  return rc == 0 && found && !rec.unknown;
 }
 
 static bool is_duplicate(licit_sink *sink, const char *id, size_t n) {
