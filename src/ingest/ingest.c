@@ -57,6 +57,7 @@ typedef struct run {
   uint64_t batch_records, batch_bytes;
   uint64_t batch_cap;   /* input bytes this batch may take (reserved for) */
   uint64_t next_cap;    /* for standard input: the next batch's cap */
+  bool one_txn;         /* a session that is one transaction (opts->one_txn_bytes) */
 } run;
 
 static double now_s(void) {
@@ -66,6 +67,7 @@ static double now_s(void) {
 }
 
 static int write_reject(run *r, const char *msg) {
+  if (r->opts->on_reject) r->opts->on_reject(r->opts->reject_ctx, r->line_no, msg);
   FILE *f = r->opts->rejects;
   if (!f) return 0;
   licit_buf *b = &r->out;
@@ -180,7 +182,9 @@ static void draw_progress(run *r, bool final) {
  * transaction; sets r->batch_cap. */
 static int begin_batch(run *r) {
   uint64_t cap = BATCH_BYTES, floor = BATCH_MIN;
-  if (r->total_bytes) {
+  if (r->one_txn) {
+    cap = floor = r->opts->one_txn_bytes;
+  } else if (r->total_bytes) {
     /* A file: no batch needs more than what is left of it (no line is
      * longer than that), so a small file reserves little. */
     uint64_t done = r->c->bytes - r->bytes0;
@@ -224,7 +228,11 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
   r->line_full_len = full_len;
   if (full_len == len && licit_line_is_blank(p, len)) return 0;
   int rc;
-  /* A batch ends before the line that would take it past its reserved cap. */
+  /* A batch ends before the line that would take it past its reserved cap
+   * (a one-transaction session cannot end: the record is refused). */
+  if (r->one_txn && r->batch_bytes + full_len > r->batch_cap)
+    return licit_err_set(r->fatal, LICIT_ETOOBIG, "%s: the input is larger than the %llu bytes reserved for it",
+                         r->source, (unsigned long long)r->batch_cap);
   if (r->batch_records && r->batch_bytes + full_len > r->batch_cap && (rc = commit_batch(r, true))) return rc;
   if (full_len > LICIT_LINE_MAX) {
     char msg[128];
@@ -254,7 +262,7 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
   r->batch_records++;
   r->batch_bytes += full_len;
   size_t lim = r->opts->batch_events ? r->opts->batch_events : BATCH_EVENTS;
-  if (r->batch_records >= lim || r->batch_bytes >= r->batch_cap) {
+  if (!r->one_txn && (r->batch_records >= lim || r->batch_bytes >= r->batch_cap)) {
     if ((rc = commit_batch(r, true))) return rc;
   }
   return 0;
@@ -276,23 +284,104 @@ static int read_items(run *r, const licit_adapter *a, void *state) {
   }
 }
 
+/* ------------------------------------------------------------ sessions -- */
+
+struct licit_ingest {
+  run r;
+  const licit_adapter *a;
+  void *state;
+  licit_err err; /* the run's fatal error, copied out to callers */
+};
+
+static void run_init(run *r, licit_store *s, const licit_ingest_opts *opts, const char *source,
+                     licit_ingest_counts *counts) {
+  memset(r, 0, sizeof *r);
+  r->sink.emit = emit;
+  r->sink.post_known = post_known;
+  r->sink.user_known = user_known;
+  r->sink.is_duplicate = is_duplicate;
+  r->s = s;
+  r->opts = opts;
+  r->c = counts;
+  r->source = source;
+  r->t0 = now_s();
+  r->bytes0 = counts->bytes;
+  r->ev0 = counts->accepted + counts->duplicates + counts->rejected + counts->skipped;
+}
+
+int licit_ingest_open(licit_store *s, const licit_ingest_opts *opts, const char *source, licit_ingest_counts *counts,
+                      licit_ingest **out, licit_err *err) {
+  const licit_adapter *a = licit_adapter_find(opts->format);
+  if (!a) return licit_err_set(err, LICIT_EUSAGE, "unknown format \"%s\"", opts->format);
+  licit_ingest *in = calloc(1, sizeof *in);
+  if (!in) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  run_init(&in->r, s, opts, source, counts);
+  in->r.fatal = &in->err;
+  in->r.one_txn = opts->one_txn_bytes > 0;
+  in->a = a;
+  int rc = a->create(&in->state, opts->region);
+  if (rc) {
+    free(in);
+    return licit_err_set(err, rc, "%s", licit_strerror(rc));
+  }
+  *out = in;
+  return 0;
+}
+
+static int fail_out(licit_ingest *in, int rc, licit_err *err) {
+  if (err) {
+    if (in->err.code) *err = in->err;
+    else licit_err_set(err, rc, "%s", licit_strerror(rc));
+  }
+  return rc;
+}
+
+licit_txn *licit_ingest_txn(licit_ingest *in, licit_err *err) {
+  if (!in->r.txn) {
+    in->err.code = 0;
+    int rc = begin_batch(&in->r);
+    if (rc) {
+      fail_out(in, rc, err);
+      return NULL;
+    }
+  }
+  return in->r.txn;
+}
+
+int licit_ingest_record(licit_ingest *in, const char *rec, size_t len, licit_err *err) {
+  in->err.code = 0;
+  in->err.msg[0] = 0;
+  if (!in->r.txn && !licit_ingest_txn(in, err)) return err ? err->code : LICIT_EIO;
+  in->r.line_no++;
+  int rc = one_line(&in->r, in->a, in->state, rec, len, len);
+  in->r.c->bytes += len;
+  return rc ? fail_out(in, rc, err) : 0;
+}
+
+int licit_ingest_commit(licit_ingest *in, licit_err *err) {
+  if (!in->r.txn) return 0;
+  in->err.code = 0;
+  int rc = commit_batch(&in->r, false);
+  return rc ? fail_out(in, rc, err) : 0;
+}
+
+void licit_ingest_close(licit_ingest *in) {
+  if (!in) return;
+  if (in->r.txn) licit_txn_abort(in->r.txn);
+  if (in->state) in->a->destroy(in->state);
+  licit_buf_free(&in->r.out);
+  free(in);
+}
+
+/* --------------------------------------------------------------- files -- */
+
 int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts *opts, licit_ingest_counts *counts,
                       licit_err *err) {
   const licit_adapter *a = licit_adapter_find(opts->format);
   if (!a) return licit_err_set(err, LICIT_EUSAGE, "unknown format \"%s\"", opts->format);
-  run r = {0};
-  r.sink.emit = emit;
-  r.sink.post_known = post_known;
-  r.sink.user_known = user_known;
-  r.sink.is_duplicate = is_duplicate;
-  r.s = s;
-  r.opts = opts;
-  r.c = counts;
-  r.source = path;
+  run r;
+  run_init(&r, s, opts, path, counts);
   r.fatal = err;
-  r.t0 = now_s();
-  r.bytes0 = counts->bytes;
-  r.ev0 = counts->accepted + counts->duplicates + counts->rejected + counts->skipped;
   if (err) err->code = 0;
   licit_err dummy;
   if (!r.fatal) r.fatal = &dummy;

@@ -26,6 +26,15 @@ typedef struct licit_ingest_opts {
   FILE *rejects;      /* each rejected line as a JSON object, or NULL */
   bool progress;      /* draw progress on stderr */
   size_t batch_events; /* commit after this many records (0: default 100000) */
+  /* Sessions (below): each rejected record is also passed here (line: the
+   * record's number in the session, from 1), when set. */
+  void (*on_reject)(void *ctx, uint64_t line, const char *error);
+  void *reject_ctx;
+  /* Sessions: 0 commits in batches as a file ingest does (and whenever the
+   * caller asks); otherwise the whole session is one transaction, committed
+   * only by licit_ingest_commit, with room reserved for this many bytes of
+   * input (a record that would go beyond it fails with LICIT_ETOOBIG). */
+  size_t one_txn_bytes;
 } licit_ingest_opts;
 
 /* Ingests one input: a path, or "-" for standard input.  Counts are added
@@ -34,5 +43,30 @@ typedef struct licit_ingest_opts {
  * every committed batch stay in the store. */
 int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts *opts,
                       licit_ingest_counts *counts, licit_err *err);
+
+/* A session: records handed over one at a time from memory, for inputs that
+ * are not files (the server's POST /v1/events, the live follower).  Records
+ * go through the same adapter, rules and batches as licit_ingest_path;
+ * `source` names the input in rejects.  opts and counts must outlive the
+ * session.  One thread uses a session; the store's one-writer rule holds
+ * (a second session's transaction waits for the first's commit).
+ *
+ * licit_ingest_open: LICIT_EUSAGE for an unknown format, LICIT_ENOMEM.
+ * licit_ingest_record: one record (a line without its terminator); 0 when it
+ *   was counted (accepted, duplicate, rejected or skipped), else a fatal
+ *   error (I/O, store, full disk; with err) after which only close is valid.
+ * licit_ingest_txn: the open write transaction (begun when none is), for
+ *   state that must commit with the records (a follower's cursor); NULL and
+ *   err set on failure.
+ * licit_ingest_commit: commits what was applied (a no-op when nothing was);
+ *   the events are durable when it returns 0.
+ * licit_ingest_close: aborts what was not committed, frees the session. */
+typedef struct licit_ingest licit_ingest;
+int licit_ingest_open(licit_store *s, const licit_ingest_opts *opts, const char *source, licit_ingest_counts *counts,
+                      licit_ingest **out, licit_err *err);
+int licit_ingest_record(licit_ingest *in, const char *rec, size_t len, licit_err *err);
+licit_txn *licit_ingest_txn(licit_ingest *in, licit_err *err);
+int licit_ingest_commit(licit_ingest *in, licit_err *err);
+void licit_ingest_close(licit_ingest *in);
 
 #endif
