@@ -126,7 +126,17 @@ int licit_store_open(const char *dir, unsigned flags, licit_store **out, licit_e
   if (!s) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   s->readonly = readonly;
   s->dir = strdup(dir);
-  if (!s->dir) {
+  pthread_rwlockattr_t la;
+  if (!s->dir || pthread_rwlockattr_init(&la)) {
+    free(s->dir);
+    free(s);
+    return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  }
+  pthread_rwlockattr_setkind_np(&la, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+  rc = pthread_rwlock_init(&s->maplock, &la);
+  pthread_rwlockattr_destroy(&la);
+  if (rc) {
+    free(s->dir);
     free(s);
     return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   }
@@ -256,6 +266,7 @@ mdb_fail:
 fail:
   if (txn) mdb_txn_abort(txn);
   if (s->env) mdb_env_close(s->env);
+  pthread_rwlock_destroy(&s->maplock);
   free(s->dir);
   free(s);
   return rc;
@@ -264,8 +275,18 @@ fail:
 void licit_store_close(licit_store *s) {
   if (!s) return;
   mdb_env_close(s->env);
+  pthread_rwlock_destroy(&s->maplock);
   free(s->dir);
   free(s);
+}
+
+/* Changes the map's size (0: adopt the size another process set) with no
+ * transaction of this process open: see maplock.  The caller holds none. */
+static int set_mapsize(licit_store *s, size_t size) {
+  pthread_rwlock_wrlock(&s->maplock);
+  int rc = mdb_env_set_mapsize(s->env, size);
+  pthread_rwlock_unlock(&s->maplock);
+  return rc;
 }
 
 const char *licit_store_dir(const licit_store *s) { return s->dir; }
@@ -277,13 +298,17 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
   if (!t) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   t->s = s;
   t->write = write;
+  pthread_rwlock_rdlock(&s->maplock);
   int rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
   if (rc == MDB_MAP_RESIZED) {
     /* Another process grew the map: adopt its size and try again. */
-    rc = mdb_env_set_mapsize(s->env, 0);
+    pthread_rwlock_unlock(&s->maplock);
+    rc = set_mapsize(s, 0);
+    pthread_rwlock_rdlock(&s->maplock);
     if (!rc) rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
   }
   if (rc) {
+    pthread_rwlock_unlock(&s->maplock);
     free(t);
     return licit__mdb_err(rc, err, "begin transaction");
   }
@@ -293,6 +318,7 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
 }
 
 static void txn_free(licit_txn *t) {
+  pthread_rwlock_unlock(&t->s->maplock);
   licit_buf_free(&t->enc);
   licit_buf_free(&t->tmp);
   for (int i = 0; i < LICIT_TXN_BUFS; i++) licit_buf_free(&t->bufs[i]);
@@ -1000,7 +1026,7 @@ int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err) {
     size_t want = map * 2;
     if (want < need) want = need;
     want = (want + MAP_STEP - 1) / MAP_STEP * MAP_STEP;
-    rc = mdb_env_set_mapsize(s->env, want);
+    rc = set_mapsize(s, want);
     if (rc && rc != EINVAL) return licit__mdb_err(rc, err, "growing the store's map");
     /* EINVAL: a transaction of this process is open, so the map stays as
      * it is (a write that outgrows it fails with LICIT_EFULL). */

@@ -3,6 +3,7 @@
 #define LICIT_STORE_INT_H
 
 #include <lmdb.h>
+#include <pthread.h>
 
 #include "store/store.h"
 
@@ -21,6 +22,12 @@ struct licit_store {
                       of an older store); it reads as empty */
   bool readonly;
   char *dir;
+  /* LMDB may remap the file only while no transaction of this process is
+   * open (mdb_env_set_mapsize).  Every transaction holds this lock shared
+   * from begin to end; growing or adopting the map takes it exclusively, so
+   * threads reading while the ingest grows the map never see it move.
+   * Writer-preferring, so a stream of readers cannot starve a growth. */
+  pthread_rwlock_t maplock;
 };
 
 struct licit_txn {
