@@ -86,6 +86,7 @@ static uint64_t meta_u64(licit_txn *t, const char *key) {
 static const char *const counter_keys[CTR_COUNT] = {
     [CTR_LOG] = "log_len",     [CTR_POSTS] = "n_posts",         [CTR_USERS] = "n_users",
     [CTR_SIGNALS] = "n_signals", [CTR_SNAPSHOTS] = "n_snapshots", [CTR_POLICIES] = "n_policies",
+    [CTR_REPLIES] = "n_replies",
 };
 
 /* ------------------------------------------------------------ open/close -- */
@@ -543,6 +544,59 @@ int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) 
   return 0;
 }
 
+int licit__post_decode_head(const MDB_val *v, licit_post_head *h, licit_buf *scratch) {
+  const unsigned char *p = v->mv_data, *end = p + v->mv_size;
+  uint64_t x[4], dts, dseq;
+#define GET(dst)                                  \
+  do {                                            \
+    if (!get_varint(&p, end, &(dst))) return LICIT_ESTORE; \
+  } while (0)
+  GET(x[0]);
+  GET(x[1]);
+  GET(x[2]);
+  GET(x[3]);
+  if (x[0] > UINT32_MAX || x[1] > UINT32_MAX || p >= end) return LICIT_ESTORE;
+  h->ord = (uint32_t)x[0];
+  h->user = (uint32_t)x[1];
+  int64_t created = h->created_ts = unzz(x[2]);
+  h->created_seq = x[3];
+  unsigned flags = *p++;
+  if (flags & ~7u) return LICIT_ESTORE;
+  h->del_ts = LICIT_TIME_NONE;
+  h->del_seq = 0;
+  h->parent = 0;
+  if (flags & 1) {
+    GET(dts);
+    GET(dseq);
+    h->del_ts = created + (int64_t)dts;
+    h->del_seq = h->created_seq + dseq;
+  }
+  if (flags & 2) {
+    GET(x[0]);
+    if (x[0] == 0 || x[0] > UINT32_MAX) return LICIT_ESTORE;
+    h->parent = (uint32_t)x[0];
+  }
+  GET(x[0]); /* n_vis */
+  GET(x[1]);
+  GET(x[2]);
+  GET(x[3]);
+  size_t left = (size_t)(end - p);
+  if (x[0] == 0 || x[0] > left / 3) return LICIT_ESTORE;
+  h->n_vis = (uint32_t)x[0];
+  licit_buf_reset(scratch);
+  if (licit_buf_reserve(scratch, (size_t)h->n_vis * sizeof(licit_hist))) return LICIT_ENOMEM;
+  licit_hist *vis = (licit_hist *)scratch->data;
+  for (uint32_t i = 0; i < h->n_vis; i++) {
+    GET(dts);
+    GET(dseq);
+    if (p >= end) return LICIT_ESTORE;
+    vis[i] = (licit_hist){created + (int64_t)dts, h->created_seq + dseq, *p++, 0};
+  }
+#undef GET
+  h->vis = vis;
+  return 0;
+}
+
 int licit__post_encode(const licit_post_rec *r, licit_buf *out) {
   licit_buf_reset(out);
   int rc = put_varint(out, r->ord);
@@ -886,6 +940,16 @@ int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *re
 }
 
 void licit_post_iter_close(licit_post_iter *it) { table_iter_close((table_iter *)it); }
+
+int licit_post_iter_next_head(licit_post_iter *it, licit_post_head *h, licit_buf *scratch) {
+  MDB_val k, v;
+  int rc = table_iter_next((table_iter *)it, &k, &v);
+  if (rc != 1) return rc;
+  rc = licit__post_decode_head(&v, h, scratch);
+  return rc ? rc : 1;
+}
+
+uint64_t licit_txn_n_replies(const licit_txn *t) { return t->ctr[CTR_REPLIES]; }
 
 int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n) {
   unsigned int u = user;

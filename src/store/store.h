@@ -240,6 +240,20 @@ int licit_post_iter_open(licit_txn *t, licit_post_iter **out);
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch);
 void licit_post_iter_close(licit_post_iter *it);
 
+/* The leading part of a post record, which the thread walk needs: the
+ * rest of the record is not decoded.  vis points into the scratch. */
+typedef struct licit_post_head {
+  uint32_t ord, user, parent, n_vis;
+  int64_t created_ts, del_ts;
+  uint64_t created_seq, del_seq;
+  const licit_hist *vis;
+} licit_post_head;
+/* As licit_post_iter_next, the head of each record only. */
+int licit_post_iter_next_head(licit_post_iter *it, licit_post_head *h, licit_buf *scratch);
+/* How many posts were stored with a parent (replies), for evaluations that
+ * can skip the thread pass when there are none. */
+uint64_t licit_txn_n_replies(const licit_txn *t);
+
 /* The post ordinals of a user, ascending. */
 int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n);
 

@@ -13,7 +13,7 @@ enum {
   DBI_ORPHANS, DBI_LINKS, DBI_ULINKS, DBI_UMENTIONS, DBI_COUNT
 };
 
-enum { CTR_LOG, CTR_POSTS, CTR_USERS, CTR_SIGNALS, CTR_SNAPSHOTS, CTR_POLICIES, CTR_COUNT };
+enum { CTR_LOG, CTR_POSTS, CTR_USERS, CTR_SIGNALS, CTR_SNAPSHOTS, CTR_POLICIES, CTR_REPLIES, CTR_COUNT };
 
 struct licit_store {
   MDB_env *env;
@@ -69,6 +69,7 @@ int licit__meta_get(licit_txn *t, const char *key, MDB_val *val);
 int licit__meta_put(licit_txn *t, const char *key, const void *p, size_t n);
 int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch);
 int licit__post_encode(const licit_post_rec *r, licit_buf *out);
+int licit__post_decode_head(const MDB_val *v, licit_post_head *h, licit_buf *scratch);
 int licit__user_decode(const MDB_val *v, licit_user_rec *r, licit_buf *scratch);
 int licit__user_encode(const licit_user_rec *r, licit_buf *out);
 void licit__apply_free(void *w);
