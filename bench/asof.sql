@@ -42,7 +42,7 @@
 WITH RECURSIVE
 ver AS (SELECT * FROM versions WHERE effective <= ${T} ORDER BY effective DESC LIMIT 1),
 -- posts considered at T: created at or before T
-p AS (SELECT pid, uid, ts AS created, parent FROM ev
+p AS (SELECT rowid AS prow, pid, uid, ts AS created, parent FROM ev
       WHERE ts <= ${T} AND type = 'post' AND parent IS DISTINCT FROM pid),
 -- the user's attributes as of T (an account event sets only the fields it has)
 u_region AS (SELECT uid, arg_max(region, ts::HUGEINT * 4294967296 + rowid) AS region
@@ -90,9 +90,9 @@ p_vis AS (SELECT pid, arg_max(visibility, ts::HUGEINT * 4294967296 + rowid) AS v
 -- a post without "signals" has none; an edit without "signals" keeps them
 p_sig AS (SELECT pid, arg_max(coalesce(signals, []::VARCHAR[]), ts::HUGEINT * 4294967296 + rowid) AS sig
           FROM ev WHERE ts <= ${T} AND (type = 'post' OR (type = 'edit' AND signals IS NOT NULL)) GROUP BY pid),
--- mentions likewise: those of the latest post/edit that carried "mentions"
-p_men AS (SELECT pid, arg_max(coalesce(mentions, []::VARCHAR[]), ts::HUGEINT * 4294967296 + rowid) AS men
-          FROM ev WHERE ts <= ${T} AND (type = 'post' OR (type = 'edit' AND mentions IS NOT NULL)) GROUP BY pid),
+-- a post's mentions: those of the latest post/edit that carried "mentions"
+p_men AS (SELECT pid, arg_max(mentions, ts::HUGEINT * 4294967296 + rowid) AS men
+          FROM ev WHERE ts <= ${T} AND type IN ('post', 'edit') AND mentions IS NOT NULL GROUP BY pid),
 -- the text as of T: only the position of the event that set it here; the
 -- text itself is fetched for included posts only (below)
 p_text AS (SELECT pid, max(ts::HUGEINT * 4294967296 + rowid) AS k
@@ -112,7 +112,7 @@ defmode AS (SELECT coalesce((SELECT mode FROM vm WHERE key = 'default'), 'no_cho
 -- every considered post with what checks 1-9 need; "gone" and "hidden" are
 -- what an ancestor fails on under inherit_audience
 pb AS (
-  SELECT p.pid, p.uid, p.created, p.parent, CAST(t.k % 4294967296 AS BIGINT) AS text_row,
+  SELECT p.prow, p.pid, p.uid, p.created, p.parent, CAST(t.k % 4294967296 AS BIGINT) AS text_row,
          pd.pid IS NOT NULL OR ud.uid IS NOT NULL AS gone,
          NOT coalesce(list_contains(v.visibility, pv.vis), false) OR coalesce(upv.private, false) AS hidden,
          ub.birth, coalesce(rm.mode, dm.mode) AS mode, ps.sig, coalesce(up.pref, 'unset') AS pref
@@ -129,17 +129,19 @@ pb AS (
   LEFT JOIN p_vis pv ON pv.pid = p.pid
   LEFT JOIN p_sig ps ON ps.pid = p.pid
   LEFT JOIN p_text t ON t.pid = p.pid),
-node AS (SELECT pid, parent, gone OR hidden AS bad FROM pb),
+-- the parent of each considered post, when it is considered too (posts
+-- are keyed by the row of their post event from here on)
+up1 AS (SELECT c.prow AS child, a.prow AS anc, a.gone OR a.hidden AS bad
+        FROM pb c JOIN pb a ON a.pid = c.parent
+        WHERE (SELECT inherit FROM ver)),
 -- the thread walk (inherit_audience): one row per ancestor looked at
 walk AS (
-  SELECT n.pid AS start, a.parent AS nxt, 1 AS depth, a.bad
-  FROM node n JOIN node a ON a.pid = n.parent
-  WHERE (SELECT inherit FROM ver)
+  SELECT child AS start, anc AS cur, 1 AS depth, bad FROM up1
   UNION ALL
-  SELECT w.start, a.parent, w.depth + 1, a.bad
-  FROM walk w JOIN node a ON a.pid = w.nxt
-  WHERE NOT w.bad AND w.depth < 100 AND w.nxt <> w.start),
-thread_fails AS (SELECT DISTINCT start AS pid FROM walk WHERE bad),
+  SELECT w.start, u.anc, w.depth + 1, u.bad
+  FROM walk w JOIN up1 u ON u.child = w.cur
+  WHERE NOT w.bad AND w.depth < 100 AND u.anc <> w.start),
+thread_fails AS (SELECT DISTINCT start AS prow FROM walk WHERE bad),
 -- check 10: an account whose objection is honoured (not deleted, region
 -- mode opt_out/opt_in, person's preference deny; "known" follows: a deny
 -- comes from its own preference event or from a link to it, both as of T)
@@ -171,7 +173,7 @@ d AS (
                            < month(b.birth) * 100 + day(b.birth) THEN 1 ELSE 0 END
                < v.min_age THEN 'minor'
       WHEN b.mode = 'excluded' THEN 'region_excluded'
-      WHEN b.hidden OR tf.pid IS NOT NULL THEN 'not_public'
+      WHEN b.hidden OR tf.prow IS NOT NULL THEN 'not_public'
       WHEN len(list_intersect(coalesce(b.sig, []::VARCHAR[]), v.honor)) > 0 THEN 'signal'
       WHEN b.mode = 'opt_out' AND b.pref = 'deny' THEN 'objected'
       WHEN b.mode = 'opt_in' AND b.pref <> 'allow' THEN 'no_consent'
@@ -180,7 +182,7 @@ d AS (
     END AS reason
   FROM pb b
   LEFT JOIN ver v ON true
-  LEFT JOIN thread_fails tf ON tf.pid = b.pid
+  LEFT JOIN thread_fails tf ON tf.prow = b.prow
   LEFT JOIN mentioned mn ON mn.pid = b.pid),
 digest AS (
   SELECT sha256(coalesce(string_agg(d.pid || chr(10) || sha256(coalesce(ev.text, '')) || chr(10), '' ORDER BY d.pid),

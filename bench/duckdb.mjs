@@ -146,5 +146,19 @@ if (a.sanity) {
     count(*) FILTER (WHERE split_part(id, '-', 2) <> CAST(rowid + 1 AS VARCHAR)) AS seq_not_line
     FROM ev`);
   for (const k of Object.keys(out.sanity)) out.sanity[k] = Number(out.sanity[k]);
+  // The workload's shape as the issue states it: replies and mentions among
+  // posts, accounts with a link in force at the end among known accounts.
+  const w = await one(con, `WITH
+    lk AS (SELECT least(uid, wuid) AS a, greatest(uid, wuid) AS b, arg_max(type, ts::HUGEINT * 4294967296 + rowid) AS state
+           FROM ev WHERE type IN ('link', 'unlink') GROUP BY ALL),
+    linked AS (SELECT a AS u FROM lk WHERE state = 'link' UNION SELECT b FROM lk WHERE state = 'link'),
+    known AS (SELECT uid AS u FROM ev WHERE uid IS NOT NULL UNION SELECT wuid FROM ev WHERE wuid IS NOT NULL)
+    SELECT count(*) FILTER (WHERE type = 'post') AS posts,
+           count(*) FILTER (WHERE type = 'post' AND parent IS NOT NULL) AS replies,
+           count(*) FILTER (WHERE type = 'post' AND len(mentions) > 0) AS mentioning,
+           (SELECT count(*) FROM known) AS accounts, (SELECT count(*) FROM linked) AS linked
+    FROM ev`);
+  out.workload = {};
+  for (const k of Object.keys(w)) out.workload[k] = Number(w[k]);
 }
 console.log(JSON.stringify(out));
