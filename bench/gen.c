@@ -7,8 +7,16 @@
  * Guarantees: the same arguments give the same bytes; every line is one
  * event that licit accepts (valid fields, unique "id", ts non-decreasing,
  * nothing for a post after its deletion or for an account after its
- * deletion, edits/visibility/deletes only for existing posts).  The mix is
- * documented in bench/README.md; the numbers there are the constants below.
+ * deletion -- links and unlinks included --, edits/visibility/deletes only
+ * for existing posts, no post its own parent, no account linked to itself).
+ * Besides posts and settings it writes threads (30% of posts are replies:
+ * to recent posts, along running conversations, to parents written later or
+ * never, a few loops, and a bot's "storms" deeper than the walk's cap of 100
+ * ancestors), mentions (20% of posts mention 1-3 accounts; some edits
+ * replace them) and links between accounts (about 5% of accounts linked at
+ * the end, some unlinked again).  The mix is documented in bench/README.md;
+ * the numbers there are the constants below; --stats prints what a run
+ * realised.
  *
  * Speed matters (10M events must take well under a minute), so the hot path
  * writes into one large buffer with hand-written formatting: no printf,
@@ -499,8 +507,8 @@ static uint32_t pick_mention(rng *r, const user *users, uint32_t nusers, const f
   uint32_t x = rbelow(r, 100);
   if (x < 3) return author;
   if (x < 8 && users[author].partner) return users[author].partner - 1;
-  if (x < 12) return UINT32_MAX;
-  if (x < 80 && tw) return fw_find(fw, (rnext(r) >> 11) % tw);
+  if (x >= 8 && x < 12) return UINT32_MAX;
+  if (x < 80 && tw) return fw_find(fw, (rnext(r) >> 11) % tw); /* an account without a link: 73% */
   return rbelow(r, nusers);
 }
 
@@ -537,7 +545,7 @@ static bool is_linked(const ulink *links, uint64_t n, const user *users, uint32_
 
 /* The event mix, per 10,000 events after new-account events. */
 enum { E_POST, E_EDIT, E_VIS, E_DELETE, E_ACCOUNT, E_PREF, E_ACCDEL, E_LINK, E_UNLINK, E_N };
-static const int mix_weights[E_N] = {6985, 1050, 550, 450, 450, 460, 40, 13, 2};
+static const int mix_weights[E_N] = {6986, 1050, 550, 450, 450, 460, 40, 12, 2};
 static const char *const mix_names[E_N] = {"post", "edit", "visibility", "delete", "account", "preference",
                                            "account_delete", "link", "unlink"};
 #define NEW_USER_PER_10K 350 /* a new account's first event */
