@@ -131,15 +131,18 @@ pb AS (
   LEFT JOIN p_text t ON t.pid = p.pid),
 -- the parent of each considered post, when it is considered too (posts
 -- are keyed by the row of their post event from here on)
-up1 AS (SELECT c.prow AS child, a.prow AS anc, a.gone OR a.hidden AS bad
-        FROM pb c JOIN pb a ON a.pid = c.parent
-        WHERE (SELECT inherit FROM ver)),
+up1 AS MATERIALIZED (
+  SELECT c.prow AS child, a.prow AS anc, a.gone OR a.hidden AS bad, c.gone OR c.hidden AS child_bad
+  FROM pb c JOIN pb a ON a.pid = c.parent
+  WHERE (SELECT inherit FROM ver)),
+-- the walk goes on only from an ancestor that passed
+up1_from_good AS MATERIALIZED (SELECT child, anc, bad FROM up1 WHERE NOT child_bad),
 -- the thread walk (inherit_audience): one row per ancestor looked at
 walk AS (
   SELECT child AS start, anc AS cur, 1 AS depth, bad FROM up1
   UNION ALL
   SELECT w.start, u.anc, w.depth + 1, u.bad
-  FROM walk w JOIN up1 u ON u.child = w.cur
+  FROM walk w JOIN up1_from_good u ON u.child = w.cur
   WHERE NOT w.bad AND w.depth < 100 AND u.anc <> w.start),
 thread_fails AS (SELECT DISTINCT start AS prow FROM walk WHERE bad),
 -- check 10: an account whose objection is honoured (not deleted, region
@@ -154,13 +157,12 @@ honoured AS (
     AND up.uid NOT IN (SELECT uid FROM u_del)),
 mentioned AS (
   SELECT DISTINCT m.pid
-  FROM (SELECT pid, unnest(men) AS muid FROM p_men WHERE len(men) > 0) m
+  FROM (SELECT pid, unnest(men) AS muid FROM p_men WHERE len(men) > 0 AND (SELECT honor_mentions FROM ver)) m
   JOIN honoured h ON h.uid = m.muid
   JOIN p ON p.pid = m.pid
   LEFT JOIN person pa ON pa.uid = p.uid
   LEFT JOIN person pm ON pm.uid = m.muid
-  WHERE coalesce(pa.label, p.uid) <> coalesce(pm.label, m.muid)
-    AND (SELECT honor_mentions FROM ver)),
+  WHERE coalesce(pa.label, p.uid) <> coalesce(pm.label, m.muid)),
 d AS (
   SELECT b.pid, b.text_row,
     CASE
