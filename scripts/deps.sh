@@ -12,12 +12,13 @@ PKGS=(
   libjansson-dev    # strict JSON reading (src/json)
   libssl-dev        # SHA-256, HMAC, randomness (src/core/hash.c)
   libzstd-dev       # snapshot documents (src/snapshot)
-  libarchive-dev    # Mastodon archives (src/adapters/activitypub.c)
-  libxml2-dev       # Note HTML to plain text (src/adapters/activitypub.c)
+  libarchive-dev    # Mastodon archives (src/adapters/archive.c)
+  libxml2-dev       # Note HTML to plain text (src/adapters/html.c)
   # tests
   libcriterion-dev  # unit tests
   python3           # the conformance suite's independent formulation
   zstd jq           # reading snapshots in tests and docs
+  clang libclang-rt-14-dev  # clang's ASan/UBSan/TSan builds in `make test`, and `make fuzz`
 )
 [ "${LICIT_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$LICIT_DEPS_EXTRA" && PKGS+=("${extra[@]}")
 

@@ -15,11 +15,11 @@ int cli_load_policy(cli *c, licit_txn *t, const char *file, licit_policy **out) 
     int rc = cli_read_file(file, &text, 16u << 20, &err);
     if (rc) {
       licit_buf_free(&text);
-      return cli_fail(rc == LICIT_EIO ? EXIT_RUNTIME : EXIT_USAGE, "%s", err.msg);
+      return cli_fail_code(rc, "%s", err.msg);
     }
     rc = licit_policy_parse(text.data ? text.data : "", text.len, file, out, &err);
     licit_buf_free(&text);
-    return rc ? cli_fail(EXIT_USAGE, "%s", err.msg) : 0;
+    return rc ? cli_fail_code(LICIT_EPOLICY, "%s", err.msg) : 0;
   }
   licit_strv js;
   int rc = licit_store_policy_get(t, &js);
@@ -28,7 +28,7 @@ int cli_load_policy(cli *c, licit_txn *t, const char *file, licit_policy **out) 
     return 0;
   }
   if (rc || licit_policy_parse(js.p, js.n, "(installed)", out, &err))
-    return cli_fail(EXIT_RUNTIME, "the installed policy cannot be read: the store is damaged");
+    return cli_fail_code(LICIT_ESTORE, "the installed policy cannot be read: the store is damaged");
   (void)c;
   return 0;
 }
@@ -54,9 +54,9 @@ static void policy_json(licit_buf *o, const licit_policy *p, const char *version
 
 int cli_begin_read(cli *c, const char *policy_file, licit_txn **t, licit_policy **p, int64_t *T) {
   int code = cli_at(c, T);
-  if (code || (code = cli_open_store(c))) return code;
+  if (code || (code = cli_open_store(c, CLI_STORE_READ))) return code;
   licit_err err;
-  if (licit_txn_begin(c->store, false, t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  if (licit_txn_begin(c->store, false, t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   if ((code = cli_load_policy(c, *t, policy_file, p))) {
     licit_txn_abort(*t);
     *t = NULL;
@@ -64,12 +64,63 @@ int cli_begin_read(cli *c, const char *policy_file, licit_txn **t, licit_policy 
   return code;
 }
 
+/* eval --list: one line per considered post, in post id order. */
+typedef struct list_ctx {
+  licit_txn *t;
+  bool json;
+  int only; /* a decision, or -1 for all */
+  licit_buf line, scratch;
+  licit_err *err;
+} list_ctx;
+
+static int list_cb(void *ctx, licit_strv id, const licit_post_rec *p, licit_reason r, const licit_text_hist *text) {
+  (void)text;
+  list_ctx *l = ctx;
+  if (l->only >= 0 && (int)r != l->only) return 0;
+  licit_user_rec u;
+  int rc = licit_user_get(l->t, p->user, &u, &l->scratch);
+  if (rc) return licit_err_set(l->err, rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc, "reading the store: the author of a post: %s",
+                               licit_strerror(rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc));
+  licit_buf *b = &l->line;
+  licit_buf_reset(b);
+  if (l->json) {
+    rc = licit_buf_adds(b, "{\"post\":");
+    if (!rc) rc = licit_jw_str(b, id.p, id.n);
+    if (!rc) rc = licit_buf_adds(b, ",\"user\":");
+    if (!rc) rc = licit_jw_str(b, u.id, u.id_len);
+    if (!rc) rc = licit_buf_printf(b, ",\"reason\":\"%s\"}\n", licit_reason_name(r));
+  } else {
+    rc = licit_buf_add(b, id.p, id.n);
+    if (!rc) rc = licit_buf_addc(b, '\t');
+    if (!rc) rc = licit_buf_add(b, u.id, u.id_len);
+    if (!rc) rc = licit_buf_printf(b, "\t%s\n", licit_reason_name(r));
+  }
+  if (rc) return licit_err_set(l->err, LICIT_ENOMEM, "out of memory");
+  if (fwrite(b->data, 1, b->len, stdout) != b->len) return licit_err_set(l->err, LICIT_EIO, "cannot write the output");
+  return 0;
+}
+
 int cmd_eval(cli *c) {
   if (c->npos) return cli_fail(EXIT_USAGE, "eval: takes no positional arguments (licit eval --at T)");
+  const char *reason = cli_opt_val(c, "reason");
+  bool list = cli_opt_val(c, "list") != NULL;
+  int only = -1;
+  if (reason) {
+    if (!list) return cli_fail(EXIT_USAGE, "eval: --reason R goes with --list");
+    only = licit_reason_parse(reason, strlen(reason));
+    if (only < 0) {
+      char all[400] = "";
+      for (int r = 0; r < LICIT_R_COUNT; r++) {
+        size_t l = strlen(all);
+        snprintf(all + l, sizeof all - l, "%s%s", r ? ", " : "", licit_reason_name(r));
+      }
+      return cli_fail(EXIT_USAGE, "eval: --reason \"%s\": expected one of %s", reason, all);
+    }
+  }
   int64_t T;
   licit_txn *t;
   licit_policy *p = NULL;
-  licit_err err;
+  licit_err err = {0};
   int code = cli_begin_read(c, cli_opt_val(c, "policy"), &t, &p, &T);
   if (code) return code;
   licit_eval *e = NULL;
@@ -77,10 +128,21 @@ int cmd_eval(cli *c) {
   char digest[65];
   uint64_t logpos = licit_txn_log_len(t);
   int rc = licit_eval_open(t, p, T, logpos, &e, &err);
+  if (list) {
+    list_ctx l = {t, c->json, only, LICIT_BUF_INIT, LICIT_BUF_INIT, &err};
+    if (!rc) rc = licit_eval_run(e, list_cb, &l, &n, digest, &err);
+    licit_buf_free(&l.line);
+    licit_buf_free(&l.scratch);
+    if (rc) code = cli_fail_code(rc, "eval: %s", err.msg);
+    licit_eval_close(e);
+    licit_policy_free(p);
+    licit_txn_abort(t);
+    return code;
+  }
   if (!rc) rc = licit_eval_run(e, NULL, NULL, &n, digest, &err);
   const licit_policy_version *v = e ? licit_eval_version(e) : NULL;
   if (rc) {
-    code = cli_fail(EXIT_RUNTIME, "eval: %s", err.msg);
+    code = cli_fail_code(rc, "eval: %s", err.msg);
   } else if (c->json) {
     licit_buf o = LICIT_BUF_INIT;
     licit_buf_adds(&o, "{\"at\":");
@@ -115,10 +177,10 @@ int cmd_snapshot(cli *c) {
   int64_t T;
   int code = cli_at(c, &T);
   if (code) return code;
-  if ((code = cli_open_store(c))) return code;
+  if ((code = cli_open_store(c, CLI_STORE_WRITE))) return code;
   licit_txn *t;
   licit_err err = {0};
-  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   licit_policy *p = NULL;
   code = cli_load_policy(c, t, NULL, &p);
   licit_txn_abort(t);
@@ -143,7 +205,7 @@ int cmd_snapshot(cli *c) {
   int rc = licit_snapshot_build(c->store, p, &o, &info, &tm, &err);
   if (rc) {
     licit_policy_free(p);
-    return cli_fail(rc == LICIT_EEXISTS || rc == LICIT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "snapshot: %s", err.msg);
+    return cli_fail_code(rc, "snapshot: %s", err.msg);
   }
   licit_counts n;
   licit_counts_from_flat(info.counts, &n);
@@ -183,16 +245,16 @@ int cmd_snapshot(cli *c) {
 
 int cmd_snapshots(cli *c) {
   if (c->npos) return cli_fail(EXIT_USAGE, "snapshots: takes no arguments");
-  int code = cli_open_store(c);
+  int code = cli_open_store(c, CLI_STORE_READ);
   if (code) return code;
   licit_txn *t;
   licit_err err;
-  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   licit_snapshot_info *a = NULL;
   size_t n = 0;
   int rc = licit_snapshot_list(t, &a, &n);
   licit_txn_abort(t);
-  if (rc) return cli_fail(EXIT_RUNTIME, "snapshots: %s", licit_strerror(rc));
+  if (rc) return cli_fail_code(rc, "snapshots: %s", licit_strerror(rc));
   licit_buf b = LICIT_BUF_INIT;
   if (c->json) {
     licit_buf_adds(&b, "{\"snapshots\":[");

@@ -49,6 +49,20 @@ int licit_reason_parse(const char *s, size_t n) {
  * state as of T, so each is decoded at most once. */
 enum { ANC_UNKNOWN = 0, ANC_OK, ANC_MISSING, ANC_FAIL /* + licit_thread_why - 1 */ };
 
+/* What judge() needs of an account, compact so that a full evaluation's
+ * array of them stays in cache (the full facts, with the entries that
+ * explain cites, are 4x larger). */
+typedef struct acct {
+  bool known, deleted, private_, has_birth, objects;
+  uint8_t pref, mode;
+  int32_t birth;
+  uint32_t person;
+} acct;
+
+static void acct_of_facts(const licit_user_facts *f, acct *a) {
+  *a = (acct){f->known, f->deleted, f->private_, f->has_birth, f->objects, f->pref, f->mode, f->birth, f->person};
+}
+
 struct licit_eval {
   licit_txn *txn;
   const licit_policy *policy;
@@ -58,6 +72,7 @@ struct licit_eval {
   uint32_t nusers, nposts;
   bool lazy;
   licit_user_facts *users; /* full mode: every account */
+  acct *accts;             /* full mode: the same, compact, for judge() */
   /* lazy mode: a few accounts, replaced round-robin */
   uint32_t cache_ord[LAZY_CACHE];
   licit_user_facts cache[LAZY_CACHE];
@@ -375,7 +390,14 @@ static int eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint
       goto store_fail;
     }
     if ((rc = persons_full(e))) goto store_fail;
-    for (uint32_t i = 0; i < e->nusers; i++) finish_facts(&e->users[i]);
+    if (!(e->accts = malloc((nu ? nu : 1) * sizeof *e->accts))) {
+      rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
+      goto fail;
+    }
+    for (uint32_t i = 0; i < e->nusers; i++) {
+      finish_facts(&e->users[i]);
+      acct_of_facts(&e->users[i], &e->accts[i]);
+    }
   }
   if (e->ver && e->ver->n_honor) {
     e->honor_ords = calloc(e->ver->n_honor, sizeof *e->honor_ords);
@@ -419,6 +441,7 @@ int licit_eval_open_lazy(licit_txn *txn, const licit_policy *policy, int64_t T, 
 void licit_eval_close(licit_eval *e) {
   if (!e) return;
   free(e->users);
+  free(e->accts);
   free(e->honor_ords);
   free(e->honor_idx);
   free(e->anc_state);
@@ -454,6 +477,22 @@ static bool sig_honoured(const licit_eval *e, const licit_post_rec *p, const lic
   return false;
 }
 
+/* An account for judge(): the array entry in full mode, else worked out
+ * into *tmp.  Store errors are returned, never taken for "unknown". */
+static int acct_get(licit_eval *e, uint32_t ord, acct *tmp, const acct **out) {
+  if (ord >= e->nusers) return LICIT_ESTORE;
+  if (!e->lazy) {
+    *out = &e->accts[ord];
+    return 0;
+  }
+  licit_user_facts f;
+  int rc = licit_eval_user(e, ord, &f);
+  if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+  acct_of_facts(&f, tmp);
+  *out = tmp;
+  return 0;
+}
+
 /* ------------------------------------------------------------ threads -- */
 
 /* One ancestor's own state as of T: whether it is there (in the prefix and
@@ -466,7 +505,7 @@ typedef struct anc {
   uint32_t user, parent;
 } anc;
 
-static int ancestor(licit_eval *e, uint32_t ord, anc *a) {
+static int ancestor(licit_eval *e, uint32_t ord, bool want_entry, anc *a) {
   memset(a, 0, sizeof *a);
   licit_post_rec r;
   int rc = licit_post_get_ord(e->txn, ord, &r, &e->pscratch);
@@ -475,21 +514,25 @@ static int ancestor(licit_eval *e, uint32_t ord, anc *a) {
   a->user = r.user;
   if (!licit_eval_considered(e, &r)) return 0;
   a->there = true;
-  licit_user_facts uf;
-  if ((rc = licit_eval_user(e, r.user, &uf))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+  acct tmp;
+  const acct *uf;
+  if ((rc = acct_get(e, r.user, &tmp, &uf))) return rc;
   const licit_hist *vis = at(e, r.vis, r.n_vis);
   if (post_deleted(e, &r)) {
     a->why = LICIT_THREAD_DELETED;
     a->entry = (licit_entry){r.del_ts, r.del_seq, 0};
-  } else if (uf.deleted) {
+  } else if (uf->deleted) {
     a->why = LICIT_THREAD_ACCOUNT_DELETED;
-    a->entry = uf.del;
   } else if (!vis || !(e->ver->vis_mask & (1u << vis->val))) {
     a->why = LICIT_THREAD_VISIBILITY;
     a->entry = entry_of(vis);
-  } else if (uf.private_) {
+  } else if (uf->private_) {
     a->why = LICIT_THREAD_PRIVATE;
-    a->entry = uf.private_e;
+  }
+  if (want_entry && (a->why == LICIT_THREAD_ACCOUNT_DELETED || a->why == LICIT_THREAD_PRIVATE)) {
+    licit_user_facts full;
+    if ((rc = licit_eval_user(e, r.user, &full))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+    a->entry = a->why == LICIT_THREAD_PRIVATE ? full.private_e : full.del;
   }
   return 0;
 }
@@ -528,7 +571,7 @@ static int thread_walk(licit_eval *e, const licit_post_rec *p, licit_thread_why 
       x.why = st >= ANC_FAIL ? (licit_thread_why)(st - ANC_FAIL + 1) : LICIT_THREAD_OK;
       x.parent = e->anc_parent[a];
     } else {
-      int rc = ancestor(e, a, &x);
+      int rc = ancestor(e, a, tr != NULL, &x);
       if (rc) return rc;
       if (memo) {
         e->anc_state[a] = !x.there ? ANC_MISSING : x.why ? (uint8_t)(ANC_FAIL + x.why - 1) : ANC_OK;
@@ -589,17 +632,22 @@ static int judge(licit_eval *e, const licit_post_rec *p, licit_reason *out, cons
   const licit_text_hist *tv =
       (const licit_text_hist *)licit_hist_at(&p->text[0].h, p->n_text, sizeof(licit_text_hist), e->T, e->maxseq);
   if (text) *text = tv;
-  licit_user_facts u;
-  if ((rc = licit_eval_user(e, p->user, &u))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+  acct ut;
+  const acct *ua;
+  if ((rc = acct_get(e, p->user, &ut, &ua))) return rc;
+  const acct u = *ua; /* lazy lookups below may replace the cached entry */
+  /* Only a trace needs the entries that decided the account's facts. */
+  licit_user_facts uf;
   if (tr) {
-    tr->author = u;
+    if ((rc = licit_eval_user(e, p->user, &uf))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+    tr->author = uf;
     tr->text = tv;
     if (p->del_seq && p->del_seq <= e->maxseq) tr->post_del = (licit_entry){p->del_ts, p->del_seq, 0};
   }
   /* 1. deleted */
   bool pdel = post_deleted(e, p);
   if (pdel) cite(tr, LICIT_R_DELETED, p->del_seq, LICIT_NONE, LICIT_NONE);
-  else if (u.deleted) cite(tr, LICIT_R_DELETED, u.del.seq, LICIT_NONE, LICIT_NONE);
+  else if (u.deleted && tr) cite(tr, LICIT_R_DELETED, uf.del.seq, LICIT_NONE, LICIT_NONE);
   else if (tr && tr->post_del.seq) cite(tr, LICIT_R_DELETED, p->del_seq, LICIT_NONE, LICIT_NONE);
   OUTCOME(LICIT_R_DELETED, !pdel && !u.deleted);
   /* 2. no_policy */
@@ -618,11 +666,11 @@ static int judge(licit_eval *e, const licit_post_rec *p, licit_reason *out, cons
     int age = licit_age_at(p->created_ts, u.birth);
     minor = age < v->min_age;
     if (tr) tr->age = age;
-    cite(tr, LICIT_R_MINOR, u.birth_e.seq, LICIT_NONE, LICIT_NONE);
+    if (tr) cite(tr, LICIT_R_MINOR, uf.birth_e.seq, LICIT_NONE, LICIT_NONE);
   }
   OUTCOME(LICIT_R_MINOR, !minor);
   /* 5. region_excluded */
-  cite(tr, LICIT_R_REGION_EXCLUDED, u.region_e.seq, LICIT_NONE, LICIT_NONE);
+  if (tr) cite(tr, LICIT_R_REGION_EXCLUDED, uf.region_e.seq, LICIT_NONE, LICIT_NONE);
   OUTCOME(LICIT_R_REGION_EXCLUDED, u.mode != LICIT_MODE_EXCLUDED);
   /* 6. not_public: the post, the account, then (inherit_audience) the thread */
   const licit_hist *vis = at(e, p->vis, p->n_vis);
@@ -630,7 +678,7 @@ static int judge(licit_eval *e, const licit_post_rec *p, licit_reason *out, cons
   if (tr) {
     tr->vis = entry_of(vis);
     if (vis) cite(tr, LICIT_R_NOT_PUBLIC, vis->seq, LICIT_NONE, LICIT_NONE);
-    cite(tr, LICIT_R_NOT_PUBLIC, u.private_e.seq, LICIT_NONE, LICIT_NONE);
+    cite(tr, LICIT_R_NOT_PUBLIC, uf.private_e.seq, LICIT_NONE, LICIT_NONE);
     tr->thread_post = tr->thread_user = LICIT_NONE;
   }
   if ((pub || tr) && v->inherit_audience && p->parent) {
@@ -639,9 +687,9 @@ static int judge(licit_eval *e, const licit_post_rec *p, licit_reason *out, cons
     if (why) {
       pub = false;
       if (tr) {
-        bool acct = why == LICIT_THREAD_ACCOUNT_DELETED || why == LICIT_THREAD_PRIVATE;
-        cite(tr, LICIT_R_NOT_PUBLIC, tr->thread_entry.seq, acct ? LICIT_NONE : tr->thread_post,
-             acct ? tr->thread_user : LICIT_NONE);
+        bool by_acct = why == LICIT_THREAD_ACCOUNT_DELETED || why == LICIT_THREAD_PRIVATE;
+        cite(tr, LICIT_R_NOT_PUBLIC, tr->thread_entry.seq, by_acct ? LICIT_NONE : tr->thread_post,
+             by_acct ? tr->thread_user : LICIT_NONE);
       }
     }
   }
@@ -658,9 +706,9 @@ static int judge(licit_eval *e, const licit_post_rec *p, licit_reason *out, cons
   }
   OUTCOME(LICIT_R_SIGNAL, !honoured);
   /* 8. objected, 9. no_consent: the author's region, the person's preference */
-  uint32_t by = u.pref_user != p->user ? u.pref_user : LICIT_NONE;
-  if (u.mode == LICIT_MODE_OPT_OUT || u.mode == LICIT_MODE_OPT_IN) {
-    cite(tr, u.mode == LICIT_MODE_OPT_OUT ? LICIT_R_OBJECTED : LICIT_R_NO_CONSENT, u.pref_e.seq, LICIT_NONE, by);
+  if (tr && (u.mode == LICIT_MODE_OPT_OUT || u.mode == LICIT_MODE_OPT_IN)) {
+    uint32_t by = uf.pref_user != p->user ? uf.pref_user : LICIT_NONE;
+    cite(tr, u.mode == LICIT_MODE_OPT_OUT ? LICIT_R_OBJECTED : LICIT_R_NO_CONSENT, uf.pref_e.seq, LICIT_NONE, by);
   }
   OUTCOME(LICIT_R_OBJECTED, !(u.mode == LICIT_MODE_OPT_OUT && u.pref == LICIT_PREF_DENY));
   OUTCOME(LICIT_R_NO_CONSENT, !(u.mode == LICIT_MODE_OPT_IN && u.pref != LICIT_PREF_ALLOW));
@@ -674,14 +722,17 @@ static int judge(licit_eval *e, const licit_post_rec *p, licit_reason *out, cons
   if (v->honor_mentions && men) {
     const uint32_t *ords = p->menords + men->val;
     for (int32_t i = 0; i < men->aux; i++) {
-      licit_user_facts m;
-      if ((rc = licit_eval_user(e, ords[i], &m))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
-      if (!m.objects || m.person == u.person) continue;
+      acct mt;
+      const acct *m;
+      if ((rc = acct_get(e, ords[i], &mt, &m))) return rc;
+      if (!m->objects || m->person == u.person) continue;
       clear = false;
       if (!tr) break;
+      licit_user_facts mf;
+      if ((rc = licit_eval_user(e, ords[i], &mf))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
       if (tr->n_honoured < LICIT_TRACE_MENTIONS) tr->honoured[tr->n_honoured] = ords[i];
       tr->n_honoured++;
-      cite(tr, LICIT_R_MENTIONED, m.pref_e.seq, LICIT_NONE, m.pref_user);
+      cite(tr, LICIT_R_MENTIONED, mf.pref_e.seq, LICIT_NONE, mf.pref_user);
     }
   }
   OUTCOME(LICIT_R_MENTIONED, clear);

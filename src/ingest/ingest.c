@@ -5,6 +5,7 @@
  * one batch's dirty pages in LMDB (a batch also ends after 64 MiB of input).
  */
 #include "ingest/ingest.h"
+#include "ingest/rules.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,9 +21,19 @@
 #define BUF_SIZE (LICIT_LINE_MAX + 2 * READ_CHUNK)
 #define BATCH_BYTES ((uint64_t)64 << 20)
 #define BATCH_EVENTS 100000
-/* Room a batch may need in the store: its input several times over (log
- * records, indexes, state), with licit_store_reserve's spare for copies. */
-#define BATCH_RESERVE ((size_t)BATCH_BYTES * 4)
+/* A batch may take at most `cap` bytes of input, and the store's room for
+ * it is reserved (allocated on disk, licit_store_reserve) before it starts:
+ * RESERVE_PER_BYTE times its input (log records, indexes and state take
+ * about 1.5 times the input) plus RESERVE_EXTRA, beside the reserve's own
+ * spare for copies.  When the file system cannot hold that much, the cap
+ * halves down to BATCH_MIN (one line of the maximal length fits), and below
+ * that the ingest stops with LICIT_ENOSPACE, every earlier batch committed.
+ * Standard input starts at BATCH_FIRST_STDIN and doubles per batch, so a
+ * small input never reserves room for 64 MiB. */
+#define RESERVE_PER_BYTE 4
+#define RESERVE_EXTRA ((size_t)1 << 20)
+#define BATCH_MIN ((uint64_t)LICIT_LINE_MAX + (64u << 10))
+#define BATCH_FIRST_STDIN ((uint64_t)4 << 20)
 #define RAW_EXCERPT 4096 /* bytes of an over-long line kept in the rejects file */
 
 typedef struct run {
@@ -38,9 +49,14 @@ typedef struct run {
   size_t line_full_len; /* > line_len when the line was cut (too long) */
   licit_err *fatal;
   licit_buf out; /* a rejects record */
-  int64_t t0, last_draw;
+  double t0;            /* monotonic seconds at the start of this input */
+  int64_t last_draw;    /* monotonic milliseconds of the last progress line */
+  uint64_t bytes0, ev0; /* c->bytes and events counted when this input began
+                           (counts add up over inputs) */
   uint64_t total_bytes; /* 0 when unknown (a pipe) */
   uint64_t batch_records, batch_bytes;
+  uint64_t batch_cap;   /* input bytes this batch may take (reserved for) */
+  uint64_t next_cap;    /* for standard input: the next batch's cap */
 } run;
 
 static double now_s(void) {
@@ -67,7 +83,8 @@ static int write_reject(run *r, const char *msg) {
     rc = licit_buf_printf(b, ",\"raw_truncated\":true,\"raw_bytes\":%zu", r->line_full_len);
   if (!rc) rc = licit_buf_adds(b, "}\n");
   if (rc) return rc;
-  if (fwrite(b->data, 1, b->len, f) != b->len) return LICIT_EIO;
+  if (fwrite(b->data, 1, b->len, f) != b->len)
+    return licit_err_set(r->fatal, LICIT_EIO, "cannot write the rejects file: %s", strerror(errno));
   return 0;
 }
 
@@ -82,7 +99,7 @@ static int emit(licit_sink *sink, const licit_event *in, unsigned flags) {
     ev_copy.optout_notice = licit_notice_detect(in->text.p, in->text.n, NULL) == 1;
     ev = &ev_copy;
   }
-  int rc = licit_store_apply(r->txn, ev, &seq, &err);
+  int rc = licit_rules_apply(r->txn, ev, &seq, &err);
   if (rc == LICIT_ENOTFOUND && (flags & LICIT_EMIT_SKIP_UNKNOWN)) {
     r->c->skipped++;
     return 0;
@@ -98,8 +115,7 @@ static int emit(licit_sink *sink, const licit_event *in, unsigned flags) {
   }
   if (rc == LICIT_EREJECT) {
     r->c->rejected++;
-    if (write_reject(r, err.msg)) return licit_err_set(r->fatal, LICIT_EIO, "cannot write the rejects file");
-    return 0;
+    return write_reject(r, err.msg);
   }
   *r->fatal = err;
   return rc;
@@ -114,9 +130,15 @@ static bool post_known(licit_sink *sink, const char *id, size_t n) {
   return known;
 }
 
+/* Known: an account with an accepted event of its own; one that was only
+ * mentioned has a record but is not known (SPEC section 2). */
 static bool user_known(licit_sink *sink, const char *id, size_t n) {
-  uint32_t ord;
-  return licit_user_ord(((run *)sink)->txn, id, n, &ord) == 0;
+  licit_user_rec rec;
+  licit_buf scratch = LICIT_BUF_INIT;
+  bool found = false;
+  int rc = licit_store_user_lookup(((run *)sink)->txn, (licit_strv){id, n}, &found, &rec, &scratch);
+  licit_buf_free(&scratch);
+  return rc == 0 && found && !rec.unknown;
 }
 
 static bool is_duplicate(licit_sink *sink, const char *id, size_t n) {
@@ -127,19 +149,26 @@ static bool is_duplicate(licit_sink *sink, const char *id, size_t n) {
   return true;
 }
 
+/* One progress line for this input: bytes read, events per second since it
+ * began, and for a file the time left at that rate.  Every time here is
+ * from the monotonic clock. */
 static void draw_progress(run *r, bool final) {
   double t = now_s();
   if (!final && t * 1000 - r->last_draw < 250) return;
   r->last_draw = (int64_t)(t * 1000);
-  double el = t - r->t0 / 1e6;
-  uint64_t ev = r->c->accepted + r->c->duplicates + r->c->rejected;
+  double el = t - r->t0;
+  uint64_t ev = r->c->accepted + r->c->duplicates + r->c->rejected + r->c->skipped - r->ev0;
   double eps = el > 0 ? ev / el : 0;
-  double mb = r->c->bytes / 1e6;
+  uint64_t done = r->c->bytes - r->bytes0;
+  double mb = done / 1e6;
   if (r->total_bytes) {
-    double frac = (double)r->c->bytes / r->total_bytes;
-    double eta = frac > 0 ? el * (1 - frac) / frac : 0;
-    fprintf(stderr, "\r\033[Kingest %s: %.1f / %.1f MB (%.0f%%), %.0f events/s, ETA %d:%02d", r->source, mb,
-            r->total_bytes / 1e6, 100 * frac, eps, (int)eta / 60, (int)eta % 60);
+    double frac = (double)done / r->total_bytes;
+    if (frac > 1) frac = 1;
+    double eta = frac > 0 && el > 0 ? el * (1 - frac) / frac : 0;
+    if (eta > 359999) eta = 359999; /* 99:59:59 at most; a rate near zero says nothing */
+    int left = (int)eta;
+    fprintf(stderr, "\r\033[Kingest %s: %.1f / %.1f MB (%.0f%%), %.0f events/s, ETA %d:%02d:%02d", r->source, mb,
+            r->total_bytes / 1e6, 100 * frac, eps, left / 3600, left / 60 % 60, left % 60);
   } else {
     fprintf(stderr, "\r\033[Kingest %s: %.1f MB, %.0f events/s", r->source, mb, eps);
   }
@@ -147,14 +176,39 @@ static void draw_progress(run *r, bool final) {
   fflush(stderr);
 }
 
+/* Reserves the store's room for the next batch and begins its write
+ * transaction; sets r->batch_cap. */
+static int begin_batch(run *r) {
+  uint64_t cap = BATCH_BYTES, floor = BATCH_MIN;
+  if (r->total_bytes) {
+    /* A file: no batch needs more than what is left of it (no line is
+     * longer than that), so a small file reserves little. */
+    uint64_t done = r->c->bytes - r->bytes0;
+    uint64_t left = r->total_bytes > done ? r->total_bytes - done : 0;
+    if (cap > left + 4096) cap = left + 4096;
+    if (floor > cap) floor = cap;
+  } else {
+    if (!r->next_cap) r->next_cap = BATCH_FIRST_STDIN;
+    if (cap > r->next_cap) cap = r->next_cap;
+    r->next_cap = r->next_cap * 2 > BATCH_BYTES ? BATCH_BYTES : r->next_cap * 2;
+  }
+  int rc;
+  for (;;) {
+    rc = licit_store_reserve(r->s, (size_t)cap * RESERVE_PER_BYTE + RESERVE_EXTRA, r->fatal);
+    if (rc != LICIT_ENOSPACE || cap <= floor) break;
+    cap = cap / 2 < floor ? floor : cap / 2;
+  }
+  if (rc) return rc;
+  r->batch_cap = cap;
+  return licit_txn_begin(r->s, true, &r->txn, r->fatal);
+}
+
 static int commit_batch(run *r, bool reopen) {
   int rc = licit_txn_commit(r->txn, r->fatal);
   r->txn = NULL;
   r->batch_records = r->batch_bytes = 0;
   if (rc) return rc;
-  if (reopen && (rc = licit_store_reserve(r->s, BATCH_RESERVE, r->fatal))) return rc;
-  if (reopen) return licit_txn_begin(r->s, true, &r->txn, r->fatal);
-  return 0;
+  return reopen ? begin_batch(r) : 0;
 }
 
 /* One record: a line (r->line_no already set) or a whole-file input's item. */
@@ -170,6 +224,8 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
   r->line_full_len = full_len;
   if (full_len == len && licit_line_is_blank(p, len)) return 0;
   int rc;
+  /* A batch ends before the line that would take it past its reserved cap. */
+  if (r->batch_records && r->batch_bytes + full_len > r->batch_cap && (rc = commit_batch(r, true))) return rc;
   if (full_len > LICIT_LINE_MAX) {
     char msg[128];
     /* However the line was read, the rejects file keeps the same excerpt. */
@@ -198,7 +254,7 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
   r->batch_records++;
   r->batch_bytes += full_len;
   size_t lim = r->opts->batch_events ? r->opts->batch_events : BATCH_EVENTS;
-  if (r->batch_records >= lim || r->batch_bytes >= BATCH_BYTES) {
+  if (r->batch_records >= lim || r->batch_bytes >= r->batch_cap) {
     if ((rc = commit_batch(r, true))) return rc;
   }
   return 0;
@@ -209,13 +265,13 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
 static int read_items(run *r, const licit_adapter *a, void *state) {
   for (;;) {
     const char *item;
-    size_t len;
+    size_t len, full_len;
     uint64_t index;
-    int rc = a->next_item(state, &item, &len, &index, r->fatal);
+    int rc = a->next_item(state, &item, &len, &full_len, &index, r->fatal);
     if (rc <= 0) return rc;
     r->line_no = index;
-    if ((rc = one_line(r, a, state, item, len, len))) return rc;
-    r->c->bytes += len;
+    if ((rc = one_line(r, a, state, item, len, full_len))) return rc;
+    r->c->bytes += full_len;
     if (r->opts->progress) draw_progress(r, false);
   }
 }
@@ -234,6 +290,9 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
   r.c = counts;
   r.source = path;
   r.fatal = err;
+  r.t0 = now_s();
+  r.bytes0 = counts->bytes;
+  r.ev0 = counts->accepted + counts->duplicates + counts->rejected + counts->skipped;
   if (err) err->code = 0;
   licit_err dummy;
   if (!r.fatal) r.fatal = &dummy;
@@ -254,9 +313,7 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
     whole_file = rc == 1;
   }
   if (whole_file) {
-    if ((rc = licit_store_reserve(s, BATCH_RESERVE, r.fatal)) || (rc = licit_txn_begin(s, true, &r.txn, r.fatal)))
-    goto out;
-    r.t0 = licit_time_now();
+    if ((rc = begin_batch(&r))) goto out;
     if ((rc = read_items(&r, a, state))) goto out;
     rc = commit_batch(&r, false);
     goto out;
@@ -275,9 +332,7 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
     rc = licit_err_set(r.fatal, LICIT_ENOMEM, "out of memory");
     goto out;
   }
-  if ((rc = licit_store_reserve(s, BATCH_RESERVE, r.fatal)) || (rc = licit_txn_begin(s, true, &r.txn, r.fatal)))
-    goto out;
-  r.t0 = licit_time_now();
+  if ((rc = begin_batch(&r))) goto out;
   size_t start = 0, end = 0;
   bool eof = false, overflow = false;
   size_t over_len = 0; /* bytes of the current over-long line seen so far */

@@ -105,21 +105,38 @@ const licit_hist *licit_hist_at(const licit_hist *h, uint32_t n, size_t stride, 
 
 typedef struct licit_store_stats {
   uint64_t events, posts, users, signals, snapshots, policies;
-  uint64_t bytes_on_disk; /* data file, allocated blocks */
+  uint64_t bytes_on_disk; /* data file, allocated blocks (the map; see store.c) */
   uint64_t bytes_used;    /* pages LMDB has in use */
 } licit_store_stats;
 
-/* Opens (creating when missing) the store in directory `dir`.  Readonly
- * opening never creates.  LICIT_EIO / LICIT_ESTORE with a message. */
-int licit_store_open(const char *dir, bool readonly, licit_store **out, licit_err *err);
+/* licit_store_open flags (0: open, creating the store when missing). */
+#define LICIT_STORE_RDONLY 1u   /* read only: never creates, never writes */
+#define LICIT_STORE_EXISTING 2u /* read-write, but never creates a store */
+
+/* Opens the store in directory `dir`.  Without flags a missing store is
+ * created (the directory too).  With LICIT_STORE_RDONLY or
+ * LICIT_STORE_EXISTING a missing store is LICIT_ENOSTORE (naming `dir`)
+ * and nothing is created.  A read-only open maps the file read-only, so it
+ * works on a store the user may read but not write; without write access
+ * to DIR/lock.mdb it reads without LMDB's lock table, which is safe only
+ * when no writer runs (a copy, a read-only mount).  A store of an older
+ * format opens read-only as it is (tables added since read as empty); a
+ * write open upgrades it.  A store of a newer format is LICIT_ESTORE.
+ * Errors: LICIT_ENOSTORE, LICIT_EIO, LICIT_ESTORE, LICIT_ENOSPACE (a new
+ * store on a full disk), LICIT_ENOMEM, each with a message naming `dir`. */
+int licit_store_open(const char *dir, unsigned flags, licit_store **out, licit_err *err);
 void licit_store_close(licit_store *s);
 const char *licit_store_dir(const licit_store *s);
 
 /* Makes room for a write transaction that may add about `bytes` to the
- * store (and copy-on-write up to half of it): grows the map (and the sparse
- * file) when needed.  Call it with no
- * transaction open in this process, before licit_txn_begin(write).  A write
- * that still outgrows the map fails with LICIT_EFULL; earlier commits stay. */
+ * store (and copy-on-write up to half of it): grows the map when needed
+ * and allocates the data file's blocks under all of it, so that no page
+ * the transaction writes can lack disk space (which would be SIGBUS, not
+ * an error).  Call it with no transaction open in this process, before
+ * every licit_txn_begin(write).  LICIT_ENOSPACE, naming the store and the
+ * space missing, when the file system cannot hold that much (nothing is
+ * changed; earlier commits stay); LICIT_EUSAGE on a read-only store.  A
+ * write that still outgrows the map fails with LICIT_EFULL. */
 int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err);
 
 /* Transactions.  A read transaction sees the last commit.  Only one write
@@ -138,17 +155,45 @@ uint64_t licit_txn_n_users(const licit_txn *t);
  * store). */
 int licit_txn_pseudonym_key(licit_txn *t, const uint8_t **key);
 
-/* ---------------------------------------------------------- applying -- */
+/* ------------------------------------------------------------ writing -- */
 
-/* Applies one event: the state-dependent rules of SPEC section 2, then the
- * log append and the state update.  Returns 0 when accepted (*seq_out set),
- * LICIT_EDUPLICATE when its id was accepted before, LICIT_EREJECT with a
- * message when a rule rejects it (nothing changed) -- LICIT_ENOTFOUND when
- * the rule is "unknown post" or "unknown user" (adapters may skip those) --
- * or a fatal error
- * (LICIT_ESTORE, LICIT_EFULL, LICIT_ENOMEM) after which the transaction
- * must be aborted. */
-int licit_store_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, licit_err *err);
+/* Storing an accepted event.  The store judges nothing: the acceptance
+ * rules of SPEC section 2 are the ingest's rules stage (src/ingest/rules.h),
+ * which reads what it needs with the typed look-ups below and the
+ * licit_*_get functions, decides, and hands what it loaded to
+ * licit_store_write.  All of these need a write transaction. */
+
+/* What the rules stage loaded for an event, handed to the writer so it does
+ * not look the same records up again. */
+typedef struct licit_loaded {
+  bool user_found;     /* post: the author; account events and link: `user` */
+  licit_user_rec user;
+  bool with_found;     /* link, unlink: the other account */
+  licit_user_rec with;
+  licit_post_rec post; /* edit, visibility, delete: the post */
+  uint32_t parent;     /* post: the parent's ordinal + 1, 0 when not in the store */
+} licit_loaded;
+
+/* The seq the next accepted event gets. */
+uint64_t licit_txn_next_seq(const licit_txn *t);
+/* Scratch buffers owned by the transaction for its caller's use (slots
+ * 0..LICIT_TXN_BUFS-1), freed when it ends; NULL for another slot. */
+#define LICIT_TXN_BUFS 4
+licit_buf *licit_txn_buf(licit_txn *t, int slot);
+/* An account by id: *found false when the store has no record of it.  A
+ * record with u->unknown set is an account that was only mentioned. */
+int licit_store_user_lookup(licit_txn *t, licit_strv id, bool *found, licit_user_rec *u, licit_buf *scratch);
+/* A post by id: *found false when the store has none. */
+int licit_store_post_lookup(licit_txn *t, licit_strv id, bool *found, licit_post_rec *p, licit_buf *scratch);
+/* Claims an event id for event `seq` in one look-up: 0 when claimed,
+ * LICIT_EDUPLICATE (with *dup_of, the seq that has it) when it was taken. */
+int licit_store_claim_id(licit_txn *t, licit_strv id, uint64_t seq, uint64_t *dup_of);
+/* Gives a claimed id back (the event was then rejected). */
+int licit_store_release_id(licit_txn *t, licit_strv id);
+/* Appends the event at `seq` (= licit_txn_next_seq) and updates the state.
+ * On failure (LICIT_ESTORE, LICIT_EFULL, LICIT_ENOMEM, LICIT_EIO, with err)
+ * the transaction must be aborted. */
+int licit_store_write(licit_txn *t, const licit_event *ev, const licit_loaded *ld, uint64_t seq, licit_err *err);
 
 /* ----------------------------------------------------------- lookups -- */
 
@@ -246,6 +291,8 @@ int licit_store_policy_put(licit_txn *t, const char *json, size_t n);
 /* The current policy text, or LICIT_ENOPOLICY. */
 int licit_store_policy_get(licit_txn *t, licit_strv *json);
 
+/* Sizes and counters.  LICIT_ESTORE / LICIT_EIO when LMDB cannot say
+ * (then *st is zeroed). */
 int licit_store_stats_get(licit_txn *t, licit_store_stats *st);
 
 /* Maps every page of the store into this process ahead of a full scan

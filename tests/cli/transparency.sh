@@ -257,4 +257,29 @@ for c in explain report debt; do
   expect_contains "$c --help: the usage line" "licit [--store DIR] [--json] $c" "$OUT"
 done
 
+# ------------------------------------------------------------ eval --list
+# One line per considered post, in post id order, whose reasons tally to the
+# counts; --reason keeps one decision; each line agrees with explain.
+AT=2025-06-01T00:00:00Z
+run lic --store "$S" --json eval --at "$AT"
+cp "$OUT" "$T/ev.json"
+run lic --store "$S" --json eval --at "$AT" --list
+cp "$OUT" "$T/list.jsonl"
+expect_eq "eval --list: one line per considered post" "$(jq .counts.considered "$T/ev.json")" "$(wc -l <"$T/list.jsonl" | tr -d ' ')"
+expect_eq "eval --list: in post id order (bytewise)" "$(jq -r .post "$T/list.jsonl")" "$(jq -r .post "$T/list.jsonl" | LC_ALL=C sort)"
+expect_eq "eval --list: reasons tally to the counts" "$(jq -c '[.counts.included, .counts.excluded]' "$T/ev.json")" \
+  "$(jq -sc --argjson r "$REASONS" '[(map(select(.reason == "included")) | length),
+     (. as $a | reduce $r[] as $x ({}; .[$x] = ($a | map(select(.reason == $x)) | length)))]' "$T/list.jsonl")"
+run lic --store "$S" eval --at "$AT" --list --reason objected
+expect_eq "eval --list --reason objected: only those, as POST TAB USER TAB REASON" \
+  "$(jq -r 'select(.reason == "objected") | "\(.post)\t\(.user)\t\(.reason)"' "$T/list.jsonl")" "$(out)"
+bad=""
+while read -r post reason; do
+  got=$(lic --store "$S" --json explain "$post" --at "$AT" | jq -r .decision)
+  [ "$got" = "$reason" ] || bad="$bad $post:$reason/$got"
+done < <(jq -r '"\(.post) \(.reason)"' "$T/list.jsonl")
+expect_eq "eval --list agrees with explain for every post" "" "$bad"
+expect_exit 2 lic --store "$S" eval --at "$AT" --list --reason frob
+expect_contains "eval --reason frob: names the reasons" "mentioned" "$ERR"
+
 finish

@@ -6,7 +6,7 @@
  *
  * Each test gets a fresh store in its own mkdtemp directory; events are JSON
  * lines written with single quotes (turned into double quotes before
- * parsing) and applied with licit_event_parse + licit_store_apply.  Every
+ * parsing) and applied with licit_event_parse + licit_rules_apply.  Every
  * single-post decision is taken by a full and by a lazy evaluation, which
  * must agree.
  */
@@ -19,6 +19,7 @@
 
 #include "core/hash.h"
 #include "eval/eval.h"
+#include "ingest/rules.h"
 #include "event/event.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -80,7 +81,7 @@ static uint64_t acc(const char *fmt, ...) {
   int rc = licit_event_parse(EP, line, strlen(line), &ev, &err);
   cr_assert_eq(rc, 0, "test line must parse: %s\n%s", err.msg, line);
   uint64_t seq = 0;
-  rc = licit_store_apply(W, &ev, &seq, &err);
+  rc = licit_rules_apply(W, &ev, &seq, &err);
   cr_assert_eq(rc, 0, "test event must be accepted (%d): %s\n%s", rc, err.msg, line);
   return seq;
 }
@@ -1019,4 +1020,174 @@ Test(eval, lazy_equals_full) {
     }
   }
   cr_assert_gt(compared, 100);
+}
+
+/* ------------------------------------------------------------ threads -- */
+
+static uint64_t link_(const char *type, const char *ts, const char *a, const char *b) {
+  return acc("{'type':'%s','ts':'%s','user':'%s','with':'%s'}", type, ts, a, b);
+}
+
+Test(eval, thread_inherits_audience) {
+  use_policy(BASE_POLICY);
+  post("2021-01-01T00:00:00Z", "root", "a", "public", "");
+  post("2021-01-02T00:00:00Z", "c1", "b", "public", ",'parent':'root'");
+  post("2021-01-03T00:00:00Z", "c2", "c", "public", ",'parent':'c1'");
+  EXPECT("c2", "2021-02-01T00:00:00Z", LICIT_INCLUDED);
+  vis("2021-03-01T00:00:00Z", "root", "followers");
+  EXPECT("c2", "2021-02-28T00:00:00Z", LICIT_INCLUDED);
+  EXPECT("c1", "2021-03-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  EXPECT("c2", "2021-03-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  vis("2021-04-01T00:00:00Z", "root", "public");
+  EXPECT("c2", "2021-04-01T00:00:00Z", LICIT_INCLUDED);
+  /* The parent's author made the account private. */
+  account("2021-05-01T00:00:00Z", "b", "'private':true");
+  EXPECT("c2", "2021-05-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  account("2021-06-01T00:00:00Z", "b", "'private':false");
+  /* The thread's root is deleted: the comments go with it. */
+  del("2021-07-01T00:00:00Z", "root");
+  EXPECT("c2", "2021-07-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  EXPECT("root", "2021-07-01T00:00:00Z", LICIT_R_DELETED);
+  /* inherit_audience false: each post on its own. */
+  use_policy("{'name':'t','versions':[{'id':'v1','effective':'2020-01-01T00:00:00Z','inherit_audience':false}]}");
+  EXPECT("c2", "2021-07-01T00:00:00Z", LICIT_INCLUDED);
+}
+
+Test(eval, thread_parent_arrives_later_and_prefixes) {
+  use_policy(BASE_POLICY);
+  uint64_t s1 = post("2021-01-02T00:00:00Z", "reply", "b", "public", ",'parent':'later'");
+  EXPECT("reply", "2021-02-01T00:00:00Z", LICIT_INCLUDED); /* the parent is not there: the walk stops */
+  post("2021-01-01T00:00:00Z", "later", "a", "followers", "");
+  EXPECT("reply", "2021-02-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  EXPECT_N("reply", "2021-02-01T00:00:00Z", s1, LICIT_INCLUDED); /* a prefix before the parent arrived */
+  /* A parent created after T does not count. */
+  post("2021-03-01T00:00:00Z", "p2", "a", "followers", "");
+  post("2021-01-05T00:00:00Z", "r2", "b", "public", ",'parent':'p2'");
+  EXPECT("r2", "2021-02-01T00:00:00Z", LICIT_INCLUDED);
+  EXPECT("r2", "2021-03-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+}
+
+Test(eval, thread_loops_and_limit) {
+  use_policy(BASE_POLICY);
+  /* x -> y -> x: parents that arrive later can form a loop. */
+  post("2021-01-01T00:00:00Z", "x", "a", "public", ",'parent':'y'");
+  post("2021-01-01T00:00:00Z", "y", "a", "public", ",'parent':'x'");
+  EXPECT("x", "2021-02-01T00:00:00Z", LICIT_INCLUDED);
+  EXPECT("y", "2021-02-01T00:00:00Z", LICIT_INCLUDED);
+  vis("2021-03-01T00:00:00Z", "y", "private");
+  EXPECT("x", "2021-03-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  /* A chain of 102 posts: the root is the 101st ancestor of the last one, so
+   * only 100 are looked at and the root's visibility does not count. */
+  post("2021-01-01T00:00:00Z", "n0", "a", "followers", "");
+  char id[16], parent[16], extra[64];
+  for (int i = 1; i <= 101; i++) {
+    snprintf(id, sizeof id, "n%d", i);
+    snprintf(parent, sizeof parent, "n%d", i - 1);
+    snprintf(extra, sizeof extra, ",'parent':'%s'", parent);
+    post("2021-01-02T00:00:00Z", id, "b", "public", extra);
+  }
+  EXPECT("n100", "2021-02-01T00:00:00Z", LICIT_R_NOT_PUBLIC); /* n0 is its 100th ancestor */
+  EXPECT("n101", "2021-02-01T00:00:00Z", LICIT_INCLUDED);     /* n0 would be the 101st */
+  licit_post_rec p;
+  cr_assert_eq(licit_post_get(W, "n101", 4, &p, &scratch), 0);
+  licit_eval *e;
+  cr_assert_eq(licit_eval_open_lazy(W, POL, T("2021-02-01T00:00:00Z"), licit_txn_log_len(W), &e, &err), 0);
+  licit_trace tr;
+  cr_assert_eq(licit_eval_trace(e, &p, &tr), 0);
+  cr_assert_eq(tr.thread_depth, 100);
+  cr_assert_eq(tr.thread_end, LICIT_THREAD_LIMIT);
+  licit_eval_close(e);
+}
+
+/* ------------------------------------------------------------ persons -- */
+
+Test(eval, person_shares_preference) {
+  use_policy(BASE_POLICY);
+  account("2021-01-01T00:00:00Z", "fb", "'region':'DE'");
+  account("2021-01-01T00:00:00Z", "ig", "'region':'DE'");
+  account("2021-01-01T00:00:00Z", "us", "'region':'US'");
+  post("2021-01-02T00:00:00Z", "p-ig", "ig", "public", "");
+  post("2021-01-02T00:00:00Z", "p-us", "us", "public", "");
+  link_("link", "2021-02-01T00:00:00Z", "fb", "ig");
+  link_("link", "2021-02-01T00:00:00Z", "ig", "us");
+  uint64_t s = pref("2021-03-01T00:00:00Z", "fb", "deny");
+  EXPECT("p-ig", "2021-02-28T00:00:00Z", LICIT_INCLUDED);
+  EXPECT("p-ig", "2021-03-01T00:00:00Z", LICIT_R_OBJECTED); /* one objection covers the person */
+  EXPECT("p-us", "2021-03-01T00:00:00Z", LICIT_INCLUDED);   /* the mode is the author's own region's */
+  EXPECT_N("p-ig", "2021-03-01T00:00:00Z", s - 1, LICIT_INCLUDED);
+  /* A later allow on any account replaces it. */
+  pref("2021-04-01T00:00:00Z", "ig", "allow");
+  EXPECT("p-ig", "2021-04-01T00:00:00Z", LICIT_INCLUDED);
+  pref("2021-05-01T00:00:00Z", "us", "deny");
+  EXPECT("p-ig", "2021-05-01T00:00:00Z", LICIT_R_OBJECTED); /* through ig-us, transitively */
+  /* Unlinked at the same ts as a link: the later seq wins. */
+  link_("unlink", "2021-06-01T00:00:00Z", "ig", "us");
+  link_("link", "2021-06-01T00:00:00Z", "us", "ig");
+  EXPECT("p-ig", "2021-06-01T00:00:00Z", LICIT_R_OBJECTED);
+  link_("unlink", "2021-06-01T00:00:00Z", "ig", "us");
+  EXPECT("p-ig", "2021-06-01T00:00:00Z", LICIT_INCLUDED); /* back to ig's own allow... */
+  pref("2021-07-01T00:00:00Z", "fb", "deny");
+  EXPECT("p-ig", "2021-07-01T00:00:00Z", LICIT_R_OBJECTED); /* ...until fb objects again */
+  /* A deleted linked account's preference still counts. */
+  adel("2021-08-01T00:00:00Z", "fb");
+  EXPECT("p-ig", "2021-08-01T00:00:00Z", LICIT_R_OBJECTED);
+}
+
+/* ----------------------------------------------------------- mentions -- */
+
+Test(eval, mentions_of_objectors) {
+  use_policy(BASE_POLICY);
+  account("2021-01-01T00:00:00Z", "obj", "'region':'DE'");
+  account("2021-01-01T00:00:00Z", "us", "'region':'US'");
+  account("2021-01-01T00:00:00Z", "alt", "'region':'US'");
+  pref("2021-01-01T00:00:00Z", "obj", "deny");
+  post("2021-02-01T00:00:00Z", "beach", "us", "public", ",'mentions':['ghost','obj','obj']");
+  post("2021-02-01T00:00:00Z", "own", "alt", "public", ",'mentions':['obj']");
+  link_("link", "2021-01-15T00:00:00Z", "alt", "obj");
+  EXPECT("beach", "2021-03-01T00:00:00Z", LICIT_R_MENTIONED);
+  EXPECT("own", "2021-03-01T00:00:00Z", LICIT_INCLUDED); /* the author's own person is left out */
+  /* An edit that replaces the mentions, then one that clears them. */
+  edit("2021-04-01T00:00:00Z", "beach", "x", ",'mentions':['us']");
+  EXPECT("beach", "2021-03-31T00:00:00Z", LICIT_R_MENTIONED);
+  EXPECT("beach", "2021-04-01T00:00:00Z", LICIT_INCLUDED);
+  edit("2021-05-01T00:00:00Z", "beach", "y", ",'mentions':['obj']");
+  edit("2021-06-01T00:00:00Z", "beach", "z", "");
+  EXPECT("beach", "2021-06-01T00:00:00Z", LICIT_R_MENTIONED); /* an edit without mentions keeps them */
+  edit("2021-07-01T00:00:00Z", "beach", "w", ",'mentions':[]");
+  EXPECT("beach", "2021-07-01T00:00:00Z", LICIT_INCLUDED);
+  /* A mentioned account that is unknown, or deleted, objects to nothing. */
+  post("2021-02-01T00:00:00Z", "m2", "us", "public", ",'mentions':['ghost']");
+  EXPECT("m2", "2021-03-01T00:00:00Z", LICIT_INCLUDED);
+  account("2021-01-01T00:00:00Z", "gone", "'region':'FR'");
+  pref("2021-01-01T00:00:00Z", "gone", "deny");
+  post("2021-02-01T00:00:00Z", "m3", "us", "public", ",'mentions':['gone']");
+  EXPECT("m3", "2021-03-01T00:00:00Z", LICIT_R_MENTIONED);
+  adel("2021-04-01T00:00:00Z", "gone");
+  EXPECT("m3", "2021-04-01T00:00:00Z", LICIT_INCLUDED);
+  /* honor_mentions false (the default) ignores mentions. */
+  use_policy("{'name':'t','versions':[{'id':'v1','effective':'2020-01-01T00:00:00Z','regions':{'EEA':'opt_out'}}]}");
+  EXPECT("m3", "2021-03-01T00:00:00Z", LICIT_INCLUDED);
+}
+
+Test(eval, mentioned_account_is_not_known) {
+  use_policy(BASE_POLICY);
+  post("2021-02-01T00:00:00Z", "p", "us", "public", ",'mentions':['ghost']");
+  /* Being mentioned does not make an account known: an account_delete of it
+   * is "unknown user". */
+  licit_event ev;
+  const char *line = "{\"type\":\"account_delete\",\"ts\":\"2021-03-01T00:00:00Z\",\"user\":\"ghost\"}";
+  cr_assert_eq(licit_event_parse(EP, line, strlen(line), &ev, &err), 0);
+  uint64_t seq;
+  cr_assert_eq(licit_rules_apply(W, &ev, &seq, &err), LICIT_ENOTFOUND);
+  /* Once it acts, it is known from then on. */
+  uint64_t s = account("2021-03-01T00:00:00Z", "ghost", "'region':'DE'");
+  uint32_t ord;
+  cr_assert_eq(licit_user_ord(W, "ghost", 5, &ord), 0);
+  licit_eval *e;
+  cr_assert_eq(licit_eval_open(W, POL, T("2021-04-01T00:00:00Z"), s - 1, &e, &err), 0);
+  cr_assert(!facts(e, ord)->known);
+  licit_eval_close(e);
+  cr_assert_eq(licit_eval_open(W, POL, T("2021-04-01T00:00:00Z"), s, &e, &err), 0);
+  cr_assert(facts(e, ord)->known);
+  licit_eval_close(e);
 }
