@@ -6,6 +6,7 @@
 #include "event/event.h"
 #include "json/json.h"
 #include "report/explain.h"
+#include "report/feed.h"
 #include "snapshot/snapshot.h"
 
 static void explain_text(const licit_explain *x) {
@@ -173,8 +174,50 @@ out:
   return code;
 }
 
+/* debt --feed: the compliance feed of SPEC 9 for one snapshot. */
+static int debt_feed(cli *c) {
+  const char *name = cli_opt_val(c, "snapshot"), *after = cli_opt_val(c, "after");
+  if (!name) return cli_fail(EXIT_USAGE, "debt: --feed needs --snapshot NAME");
+  if (cli_opt_val(c, "list")) return cli_fail(EXIT_USAGE, "debt: --feed and --list do not go together");
+  licit_txn *t = NULL;
+  licit_policy *p = NULL;
+  int64_t T;
+  int code = cli_begin_read(c, NULL, &t, &p, &T);
+  if (code) return code;
+  licit_feed f;
+  licit_err err = {0};
+  int rc = licit_feed_changes(t, p, name, after, T, &f, &err);
+  if (rc) {
+    code = cli_fail_code(rc, "debt --feed: %s", err.msg);
+    goto out;
+  }
+  if (c->json) {
+    licit_buf b = LICIT_BUF_INIT;
+    licit_feed_json(&b, &f);
+    cli_print(&b);
+    licit_buf_free(&b);
+  } else {
+    char a[LICIT_TIME_BUFSZ], cur[LICIT_FEED_CURSOR_BUFSZ];
+    licit_time_format(f.at, a);
+    licit_feed_cursor_format(f.log_position, f.at, cur);
+    printf("snapshot %s, changes %s%s to log position %llu at %s: %zu left, %zu returned\n", f.snapshot,
+           after ? "since " : "since the snapshot was built", after ? after : "", (unsigned long long)f.log_position, a,
+           f.n_left, f.n_returned);
+    for (size_t i = 0; i < f.n_left; i++) printf("left\t%s\t%s\n", f.left[i].post, licit_reason_name(f.left[i].reason));
+    for (size_t i = 0; i < f.n_returned; i++) printf("returned\t%s\n", f.returned[i]);
+    printf("next: %s (licit debt --snapshot %s --feed --after %s)\n", cur, f.snapshot, cur);
+  }
+  licit_feed_free(&f);
+out:
+  licit_policy_free(p);
+  licit_txn_abort(t);
+  return code;
+}
+
 int cmd_debt(cli *c) {
   if (c->npos) return cli_fail(EXIT_USAGE, "debt: takes no positional arguments (licit debt [--snapshot NAME] [--at T])");
+  if (cli_opt_val(c, "feed")) return debt_feed(c);
+  if (cli_opt_val(c, "after")) return cli_fail(EXIT_USAGE, "debt: --after CURSOR goes with --feed");
   licit_txn *t = NULL;
   licit_policy *p = NULL;
   int64_t T;

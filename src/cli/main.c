@@ -38,6 +38,20 @@ static const cli_opt debt_opts[] = {
     {"at", "T", "the time to judge the snapshots' posts at, RFC 3339 (default: now)"},
     {"snapshot", "NAME", "only this snapshot"},
     {"list", NULL, "print one line per post: snapshot, reason, post id (for licensees)"},
+    {"feed", NULL, "with --snapshot: the compliance feed, what changed since --after (SPEC section 9)"},
+    {"after", "CURSOR", "with --feed: the state to compare with, the \"next\" of the last answer"},
+    {NULL, NULL, NULL}};
+static const cli_opt token_opts[] = {
+    {"ttl", "DURATION", "how long the person token is valid: an integer with s, m, h or d (default 30d)"},
+    {"revoke", "USER", "make every token of USER issued until now invalid"},
+    {"operator", NULL, "print the operator token (made with the first use)"},
+    {"rotate", NULL, "with --operator: replace the operator token"},
+    {NULL, NULL, NULL}};
+static const cli_opt serve_opts[] = {
+    {"listen", "ADDR:PORT", "where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6)"},
+    {"snapshots", "DIR", "where POST /v1/snapshots writes (default STORE/snapshots)"},
+    {"max-connections", "N", "connections served at once; more are refused (default 256)"},
+    {"request-timeout", "SECONDS", "a request must arrive whole within this time (default 10, plus 1 s per MiB)"},
     {NULL, NULL, NULL}};
 
 static const cli_cmd commands[] = {
@@ -86,11 +100,29 @@ static const cli_cmd commands[] = {
      "the snapshots holding its content, the opt-out notices it posted, and what it can do.\n"
      "Example: licit report u-lucia --at 2025-06-01T00:00:00Z",
      at_opts},
-    {"debt", NULL, cmd_debt, "debt [--snapshot NAME] [--at T] [--list]", "what built corpora may no longer use",
+    {"debt", NULL, cmd_debt, "debt [--snapshot NAME] [--at T] [--list] [--feed [--after CURSOR]]",
+     "what built corpora may no longer use",
      "For each registered snapshot, its posts that would be excluded at T, by reason: what a\n"
      "model trained on it holds but may no longer use, and what licensees must be told.\n"
+     "--snapshot NAME --feed prints the compliance feed instead: the posts that left and\n"
+     "returned since the state --after CURSOR names (since the snapshot without it), and\n"
+     "the cursor for the next poll.  Each change is listed once.\n"
      "Example: licit debt --at 2025-06-01T00:00:00Z --list",
      debt_opts},
+    {"token", NULL, cmd_token, "token USER [--ttl 30d] | --revoke USER | --operator [--rotate]",
+     "access tokens for licit serve",
+     "Mints a person token for USER (the /v1/me endpoints and the page, for USER and its\n"
+     "linked accounts), revokes every earlier token of USER, or prints the operator token\n"
+     "(every other endpoint).  --json prints {\"token\", \"exp\"}.\n"
+     "Example: licit token u-lucia --ttl 7d",
+     token_opts},
+    {"serve", NULL, cmd_serve, "serve [--listen ADDR:PORT] [--snapshots DIR]", "the HTTP API and the person's page",
+     "Serves the JSON API of SPEC section 9 and the page where people see and change what\n"
+     "happens to their posts (open /#token=TOKEN).  Listens on 127.0.0.1:8080 by default.\n"
+     "SIGTERM or SIGINT: stop accepting, answer waiting requests with 503, finish the\n"
+     "requests in flight, exit 0.  docs/server.md describes the limits it enforces.\n"
+     "Example: licit serve --listen 127.0.0.1:8080",
+     serve_opts},
     {"stats", NULL, cmd_stats, "stats", "sizes of the log and the store",
      "Prints the number of events, posts, users, snapshots and the store's size.\n"
      "Example: licit stats --json",

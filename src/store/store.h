@@ -298,6 +298,30 @@ int licit_snapshot_has(licit_txn *t, const licit_snapshot_info *s, uint32_t post
 /* The snapshot's whole bitmap (nbits bits, zero-filled words; free()). */
 int licit_snapshot_bits(licit_txn *t, const licit_snapshot_info *s, uint64_t **bits);
 
+/* ------------------------------------------------------------ tokens -- */
+
+/* What the server's access tokens need from the store (SPEC section 9;
+ * src/store/tokens.c).  None of these is the snapshot signing key.
+ *
+ * licit_store_token_key: the Ed25519 key that signs person tokens, as its
+ *   32-byte seed and public key.  A write transaction makes it when the
+ *   store has none; a read transaction then gets LICIT_ENOTFOUND.
+ * licit_store_operator_token: the operator's opaque secret (NUL-terminated
+ *   into out).  A write transaction makes it when there is none, and with
+ *   `rotate` replaces it (the old one stops working at the commit); a read
+ *   transaction without one gets LICIT_ENOTFOUND.
+ * licit_store_token_revoke: every token of `user` with iat <= at_s (Unix
+ *   seconds) is invalid from the commit on; a later revocation only moves
+ *   the mark forward.  LICIT_EINVAL for a string that is no user id.
+ * licit_store_token_revoked: the mark of `user`: 0 with *at_s set, or
+ *   LICIT_ENOTFOUND when its tokens were never revoked.
+ * Errors otherwise: LICIT_ESTORE (damaged entry), LICIT_EIO, with err. */
+#define LICIT_OPERATOR_TOKEN_MAX 96
+int licit_store_token_key(licit_txn *t, uint8_t seed[32], uint8_t pub[32], licit_err *err);
+int licit_store_operator_token(licit_txn *t, bool rotate, char out[LICIT_OPERATOR_TOKEN_MAX], licit_err *err);
+int licit_store_token_revoke(licit_txn *t, const char *user, size_t n, int64_t at_s, licit_err *err);
+int licit_store_token_revoked(licit_txn *t, const char *user, size_t n, int64_t *at_s);
+
 /* ---------------------------------------------------------- policies -- */
 
 /* Installs policy JSON text (already validated) as the current policy. */

@@ -1,0 +1,42 @@
+/*
+ * server.h — `licit serve`: the HTTP API of SPEC section 9 and the person's
+ * page, over one store.
+ *
+ * Threading: one thread per connection (libmicrohttpd); each request reads
+ * through its own read transaction, so readers never wait for the writer.
+ * Requests that write (POST /v1/events, POST /v1/snapshots, PUT
+ * /v1/me/preference) take the server's one writer slot in turn.
+ *
+ * Limits (docs/server.md): request bodies (64 MiB for events, 64 KiB
+ * otherwise: 413), request headers (32 KiB in all), connections at once
+ * (max_connections; more are closed unanswered), the time a request may
+ * take to arrive (request_timeout_s plus 1 s per MiB of declared body; a
+ * slower client is disconnected), idle keep-alive connections.
+ *
+ * licit_server_run blocks until SIGTERM or SIGINT; then it stops accepting,
+ * answers requests that arrive or wait for the writer with 503, finishes
+ * the requests in flight (an ingest commits before it answers) and returns
+ * 0.  Errors before serving (the address, the store): LICIT_EUSAGE,
+ * LICIT_EIO, store errors, with err.
+ */
+#ifndef LICIT_SERVER_H
+#define LICIT_SERVER_H
+
+#include <stdio.h>
+
+#include "licit.h"
+#include "store/store.h"
+
+typedef struct licit_server_opts {
+  const char *listen;         /* "ADDR:PORT", "[V6ADDR]:PORT"; NULL: 127.0.0.1:8080 */
+  const char *snapshots_dir;  /* NULL: STORE/snapshots */
+  unsigned max_connections;   /* 0: 100 (LMDB's 126 reader slots bound it) */
+  unsigned request_timeout_s; /* 0: 10 */
+  FILE *log;                  /* one line at start and stop; NULL: none */
+} licit_server_opts;
+
+#define LICIT_SERVER_MAX_CONNECTIONS 110
+
+int licit_server_run(licit_store *s, const licit_server_opts *opts, licit_err *err);
+
+#endif

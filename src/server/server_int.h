@@ -1,0 +1,114 @@
+/* server_int.h — what http.c (the libmicrohttpd glue) and api.c (routes
+ * and endpoints) share; nothing outside src/server. */
+#ifndef LICIT_SERVER_INT_H
+#define LICIT_SERVER_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "core/buf.h"
+#include "server/server.h"
+#include "server/token.h"
+
+#define SRV_EVENTS_BODY_MAX (64u << 20) /* POST /v1/events */
+#define SRV_BODY_MAX (64u << 10)        /* every other body */
+#define SRV_HEADERS_MAX (32u << 10)     /* request line and headers */
+
+enum srv_route {
+  R_PAGE, R_HEALTHZ, R_METRICS, R_EVENTS, R_EVAL, R_SNAPSHOTS, R_SNAPSHOT, R_DEBT, R_CHANGES,
+  R_EXPLAIN, R_REPORT, R_TOKENS, R_ME, R_ME_POSTS, R_ME_EXPLAIN, R_ME_PREF, R_UNKNOWN, R_COUNT
+};
+
+/* Statuses the server answers with, for the metrics' fixed table. */
+#define SRV_STATUSES(X) X(200) X(400) X(401) X(403) X(404) X(405) X(409) X(413) X(500) X(503)
+enum {
+#define SRV__ST(n) ST_##n,
+  SRV_STATUSES(SRV__ST)
+#undef SRV__ST
+  ST_COUNT
+};
+#define SRV_LAT_BUCKETS 14 /* upper bounds in api.c; the +Inf bucket is count */
+
+typedef struct srv_metrics {
+  atomic_uint_fast64_t requests[R_COUNT][ST_COUNT];
+  atomic_uint_fast64_t lat_bucket[R_COUNT][SRV_LAT_BUCKETS];
+  atomic_uint_fast64_t lat_count[R_COUNT];
+  atomic_uint_fast64_t lat_sum_us[R_COUNT];
+  atomic_uint_fast64_t events_accepted, events_duplicates, events_rejected;
+  atomic_uint_fast64_t disconnected_slow, refused_busy;
+} srv_metrics;
+
+typedef struct srv {
+  licit_store *store;
+  const licit_server_opts *opts;
+  char *snapshots_dir;
+  uint8_t token_pub[32], token_seed[32];
+  int64_t started_us;
+  srv_metrics m;
+  /* The one writer slot and shutdown. */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  bool writer_busy;
+  atomic_bool stopping;
+  atomic_int active; /* requests begun and not completed */
+  /* Request bodies held in memory at once (all connections). */
+  atomic_size_t body_bytes;
+} srv;
+
+#define SRV_BODIES_MAX ((size_t)256 << 20)
+
+typedef enum srv_scope { SCOPE_NONE, SCOPE_OPERATOR, SCOPE_PERSON } srv_scope;
+
+typedef struct srv_req {
+  srv *sv;
+  const char *method;
+  const char *path; /* raw: percent escapes not yet decoded */
+  const char *authorization;
+  /* A query argument, raw (NULL when absent). */
+  const char *(*arg)(void *ctx, const char *key);
+  void *arg_ctx;
+  const char *body;
+  size_t body_len;
+  /* Set by srv_route / srv_authorize. */
+  int route;
+  size_t nseg;
+  const char *seg[8];
+  size_t seg_len[8];
+  srv_scope who;
+  licit_token_claims claims;
+} srv_req;
+
+typedef struct srv_resp {
+  int status;
+  const char *ctype; /* static */
+  const char *allow; /* 405: the Allow header */
+  licit_buf body;
+  bool close; /* Connection: close */
+} srv_resp;
+
+/* The route of a request, then its method: 0, 404 or 405 (with resp set). */
+int srv_route(srv_req *rq, srv_resp *resp);
+/* The token and its scope: 0, 401 or 403 (with resp set). */
+int srv_authorize(srv_req *rq, srv_resp *resp);
+/* The body limit of the request's route. */
+size_t srv_body_limit(const srv_req *rq);
+/* Serves a routed, authorized request whose body has arrived. */
+void srv_handle(srv_req *rq, srv_resp *resp);
+/* An error response {"error": {"code", "message"}}. */
+void srv_error(srv_resp *resp, int status, const char *code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Counts a finished request in the metrics. */
+void srv_observe(srv *sv, int route, int status, int64_t us);
+
+/* The writer slot: 0 when taken, 503 (resp set) when the server is stopping. */
+int srv_writer_acquire(srv *sv, srv_resp *resp);
+void srv_writer_release(srv *sv);
+
+/* The page (generated from src/server/page/ at build time). */
+extern const char licit_page_html[];
+extern const size_t licit_page_html_len;
+
+#endif
