@@ -132,10 +132,39 @@ typedef struct req_ctx {
   bool begun, answered_early, too_big, counted;
   size_t limit;
   licit_buf body;
+  /* The query string as the client sent it, split in place: libmicrohttpd
+   * would turn "+" into a space, which SPEC 9 says it is not. */
+  char *query;
+  int nargs;
+  const char *argk[32], *argv[32];
 } req_ctx;
 
+/* Called with the request line's URI, raw, before anything else of the
+ * request: its return value becomes the request's context. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
+  (void)cls;
+  (void)c;
+  req_ctx *rc = calloc(1, sizeof *rc);
+  if (!rc) return NULL;
+  const char *q = strchr(uri, '?');
+  if (q && (rc->query = strdup(q + 1))) {
+    char *save = NULL;
+    for (char *kv = strtok_r(rc->query, "&", &save); kv && rc->nargs < 32; kv = strtok_r(NULL, "&", &save)) {
+      char *eq = strchr(kv, '=');
+      if (eq) *eq = 0;
+      rc->argk[rc->nargs] = kv;
+      rc->argv[rc->nargs++] = eq ? eq + 1 : "";
+    }
+  }
+  return rc;
+}
+
+/* A query value, raw (api.c decodes it): the first with that key. */
 static const char *get_arg(void *ctx, const char *key) {
-  return MHD_lookup_connection_value((struct MHD_Connection *)ctx, MHD_GET_ARGUMENT_KIND, key);
+  req_ctx *rc = ctx;
+  for (int i = 0; i < rc->nargs; i++)
+    if (strcmp(rc->argk[i], key) == 0) return rc->argv[i];
+  return NULL;
 }
 
 static size_t unescape_identity(void *cls, struct MHD_Connection *c, char *s) {
@@ -173,10 +202,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   http *h = cls;
   srv *sv = h->sv;
   req_ctx *rc = *con_cls;
-  if (!rc) {
-    rc = calloc(1, sizeof *rc);
-    if (!rc) return MHD_NO;
-    *con_cls = rc;
+  if (!rc) return MHD_NO; /* out of memory in on_uri */
+  if (!rc->begun) {
+    rc->begun = true;
     rc->c = c;
     rc->t0 = now_us();
     rc->rq.sv = sv;
@@ -184,7 +212,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     rc->rq.path = url;
     rc->rq.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     rc->rq.arg = get_arg;
-    rc->rq.arg_ctx = c;
+    rc->rq.arg_ctx = rc;
     rc->rq.route = R_UNKNOWN;
     rc->resp.status = 200;
     atomic_fetch_add(&sv->active, 1);
@@ -253,10 +281,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
   req_ctx *rc = *con_cls;
   if (!rc) return;
   srv *sv = h->sv;
-  srv_observe(sv, rc->rq.route, rc->resp.status, now_us() - rc->t0);
+  if (rc->begun) srv_observe(sv, rc->rq.route, rc->resp.status, now_us() - rc->t0);
   atomic_fetch_sub(&sv->body_bytes, rc->body.len);
   licit_buf_free(&rc->body);
   licit_buf_free(&rc->resp.body);
+  free(rc->query);
   if (rc->counted) atomic_fetch_sub(&sv->active, 1);
   free(rc);
   *con_cls = NULL;
@@ -367,7 +396,7 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
           (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | MHD_USE_ERROR_LOG,
       0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
       (unsigned)opts.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opts.request_timeout_s * 3),
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_HEADERS_MAX + 16384, MHD_OPTION_NOTIFY_COMPLETED,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_HEADERS_MAX, MHD_OPTION_URI_LOG_CALLBACK, on_uri, h, MHD_OPTION_NOTIFY_COMPLETED,
       on_completed, h, MHD_OPTION_NOTIFY_CONNECTION, notify_conn, h, MHD_OPTION_UNESCAPE_CALLBACK,
       unescape_identity, NULL, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE,
       (unsigned)128, MHD_OPTION_END);

@@ -1,0 +1,395 @@
+#!/usr/bin/env python3
+"""test_api.py — every endpoint and status code of SPEC section 9 against a
+real `licit serve` (tests/server/serverlib.py starts and always stops it).
+
+Usage: test_api.py path/to/licit
+"""
+import json
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serverlib import Server, check, finish, lic  # noqa: E402
+
+LICIT = os.path.abspath(sys.argv[1])
+ROOT = os.environ.get("LICIT_SOURCE_ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
+EX = os.path.join(ROOT, "examples")
+TMP = tempfile.mkdtemp(prefix="licit-api-")
+STORE = os.path.join(TMP, "store")
+AT = "2025-07-31T00:00:00Z"
+
+
+def cli_json(*args):
+    rc, out, err = lic(LICIT, STORE, "--json", *args)
+    return json.loads(out) if out.strip() else {"_rc": rc, "_err": err}
+
+
+def err_code(js):
+    return js.get("error", {}).get("code") if isinstance(js, dict) else None
+
+
+def main():
+    lic(LICIT, STORE, "policy", "set", os.path.join(EX, "policies", "meta-genai-mentions.json"))
+    lic(LICIT, STORE, "ingest", os.path.join(EX, "events.jsonl"))
+    lic(LICIT, STORE, "ingest", os.path.join(EX, "events-people.jsonl"))
+    OP = lic(LICIT, STORE, "token", "--operator")[1].strip()
+    rc, out, _ = lic(LICIT, STORE, "--json", "token", "u-lucia", "--ttl", "1h")
+    tj = json.loads(out)
+    check("token --json: {token, exp}", rc == 0 and tj["token"].startswith("v1.") and tj["exp"] > time.time() + 3500, out)
+    LUCIA = tj["token"]
+    ELENA = lic(LICIT, STORE, "token", "u-elena-fb")[1].strip()
+    DANA = lic(LICIT, STORE, "token", "u-dana")[1].strip()
+    NOBODY = lic(LICIT, STORE, "token", "u-not-yet-known")[1].strip()
+    check("token: usage errors exit 2", lic(LICIT, STORE, "token")[0] == 2 and
+          lic(LICIT, STORE, "token", "u-x", "--ttl", "5y")[0] == 2 and
+          lic(LICIT, STORE, "token", "u-x", "--rotate")[0] == 2)
+
+    with Server(LICIT, STORE) as s:
+        # ---------------------------------------------------------- public
+        st, js = s.json("GET", "/healthz")
+        check("healthz 200 with log_position", st == 200 and js == {"status": "ok", "log_position": 66}, st, js)
+        st, h, body = s.req("GET", "/")
+        check("page 200, HTML, strict CSP, no third party", st == 200 and h["content-type"].startswith("text/html") and
+              "default-src 'none'" in h.get("content-security-policy", "") and b"http://" not in body and
+              b"https://" not in body, st, h)
+        # ---------------------------------------------------- check order
+        st, js = s.json("GET", "/nope")
+        check("unknown path: 404 not_found", st == 404 and err_code(js) == "not_found", st, js)
+        st, js = s.json("GET", "/v1/me/")
+        check("trailing slash: 404", st == 404, st, js)
+        st, h, body = s.req("POST", "/metrics")
+        check("wrong method before token: 405 with Allow", st == 405 and h.get("allow") == "GET" and
+              err_code(json.loads(body)) == "method_not_allowed", st, h, body)
+        st, h, body = s.req("DELETE", "/v1/snapshots", token=OP)
+        check("405 lists every method of the path", st == 405 and h.get("allow") == "GET, POST", st, h)
+        st, js = s.json("GET", "/metrics")
+        check("no token: 401 unauthorized", st == 401 and err_code(js) == "unauthorized", st, js)
+        st, js = s.json("GET", "/metrics", token=LUCIA)
+        check("person token on an operator path: 403", st == 403 and err_code(js) == "forbidden", st, js)
+        st, js = s.json("GET", "/v1/me", token=OP)
+        check("operator token on /v1/me: 403", st == 403 and err_code(js) == "forbidden", st, js)
+        st, js = s.json("GET", "/v1/snapshots/nope", token=LUCIA)
+        check("scope (403) before the resource (404)", st == 403, st, js)
+        st, js = s.json("GET", "/v1/snapshots/nope")
+        check("token (401) before the resource (404)", st == 401, st, js)
+
+        # --------------------------------------------------------- tokens
+        def who(tok):
+            return s.json("GET", "/v1/me", token=tok)[0]
+        check("Bearer garbage: 401", who("garbage") == 401)
+        check("empty bearer: 401", s.req("GET", "/v1/me", headers={"Authorization": "Bearer "})[0] == 401)
+        check("Basic auth: 401", s.req("GET", "/v1/me", headers={"Authorization": "Basic dTpw"})[0] == 401)
+        head, payload, sig = LUCIA.split(".")
+        import base64
+
+        def b64d(x):
+            return base64.urlsafe_b64decode(x + "=" * (-len(x) % 4))
+
+        def b64e(b):
+            return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+        claims = json.loads(b64d(payload))
+        claims["sub"] = "u-jonas"
+        altered = head + "." + b64e(json.dumps(claims, separators=(",", ":")).encode()) + "." + sig
+        check("altered payload (another sub): 401", who(altered) == 401)
+        flipped = LUCIA[:-2] + ("A" if LUCIA[-2] != "A" else "B") + LUCIA[-1]
+        check("altered signature: 401", who(flipped) == 401)
+        other = os.path.join(TMP, "other")
+        lic(LICIT, other, "policy", "set", os.path.join(EX, "policies", "meta-genai.json"))
+        forged = lic(LICIT, other, "token", "u-lucia")[1].strip()
+        check("token signed by another store's key (forged): 401", who(forged) == 401)
+        check("the operator token of another store: 401",
+              s.json("GET", "/metrics", token=lic(LICIT, other, "token", "--operator")[1].strip())[0] == 401)
+        check("person token: 200", who(LUCIA) == 200)
+        st, js = s.json("POST", "/v1/tokens", {"user": "u-kai", "ttl_s": 1}, token=OP)
+        check("POST /v1/tokens: {token, exp}", st == 200 and js["token"].startswith("v1.") and
+              js["exp"] <= time.time() + 2, st, js)
+        short = js["token"]
+        check("a fresh short token works", who(short) == 200)
+        time.sleep(2.2)
+        check("expired token: 401", who(short) == 401)
+        st, js = s.json("POST", "/v1/tokens", {"user": "u-kai", "ttl_s": 0}, token=OP)
+        check("POST /v1/tokens ttl_s 0: 400", st == 400 and err_code(js) == "invalid", st, js)
+        st, js = s.json("POST", "/v1/tokens", {"ttl_s": 60}, token=OP)
+        check("POST /v1/tokens without user: 400", st == 400, st, js)
+        st, js = s.json("POST", "/v1/tokens", {"user": "u-kai"}, token=LUCIA)
+        check("POST /v1/tokens with a person token: 403", st == 403, st, js)
+        kai = s.json("POST", "/v1/tokens", {"user": "u-kai"}, token=OP)[1]["token"]
+        check("token before revocation works", who(kai) == 200)
+        rc, out, err = lic(LICIT, STORE, "token", "--revoke", "u-kai")
+        check("token --revoke while serving: exit 0", rc == 0, err)
+        check("revoked token: 401", who(kai) == 401)
+        kai2 = s.json("POST", "/v1/tokens", {"user": "u-kai"}, token=OP)[1]["token"]
+        check("a token minted after the revocation works", who(kai2) == 200)
+        check("other accounts' tokens are not revoked", who(LUCIA) == 200)
+        rc, out, _ = lic(LICIT, STORE, "token", "--operator", "--rotate")
+        newop = out.strip()
+        check("rotated operator token: the old one is 401, the new one 200",
+              rc == 0 and s.json("GET", "/metrics", token=OP)[0] == 401 and
+              s.json("GET", "/metrics", token=newop)[0] == 200)
+        OP = newop
+
+        # -------------------------------------------------------- metrics
+        st, h, body = s.req("GET", "/metrics", token=OP)
+        text = body.decode()
+        check("metrics: Prometheus text with requests, latency, events, log position",
+              st == 200 and h["content-type"].startswith("text/plain") and
+              'licit_http_requests_total{endpoint="/v1/me",status="200"}' in text and
+              'licit_http_request_duration_seconds_bucket{endpoint="/v1/me",le="+Inf"}' in text and
+              "licit_events_ingested_total" in text and "licit_log_position 66" in text, text[:1500])
+
+        # ---------------------------------------------------------- reads
+        st, js = s.json("GET", "/v1/eval?at=" + AT, token=OP)
+        check("GET /v1/eval = eval --json", st == 200 and js == cli_json("eval", "--at", AT), js)
+        st, js = s.json("GET", "/v1/eval?at=yesterday", token=OP)
+        check("bad at: 400 invalid", st == 400 and err_code(js) == "invalid", st, js)
+        st, js = s.json("GET", "/v1/eval?at=2025-07-31T02:00:00%2B02:00", token=OP)
+        check("at percent-decoded (%2B is +)", st == 200 and js["at"] == AT, st, js)
+        st, js = s.json("GET", "/v1/eval?at=2025-07-31T02:00:00+02:00", token=OP)
+        check("+ in a query is a plus, not a space", st == 200 and js["at"] == AT, st, js)
+        st, js = s.json("GET", "/v1/eval", token=OP)
+        check("missing at means now", st == 200 and js["at"][:4] == time.strftime("%Y", time.gmtime()), js)
+        st, js = s.json("GET", "/v1/posts/p-lucia-03/explain?at=" + AT, token=OP)
+        check("GET /v1/posts/POST/explain = explain --json", st == 200 and
+              js == cli_json("explain", "p-lucia-03", "--at", AT), js)
+        st, js = s.json("GET", "/v1/posts/no-such-post/explain", token=OP)
+        check("explain of an unknown post: 404", st == 404 and err_code(js) == "not_found", st, js)
+        st, js = s.json("GET", "/v1/users/u-lucia/report?at=" + AT, token=OP)
+        check("GET /v1/users/USER/report = report --json", st == 200 and
+              js == cli_json("report", "u-lucia", "--at", AT), js)
+        st, js = s.json("GET", "/v1/users/u-nobody/report", token=OP)
+        check("report of an unknown account: 404", st == 404, st, js)
+
+        # ------------------------------------------------------ snapshots
+        st, js = s.json("POST", "/v1/snapshots", {"at": "2025-06-01T00:00:00Z", "name": "s1"}, token=OP)
+        check("POST /v1/snapshots builds and answers its manifest", st == 200 and js.get("snapshot") == "s1" and
+              js["at"] == "2025-06-01T00:00:00Z" and "digest" in js, st, js)
+        check("written under STORE/snapshots/NAME", os.path.exists(os.path.join(STORE, "snapshots", "s1", "manifest.json")))
+        st, js = s.json("POST", "/v1/snapshots", {"at": "2025-06-01T00:00:00Z", "name": "s1"}, token=OP)
+        check("the same name again: 409 exists", st == 409 and err_code(js) == "exists", st, js)
+        for bad in ({"name": "../x"}, {"name": ".hidden"}, {"name": "a/b"}, {"at": "soon"}, {"nme": "x"}):
+            st, js = s.json("POST", "/v1/snapshots", bad, token=OP)
+            check("POST /v1/snapshots %s: 400" % json.dumps(bad), st == 400, st, js)
+        st, js = s.json("POST", "/v1/snapshots", "not json", token=OP)
+        check("POST /v1/snapshots with a body that is not JSON: 400", st == 400, st, js)
+        st, js = s.json("GET", "/v1/snapshots", token=OP)
+        want = cli_json("snapshots")
+        for x in want["snapshots"]:
+            x.pop("out", None)
+        check("GET /v1/snapshots = snapshots --json", st == 200 and js == want, js, want)
+        st, js = s.json("GET", "/v1/snapshots/s1", token=OP)
+        manifest = json.load(open(os.path.join(STORE, "snapshots", "s1", "manifest.json")))
+        check("GET /v1/snapshots/NAME: its manifest", st == 200 and js == manifest, js)
+        for path in ("/v1/snapshots/nope", "/v1/snapshots/%2e%2e", "/v1/snapshots/..%2fs1",
+                     "/v1/snapshots/%2e%2e%2fstore", "/v1/snapshots/s1%00", "/v1/snapshots/%00",
+                     "/v1/snapshots/%252e%252e", "/v1/snapshots/s%31"):
+            st, js = s.json("GET", path, token=OP)
+            if path.endswith("%31"):
+                check("a percent-encoded name is decoded once: " + path, st == 200 and js.get("snapshot") == "s1", st, js)
+            else:
+                check("path trick %s: 404, nothing else" % path, st == 404 and err_code(js) == "not_found", st, js)
+        for path in ("/v1/snapshots/../v1/snapshots", "/v1/./snapshots", "/v1/snapshots/s1/../s1"):
+            st, js = s.json("GET", path, token=OP)
+            check("dot segments are not resolved: %s is 404" % path, st == 404, st, js)
+        st, js = s.json("GET", "/v1/snapshots/%zz", token=OP)
+        check("a broken percent escape: 400", st == 400, st, js)
+        st, js = s.json("GET", "/v1/snapshots/s1/debt?at=2025-07-31T00:00:00Z", token=OP)
+        want = cli_json("debt", "--snapshot", "s1", "--at", AT)["snapshots"][0]
+        check("GET /v1/snapshots/NAME/debt = its entry of debt --json", st == 200 and js == want, js, want)
+        st, js = s.json("GET", "/v1/snapshots/nope/debt", token=OP)
+        check("debt of an unknown snapshot: 404", st == 404, st, js)
+        st, js = s.json("GET", "/v1/snapshots/s1/changes?at=" + AT, token=OP)
+        want = cli_json("debt", "--snapshot", "s1", "--feed", "--at", AT)
+        check("GET /v1/snapshots/NAME/changes = debt --feed --json", st == 200 and js == want, js, want)
+        st, js = s.json("GET", "/v1/snapshots/s1/changes?after=12", token=OP)
+        check("changes with a malformed cursor: 400", st == 400 and err_code(js) == "invalid", st, js)
+        st, js = s.json("GET", "/v1/snapshots/s1/changes?after=99999-0", token=OP)
+        check("changes with a cursor beyond the log: 400", st == 400, st, js)
+        st, js = s.json("GET", "/v1/snapshots/nope/changes", token=OP)
+        check("changes of an unknown snapshot: 404", st == 404, st, js)
+
+        # ----------------------------------------------------------- /v1/me
+        st, js = s.json("GET", "/v1/me?at=" + AT, token=LUCIA)
+        check("GET /v1/me = report --json of the token's account, with person", st == 200 and
+              js == cli_json("report", "u-lucia", "--at", AT) and js["person"] == ["u-lucia"], js)
+        st, js = s.json("GET", "/v1/me?at=" + AT, token=ELENA)
+        check("GET /v1/me of a linked account names its person", st == 200 and
+              js["person"] == ["u-elena-fb", "u-elena-ig"], js)
+        st, js = s.json("GET", "/v1/me", token=NOBODY)
+        check("GET /v1/me for an account not yet known: 404", st == 404, st, js)
+        st, js = s.json("GET", "/v1/me/posts", token=NOBODY)
+        check("GET /v1/me/posts for an account not yet known: empty", st == 200 and js == {"posts": [], "next": None},
+              st, js)
+        rc, out, _ = lic(LICIT, STORE, "--json", "eval", "--at", AT, "--list")
+        allposts = [json.loads(l) for l in out.splitlines()]
+        mine = [p for p in allposts if p["user"] in ("u-elena-fb", "u-elena-ig")]
+        st, js = s.json("GET", "/v1/me/posts?at=" + AT, token=ELENA)
+        check("/v1/me/posts covers the person's accounts, in post id order, as eval --list",
+              st == 200 and [(p["post"], p["user"], p["reason"]) for p in js["posts"]] ==
+              [(p["post"], p["user"], p["reason"]) for p in mine] and js["next"] is None, js, mine)
+        lucia_all = [p for p in allposts if p["user"] == "u-lucia"]
+        got, after, pages = [], None, 0
+        while True:
+            q = "/v1/me/posts?limit=1&at=" + AT + ("&after=" + after if after else "")
+            st, js = s.json("GET", q, token=LUCIA)
+            if st != 200:
+                break
+            got += js["posts"]
+            pages += 1
+            after = js["next"]
+            if after is None or pages > 20:
+                break
+        check("pagination: limit=1 pages through every post once", [p["post"] for p in got] ==
+              [p["post"] for p in lucia_all] and pages == len(lucia_all), got, lucia_all)
+        first = got[0]
+        check("a post entry has post, user, created, excerpt, reason, snapshots",
+              set(first) == {"post", "user", "created", "excerpt", "reason", "snapshots"} and
+              first["snapshots"] == ["s1"], first)
+        st, js = s.json("GET", "/v1/me/posts?reason=included&at=" + AT, token=LUCIA)
+        check("reason filter", st == 200 and all(p["reason"] == "included" for p in js["posts"]) and
+              len(js["posts"]) == sum(1 for p in lucia_all if p["reason"] == "included"), js)
+        for q in ("limit=0", "limit=10001", "limit=x", "reason=nice", "at=never"):
+            st, js = s.json("GET", "/v1/me/posts?" + q, token=LUCIA)
+            check("/v1/me/posts?%s: 400" % q, st == 400, st, js)
+        # excerpt: the first 200 Unicode characters of the text as of T
+        long_text = "é" * 150 + "😀" * 100
+        st, js = s.json("POST", "/v1/events", json.dumps({"type": "post", "ts": "2025-07-01T00:00:00Z",
+                        "post": "p-lucia-long", "user": "u-lucia", "visibility": "public", "text": long_text}) + "\n",
+                        token=OP)
+        check("POST /v1/events: one accepted", st == 200 and js["accepted"] == 1, st, js)
+        st, js = s.json("GET", "/v1/me/posts?at=" + AT, token=LUCIA)
+        ex = [p["excerpt"] for p in js["posts"] if p["post"] == "p-lucia-long"]
+        check("excerpt is 200 characters", ex == ["é" * 150 + "😀" * 50], ex)
+        st, js = s.json("GET", "/v1/me/posts/p-lucia-01/explain?at=" + AT, token=LUCIA)
+        check("/v1/me/posts/POST/explain of one's own post = explain --json", st == 200 and
+              js == cli_json("explain", "p-lucia-01", "--at", AT), st, js)
+        st1, js1 = s.json("GET", "/v1/me/posts/p-jonas-01/explain", token=LUCIA)
+        st2, js2 = s.json("GET", "/v1/me/posts/p-no-such/explain", token=LUCIA)
+        check("another person's post is 404, exactly like an unknown post", st1 == 404 and st2 == 404 and js1 == js2,
+              js1, js2)
+        st, js = s.json("GET", "/v1/me/posts/p-elena-ig-01/explain", token=ELENA)
+        check("a linked account's post is the person's own: 200", st == 200 and js["post"] == "p-elena-ig-01", st, js)
+        st, js = s.json("GET", "/v1/me/posts/p-elena-ig-01/explain", token=LUCIA)
+        check("... and 404 for someone else", st == 404, st, js)
+
+        # ----------------------------------------------------- preference
+        st, js = s.json("GET", "/v1/me/preference", token=LUCIA)
+        check("GET /v1/me/preference: 405", st == 405, st, js)
+        for bad in ({"ai_training": "maybe"}, {"ai_training": "deny", "x": 1}, {}, ["deny"]):
+            st, js = s.json("PUT", "/v1/me/preference", bad, token=LUCIA)
+            check("PUT preference %s: 400" % json.dumps(bad), st == 400, st, js)
+        before = s.json("GET", "/healthz")[1]["log_position"]
+        st, js = s.json("PUT", "/v1/me/preference", {"ai_training": "deny"}, token=LUCIA)
+        check("PUT /v1/me/preference: {preference, honoured, reason, effective}", st == 200 and
+              js["preference"] == "deny" and js["honoured"] is True and js["reason"] and js["effective"], st, js)
+        check("the preference event is in the log", s.json("GET", "/healthz")[1]["log_position"] == before + 1)
+        st, me = s.json("GET", "/v1/me", token=LUCIA)
+        check("/v1/me then shows the objection honoured", me["preference"] == "deny" and
+              me["posts"]["excluded"]["objected"] == me["posts"]["considered"], me)
+        st, js = s.json("PUT", "/v1/me/preference", {"ai_training": "deny"},
+                        token=lic(LICIT, STORE, "token", "u-mike")[1].strip())
+        check("no_choice region: honoured false, with a reason", st == 200 and js["honoured"] is False and
+              "no choice" in js["reason"], st, js)
+        st, js = s.json("PUT", "/v1/me/preference", {"ai_training": "deny"}, token=DANA)
+        check("PUT preference for a deleted account: 409", st == 409 and err_code(js) == "conflict", st, js)
+        st, js = s.json("GET", "/v1/me/posts", token=DANA)
+        check("a deleted account's token still reads its posts", st == 200, st, js)
+
+        # ---------------------------------------------------------- events
+        st, js = s.json("POST", "/v1/events", '{"type":"account","ts":"2025-01-01T00:00:00Z","user":"u-new","region":"DE"}\n'
+                        'not json\r\n\n{"type":"account","ts":"2025-01-01T00:00:00Z","user":"u-new2"}', token=OP)
+        check("POST /v1/events: counts and rejects with line numbers", st == 200 and js["accepted"] == 2 and
+              js["rejected"] == 1 and js["duplicates"] == 0 and len(js["rejects"]) == 1 and js["rejects"][0]["line"] == 2,
+              st, js)
+        st, js = s.json("POST", "/v1/events", '{"id":"x1","type":"account","ts":"2025-01-01T00:00:00Z","user":"u-new3"}\n'
+                        '{"id":"x1","type":"account","ts":"2025-01-01T00:00:00Z","user":"u-new3"}\n', token=OP)
+        check("duplicates counted", st == 200 and js["accepted"] == 1 and js["duplicates"] == 1, js)
+        st, js = s.json("POST", "/v1/events?format=jetstream", json.dumps({"did": "did:plc:abc", "time_us": 1735689600000000,
+                        "kind": "identity"}) + "\n", token=OP)
+        check("format=jetstream: skipped is counted", st == 200 and js.get("skipped") == 1, st, js)
+        st, js = s.json("POST", "/v1/events?format=csv", "", token=OP)
+        check("unknown format: 400", st == 400, st, js)
+        st, js = s.json("GET", "/v1/events", token=OP)
+        check("GET /v1/events: 405", st == 405, st, js)
+
+        # ----------------------------------------------------------- 413
+        pos = s.json("GET", "/healthz")[1]["log_position"]
+        out = s.raw(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + OP.encode() +
+                    b"\r\nContent-Length: 67108865\r\n\r\n")
+        check("events body over 64 MiB (Content-Length): 413 before it is read", out.startswith(b"HTTP/1.1 413"), out[:200])
+        st, js = s.json("POST", "/v1/tokens", {"user": "u-x" * 30000}, token=OP)
+        check("a small endpoint's body over 64 KiB: 413", st == 413 and err_code(js) == "too_large", st, js)
+        # a chunked body with no Content-Length, over the limit
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        sock.sendall(b"PUT /v1/me/preference HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + LUCIA.encode() +
+                     b"\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for _ in range(5):
+            sock.sendall(b"4000\r\n" + b" " * 0x4000 + b"\r\n")
+        sock.sendall(b"0\r\n\r\n")
+        resp = b""
+        try:
+            while b"\r\n\r\n" not in resp:
+                c = sock.recv(4096)
+                if not c:
+                    break
+                resp += c
+        except OSError:
+            pass
+        sock.close()
+        check("a chunked body over the limit: 413", resp.startswith(b"HTTP/1.1 413"), resp[:200])
+        check("nothing applied by refused bodies", s.json("GET", "/healthz")[1]["log_position"] == pos)
+        big = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n"
+        out = s.raw(big)
+        check("headers over 32 KiB: refused (4xx) and closed", out[:12] in (b"HTTP/1.1 431", b"HTTP/1.1 413", b"HTTP/1.1 400")
+              or out == b"", out[:100])
+
+    # ------------------------------------------------- slow clients, cap
+    with Server(LICIT, STORE, "--request-timeout", "2", "--max-connections", "4") as s:
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        t0 = time.time()
+        sent = 0
+        closed = False
+        req = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        try:
+            for b in req:
+                sock.sendall(bytes([b]))
+                sent += 1
+                time.sleep(1)
+                sock.settimeout(0.01)
+                try:
+                    if sock.recv(100) == b"":
+                        closed = True
+                        break
+                except socket.timeout:
+                    pass
+                finally:
+                    sock.settimeout(10)
+        except OSError:
+            closed = True
+        sock.close()
+        check("a client sending one byte a second is disconnected (request timeout 2 s)",
+              closed and time.time() - t0 < 8 and sent < len(req), sent, time.time() - t0)
+        # the connection cap: 4 held connections, the 5th is closed unanswered
+        held = [socket.create_connection(("127.0.0.1", s.port), timeout=5) for _ in range(4)]
+        for h in held:
+            h.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            h.recv(4096)
+        time.sleep(0.2)
+        extra = s.raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", read_timeout=3)
+        check("beyond --max-connections a connection is closed unanswered", extra == b"", extra[:100])
+        for h in held:
+            h.close()
+        time.sleep(0.5)
+        st, js = s.json("GET", "/healthz")
+        check("once connections close, requests are served again", st == 200, st, js)
+        st, h, _ = s.req("GET", "/healthz")
+        check("server still healthy", st == 200)
+    shutil.rmtree(TMP, ignore_errors=True)
+    finish()
+
+
+if __name__ == "__main__":
+    main()
