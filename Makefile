@@ -1,6 +1,6 @@
 # licit — the usual verbs.  `make demo` and `make test` each work as the
 # first command on a fresh Debian 12 machine: both install what is missing.
-.PHONY: all deps build test test-release test-asan test-clang test-tsan demo bench fuzz clean
+.PHONY: all deps build test test-release test-asan test-clang test-tsan demo bench bench-serve fuzz clean
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
@@ -9,8 +9,11 @@ BUILD_TSAN ?= build-tsan
 
 all: build
 
+# Debian packages (scripts/deps.sh), then the page test's npm packages
+# into tests/browser/node_modules (scripts/browser-deps.sh).
 deps:
 	@scripts/deps.sh
+	@scripts/browser-deps.sh
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=release
@@ -76,6 +79,12 @@ demo: deps
 bench: deps build
 	@command -v node >/dev/null && command -v npm >/dev/null || LICIT_DEPS_EXTRA="nodejs npm" scripts/deps.sh
 	bench/run.sh $(BUILD)
+
+# The server under load (bench/serve.sh, not part of `make test`): /v1/me and
+# explain with 64 concurrent clients on a 1M-event store, with and without
+# an ingest at the same time.  BENCH_SERVE_EVENTS, BENCH_SERVE_SECONDS.
+bench-serve: deps build
+	bench/serve.sh $(BUILD)
 
 # Coverage-guided fuzzing with libFuzzer (clang): FUZZ=event|policy, SECONDS=60.
 fuzz: deps

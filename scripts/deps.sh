@@ -14,12 +14,20 @@ PKGS=(
   libzstd-dev       # snapshot documents (src/snapshot)
   libarchive-dev    # Mastodon archives (src/adapters/archive.c)
   libxml2-dev       # Note HTML to plain text (src/adapters/html.c)
+  libmicrohttpd-dev # the HTTP server of licit serve (src/server/http.c)
   # tests
   libcriterion-dev  # unit tests
   python3           # the conformance suite's independent formulation
   zstd jq           # reading snapshots in tests and docs
   clang libclang-rt-14-dev  # clang's ASan/UBSan/TSan builds in `make test`, and `make fuzz`
+  chromium          # the person's page test (tests/browser), driven by playwright-core
+  curl              # the server's part of `make demo`
 )
+# Node.js and npm run the page test (tests/browser; its npm packages are
+# installed by scripts/browser-deps.sh).  A machine may have them from
+# elsewhere (NodeSource's nodejs bundles npm), so they are asked for only
+# when the commands are missing.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then PKGS+=(nodejs npm); fi
 [ "${LICIT_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$LICIT_DEPS_EXTRA" && PKGS+=("${extra[@]}")
 
 missing=()

@@ -151,6 +151,66 @@ static bool ct_equal(const char *a, size_t an, const char *b, size_t bn) {
   return d == 0;
 }
 
+/* A person token's form and signature, through the cache of tokens already
+ * verified. */
+static bool verified(srv *sv, const char *tok, size_t tn, licit_token_claims *c, const char **why) {
+  uint64_t hsh = 1469598103934665603ull; /* FNV-1a */
+  for (size_t i = 0; i < tn; i++) hsh = (hsh ^ (unsigned char)tok[i]) * 1099511628211ull;
+  size_t slot = hsh % (sizeof sv->tok / sizeof sv->tok[0]);
+  pthread_mutex_lock(&sv->tok_mu);
+  bool hit = sv->tok[slot].tok && sv->tok[slot].len == tn && memcmp(sv->tok[slot].tok, tok, tn) == 0;
+  if (hit) *c = sv->tok[slot].claims;
+  pthread_mutex_unlock(&sv->tok_mu);
+  if (hit) return true;
+  if (licit_token_verify(sv->token_pub, tok, tn, c, why) != 0) return false;
+  char *copy = malloc(tn);
+  if (!copy) return true;
+  memcpy(copy, tok, tn);
+  pthread_mutex_lock(&sv->tok_mu);
+  free(sv->tok[slot].tok);
+  sv->tok[slot].tok = copy;
+  sv->tok[slot].len = tn;
+  sv->tok[slot].claims = *c;
+  pthread_mutex_unlock(&sv->tok_mu);
+  return true;
+}
+
+int srv_policy(srv *sv, const char *json, size_t n, licit_policy **p, bool *owned) {
+  *owned = false;
+  pthread_mutex_lock(&sv->pol_mu);
+  for (size_t i = 0; i < sv->n_pol; i++)
+    if (sv->pol[i].len == n && memcmp(sv->pol[i].json, json, n) == 0) {
+      *p = sv->pol[i].p;
+      pthread_mutex_unlock(&sv->pol_mu);
+      return 0;
+    }
+  int rc = licit_policy_parse(json, n, "(installed)", p, NULL);
+  if (rc) {
+    pthread_mutex_unlock(&sv->pol_mu);
+    return rc;
+  }
+  char *copy = sv->n_pol < sizeof sv->pol / sizeof sv->pol[0] ? malloc(n ? n : 1) : NULL;
+  if (copy) {
+    memcpy(copy, json, n);
+    sv->pol[sv->n_pol].json = copy;
+    sv->pol[sv->n_pol].len = n;
+    sv->pol[sv->n_pol++].p = *p;
+  } else {
+    *owned = true; /* the cache is full: this request's own copy */
+  }
+  pthread_mutex_unlock(&sv->pol_mu);
+  return 0;
+}
+
+void srv_caches_free(srv *sv) {
+  for (size_t i = 0; i < sv->n_pol; i++) {
+    free(sv->pol[i].json);
+    licit_policy_free(sv->pol[i].p);
+  }
+  sv->n_pol = 0;
+  for (size_t i = 0; i < sizeof sv->tok / sizeof sv->tok[0]; i++) free(sv->tok[i].tok);
+}
+
 int srv_authorize(srv_req *rq, srv_resp *resp) {
   srv_scope need = routes[rq->route].scope;
   if (need == SCOPE_NONE) return 0;
@@ -174,8 +234,7 @@ int srv_authorize(srv_req *rq, srv_resp *resp) {
   const char *why = "the token is not valid";
   if (licit_store_operator_token(t, false, secret, NULL) == 0 && ct_equal(tok, tn, secret, strlen(secret))) {
     rq->who = SCOPE_OPERATOR;
-  } else if (tn > 3 && memcmp(tok, "v1.", 3) == 0 &&
-             licit_token_verify(rq->sv->token_pub, tok, tn, &rq->claims, &why) == 0) {
+  } else if (tn > 3 && memcmp(tok, "v1.", 3) == 0 && verified(rq->sv, tok, tn, &rq->claims, &why)) {
     int64_t mark = 0;
     int r2 = licit_store_token_revoked(t, rq->claims.sub, rq->claims.sub_len, &mark);
     if (r2 && r2 != LICIT_ENOTFOUND) {
@@ -274,10 +333,12 @@ static int q_at(srv_req *rq, int64_t *T, srv_resp *resp) {
   return st;
 }
 
-/* A read transaction and the installed policy (NULL when none). */
+/* A read transaction and the installed policy (NULL when none), borrowed
+ * from the server's cache unless the cache is full (then rq->own_policy). */
 static int read_begin(srv_req *rq, licit_txn **t, licit_policy **p, srv_resp *resp) {
   licit_err err = {0};
   *p = NULL;
+  rq->own_policy = false;
   int rc = licit_txn_begin(rq->sv->store, false, t, &err);
   if (rc) {
     lib_error(resp, rc, err.msg);
@@ -286,7 +347,7 @@ static int read_begin(srv_req *rq, licit_txn **t, licit_policy **p, srv_resp *re
   licit_strv js;
   rc = licit_store_policy_get(*t, &js);
   if (rc == LICIT_ENOPOLICY) return 0;
-  if (rc || licit_policy_parse(js.p, js.n, "(installed)", p, &err)) {
+  if (rc || srv_policy(rq->sv, js.p, js.n, p, &rq->own_policy)) {
     licit_txn_abort(*t);
     *t = NULL;
     srv_error(resp, 500, "store", "the installed policy cannot be read: the store is damaged");
@@ -295,10 +356,12 @@ static int read_begin(srv_req *rq, licit_txn **t, licit_policy **p, srv_resp *re
   return 0;
 }
 
-static void read_end(licit_txn *t, licit_policy *p) {
-  licit_policy_free(p);
+static void read_end_rq(srv_req *rq, licit_txn *t, licit_policy *p) {
+  if (rq->own_policy) licit_policy_free(p);
+  rq->own_policy = false;
   licit_txn_abort(t);
 }
+#define read_end(t, p) read_end_rq(rq, (t), (p))
 
 static void ok_json(srv_resp *resp) {
   resp->status = 200;
@@ -722,7 +785,7 @@ static void ep_snapshot_create(srv_req *rq, srv_resp *resp) {
   licit_snapshot_info_free(&info);
 out:
   if (writer) srv_writer_release(rq->sv);
-  licit_policy_free(p);
+  if (rq->own_policy) licit_policy_free(p);
   licit_buf_free(&out);
   licit_json_free(js);
 }
@@ -1079,8 +1142,9 @@ static void ep_me_pref(srv_req *rq, srv_resp *resp) {
   int rc = licit_store_user_lookup(t, (licit_strv){rq->claims.sub, rq->claims.sub_len}, &found, &u, &us);
   bool deleted = !rc && found && u.n_del > 0;
   licit_buf_free(&us);
-  licit_txn_abort(t);
+  read_end(t, p);
   t = NULL;
+  p = NULL;
   if (rc) {
     lib_error(resp, rc, "reading the account");
     goto out;
@@ -1147,8 +1211,7 @@ static void ep_me_pref(srv_req *rq, srv_resp *resp) {
   licit_buf_addc(&resp->body, '}');
 out:
   srv_writer_release(sv);
-  if (t) licit_txn_abort(t);
-  licit_policy_free(p);
+  if (t) read_end(t, p);
   licit_buf_free(&line);
   licit_buf_free(&rejects);
 }

@@ -363,6 +363,8 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
   sv->started_us = licit_time_now();
   pthread_mutex_init(&sv->mu, NULL);
   pthread_cond_init(&sv->cv, NULL);
+  pthread_mutex_init(&sv->pol_mu, NULL);
+  pthread_mutex_init(&sv->tok_mu, NULL);
   pthread_mutex_init(&h->mu, NULL);
   h->sv = sv;
   licit_buf dir = LICIT_BUF_INIT;
@@ -439,6 +441,9 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
   rc = 0;
 out:
   memset(sv->token_seed, 0, sizeof sv->token_seed);
+  srv_caches_free(sv);
+  pthread_mutex_destroy(&sv->pol_mu);
+  pthread_mutex_destroy(&sv->tok_mu);
   licit_buf_free(&dir);
   pthread_mutex_destroy(&h->mu);
   pthread_mutex_destroy(&sv->mu);

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 
 #include "core/buf.h"
+#include "policy/policy.h"
 #include "server/server.h"
 #include "server/token.h"
 
@@ -53,7 +54,31 @@ typedef struct srv {
   atomic_int active; /* requests begun and not completed */
   /* Request bodies held in memory at once (all connections). */
   atomic_size_t body_bytes;
+  /* Parsed policies by their exact JSON (the installed one changes
+   * rarely; parsing it per request was a third of a report's cost).  A
+   * cached policy is shared read-only by every request and freed at exit. */
+  pthread_mutex_t pol_mu;
+  size_t n_pol;
+  struct {
+    char *json;
+    size_t len;
+    struct licit_policy *p;
+  } pol[8];
+  /* Person tokens whose signature was checked, by their exact bytes
+   * (an Ed25519 verification per request was the next cost).  Expiry and
+   * revocation are still checked on every request. */
+  pthread_mutex_t tok_mu;
+  struct {
+    char *tok;
+    size_t len;
+    licit_token_claims claims;
+  } tok[1024];
 } srv;
+
+/* The cache's parsed policy for this JSON, or a new one (*owned true: the
+ * caller frees it).  0 or LICIT_EPOLICY / LICIT_ENOMEM. */
+int srv_policy(srv *sv, const char *json, size_t n, struct licit_policy **p, bool *owned);
+void srv_caches_free(srv *sv);
 
 #define SRV_BODIES_MAX ((size_t)256 << 20)
 
@@ -76,6 +101,7 @@ typedef struct srv_req {
   size_t seg_len[8];
   srv_scope who;
   licit_token_claims claims;
+  bool own_policy; /* read_begin's policy is this request's to free */
 } srv_req;
 
 typedef struct srv_resp {
