@@ -5,6 +5,7 @@
  * one batch's dirty pages in LMDB (a batch also ends after 64 MiB of input).
  */
 #include "ingest/ingest.h"
+#include "ingest/lines.h"
 #include "ingest/rules.h"
 
 #include <errno.h>
@@ -17,8 +18,6 @@
 #include "json/json.h"
 #include "notice/notice.h"
 
-#define READ_CHUNK (1u << 20)
-#define BUF_SIZE (LICIT_LINE_MAX + 2 * READ_CHUNK)
 #define BATCH_BYTES ((uint64_t)64 << 20)
 #define BATCH_EVENTS 100000
 /* A batch may take at most `cap` bytes of input, and the store's room for
@@ -34,7 +33,7 @@
 #define RESERVE_EXTRA ((size_t)1 << 20)
 #define BATCH_MIN ((uint64_t)LICIT_LINE_MAX + (64u << 10))
 #define BATCH_FIRST_STDIN ((uint64_t)4 << 20)
-#define RAW_EXCERPT 4096 /* bytes of an over-long line kept in the rejects file */
+#define RAW_EXCERPT LICIT_LINE_EXCERPT /* bytes of an over-long line kept in the rejects file */
 
 typedef struct run {
   licit_sink sink; /* first: adapters get &run.sink */
@@ -389,7 +388,7 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
   r.fatal->msg[0] = 0;
   FILE *in = NULL;
   bool is_stdin = strcmp(path, "-") == 0;
-  char *buf = NULL;
+  licit_lines *lines = NULL;
   void *state = NULL;
   int rc = a->create(&state, opts->region);
   if (rc) {
@@ -417,72 +416,27 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
     struct stat st;
     if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) r.total_bytes = (uint64_t)st.st_size;
   }
-  if (!(buf = malloc(BUF_SIZE))) {
-    rc = licit_err_set(r.fatal, LICIT_ENOMEM, "out of memory");
+  if ((rc = licit_lines_open(in, &lines))) {
+    rc = licit_err_set(r.fatal, rc, "out of memory");
     goto out;
   }
   if ((rc = begin_batch(&r))) goto out;
-  size_t start = 0, end = 0;
-  bool eof = false, overflow = false;
-  size_t over_len = 0; /* bytes of the current over-long line seen so far */
   for (;;) {
-    /* Lines wholly in the buffer. */
-    char *nl;
-    while ((nl = memchr(buf + start, '\n', end - start)) != NULL) {
-      size_t len = (size_t)(nl - (buf + start));
-      if (overflow) {
-        over_len += len;
-        r.line_no++;
-        rc = one_line(&r, a, state, buf, RAW_EXCERPT, over_len);
-        overflow = false;
-      } else {
-        r.line_no++;
-        rc = one_line(&r, a, state, buf + start, len, len);
-      }
-      if (rc) goto out;
-      start += len + 1;
-      r.c->bytes += len + 1;
+    const char *line;
+    size_t len, full_len;
+    uint64_t before = licit_lines_bytes(lines);
+    rc = licit_lines_next(lines, &line, &len, &full_len);
+    if (rc == 0) break;
+    if (rc < 0) {
+      rc = licit_err_set(r.fatal, LICIT_EIO, "%s: read error: %s", path, strerror(errno));
+      goto out;
     }
-    if (eof) break;
-    size_t pending = end - start;
-    if (overflow || pending > LICIT_LINE_MAX + 1) {
-      /* An over-long line: keep its first bytes for the rejects file (they
-       * stay at the front of the buffer) and drop the rest as it streams. */
-      if (!overflow) {
-        memmove(buf, buf + start, RAW_EXCERPT);
-        overflow = true;
-        over_len = pending;
-      } else {
-        over_len += pending;
-      }
-      r.c->bytes += pending;
-      start = end = RAW_EXCERPT;
-    } else if (start > 0) {
-      memmove(buf, buf + start, pending);
-      start = 0;
-      end = pending;
-    }
-    size_t got = fread(buf + end, 1, READ_CHUNK, in);
-    if (got == 0) {
-      if (ferror(in)) {
-        rc = licit_err_set(r.fatal, LICIT_EIO, "%s: read error: %s", path, strerror(errno));
-        goto out;
-      }
-      eof = true;
-      /* A last line without a newline. */
-      if (overflow) {
-        r.line_no++;
-        rc = one_line(&r, a, state, buf, RAW_EXCERPT, over_len);
-        overflow = false;
-      } else if (end > start) {
-        r.line_no++;
-        rc = one_line(&r, a, state, buf + start, end - start, end - start);
-        r.c->bytes += end - start;
-      }
-      if (rc) goto out;
-      start = end = 0;
-    }
-    end += got;
+    r.line_no++;
+    rc = one_line(&r, a, state, line, len, full_len);
+    /* Bytes count once their line is applied (a batch's cap is worked out
+     * from what is left of the input before the line). */
+    r.c->bytes += licit_lines_bytes(lines) - before;
+    if (rc) goto out;
     if (opts->progress) draw_progress(&r, false);
   }
   rc = commit_batch(&r, false);
@@ -490,7 +444,7 @@ out:
   if (r.txn) licit_txn_abort(r.txn); /* only on failure: the uncommitted batch */
   if (opts->progress) draw_progress(&r, true);
   if (state) a->destroy(state);
-  free(buf);
+  licit_lines_close(lines);
   licit_buf_free(&r.out);
   if (in && !is_stdin) fclose(in);
   return rc;
