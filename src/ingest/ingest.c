@@ -130,9 +130,15 @@ static bool post_known(licit_sink *sink, const char *id, size_t n) {
   return known;
 }
 
+/* Known: an account with an accepted event of its own; one that was only
+ * mentioned has a record but is not known (SPEC section 2). */
 static bool user_known(licit_sink *sink, const char *id, size_t n) {
-  uint32_t ord;
-  return licit_user_ord(((run *)sink)->txn, id, n, &ord) == 0;
+  licit_user_rec rec;
+  licit_buf scratch = LICIT_BUF_INIT;
+  bool found = false;
+  int rc = licit_store_user_lookup(((run *)sink)->txn, (licit_strv){id, n}, &found, &rec, &scratch);
+  licit_buf_free(&scratch);
+  return rc == 0 && found && !rec.unknown;
 }
 
 static bool is_duplicate(licit_sink *sink, const char *id, size_t n) {
@@ -259,13 +265,13 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
 static int read_items(run *r, const licit_adapter *a, void *state) {
   for (;;) {
     const char *item;
-    size_t len;
+    size_t len, full_len;
     uint64_t index;
-    int rc = a->next_item(state, &item, &len, &index, r->fatal);
+    int rc = a->next_item(state, &item, &len, &full_len, &index, r->fatal);
     if (rc <= 0) return rc;
     r->line_no = index;
-    if ((rc = one_line(r, a, state, item, len, len))) return rc;
-    r->c->bytes += len;
+    if ((rc = one_line(r, a, state, item, len, full_len))) return rc;
+    r->c->bytes += full_len;
     if (r->opts->progress) draw_progress(r, false);
   }
 }
