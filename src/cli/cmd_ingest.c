@@ -46,6 +46,7 @@ int cmd_ingest(cli *c) {
     o.batch_events = (size_t)n;
   }
   o.progress = !cli_opt_val(c, "no-progress") && isatty(STDERR_FILENO);
+  o.no_pipeline = cli_opt_val(c, "one-thread") != NULL;
   const char *stdin_only[] = {"-"};
   const char *const *inputs = c->npos ? c->pos : stdin_only;
   int ninputs = c->npos ? c->npos : 1;

@@ -35,6 +35,10 @@ typedef struct licit_ingest_opts {
    * only by licit_ingest_commit, with room reserved for this many bytes of
    * input (a record that would go beyond it fails with LICIT_ETOOBIG). */
   size_t one_txn_bytes;
+  /* Files in the native format are parsed on a second thread while this one
+   * applies (ingest.c, the pipeline); true keeps everything on one thread
+   * (the same result: for comparisons and tests). */
+  bool no_pipeline;
 } licit_ingest_opts;
 
 /* Ingests one input: a path, or "-" for standard input.  Counts are added
