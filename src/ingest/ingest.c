@@ -351,7 +351,7 @@ static void run_init(run *r, licit_store *s, const licit_ingest_opts *opts, cons
 
 int licit_ingest_open(licit_store *s, const licit_ingest_opts *opts, const char *source, licit_ingest_counts *counts,
                       licit_ingest **out, licit_err *err) {
-  const licit_adapter *a = licit_adapter_find(opts->format);
+  const licit_adapter *a = opts->adapter ? opts->adapter : licit_adapter_find(opts->format);
   if (!a) return licit_err_set(err, LICIT_EUSAGE, "unknown format \"%s\"", opts->format);
   licit_ingest *in = calloc(1, sizeof *in);
   if (!in) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
@@ -655,7 +655,7 @@ out:
 
 int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts *opts, licit_ingest_counts *counts,
                       licit_err *err) {
-  const licit_adapter *a = licit_adapter_find(opts->format);
+  const licit_adapter *a = opts->adapter ? opts->adapter : licit_adapter_find(opts->format);
   if (!a) return licit_err_set(err, LICIT_EUSAGE, "unknown format \"%s\"", opts->format);
   run r;
   run_init(&r, s, opts, path, counts);

@@ -21,7 +21,8 @@ typedef struct licit_ingest_counts {
 } licit_ingest_counts;
 
 typedef struct licit_ingest_opts {
-  const char *format; /* "native" when NULL */
+  const licit_adapter *adapter; /* the input format; NULL: the one named by `format` */
+  const char *format;           /* a --format name, used when adapter is NULL ("native" when NULL too) */
   const char *region; /* --region CC for adapters, or NULL */
   FILE *rejects;      /* each rejected line as a JSON object, or NULL */
   bool progress;      /* draw progress on stderr */
