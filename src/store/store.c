@@ -37,6 +37,7 @@ static const char *const dbi_names[DBI_COUNT] = {
     [DBI_POSTS] = "posts",     [DBI_POSTORD] = "postord",   [DBI_USERS] = "users",
     [DBI_USTATE] = "ustate",   [DBI_UPOSTS] = "uposts",     [DBI_SIGNALS] = "signals",
     [DBI_SNAPSHOTS] = "snapshots", [DBI_SNAPBITS] = "snapbits", [DBI_POLICIES] = "policies",
+    [DBI_MANIFESTS] = "manifests", [DBI_MERKLE] = "merkle",
 };
 static const unsigned dbi_flags[DBI_COUNT] = {
     [DBI_LOG] = MDB_INTEGERKEY,
