@@ -667,7 +667,7 @@ fail:
 
 static int read_small(const char *path, licit_buf *b, licit_err *err) {
   FILE *f = fopen(path, "rb");
-  if (!f) return errno == ENOENT ? LICIT_ENOTFOUND : io_err(err, "cannot read", path, errno);
+  if (!f) return errno == ENOENT || errno == ENOTDIR ? LICIT_ENOTFOUND : io_err(err, "cannot read", path, errno);
   char tmp[65536];
   size_t n;
   int rc = 0;
