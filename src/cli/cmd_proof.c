@@ -2,6 +2,7 @@
  * `licit snapshot diff` (SPEC sections 5, 6 and 11). */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/hash.h"
@@ -32,9 +33,19 @@ static int fail_json(cli *c, int code, int rc, const char *msg) {
   return code;
 }
 
+/* Opens the store, which must exist: these commands never make one. */
+static int open_existing(cli *c) {
+  char path[4200];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/data.mdb", c->store_dir);
+  if (stat(path, &st) != 0)
+    return cli_fail(EXIT_RUNTIME, "no store at %s (make one with licit policy set or licit ingest)", c->store_dir);
+  return cli_open_store(c);
+}
+
 int cmd_key(cli *c) {
   if (c->npos) return cli_fail(EXIT_USAGE, "key: takes no arguments");
-  int code = cli_open_store(c);
+  int code = open_existing(c);
   if (code) return code;
   licit_txn *t;
   licit_err err;
@@ -63,7 +74,7 @@ int cmd_prove(cli *c) {
   if (c->npos != 1) return cli_fail(EXIT_USAGE, "prove: expects one post id (licit prove POST --snapshot NAME)");
   const char *snap = cli_opt_val(c, "snapshot");
   if (!snap) return cli_fail(EXIT_USAGE, "prove: --snapshot NAME is required");
-  int code = cli_open_store(c);
+  int code = open_existing(c);
   if (code) return code;
   licit_txn *t;
   licit_err err;
@@ -151,7 +162,7 @@ static int print_change(void *ctx, const licit_snapshot_change *ch) {
 
 int cmd_snapshot_diff(cli *c) {
   if (c->npos != 2) return cli_fail(EXIT_USAGE, "snapshot diff: expects two snapshot names (licit snapshot diff A B)");
-  int code = cli_open_store(c);
+  int code = open_existing(c);
   if (code) return code;
   licit_txn *t;
   licit_err err;

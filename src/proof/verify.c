@@ -370,8 +370,14 @@ static int check_sig(verifier *v, const licit_buf *mb, const char *key_hex) {
     goto out;
   }
   if (vr) {
-    rc = fail(v, "signature", "the Ed25519 signature in manifest.json.sig does not match manifest.json under key %.64s",
-              key);
+    uint8_t mh[32];
+    char mhx[65];
+    licit_sha256(mb->data, mb->len, mh);
+    licit_hex(mh, 32, mhx);
+    rc = fail(v, "signature",
+              "the Ed25519 signature %.16s… in manifest.json.sig does not match manifest.json (sha256 %.16s…) "
+              "under key %.64s",
+              sig, mhx, key);
     goto out;
   }
   v->r->origin_checked = key_hex != NULL;
