@@ -275,7 +275,8 @@ static int check_docs(verifier *v) {
     if (strcmp(v->parts[i].sha, v->parts[i].got) != 0)
       return fail(v, "sha256", "%s: its sha256 is %s, the manifest says %s", v->parts[i].path, v->parts[i].got,
                   v->parts[i].sha);
-  pass(v, "sha256", "%zu part%s match their sha256 in the manifest", v->nparts, v->nparts == 1 ? "" : "s");
+  pass(v, "sha256", "%zu part%s match%s the sha256 in the manifest", v->nparts, v->nparts == 1 ? "" : "s",
+       v->nparts == 1 ? "es" : "");
   if (v->doc_problem[0]) return fail(v, "documents", "%s", v->doc_problem);
   uint64_t total = 0;
   for (size_t i = 0; i < v->nparts; i++) {
