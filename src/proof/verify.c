@@ -298,8 +298,9 @@ static int check_docs(verifier *v) {
     bool listed = false;
     for (size_t i = 0; i < v->nparts && !listed; i++) listed = strcmp(v->parts[i].path + 10, de->d_name) == 0;
     if (!listed) {
+      int r = fail(v, "documents", "documents/%s is not listed in the manifest", de->d_name);
       closedir(d);
-      return fail(v, "documents", "documents/%s is not listed in the manifest", de->d_name);
+      return r;
     }
   }
   if (d) closedir(d);
