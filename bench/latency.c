@@ -193,10 +193,10 @@ int main(int argc, char **argv) {
     if ((rc = licit_post_get(t, posts.s[k], posts.n[k], &p, &scratch))) return fail("post_get", rc);
     if ((rc = licit_user_get(t, p.user, &u, &scratch2))) return fail("user_get", rc);
     licit_user_facts f;
-    licit_user_sources src;
-    licit_eval_user_facts(e, &u, &f, &src);
+    if ((rc = licit_eval_user(e, p.user, &f))) return fail("eval_user", rc);
     const licit_text_hist *tx;
-    licit_reason r = licit_eval_considered(e, &p) ? licit_eval_post(e, &p, &tx) : LICIT_R_COUNT;
+    licit_reason r = LICIT_R_COUNT;
+    if (licit_eval_considered(e, &p) && (rc = licit_eval_post(e, &p, &r, &tx))) return fail("eval_post", rc);
     for (size_t j = 0; j < nsnaps; j++) sink += (uint64_t)licit_snapshot_has(t, &snaps[j], p.ord);
     pv[i] = now_us() - a;
     sink += (uint64_t)r + f.pref;
@@ -208,7 +208,7 @@ int main(int argc, char **argv) {
     if ((rc = licit_user_ord(t, users.s[k], users.n[k], &ord))) return fail("user_ord", rc);
     if ((rc = licit_user_get(t, ord, &u, &scratch2))) return fail("user_get", rc);
     licit_user_facts f;
-    licit_eval_user_facts(e, &u, &f, NULL);
+    if ((rc = licit_eval_user(e, ord, &f))) return fail("eval_user", rc);
     uint32_t *ords;
     size_t n;
     if ((rc = licit_user_posts(t, ord, &ords, &n))) return fail("user_posts", rc);
@@ -217,7 +217,9 @@ int main(int argc, char **argv) {
       licit_strv pid;
       if ((rc = licit_post_id(t, ords[j], &pid))) return fail("post_id", rc);
       if ((rc = licit_post_get(t, pid.p, pid.n, &p, &scratch))) return fail("post_get", rc);
-      by[licit_eval_considered(e, &p) ? licit_eval_post(e, &p, NULL) : LICIT_R_COUNT]++;
+      licit_reason r = LICIT_R_COUNT;
+      if (licit_eval_considered(e, &p) && (rc = licit_eval_post(e, &p, &r, NULL))) return fail("eval_post", rc);
+      by[r]++;
     }
     free(ords);
     uv[i] = now_us() - a;

@@ -56,3 +56,29 @@ L debt --snapshot at-20240601T000000Z --at 2025-06-01T00:00:00Z
 
 say "9. What-if: the same store under LinkedIn's policy"
 L eval --at 2025-06-01T00:00:00Z --policy "$ROOT/examples/policies/linkedin-genai.json"
+
+say "10. Threads, linked accounts, mentions (examples/events-people.jsonl)"
+echo "The same Meta timeline, plus one version licit adds to show what Meta's forms could do:"
+echo "from 2025-07-01 an objection also covers other people's posts that mention the objector"
+echo "(examples/policies/meta-genai-mentions.json, honor_mentions)."
+L policy set "$ROOT/examples/policies/meta-genai-mentions.json"
+L ingest "$ROOT/examples/events-people.jsonl"
+for d in 2025-06-30 2025-07-31; do
+  L snapshot --at "${d}T00:00:00Z" --out "$WORK/corpus-$d" --json >/dev/null
+done
+echo
+echo "Decisions before and after (eval --list):"
+for d in 2025-06-30 2025-07-31; do
+  echo "  at $d:"
+  L eval --at "${d}T00:00:00Z" --list | grep -E 'p-(sofia-10|liam-c1|elena|tom-beach)' | sed 's/^/    /'
+done
+
+say "    a. Sofia (ES) makes her birthday photo friends-only; Liam's comment under it goes with it"
+L explain p-liam-c1 --at 2025-07-31T00:00:00Z | sed -n '1,5p;/ 6\. Public/,/ 7\./p' | sed '$d'
+
+say "    b. Elena objects once, on her Facebook account: her linked Instagram account is covered"
+L report u-elena-ig --at 2025-07-31T00:00:00Z | sed -n '1,20p'
+
+say "    c. Tom (US) posted a beach photo that mentions Elena: it leaves the next corpus"
+L explain p-tom-beach --at 2025-07-31T00:00:00Z | sed -n '1,5p;/10\. /,$p'
+

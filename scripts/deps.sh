@@ -18,6 +18,7 @@ PKGS=(
   libcriterion-dev  # unit tests
   python3           # the conformance suite's independent formulation
   zstd jq           # reading snapshots in tests and docs
+  clang libclang-rt-14-dev  # clang's ASan/UBSan/TSan builds in `make test`, and `make fuzz`
 )
 [ "${LICIT_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$LICIT_DEPS_EXTRA" && PKGS+=("${extra[@]}")
 

@@ -30,7 +30,7 @@ CC=${CC:-clang}
 out=build-fuzz
 mkdir -p "$out/obj" "$out/corpus-$name" "$out/artifacts-$name"
 
-san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # The library's sources and dependencies, as meson.build lists them
 # (lib_src and its dependency() lines), so this script follows the build.
 sources=$(sed -n '/^lib_src = files(/,/^)/p' meson.build | grep -o "'src/[^']*\.c'" | tr -d "'")

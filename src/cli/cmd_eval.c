@@ -64,12 +64,63 @@ int cli_begin_read(cli *c, const char *policy_file, licit_txn **t, licit_policy 
   return code;
 }
 
+/* eval --list: one line per considered post, in post id order. */
+typedef struct list_ctx {
+  licit_txn *t;
+  bool json;
+  int only; /* a decision, or -1 for all */
+  licit_buf line, scratch;
+  licit_err *err;
+} list_ctx;
+
+static int list_cb(void *ctx, licit_strv id, const licit_post_rec *p, licit_reason r, const licit_text_hist *text) {
+  (void)text;
+  list_ctx *l = ctx;
+  if (l->only >= 0 && (int)r != l->only) return 0;
+  licit_user_rec u;
+  int rc = licit_user_get(l->t, p->user, &u, &l->scratch);
+  if (rc) return licit_err_set(l->err, rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc, "reading the store: the author of a post: %s",
+                               licit_strerror(rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc));
+  licit_buf *b = &l->line;
+  licit_buf_reset(b);
+  if (l->json) {
+    rc = licit_buf_adds(b, "{\"post\":");
+    if (!rc) rc = licit_jw_str(b, id.p, id.n);
+    if (!rc) rc = licit_buf_adds(b, ",\"user\":");
+    if (!rc) rc = licit_jw_str(b, u.id, u.id_len);
+    if (!rc) rc = licit_buf_printf(b, ",\"reason\":\"%s\"}\n", licit_reason_name(r));
+  } else {
+    rc = licit_buf_add(b, id.p, id.n);
+    if (!rc) rc = licit_buf_addc(b, '\t');
+    if (!rc) rc = licit_buf_add(b, u.id, u.id_len);
+    if (!rc) rc = licit_buf_printf(b, "\t%s\n", licit_reason_name(r));
+  }
+  if (rc) return licit_err_set(l->err, LICIT_ENOMEM, "out of memory");
+  if (fwrite(b->data, 1, b->len, stdout) != b->len) return licit_err_set(l->err, LICIT_EIO, "cannot write the output");
+  return 0;
+}
+
 int cmd_eval(cli *c) {
   if (c->npos) return cli_fail(EXIT_USAGE, "eval: takes no positional arguments (licit eval --at T)");
+  const char *reason = cli_opt_val(c, "reason");
+  bool list = cli_opt_val(c, "list") != NULL;
+  int only = -1;
+  if (reason) {
+    if (!list) return cli_fail(EXIT_USAGE, "eval: --reason R goes with --list");
+    only = licit_reason_parse(reason, strlen(reason));
+    if (only < 0) {
+      char all[400] = "";
+      for (int r = 0; r < LICIT_R_COUNT; r++) {
+        size_t l = strlen(all);
+        snprintf(all + l, sizeof all - l, "%s%s", r ? ", " : "", licit_reason_name(r));
+      }
+      return cli_fail(EXIT_USAGE, "eval: --reason \"%s\": expected one of %s", reason, all);
+    }
+  }
   int64_t T;
   licit_txn *t;
   licit_policy *p = NULL;
-  licit_err err;
+  licit_err err = {0};
   int code = cli_begin_read(c, cli_opt_val(c, "policy"), &t, &p, &T);
   if (code) return code;
   licit_eval *e = NULL;
@@ -77,6 +128,17 @@ int cmd_eval(cli *c) {
   char digest[65];
   uint64_t logpos = licit_txn_log_len(t);
   int rc = licit_eval_open(t, p, T, logpos, &e, &err);
+  if (list) {
+    list_ctx l = {t, c->json, only, LICIT_BUF_INIT, LICIT_BUF_INIT, &err};
+    if (!rc) rc = licit_eval_run(e, list_cb, &l, &n, digest, &err);
+    licit_buf_free(&l.line);
+    licit_buf_free(&l.scratch);
+    if (rc) code = cli_fail(EXIT_RUNTIME, "eval: %s", err.msg);
+    licit_eval_close(e);
+    licit_policy_free(p);
+    licit_txn_abort(t);
+    return code;
+  }
   if (!rc) rc = licit_eval_run(e, NULL, NULL, &n, digest, &err);
   const licit_policy_version *v = e ? licit_eval_version(e) : NULL;
   if (rc) {

@@ -90,6 +90,8 @@ static void print_version(const licit_policy_version *v) {
     for (size_t i = 0; i < v->n_honor; i++) printf("%s%s", i ? ", " : "", v->honor[i]);
     printf("\n");
   }
+  if (!v->inherit_audience) printf("    replies:             judged on their own visibility (inherit_audience false)\n");
+  if (v->honor_mentions) printf("    mentions:            an objection covers others' posts that mention the account\n");
   printf("    regions:             ");
   if (!v->n_rules) printf("(none: no_choice everywhere)");
   for (size_t i = 0; i < v->n_rules; i++)

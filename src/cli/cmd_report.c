@@ -8,79 +8,6 @@
 #include "report/explain.h"
 #include "snapshot/snapshot.h"
 
-static const char *const check_titles[10] = {"",
-                                             "Deleted?",
-                                             "A policy in force?",
-                                             "Old enough content?",
-                                             "Author old enough?",
-                                             "Region excluded?",
-                                             "Public?",
-                                             "Opt-out signal?",
-                                             "Objection?",
-                                             "Consent needed?"};
-
-static void decision_json(licit_buf *b, const licit_explain *x) {
-  licit_jw_strz(b, x->considered ? licit_reason_name(x->decision) : "not_considered");
-}
-
-static void explain_json(licit_buf *b, const licit_explain *x) {
-  licit_buf_adds(b, "{\"post\":");
-  licit_jw_strz(b, x->post);
-  licit_buf_adds(b, ",\"user\":");
-  licit_jw_strz(b, x->user);
-  licit_buf_adds(b, ",\"at\":");
-  licit_jw_time(b, x->at);
-  licit_buf_adds(b, ",\"created\":");
-  licit_jw_time(b, x->created);
-  licit_buf_adds(b, ",\"decision\":");
-  decision_json(b, x);
-  licit_buf_adds(b, ",\"policy\":{\"name\":");
-  if (x->policy_name) licit_jw_strz(b, x->policy_name);
-  else licit_buf_adds(b, "null");
-  licit_buf_adds(b, ",\"version\":");
-  if (x->version_id) licit_jw_strz(b, x->version_id);
-  else licit_buf_adds(b, "null");
-  licit_buf_adds(b, "},\"checks\":[");
-  for (int i = 0; i < 9; i++) {
-    const licit_check *k = &x->checks[i];
-    licit_buf_adds(b, i ? ",{\"check\":" : "{\"check\":");
-    licit_jw_strz(b, licit_reason_name(k->check));
-    licit_buf_printf(b, ",\"passed\":%s,\"detail\":",
-                     k->passed == LICIT_CHECK_NA ? "null" : k->passed ? "true" : "false");
-    licit_jw_strz(b, k->detail);
-    licit_buf_adds(b, ",\"events\":[");
-    for (int j = 0; j < k->n_events; j++) {
-      licit_buf_printf(b, "%s{\"seq\":%llu,\"ts\":", j ? "," : "", (unsigned long long)k->events[j].seq);
-      licit_jw_time(b, k->events[j].ts);
-      licit_buf_adds(b, ",\"type\":");
-      licit_jw_strz(b, licit_event_type_name(k->events[j].type));
-      licit_buf_addc(b, '}');
-    }
-    licit_buf_adds(b, "]}");
-  }
-  licit_buf_adds(b, "],\"snapshots\":[");
-  for (size_t i = 0; i < x->n_snaps; i++) {
-    licit_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
-    licit_jw_strz(b, x->snaps[i].name);
-    licit_buf_adds(b, ",\"at\":");
-    licit_jw_time(b, x->snaps[i].at);
-    licit_buf_printf(b, ",\"included\":%s}", x->snaps[i].posts ? "true" : "false");
-  }
-  licit_buf_printf(b, "],\"optout_notice\":%s", x->optout_notice ? "true" : "false");
-  if (x->optout_notice) {
-    licit_buf_adds(b, ",\"notice\":{\"family\":");
-    if (x->notice.family) licit_jw_strz(b, x->notice.family);
-    else licit_buf_adds(b, "null");
-    licit_buf_printf(b, ",\"score\":%d,\"threshold\":%d,\"phrases\":[", x->notice.score, x->notice.threshold);
-    for (int i = 0; i < x->notice.n_matched; i++) {
-      if (i) licit_buf_addc(b, ',');
-      licit_jw_strz(b, x->notice.matched[i]);
-    }
-    licit_buf_adds(b, "]}");
-  }
-  licit_buf_addc(b, '}');
-}
-
 static void explain_text(const licit_explain *x) {
   char a[LICIT_TIME_BUFSZ], cr[LICIT_TIME_BUFSZ];
   licit_time_format(x->at, a);
@@ -95,16 +22,20 @@ static void explain_text(const licit_explain *x) {
     printf("Decision: EXCLUDED (%s). This post is not used for AI training at this time.\n",
            licit_reason_name(x->decision));
   }
+  if (x->considered && x->decision != LICIT_INCLUDED) printf("%s\n", licit_reason_sentence(x->decision));
   printf("\nWhat was checked, in order (the first \"no\" decides):\n");
-  for (int i = 0; i < 9; i++) {
+  for (int i = 0; i < LICIT_CHECKS; i++) {
     const licit_check *k = &x->checks[i];
-    const char *verdict = k->passed == LICIT_CHECK_NA ? "n/a" : k->passed ? "ok " : "NO ";
-    printf("  %d. %-20s %s  %s\n", i + 1, check_titles[k->check], verdict, k->detail);
+    const char *verdict = k->passed == LICIT_CHECK_NA ? "n/a" : k->passed ? "yes" : "NO ";
+    printf("  %2d. %-44s %s  %s\n", i + 1, licit_reason_title(k->check), verdict, k->detail);
     for (int j = 0; j < k->n_events; j++) {
       char tb[LICIT_TIME_BUFSZ];
       licit_time_format(k->events[j].ts, tb);
-      printf("       event %llu: %s at %s\n", (unsigned long long)k->events[j].seq,
+      printf("       event %llu: %s at %s", (unsigned long long)k->events[j].seq,
              licit_event_type_name(k->events[j].type), tb);
+      if (k->events[j].post[0]) printf(", post %s", k->events[j].post);
+      if (k->events[j].user[0]) printf(", account %s", k->events[j].user);
+      printf("\n");
     }
   }
   printf("\nCorpus snapshots:\n");
@@ -143,7 +74,7 @@ int cmd_explain(cli *c) {
   } else {
     if (c->json) {
       licit_buf b = LICIT_BUF_INIT;
-      explain_json(&b, &x);
+      licit_explain_json(&b, &x);
       cli_print(&b);
       licit_buf_free(&b);
     } else {
@@ -182,48 +113,7 @@ int cmd_report(cli *c) {
   else reg[0] = 0;
   if (c->json) {
     licit_buf b = LICIT_BUF_INIT;
-    licit_buf_adds(&b, "{\"user\":");
-    licit_jw_strz(&b, r.user);
-    licit_buf_adds(&b, ",\"at\":");
-    licit_jw_time(&b, r.at);
-    licit_buf_adds(&b, ",\"region\":");
-    if (reg[0]) licit_jw_strz(&b, reg);
-    else licit_buf_adds(&b, "null");
-    licit_buf_adds(&b, ",\"mode\":");
-    if (r.version_id) licit_jw_strz(&b, licit_mode_name(r.facts.mode));
-    else licit_buf_adds(&b, "null");
-    licit_buf_adds(&b, ",\"preference\":");
-    licit_jw_strz(&b, licit_pref_name(r.facts.pref));
-    licit_buf_adds(&b, ",\"policy\":{\"name\":");
-    if (r.policy_name) licit_jw_strz(&b, r.policy_name);
-    else licit_buf_adds(&b, "null");
-    licit_buf_adds(&b, ",\"version\":");
-    if (r.version_id) licit_jw_strz(&b, r.version_id);
-    else licit_buf_adds(&b, "null");
-    licit_buf_adds(&b, "},\"meaning\":");
-    licit_jw_strz(&b, r.version_id ? licit_mode_meaning(r.facts.mode) : "no policy version is in force");
-    licit_buf_printf(&b, ",\"private\":%s,\"deleted\":%s,\"posts\":", r.facts.private_ ? "true" : "false",
-                     r.facts.deleted ? "true" : "false");
-    licit_counts_json(&b, &r.posts);
-    licit_buf_adds(&b, ",\"snapshots\":[");
-    for (size_t i = 0; i < r.n_snaps; i++) {
-      licit_buf_adds(&b, i ? ",{\"name\":" : "{\"name\":");
-      licit_jw_strz(&b, r.snaps[i].name);
-      licit_buf_adds(&b, ",\"at\":");
-      licit_jw_time(&b, r.snaps[i].at);
-      licit_buf_printf(&b, ",\"posts\":%llu}", (unsigned long long)r.snaps[i].posts);
-    }
-    licit_buf_adds(&b, "],\"optout_notices\":[");
-    for (size_t i = 0; i < r.n_notices; i++) {
-      if (i) licit_buf_addc(&b, ',');
-      licit_jw_strz(&b, r.notices[i]);
-    }
-    licit_buf_adds(&b, "],\"actions\":[");
-    for (size_t i = 0; i < r.n_actions; i++) {
-      if (i) licit_buf_addc(&b, ',');
-      licit_jw_strz(&b, r.actions[i]);
-    }
-    licit_buf_adds(&b, "]}");
+    licit_report_json(&b, &r);
     cli_print(&b);
     licit_buf_free(&b);
   } else {
@@ -235,11 +125,18 @@ int cmd_report(cli *c) {
     else
       printf("Policy: %s\n", r.policy_name ? "no version in force at this time" : "none installed");
     printf("Region: %s\n", reg[0] ? reg : "unknown (the policy's default applies)");
-    if (r.version_id) printf("Mode:   %s: %s.\n", licit_mode_name(r.facts.mode), licit_mode_meaning(r.facts.mode));
+    if (r.version_id) printf("Mode:   %s (%s).\n", licit_mode_name(r.facts.mode), licit_mode_meaning(r.facts.mode));
+    if (r.n_person > 1) {
+      printf("Linked accounts (one person):");
+      for (size_t i = 0; i < r.n_person; i++) printf(" %s", r.person[i]);
+      printf("\n  A preference set on any of them applies to all of them: one objection covers them all.\n");
+    }
     printf("Preference: %s", licit_pref_name(r.facts.pref));
     if (r.pref_since != LICIT_TIME_NONE) {
       licit_time_format(r.pref_since, a);
-      printf(" (since %s)", a);
+      printf(" (since %s", a);
+      if (r.pref_by[0] && strcmp(r.pref_by, r.user) != 0) printf(", set on the linked account %s", r.pref_by);
+      printf(")");
     }
     if (r.version_id) {
       if (r.facts.mode == LICIT_MODE_OPT_OUT && r.facts.pref == LICIT_PREF_DENY) printf(": honoured, your objection keeps your posts out");
@@ -255,6 +152,12 @@ int cmd_report(cli *c) {
     for (size_t i = 0; i < r.n_snaps; i++) {
       licit_time_format(r.snaps[i].at, a);
       printf("  %-28s (%s): %llu post(s)\n", r.snaps[i].name, a, (unsigned long long)r.snaps[i].posts);
+    }
+    if (r.mentioned_considered) {
+      printf("\nOther people's posts that mention you: %llu", (unsigned long long)r.mentioned_considered);
+      if (r.mentioned_excluded)
+        printf(", of which %llu stay out of corpora because of your objection", (unsigned long long)r.mentioned_excluded);
+      printf(".\n");
     }
     if (r.n_notices) {
       printf("\nOpt-out notices found (posting them has no effect):\n");
@@ -323,7 +226,7 @@ int cmd_debt(cli *c) {
       licit_time_format(d[i].info.at, sa);
       size_t total = 0;
       for (int r = 1; r < LICIT_R_COUNT; r++) total += d[i].n[r];
-      printf("snapshot %s (built at %s, %llu posts): %zu post(s) may no longer be used as of %s\n", d[i].info.name, sa,
+      printf("snapshot %s (as of %s, %llu posts): %zu post(s) may no longer be used as of %s\n", d[i].info.name, sa,
              (unsigned long long)d[i].included, total, a);
       for (int r = 1; r < LICIT_R_COUNT; r++) {
         if (!d[i].n[r]) continue;

@@ -23,6 +23,8 @@ static const cli_opt ingest_opts[] = {
 static const cli_opt eval_opts[] = {
     {"at", "T", "the time to evaluate at, RFC 3339 (default: now)"},
     {"policy", "FILE", "evaluate under this policy file instead of the installed one (what-if)"},
+    {"list", NULL, "one line per considered post (post, user, reason) in post id order"},
+    {"reason", "R", "with --list: only posts with this decision (a reason, or included)"},
     {NULL, NULL, NULL}};
 static const cli_opt snapshot_opts[] = {
     {"at", "T", "the snapshot's time, RFC 3339 (default: now)"},
@@ -64,10 +66,12 @@ static const cli_cmd commands[] = {
      "rejected, 1 on an I/O or store failure (committed batches stay).\n"
      "Example: licit ingest --rejects rejects.jsonl examples/events.jsonl",
      ingest_opts},
-    {"eval", NULL, cmd_eval, "eval --at T [--policy FILE]", "counts and digest at T, writing nothing",
+    {"eval", NULL, cmd_eval, "eval --at T [--policy FILE] [--list [--reason R]]", "counts and digest at T, writing nothing",
      "Evaluates every post as of T under the policy version in force at T (SPEC section 4)\n"
      "and prints the counts by reason and the digest a snapshot would have.  Nothing is\n"
      "written or registered.  --policy FILE asks what-if under another policy.\n"
+     "--list prints one line per considered post instead (JSON Lines with --json):\n"
+     "which posts are excluded and why, not only how many.\n"
      "Example: licit eval --at 2025-06-01T00:00:00Z --policy examples/policies/linkedin-genai.json",
      eval_opts},
     {"snapshot", "diff", cmd_snapshot_diff, "snapshot diff A B", "posts that entered and left between two snapshots",

@@ -1,5 +1,7 @@
 /*
- * eval.c — SPEC section 4, the nine checks (see eval.h).
+ * eval.c — SPEC section 4: the checks, persons, threads and mentions (see
+ * eval.h).  judge() is the one place where a decision is made; the trace
+ * is what judge() records while it decides.
  */
 #include "eval/eval.h"
 
@@ -9,11 +11,57 @@
 #include "core/hash.h"
 #include "event/event.h"
 
+_Static_assert(LICIT_SNAP_COUNTS == LICIT_R_COUNT + 1, "a snapshot stores considered, included and each reason");
+
+/* ------------------------------------------------------------ reasons -- */
+
 static const char *const reason_names[LICIT_R_COUNT] = {
-    "included", "deleted",    "no_policy", "too_old",  "minor",
-    "region_excluded", "not_public", "signal", "objected", "no_consent"};
+#define X(e, name, title, sentence) name,
+    LICIT_REASON_MAP(X)
+#undef X
+};
+static const char *const reason_titles[LICIT_R_COUNT] = {
+#define X(e, name, title, sentence) title,
+    LICIT_REASON_MAP(X)
+#undef X
+};
+static const char *const reason_sentences[LICIT_R_COUNT] = {
+#define X(e, name, title, sentence) sentence,
+    LICIT_REASON_MAP(X)
+#undef X
+};
 
 const char *licit_reason_name(int r) { return r >= 0 && r < LICIT_R_COUNT ? reason_names[r] : "?"; }
+const char *licit_reason_title(int r) { return r >= 0 && r < LICIT_R_COUNT ? reason_titles[r] : "?"; }
+const char *licit_reason_sentence(int r) { return r >= 0 && r < LICIT_R_COUNT ? reason_sentences[r] : "?"; }
+
+int licit_reason_parse(const char *s, size_t n) {
+  for (int r = 0; r < LICIT_R_COUNT; r++)
+    if (strlen(reason_names[r]) == n && memcmp(reason_names[r], s, n) == 0) return r;
+  return -1;
+}
+
+/* ------------------------------------------------------------- state -- */
+
+#define LAZY_CACHE 32
+
+/* Thread memo per post ordinal (full evaluations): the ancestor's own
+ * state as of T, so each is decoded at most once. */
+enum { ANC_UNKNOWN = 0, ANC_OK, ANC_MISSING, ANC_FAIL /* + licit_thread_why - 1 */ };
+
+/* What judge() needs of an account, compact so that a full evaluation's
+ * array of them stays in cache (the full facts, with the entries that
+ * explain cites, are 4x larger). */
+typedef struct acct {
+  bool known, deleted, private_, has_birth, objects;
+  uint8_t pref, mode;
+  int32_t birth;
+  uint32_t person;
+} acct;
+
+static void acct_of_facts(const licit_user_facts *f, acct *a) {
+  *a = (acct){f->known, f->deleted, f->private_, f->has_birth, f->objects, f->pref, f->mode, f->birth, f->person};
+}
 
 struct licit_eval {
   licit_txn *txn;
@@ -21,17 +69,22 @@ struct licit_eval {
   const licit_policy_version *ver;
   int64_t T;
   uint64_t maxseq;
-  uint32_t nusers;
-  licit_user_facts *users;
-  /* honoured signal ordinals: a sorted list, and for each the index of the
-   * policy token it came from */
+  uint32_t nusers, nposts;
+  bool lazy;
+  licit_user_facts *users; /* full mode: every account */
+  acct *accts;             /* full mode: the same, compact, for judge() */
+  /* lazy mode: a few accounts, replaced round-robin */
+  uint32_t cache_ord[LAZY_CACHE];
+  licit_user_facts cache[LAZY_CACHE];
+  int cache_n, cache_next;
+  /* honoured signal ordinals, and for each the index of its policy token */
   size_t n_honor;
   uint32_t *honor_ords;
   size_t *honor_idx;
-  licit_buf scratch;
-  bool lazy;
-  uint32_t cached_ord; /* lazy mode: the user in `cached`, or UINT32_MAX */
-  licit_user_facts cached;
+  /* thread memo, allocated at the first reply (full mode) */
+  uint8_t *anc_state;
+  uint32_t *anc_parent;
+  licit_buf uscratch, pscratch, lscratch;
 };
 
 int licit_age_at(int64_t ts, int32_t birth) {
@@ -47,33 +100,251 @@ static const licit_hist *at(const licit_eval *e, const licit_hist *h, uint32_t n
   return licit_hist_at(h, n, sizeof *h, e->T, e->maxseq);
 }
 
-void licit_eval_user_facts(const licit_eval *e, const licit_user_rec *u, licit_user_facts *f,
-                           licit_user_sources *src) {
+static licit_entry entry_of(const licit_hist *h) {
+  licit_entry x = {0, 0, 0};
+  if (h) x = (licit_entry){h->ts, h->seq, h->val};
+  return x;
+}
+
+/* (ts, seq) order of two entries that are set. */
+static bool later(const licit_entry *a, const licit_entry *b) {
+  return a->ts > b->ts || (a->ts == b->ts && a->seq > b->seq);
+}
+
+/* An account's own facts from its record: everything but the person's
+ * preference, which finish_facts and the person pass settle. */
+static void own_facts(const licit_eval *e, const licit_user_rec *u, licit_user_facts *f) {
   memset(f, 0, sizeof *f);
-  licit_user_sources s = {0};
-  f->known = true;
-  /* Deleted when any deletion is at or before T (the earliest one decides). */
+  f->person = u->ord;
+  f->pref_user = LICIT_NONE;
+  f->known = !u->unknown && u->first_seq <= e->maxseq;
+  /* Deleted when a deletion is at or before T (stores written before a
+   * second account_delete was rejected may hold several: the earliest
+   * decides). */
+  const licit_hist *d = NULL;
   for (uint32_t i = 0; i < u->n_del; i++) {
-    const licit_hist *d = &u->del[i];
-    if (d->ts <= e->T && d->seq <= e->maxseq && (!s.del || d->ts < s.del->ts)) s.del = d;
+    const licit_hist *x = &u->del[i];
+    if (x->ts <= e->T && x->seq <= e->maxseq && (!d || x->ts < d->ts)) d = x;
   }
-  f->deleted = s.del != NULL;
-  if ((s.private_ = at(e, u->private_, u->n_private))) f->private_ = s.private_->val != 0;
-  if ((s.birth = at(e, u->birth, u->n_birth))) {
+  f->deleted = d != NULL;
+  f->del = entry_of(d);
+  const licit_hist *h;
+  if ((h = at(e, u->private_, u->n_private))) f->private_ = h->val != 0;
+  f->private_e = entry_of(h);
+  if ((h = at(e, u->birth, u->n_birth))) {
     f->has_birth = true;
-    f->birth = s.birth->val;
+    f->birth = h->val;
   }
-  if ((s.region = at(e, u->region, u->n_region)) && s.region->val) {
-    f->region[0] = (char)(s.region->val >> 8);
-    f->region[1] = (char)(s.region->val & 0xFF);
+  f->birth_e = entry_of(h);
+  if ((h = at(e, u->region, u->n_region)) && h->val) {
+    f->region[0] = (char)(h->val >> 8);
+    f->region[1] = (char)(h->val & 0xFF);
   }
-  if ((s.pref = at(e, u->pref, u->n_pref))) f->pref = (uint8_t)s.pref->val;
+  f->region_e = entry_of(h);
+  if ((h = at(e, u->pref, u->n_pref))) {
+    f->pref = (uint8_t)h->val;
+    f->pref_user = u->ord;
+  }
+  f->pref_e = entry_of(h);
   if (e->ver) {
     int via;
     f->mode = (uint8_t)licit_policy_mode(e->ver, f->region, &via);
     f->via = (int16_t)via;
   }
-  if (src) *src = s;
+}
+
+static void finish_facts(licit_user_facts *f) {
+  f->objects = f->known && !f->deleted && (f->mode == LICIT_MODE_OPT_OUT || f->mode == LICIT_MODE_OPT_IN) &&
+               f->pref == LICIT_PREF_DENY;
+}
+
+/* Whether two accounts are linked as of T (their pair's latest entry). */
+static int linked(licit_eval *e, uint32_t a, uint32_t b, bool *yes) {
+  licit_link_rec lr;
+  int rc = licit_link_get(e->txn, a, b, &lr, &e->lscratch);
+  *yes = false;
+  if (rc == LICIT_ENOTFOUND) return 0;
+  if (rc) return rc;
+  const licit_hist *h = at(e, lr.hist, lr.n);
+  *yes = h && h->val == 1;
+  return 0;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The accounts of ord's person, by following links in force at T. */
+static int person_walk(licit_eval *e, uint32_t ord, uint32_t **members, size_t *n) {
+  size_t cnt = 1, cap = 8;
+  uint32_t *m = malloc(cap * sizeof *m);
+  if (!m) return LICIT_ENOMEM;
+  m[0] = ord;
+  int rc = 0;
+  for (size_t i = 0; i < cnt && !rc; i++) {
+    uint32_t *others = NULL;
+    size_t no = 0;
+    if ((rc = licit_user_links(e->txn, m[i], &others, &no))) break;
+    for (size_t j = 0; j < no && !rc; j++) {
+      bool seen = false;
+      for (size_t k = 0; k < cnt && !seen; k++) seen = m[k] == others[j];
+      if (seen) continue;
+      bool yes;
+      if ((rc = linked(e, m[i], others[j], &yes)) || !yes) continue;
+      if (cnt == cap) {
+        uint32_t *nm = realloc(m, (cap *= 2) * sizeof *m);
+        if (!nm) {
+          rc = LICIT_ENOMEM;
+          break;
+        }
+        m = nm;
+      }
+      m[cnt++] = others[j];
+    }
+    free(others);
+  }
+  if (rc) {
+    free(m);
+    return rc;
+  }
+  qsort(m, cnt, sizeof *m, cmp_u32);
+  *members = m;
+  *n = cnt;
+  return 0;
+}
+
+/* Lazy mode: one account's facts, person included. */
+static int lazy_facts(licit_eval *e, uint32_t ord, licit_user_facts *f) {
+  licit_user_rec u;
+  int rc = licit_user_get(e->txn, ord, &u, &e->uscratch);
+  if (rc) return rc;
+  own_facts(e, &u, f);
+  uint32_t *members = NULL;
+  size_t n = 0;
+  if ((rc = person_walk(e, ord, &members, &n))) return rc;
+  f->person = members[0];
+  for (size_t i = 0; i < n && !rc; i++) {
+    if (members[i] == ord) continue;
+    licit_user_rec o;
+    if ((rc = licit_user_get(e->txn, members[i], &o, &e->uscratch))) break;
+    licit_entry pe = entry_of(at(e, o.pref, o.n_pref));
+    if (pe.seq && (!f->pref_e.seq || later(&pe, &f->pref_e))) {
+      f->pref_e = pe;
+      f->pref = (uint8_t)pe.val;
+      f->pref_user = members[i];
+    }
+  }
+  free(members);
+  if (rc == LICIT_ENOTFOUND) rc = LICIT_ESTORE; /* a linked account without a record */
+  if (!rc) finish_facts(f);
+  return rc;
+}
+
+int licit_eval_user(licit_eval *e, uint32_t ord, licit_user_facts *out) {
+  if (ord >= e->nusers) return LICIT_ENOTFOUND;
+  if (!e->lazy) {
+    *out = e->users[ord];
+    return 0;
+  }
+  for (int i = 0; i < e->cache_n; i++)
+    if (e->cache_ord[i] == ord) {
+      *out = e->cache[i];
+      return 0;
+    }
+  int rc = lazy_facts(e, ord, out);
+  if (rc) return rc;
+  int slot = e->cache_n < LAZY_CACHE ? e->cache_n++ : e->cache_next++ % LAZY_CACHE;
+  e->cache_ord[slot] = ord;
+  e->cache[slot] = *out;
+  return 0;
+}
+
+int licit_eval_person(licit_eval *e, uint32_t ord, uint32_t **members, size_t *n) {
+  if (ord >= e->nusers) return LICIT_ENOTFOUND;
+  if (e->lazy) return person_walk(e, ord, members, n);
+  uint32_t p = e->users[ord].person;
+  size_t cnt = 0;
+  for (uint32_t i = 0; i < e->nusers; i++) cnt += e->users[i].person == p;
+  uint32_t *m = malloc((cnt ? cnt : 1) * sizeof *m);
+  if (!m) return LICIT_ENOMEM;
+  cnt = 0;
+  for (uint32_t i = 0; i < e->nusers; i++)
+    if (e->users[i].person == p) m[cnt++] = i;
+  *members = m;
+  *n = cnt;
+  return 0;
+}
+
+/* Union-find over account ordinals; a root is always its set's smallest
+ * ordinal, so it names the person the same way person_walk does. */
+static uint32_t uf_find(uint32_t *up, uint32_t x) {
+  while (up[x] != x) {
+    up[x] = up[up[x]];
+    x = up[x];
+  }
+  return x;
+}
+
+/* Full mode: persons from every link in force at T, then each account's
+ * preference becomes its person's. */
+static int persons_full(licit_eval *e) {
+  licit_link_iter *it;
+  int rc = licit_link_iter_open(e->txn, &it);
+  if (rc) return rc;
+  uint32_t *up = NULL;
+  licit_link_rec lr;
+  while ((rc = licit_link_iter_next(it, &lr, &e->lscratch)) == 1) {
+    const licit_hist *h = at(e, lr.hist, lr.n);
+    if (!h || h->val != 1) continue;
+    if (lr.a >= e->nusers || lr.b >= e->nusers) {
+      rc = LICIT_ESTORE;
+      break;
+    }
+    if (!up) {
+      if (!(up = malloc((size_t)e->nusers * sizeof *up))) {
+        rc = LICIT_ENOMEM;
+        break;
+      }
+      for (uint32_t i = 0; i < e->nusers; i++) up[i] = i;
+    }
+    uint32_t ra = uf_find(up, lr.a), rb = uf_find(up, lr.b);
+    if (ra < rb) up[rb] = ra;
+    else if (rb < ra) up[ra] = rb;
+  }
+  licit_link_iter_close(it);
+  if (rc < 0 || !up) {
+    free(up);
+    return rc < 0 ? rc : 0;
+  }
+  /* best[root]: the member whose own preference entry is the latest. */
+  uint32_t *best = malloc((size_t)e->nusers * sizeof *best);
+  if (!best) {
+    free(up);
+    return LICIT_ENOMEM;
+  }
+  for (uint32_t i = 0; i < e->nusers; i++) best[i] = LICIT_NONE;
+  for (uint32_t i = 0; i < e->nusers; i++) {
+    uint32_t r = uf_find(up, i);
+    licit_user_facts *f = &e->users[i];
+    if (f->pref_e.seq && (best[r] == LICIT_NONE || later(&f->pref_e, &e->users[best[r]].pref_e))) best[r] = i;
+  }
+  /* Overwriting in place is safe: the best member's own entry is the
+   * person's entry, so it is unchanged when its turn comes. */
+  for (uint32_t i = 0; i < e->nusers; i++) {
+    uint32_t r = uf_find(up, i);
+    licit_user_facts *f = &e->users[i];
+    f->person = r;
+    if (best[r] != LICIT_NONE) {
+      const licit_user_facts *b = &e->users[best[r]];
+      f->pref_e = b->pref_e;
+      f->pref = (uint8_t)b->pref_e.val;
+      f->pref_user = best[r];
+    }
+  }
+  free(best);
+  free(up);
+  return 0;
 }
 
 static int eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq, bool lazy,
@@ -86,33 +357,48 @@ static int eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint
   e->T = T;
   e->maxseq = maxseq;
   int rc = 0;
-  uint64_t nu = licit_txn_n_users(txn);
+  uint64_t nu = licit_txn_n_users(txn), np = licit_txn_n_posts(txn);
+  if (nu > UINT32_MAX || np > UINT32_MAX) {
+    rc = LICIT_ESTORE;
+    goto store_fail;
+  }
   e->nusers = (uint32_t)nu;
+  e->nposts = (uint32_t)np;
   e->lazy = lazy;
-  e->cached_ord = UINT32_MAX;
-  if (lazy) goto signals;
-  licit_store_prefault(licit_txn_store(txn)); /* a full scan follows */
-  e->users = calloc(nu ? nu : 1, sizeof *e->users);
-  if (!e->users) {
-    rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
-    goto fail;
-  }
-  licit_user_iter *it;
-  if ((rc = licit_user_iter_open(txn, &it))) goto store_fail;
-  licit_user_rec u;
-  while ((rc = licit_user_iter_next(it, &u, &e->scratch)) == 1) {
-    if (u.ord >= e->nusers) {
-      rc = LICIT_ESTORE;
-      break;
+  if (!lazy) {
+    licit_store_prefault(licit_txn_store(txn)); /* a full scan follows */
+    e->users = calloc(nu ? nu : 1, sizeof *e->users);
+    if (!e->users) {
+      rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
+      goto fail;
     }
-    licit_eval_user_facts(e, &u, &e->users[u.ord], NULL);
+    licit_user_iter *it;
+    if ((rc = licit_user_iter_open(txn, &it))) goto store_fail;
+    licit_user_rec u;
+    uint32_t seen = 0;
+    while ((rc = licit_user_iter_next(it, &u, &e->uscratch)) == 1) {
+      if (u.ord >= e->nusers || u.ord != seen++) {
+        rc = LICIT_ESTORE;
+        break;
+      }
+      own_facts(e, &u, &e->users[u.ord]);
+    }
+    licit_user_iter_close(it);
+    if (rc < 0) goto store_fail;
+    if (seen != e->nusers) {
+      rc = LICIT_ESTORE;
+      goto store_fail;
+    }
+    if ((rc = persons_full(e))) goto store_fail;
+    if (!(e->accts = malloc((nu ? nu : 1) * sizeof *e->accts))) {
+      rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
+      goto fail;
+    }
+    for (uint32_t i = 0; i < e->nusers; i++) {
+      finish_facts(&e->users[i]);
+      acct_of_facts(&e->users[i], &e->accts[i]);
+    }
   }
-  licit_user_iter_close(it);
-  if (rc) goto store_fail;
-  /* Users whose first event is beyond the log prefix are still "known" in
-   * the array; no post of theirs within the prefix can be considered
-   * without an event of theirs within it, so this is harmless. */
-signals:
   if (e->ver && e->ver->n_honor) {
     e->honor_ords = calloc(e->ver->n_honor, sizeof *e->honor_ords);
     e->honor_idx = calloc(e->ver->n_honor, sizeof *e->honor_idx);
@@ -155,9 +441,14 @@ int licit_eval_open_lazy(licit_txn *txn, const licit_policy *policy, int64_t T, 
 void licit_eval_close(licit_eval *e) {
   if (!e) return;
   free(e->users);
+  free(e->accts);
   free(e->honor_ords);
   free(e->honor_idx);
-  licit_buf_free(&e->scratch);
+  free(e->anc_state);
+  free(e->anc_parent);
+  licit_buf_free(&e->uscratch);
+  licit_buf_free(&e->pscratch);
+  licit_buf_free(&e->lscratch);
   free(e);
 }
 
@@ -165,31 +456,16 @@ const licit_policy_version *licit_eval_version(const licit_eval *e) { return e->
 int64_t licit_eval_at(const licit_eval *e) { return e->T; }
 uint64_t licit_eval_maxseq(const licit_eval *e) { return e->maxseq; }
 
-const licit_user_facts *licit_eval_user(licit_eval *e, uint32_t ord) {
-  if (ord >= e->nusers) return NULL;
-  if (!e->lazy) return &e->users[ord];
-  if (e->cached_ord != ord) {
-    licit_user_rec u;
-    if (licit_user_get(e->txn, ord, &u, &e->scratch)) return NULL;
-    licit_eval_user_facts(e, &u, &e->cached, NULL);
-    e->cached_ord = ord;
-  }
-  return &e->cached;
-}
-
 bool licit_eval_considered(const licit_eval *e, const licit_post_rec *p) {
   return p->created_ts <= e->T && p->created_seq <= e->maxseq;
 }
 
-const licit_hist *licit_eval_vis(const licit_eval *e, const licit_post_rec *p) {
-  return at(e, p->vis, p->n_vis);
+static bool post_deleted(const licit_eval *e, const licit_post_rec *p) {
+  return p->del_seq && p->del_seq <= e->maxseq && p->del_ts <= e->T;
 }
 
-const licit_hist *licit_eval_sig(const licit_eval *e, const licit_post_rec *p) {
-  return at(e, p->sig, p->n_sig);
-}
-
-bool licit_eval_sig_honoured(const licit_eval *e, const licit_post_rec *p, const licit_hist *sig, size_t *which) {
+/* Whether the signal entry holds a signal the version honours. */
+static bool sig_honoured(const licit_eval *e, const licit_post_rec *p, const licit_hist *sig, size_t *which) {
   if (!sig || !e->n_honor) return false;
   const uint32_t *ords = p->sigords + sig->val;
   for (int32_t i = 0; i < sig->aux; i++)
@@ -201,34 +477,286 @@ bool licit_eval_sig_honoured(const licit_eval *e, const licit_post_rec *p, const
   return false;
 }
 
-licit_reason licit_eval_post(licit_eval *e, const licit_post_rec *p, const licit_text_hist **text) {
-  if (text)
-    *text = (const licit_text_hist *)licit_hist_at(&p->text[0].h, p->n_text, sizeof(licit_text_hist), e->T,
-                                                   e->maxseq);
-  const licit_user_facts *u = licit_eval_user(e, p->user);
-  static const licit_user_facts nobody = {0};
-  if (!u) u = &nobody;
+/* An account for judge(): the array entry in full mode, else worked out
+ * into *tmp.  Store errors are returned, never taken for "unknown". */
+static int acct_get(licit_eval *e, uint32_t ord, acct *tmp, const acct **out) {
+  if (ord >= e->nusers) return LICIT_ESTORE;
+  if (!e->lazy) {
+    *out = &e->accts[ord];
+    return 0;
+  }
+  licit_user_facts f;
+  int rc = licit_eval_user(e, ord, &f);
+  if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+  acct_of_facts(&f, tmp);
+  *out = tmp;
+  return 0;
+}
+
+/* ------------------------------------------------------------ threads -- */
+
+/* One ancestor's own state as of T: whether it is there (in the prefix and
+ * created at or before T), why it fails (LICIT_THREAD_OK when not), the
+ * entry that makes it fail, its author and its parent field. */
+typedef struct anc {
+  bool there;
+  licit_thread_why why;
+  licit_entry entry;
+  uint32_t user, parent;
+} anc;
+
+static int ancestor(licit_eval *e, uint32_t ord, bool want_entry, anc *a) {
+  memset(a, 0, sizeof *a);
+  licit_post_rec r;
+  int rc = licit_post_get_ord(e->txn, ord, &r, &e->pscratch);
+  if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+  a->parent = r.parent;
+  a->user = r.user;
+  if (!licit_eval_considered(e, &r)) return 0;
+  a->there = true;
+  acct tmp;
+  const acct *uf;
+  if ((rc = acct_get(e, r.user, &tmp, &uf))) return rc;
+  const licit_hist *vis = at(e, r.vis, r.n_vis);
+  if (post_deleted(e, &r)) {
+    a->why = LICIT_THREAD_DELETED;
+    a->entry = (licit_entry){r.del_ts, r.del_seq, 0};
+  } else if (uf->deleted) {
+    a->why = LICIT_THREAD_ACCOUNT_DELETED;
+  } else if (!vis || !(e->ver->vis_mask & (1u << vis->val))) {
+    a->why = LICIT_THREAD_VISIBILITY;
+    a->entry = entry_of(vis);
+  } else if (uf->private_) {
+    a->why = LICIT_THREAD_PRIVATE;
+  }
+  if (want_entry && (a->why == LICIT_THREAD_ACCOUNT_DELETED || a->why == LICIT_THREAD_PRIVATE)) {
+    licit_user_facts full;
+    if ((rc = licit_eval_user(e, r.user, &full))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+    a->entry = a->why == LICIT_THREAD_PRIVATE ? full.private_e : full.del;
+  }
+  return 0;
+}
+
+/* Walks p's thread (SPEC 4): *why is LICIT_THREAD_OK or what makes the
+ * nearest failing ancestor fail; tr (may be NULL) gets the details. */
+static int thread_walk(licit_eval *e, const licit_post_rec *p, licit_thread_why *why, licit_trace *tr) {
+  uint32_t visited[LICIT_THREAD_MAX + 1];
+  uint32_t nvis = 0, depth = 0, next = p->parent;
+  licit_thread_end end = LICIT_THREAD_ROOT;
+  visited[nvis++] = p->ord;
+  *why = LICIT_THREAD_OK;
+  bool memo = !e->lazy && !tr;
+  if (memo && !e->anc_state && next) {
+    e->anc_state = calloc(e->nposts ? e->nposts : 1, 1);
+    e->anc_parent = malloc((e->nposts ? e->nposts : 1) * sizeof *e->anc_parent);
+    if (!e->anc_state || !e->anc_parent) return LICIT_ENOMEM;
+  }
+  while (next) {
+    uint32_t a = next - 1;
+    if (depth == LICIT_THREAD_MAX) {
+      end = LICIT_THREAD_LIMIT;
+      break;
+    }
+    bool loop = false;
+    for (uint32_t i = 0; i < nvis && !loop; i++) loop = visited[i] == a;
+    if (loop) {
+      end = LICIT_THREAD_LOOP;
+      break;
+    }
+    if (a >= e->nposts) return LICIT_ESTORE;
+    anc x;
+    if (memo && e->anc_state[a] != ANC_UNKNOWN) {
+      uint8_t st = e->anc_state[a];
+      x.there = st != ANC_MISSING;
+      x.why = st >= ANC_FAIL ? (licit_thread_why)(st - ANC_FAIL + 1) : LICIT_THREAD_OK;
+      x.parent = e->anc_parent[a];
+    } else {
+      int rc = ancestor(e, a, tr != NULL, &x);
+      if (rc) return rc;
+      if (memo) {
+        e->anc_state[a] = !x.there ? ANC_MISSING : x.why ? (uint8_t)(ANC_FAIL + x.why - 1) : ANC_OK;
+        e->anc_parent[a] = x.parent;
+      }
+    }
+    if (!x.there) {
+      end = LICIT_THREAD_MISSING;
+      break;
+    }
+    depth++;
+    visited[nvis++] = a;
+    if (x.why) {
+      *why = x.why;
+      if (tr) {
+        tr->thread_post = a;
+        tr->thread_user = x.user;
+        tr->thread_why = x.why;
+        tr->thread_entry = x.entry;
+      }
+      break;
+    }
+    next = x.parent;
+  }
+  if (tr) {
+    tr->thread_depth = depth;
+    tr->thread_end = end;
+  }
+  return 0;
+}
+
+/* ----------------------------------------------------------- deciding -- */
+
+static void cite(licit_trace *tr, int check, uint64_t seq, uint32_t post, uint32_t user) {
+  if (!tr || !seq) return;
+  licit_trace_check *c = &tr->check[check];
+  for (int i = 0; i < c->n_cites; i++)
+    if (c->cites[i].seq == seq) return;
+  if (c->n_cites < LICIT_CITE_MAX) c->cites[c->n_cites++] = (licit_cite){seq, post, user};
+}
+
+/* The one place a decision is made.  Without a trace it stops at the first
+ * check that fails; with one it runs every check and records each, and the
+ * decision is still the first that failed. */
+static int judge(licit_eval *e, const licit_post_rec *p, licit_reason *out, const licit_text_hist **text,
+                 licit_trace *tr) {
+  licit_reason dec = LICIT_INCLUDED;
+  int rc;
+#define OUTCOME(r, ok)                                 \
+  do {                                                 \
+    bool ok_ = (ok);                                   \
+    if (tr) tr->check[r].passed = ok_;                 \
+    if (!ok_ && dec == LICIT_INCLUDED) {               \
+      dec = (r);                                       \
+      if (!tr) goto done;                              \
+    }                                                  \
+  } while (0)
+  const licit_text_hist *tv =
+      (const licit_text_hist *)licit_hist_at(&p->text[0].h, p->n_text, sizeof(licit_text_hist), e->T, e->maxseq);
+  if (text) *text = tv;
+  acct ut;
+  const acct *ua;
+  if ((rc = acct_get(e, p->user, &ut, &ua))) return rc;
+  const acct u = *ua; /* lazy lookups below may replace the cached entry */
+  /* Only a trace needs the entries that decided the account's facts. */
+  licit_user_facts uf;
+  if (tr) {
+    if ((rc = licit_eval_user(e, p->user, &uf))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+    tr->author = uf;
+    tr->text = tv;
+    if (p->del_seq && p->del_seq <= e->maxseq) tr->post_del = (licit_entry){p->del_ts, p->del_seq, 0};
+  }
   /* 1. deleted */
-  if ((p->del_seq && p->del_seq <= e->maxseq && p->del_ts <= e->T) || u->deleted) return LICIT_R_DELETED;
+  bool pdel = post_deleted(e, p);
+  if (pdel) cite(tr, LICIT_R_DELETED, p->del_seq, LICIT_NONE, LICIT_NONE);
+  else if (u.deleted && tr) cite(tr, LICIT_R_DELETED, uf.del.seq, LICIT_NONE, LICIT_NONE);
+  else if (tr && tr->post_del.seq) cite(tr, LICIT_R_DELETED, p->del_seq, LICIT_NONE, LICIT_NONE);
+  OUTCOME(LICIT_R_DELETED, !pdel && !u.deleted);
   /* 2. no_policy */
   const licit_policy_version *v = e->ver;
-  if (!v) return LICIT_R_NO_POLICY;
+  OUTCOME(LICIT_R_NO_POLICY, v != NULL);
+  if (!v) {
+    for (int r = LICIT_R_NO_POLICY + 1; tr && r < LICIT_R_COUNT; r++) tr->check[r].passed = LICIT_CHECK_NA;
+    goto done;
+  }
   /* 3. too_old */
-  if (v->content_since != LICIT_TIME_NONE && p->created_ts < v->content_since) return LICIT_R_TOO_OLD;
+  cite(tr, LICIT_R_TOO_OLD, p->created_seq, LICIT_NONE, LICIT_NONE);
+  OUTCOME(LICIT_R_TOO_OLD, v->content_since == LICIT_TIME_NONE || p->created_ts >= v->content_since);
   /* 4. minor */
-  if (v->min_age >= 0 && u->has_birth && licit_age_at(p->created_ts, u->birth) < v->min_age) return LICIT_R_MINOR;
+  bool minor = false;
+  if (v->min_age >= 0 && u.has_birth) {
+    int age = licit_age_at(p->created_ts, u.birth);
+    minor = age < v->min_age;
+    if (tr) tr->age = age;
+    if (tr) cite(tr, LICIT_R_MINOR, uf.birth_e.seq, LICIT_NONE, LICIT_NONE);
+  }
+  OUTCOME(LICIT_R_MINOR, !minor);
   /* 5. region_excluded */
-  if (u->mode == LICIT_MODE_EXCLUDED) return LICIT_R_REGION_EXCLUDED;
-  /* 6. not_public */
+  if (tr) cite(tr, LICIT_R_REGION_EXCLUDED, uf.region_e.seq, LICIT_NONE, LICIT_NONE);
+  OUTCOME(LICIT_R_REGION_EXCLUDED, u.mode != LICIT_MODE_EXCLUDED);
+  /* 6. not_public: the post, the account, then (inherit_audience) the thread */
   const licit_hist *vis = at(e, p->vis, p->n_vis);
-  if (!vis || !(v->vis_mask & (1u << vis->val)) || u->private_) return LICIT_R_NOT_PUBLIC;
+  bool pub = vis && (v->vis_mask & (1u << vis->val)) && !u.private_;
+  if (tr) {
+    tr->vis = entry_of(vis);
+    if (vis) cite(tr, LICIT_R_NOT_PUBLIC, vis->seq, LICIT_NONE, LICIT_NONE);
+    cite(tr, LICIT_R_NOT_PUBLIC, uf.private_e.seq, LICIT_NONE, LICIT_NONE);
+    tr->thread_post = tr->thread_user = LICIT_NONE;
+  }
+  if ((pub || tr) && v->inherit_audience && p->parent) {
+    licit_thread_why why;
+    if ((rc = thread_walk(e, p, &why, tr))) return rc;
+    if (why) {
+      pub = false;
+      if (tr) {
+        bool by_acct = why == LICIT_THREAD_ACCOUNT_DELETED || why == LICIT_THREAD_PRIVATE;
+        cite(tr, LICIT_R_NOT_PUBLIC, tr->thread_entry.seq, by_acct ? LICIT_NONE : tr->thread_post,
+             by_acct ? tr->thread_user : LICIT_NONE);
+      }
+    }
+  }
+  OUTCOME(LICIT_R_NOT_PUBLIC, pub);
   /* 7. signal */
-  if (p->n_sig && e->n_honor && licit_eval_sig_honoured(e, p, at(e, p->sig, p->n_sig), NULL)) return LICIT_R_SIGNAL;
-  /* 8. objected */
-  if (u->mode == LICIT_MODE_OPT_OUT && u->pref == LICIT_PREF_DENY) return LICIT_R_OBJECTED;
-  /* 9. no_consent */
-  if (u->mode == LICIT_MODE_OPT_IN && u->pref != LICIT_PREF_ALLOW) return LICIT_R_NO_CONSENT;
-  return LICIT_INCLUDED;
+  const licit_hist *sig = p->n_sig ? at(e, p->sig, p->n_sig) : NULL;
+  size_t which = 0;
+  bool honoured = e->n_honor && sig_honoured(e, p, sig, &which);
+  if (tr) {
+    tr->sig = entry_of(sig);
+    tr->sig_honoured = honoured;
+    tr->sig_which = which;
+    if (sig) cite(tr, LICIT_R_SIGNAL, sig->seq, LICIT_NONE, LICIT_NONE);
+  }
+  OUTCOME(LICIT_R_SIGNAL, !honoured);
+  /* 8. objected, 9. no_consent: the author's region, the person's preference */
+  if (tr && (u.mode == LICIT_MODE_OPT_OUT || u.mode == LICIT_MODE_OPT_IN)) {
+    uint32_t by = uf.pref_user != p->user ? uf.pref_user : LICIT_NONE;
+    cite(tr, u.mode == LICIT_MODE_OPT_OUT ? LICIT_R_OBJECTED : LICIT_R_NO_CONSENT, uf.pref_e.seq, LICIT_NONE, by);
+  }
+  OUTCOME(LICIT_R_OBJECTED, !(u.mode == LICIT_MODE_OPT_OUT && u.pref == LICIT_PREF_DENY));
+  OUTCOME(LICIT_R_NO_CONSENT, !(u.mode == LICIT_MODE_OPT_IN && u.pref != LICIT_PREF_ALLOW));
+  /* 10. mentioned */
+  bool clear = true;
+  const licit_hist *men = p->n_men ? at(e, p->men, p->n_men) : NULL;
+  if (tr) {
+    tr->mentions_e = entry_of(men);
+    if (men) tr->n_mentions = (uint32_t)men->aux;
+  }
+  if (v->honor_mentions && men) {
+    const uint32_t *ords = p->menords + men->val;
+    for (int32_t i = 0; i < men->aux; i++) {
+      acct mt;
+      const acct *m;
+      if ((rc = acct_get(e, ords[i], &mt, &m))) return rc;
+      if (!m->objects || m->person == u.person) continue;
+      clear = false;
+      if (!tr) break;
+      licit_user_facts mf;
+      if ((rc = licit_eval_user(e, ords[i], &mf))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+      if (tr->n_honoured < LICIT_TRACE_MENTIONS) tr->honoured[tr->n_honoured] = ords[i];
+      tr->n_honoured++;
+      cite(tr, LICIT_R_MENTIONED, mf.pref_e.seq, LICIT_NONE, mf.pref_user);
+    }
+  }
+  OUTCOME(LICIT_R_MENTIONED, clear);
+#undef OUTCOME
+done:
+  *out = dec;
+  if (tr) tr->decision = dec;
+  return 0;
+}
+
+int licit_eval_post(licit_eval *e, const licit_post_rec *p, licit_reason *reason, const licit_text_hist **text) {
+  return judge(e, p, reason, text, NULL);
+}
+
+int licit_eval_trace(licit_eval *e, const licit_post_rec *p, licit_trace *tr) {
+  memset(tr, 0, sizeof *tr);
+  tr->thread_post = tr->thread_user = LICIT_NONE;
+  tr->considered = licit_eval_considered(e, p);
+  if (!tr->considered) {
+    for (int r = 1; r < LICIT_R_COUNT; r++) tr->check[r].passed = LICIT_CHECK_NA;
+    return 0;
+  }
+  licit_reason r;
+  return judge(e, p, &r, NULL, tr);
 }
 
 int licit_eval_run(licit_eval *e, licit_eval_cb cb, void *ctx, licit_counts *counts, char digest_hex[65],
@@ -250,9 +778,14 @@ int licit_eval_run(licit_eval *e, licit_eval_cb cb, void *ctx, licit_counts *cou
   char line[LICIT_ID_MAX + 67];
   while ((rc = licit_post_iter_next(it, &id, &p, &scratch)) == 1) {
     if (!licit_eval_considered(e, &p)) continue;
+    if (id.n > LICIT_ID_MAX) {
+      rc = LICIT_ESTORE;
+      break;
+    }
     counts->considered++;
     const licit_text_hist *text;
-    licit_reason r = licit_eval_post(e, &p, &text);
+    licit_reason r;
+    if ((rc = judge(e, &p, &r, &text, NULL))) break;
     if (r == LICIT_INCLUDED) {
       counts->included++;
       if (!text) {
@@ -273,7 +806,10 @@ int licit_eval_run(licit_eval *e, licit_eval_cb cb, void *ctx, licit_counts *cou
   licit_buf_free(&scratch);
   uint8_t d[32];
   licit_sha256_end(h, d);
-  if (rc < 0) return licit_err_set(err, rc, "evaluation: %s", licit_strerror(rc));
+  if (rc < 0) {
+    if (err && err->code == rc && err->msg[0]) return rc; /* a callback's own message */
+    return licit_err_set(err, rc, "evaluation: reading the store: %s", licit_strerror(rc));
+  }
   if (rc > 0) return rc;
   licit_hex(d, 32, digest_hex);
   return 0;

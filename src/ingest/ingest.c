@@ -5,6 +5,7 @@
  * one batch's dirty pages in LMDB (a batch also ends after 64 MiB of input).
  */
 #include "ingest/ingest.h"
+#include "ingest/rules.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -82,7 +83,7 @@ static int emit(licit_sink *sink, const licit_event *in, unsigned flags) {
     ev_copy.optout_notice = licit_notice_detect(in->text.p, in->text.n, NULL) == 1;
     ev = &ev_copy;
   }
-  int rc = licit_store_apply(r->txn, ev, &seq, &err);
+  int rc = licit_rules_apply(r->txn, ev, &seq, &err);
   if (rc == LICIT_ENOTFOUND && (flags & LICIT_EMIT_SKIP_UNKNOWN)) {
     r->c->skipped++;
     return 0;

@@ -4,7 +4,7 @@
  * The ingest reads its input as lines in bounded memory (one line is at most
  * 2 MiB; a longer one is rejected without being held), turns each line into
  * native events through an adapter (native JSON Lines, or a platform format),
- * applies them with licit_store_apply and commits in batches.  A batch is
+ * applies them with licit_rules_apply (rules.h) and commits in batches.  A batch is
  * one LMDB transaction: a process killed at any moment leaves the store at
  * the end of the last committed batch, a prefix of the accepted events.
  */

@@ -215,11 +215,37 @@ static int literal(licit_fast *f, const char *word) {
   return 0;
 }
 
-static const char *g_arena; /* for qsort's comparator; the reader is not reentrant per thread */
-static int span_cmp(const void *a, const void *b) {
-  const span *x = a, *y = b;
+/* Orders keys by length, then bytes.  The arena is an argument, not a
+ * variable the comparator finds elsewhere: readers on other threads sort
+ * their own keys at the same time. */
+static int span_cmp(const char *arena, const span *x, const span *y) {
   if (x->n != y->n) return x->n < y->n ? -1 : 1;
-  return memcmp(g_arena + x->off, g_arena + y->off, x->n);
+  return memcmp(arena + x->off, arena + y->off, x->n);
+}
+
+/* Heapsort of k[0..n): qsort's comparator cannot take the arena, and
+ * qsort_r is not in C11 or POSIX.  In place, no recursion, O(n log n). */
+static void sift_down(const char *arena, span *k, size_t root, size_t n) {
+  for (;;) {
+    size_t child = 2 * root + 1;
+    if (child >= n) return;
+    if (child + 1 < n && span_cmp(arena, &k[child], &k[child + 1]) < 0) child++;
+    if (span_cmp(arena, &k[root], &k[child]) >= 0) return;
+    span t = k[root];
+    k[root] = k[child];
+    k[child] = t;
+    root = child;
+  }
+}
+
+static void sort_keys(const char *arena, span *k, size_t n) {
+  for (size_t i = n / 2; i-- > 0;) sift_down(arena, k, i, n);
+  for (size_t end = n; end-- > 1;) {
+    span t = k[0];
+    k[0] = k[end];
+    k[end] = t;
+    sift_down(arena, k, 0, end);
+  }
 }
 
 /* Checks the keys [from, nkeys) of the object just closed for repeats. */
@@ -234,10 +260,9 @@ static int check_keys(licit_fast *f, size_t from) {
           FAIL("duplicate object key");
     return 0;
   }
-  g_arena = f->arena.data;
-  qsort(k, n, sizeof *k, span_cmp);
+  sort_keys(f->arena.data, k, n);
   for (size_t i = 1; i < n; i++)
-    if (span_cmp(&k[i - 1], &k[i]) == 0) FAIL("duplicate object key");
+    if (span_cmp(f->arena.data, &k[i - 1], &k[i]) == 0) FAIL("duplicate object key");
   return 0;
 }
 
@@ -426,7 +451,8 @@ int licit_fast_object(licit_fast *f, const char *buf, size_t len, const char *co
     v->s = f->arena.data + w[i].s.off;
     v->n = w[i].s.n;
     if (w[i].type == LICIT_JSON_ARRAY) {
-      v->items = f->outitems + used;
+      /* outitems is NULL until some array had items: no offset from NULL. */
+      v->items = w[i].n_items ? f->outitems + used : NULL;
       v->n_items = w[i].n_items;
       for (size_t j = 0; j < w[i].n_items; j++) {
         const item *it = &f->items[w[i].first_item + j];

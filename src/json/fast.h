@@ -11,6 +11,11 @@
  * members the caller names, with strings decoded, and for arrays their
  * elements' types and decoded strings.  tests/fuzz/fuzz_fastjson.c holds it
  * to the library's verdict on every input.
+ *
+ * Threads: the reader keeps no process-wide state.  A licit_fast belongs to
+ * one thread at a time; readers made with licit_fast_create may parse on
+ * different threads at once (tests/unit/test_threads.c holds them to a
+ * single-threaded run, also under ThreadSanitizer).
  */
 #ifndef LICIT_JSON_FAST_H
 #define LICIT_JSON_FAST_H
@@ -26,7 +31,8 @@ typedef struct licit_fval {
   size_t n;
   bool b;
   size_t n_items;                /* arrays: element count */
-  const struct licit_fval *items; /* arrays: elements (type, and s/n for strings) */
+  const struct licit_fval *items; /* arrays: elements (type, and s/n for strings);
+                                     NULL when n_items is 0 */
 } licit_fval;
 
 typedef struct licit_fast licit_fast;

@@ -26,6 +26,11 @@
  *   '*'  at the end of a word: the word may continue ("fact check*"
  *        matches "fact checkers", "copi* e col*" matches "copie e cole",
  *        "copiar e colar", "copiem e colem").
+ *   '~'  as a word of its own: zero to GAP_MAX_WORDS (8) words of any
+ *        kind, for sentences whose parts the language pulls apart
+ *        ("ich erteile facebook ~ nicht die erlaubnis" matches "Ich
+ *        erteile Facebook und anderen verbundenen Einrichtungen nicht die
+ *        Erlaubnis"). At most one '~' per phrase, never first or last.
  * A phrase may not start with a wildcard.
  *
  * Each distinct phrase adds its weight once, however often it occurs. At
@@ -43,7 +48,8 @@
 #define LICIT_NOTICE_THRESHOLD 10
 
 enum notice_family {
-    FAM_COPYRIGHT_2012, /* Berne / UCC / Rome Statute / "open capital" */
+    FAM_COPYRIGHT_2012, /* "strictly forbidden", "public entity", "open capital" */
+    FAM_REFERENCE,      /* the laws the 2012 notice cites: Berne, UCC, Rome Statute */
     FAM_RENAME_2021,    /* "the new Facebook/Meta rule starts tomorrow" */
     FAM_META_AI_2024,   /* "Goodbye Meta AI", "an attorney has advised us" */
     FAM_GENERIC,        /* wording shared by every wave */
@@ -52,8 +58,25 @@ enum notice_family {
 };
 
 static const char *const family_names[FAM_COUNT] = {
-    "copyright-2012", "meta-rename-2021", "goodbye-meta-ai-2024",
-    "generic-optout", "counter-evidence",
+    "copyright-2012", "copyright-2012", "meta-rename-2021",
+    "goodbye-meta-ai-2024", "generic-optout", "counter-evidence",
+};
+
+/* The laws the 2012 notice cites (family F) are also what every debunk and
+ * every lawyer's explainer names ("my aunt posted the Berne Convention and
+ * Rome Statute thing"). Together they add at most this much, so naming
+ * them is never enough on its own: the notice's own wording must add the
+ * rest (at least 3). */
+#define REFERENCE_CAP 7
+
+/* Every real notice is addressed to a platform; a post that cites the
+ * Rome Statute or the Berne Convention but names none is a law lecture or
+ * a parody ("I do not give my cat permission ... Rome Statute of sleep").
+ * So the references count only when one of these words (whole words of
+ * the normalised text) appears. Added after held-out round 3. */
+static const char *const platform_words[] = {
+    "facebook", "fb", "meta", "instagram", "insta", "whatsapp", "whatsap",
+    "messenger", "threads", "zuckerberg",
 };
 
 typedef struct notice_phrase {
@@ -64,6 +87,7 @@ typedef struct notice_phrase {
 
 #define P(text, weight, fam) { text, weight, fam }
 #define C FAM_COPYRIGHT_2012
+#define F FAM_REFERENCE
 #define R FAM_RENAME_2021
 #define A FAM_META_AI_2024
 #define G FAM_GENERIC
@@ -71,13 +95,13 @@ typedef struct notice_phrase {
 
 static const notice_phrase phrases[] = {
     /* ---- 2012-2016 copyright notices: English ------------------------ */
-    P("berne convention",                         7, C),
-    P("berner convention",                        7, C), /* common misspelling */
-    P("berne copyright",                          5, C),
-    P("ucc 1 308",                                6, C),
-    P("ucc 1 103",                                6, C),
-    P("uniform commercial code",                  3, C),
-    P("rome statute",                             5, C),
+    P("berne convention",                         7, F),
+    P("berner convention",                        7, F), /* common misspelling */
+    P("berne copyright",                          5, F),
+    P("ucc 1 308",                                6, F),
+    P("ucc 1 103",                                6, F),
+    P("uniform commercial code",                  3, F),
+    P("rome statute",                             5, F),
     P("open capital entity",                      7, C),
     P("open capital",                             4, C),
     P("public entity",                            3, C),
@@ -216,8 +240,8 @@ static const notice_phrase phrases[] = {
     P("this is not a joke",                       2, G),
 
     /* ---- Portuguese ---------------------------------------------------- */
-    P("convencao de berna",                       7, C),
-    P("estatuto de roma",                         6, C), /* also Spanish */
+    P("convencao de berna",                       7, F),
+    P("estatuto de roma",                         6, F), /* also Spanish */
     P("capital aberto",                           4, C),
     P("entidade publica",                         3, C),
     P("nao dou permissao",                        4, G),
@@ -254,8 +278,8 @@ static const notice_phrase phrases[] = {
     P("sera considerado que",                     3, A),
 
     /* ---- Spanish ------------------------------------------------------- */
-    P("convenio de berna",                        7, C),
-    P("convencion de berna",                      7, C),
+    P("convenio de berna",                        7, F),
+    P("convencion de berna",                      7, F),
     P("no doy permiso",                           4, G),
     P("no doy mi permiso",                        4, G),
     P("no autorizo a facebook",                   7, G),
@@ -285,9 +309,9 @@ static const notice_phrase phrases[] = {
     P("se asumira que",                           4, A),
 
     /* ---- German -------------------------------------------------------- */
-    P("berner konvention",                        7, C),
-    P("berner ubereinkunft",                      7, C),
-    P("romisches statut",                         6, C),
+    P("berner konvention",                        7, F),
+    P("berner ubereinkunft",                      7, F),
+    P("romisches statut",                         6, F),
     P("hiermit widerspreche ich",                 5, G),
     P("ich widerspreche hiermit",                 5, G),
     P("ich widerspreche",                         3, G),
@@ -324,8 +348,8 @@ static const notice_phrase phrases[] = {
     P("wird angenommen",                          3, A),
 
     /* ---- French -------------------------------------------------------- */
-    P("convention de berne",                      7, C),
-    P("statut de rome",                           6, C),
+    P("convention de berne",                      7, F),
+    P("statut de rome",                           6, F),
     P("je n autorise pas",                        4, G),
     P("je n autorise pas facebook",               7, G),
     P("je n autorise pas meta",                   7, G),
@@ -362,8 +386,8 @@ static const notice_phrase phrases[] = {
     P("on considerera que",                       3, A),
 
     /* ---- Italian ------------------------------------------------------- */
-    P("convenzione di berna",                     7, C),
-    P("statuto di roma",                          6, C),
+    P("convenzione di berna",                     7, F),
+    P("statuto di roma",                          6, F),
     P("non do il permesso",                       4, G),
     P("non do il mio consenso",                   4, G),
     P("non do il consenso",                       4, G),
@@ -389,6 +413,589 @@ static const notice_phrase phrases[] = {
     P("avvocato ha detto",                        3, A),
     P("almeno una volta",                         1, A),
     P("si presumera che",                         4, A),
+
+
+    /* ==== Real-notice wording (six languages), added with the real corpus.
+     * Each line is one sentence of the recurring templates as fact-checkers
+     * quote them: the refusal, the list of what may not be used, "strictly
+     * forbidden to disclose, copy, distribute", "based on this profile",
+     * "private and confidential", "punishable by law", "X is now a public
+     * entity", "all members must post", "at least once ... tacitly", the
+     * "new rule starts tomorrow / deadline is today" wave and the 2023
+     * "it's official, signed at ..., mine turned blue" wave. Order within
+     * each language: refusal, then the 2012 copyright/privacy notice, then
+     * the "new rule" waves. ========================================= */
+    /* ---- English: the template, sentence by sentence ---- */
+    P("strictly forbidden to disclose",         5, C),
+    P("strictly prohibited to disclose",        5, C),
+    P("privacy notice warning",                   4, C),
+    P("you are hereby notified",                  3, C),
+    P("strictly prohibited from disclos*",        5, C),
+    P("based on this profile and or its contents", 5, C),
+    P("on the basis of this profile",           5, C),
+    P("the violation of privacy can be punished by law", 5, C),
+    P("violation of my privacy is punished by law", 5, C),
+    P("violation of privacy may be punishable by law", 5, C),
+    P("facebook is now a public entity",        6, C),
+    P("facebook is now an open capital entity", 6, C),
+    P("is now a public entity",                 5, C),
+    P("is now an open capital entity",          5, C),
+    P("is now a public organization",           5, C),
+    P("is now a public institution",            5, C),
+    P("all members must post a note like this", 6, C),
+    P("all members are recommended to publish a notice", 6, C),
+    P("every member must post",                 4, C),
+    P("all participants should post a note",    4, C),
+    P("if you do not publish a statement at least once", 6, C),
+    P("tactically allowing",                    5, C),
+    P("technically understood that you are allowing", 5, C),
+    P("photos information messages or posts",   5, C),
+    P("pictures information or posts",          5, C),
+    P("photos information messages or messages", 5, C),
+    P("both from the past",                     3, C),
+    P("in the past and in the future",          3, C),
+    P("in response to the new facebook guidelines", 5, C),
+    P("my copyright is attached to all",        5, C),
+    P("for commercial use of the above",        4, C),
+    P("my written consent is needed",           4, C),
+    P("my written consent is required",         4, C),
+    P("articles l 111 112 and 113",             6, F),
+    P("l 111 112 and 113",                      6, F),
+    P("code of intellectual property",          3, C),
+    P("you do not have my permission to utilize", 4, C),
+    P("ucc law sections",                       3, F),
+    P("new instagram rule",                     5, R),
+    P("new facebook meta rule",                 5, R),
+    P("starts the new facebook rule",           5, R),
+    P("starts the new instagram rule",          5, R),
+    P("deadline today",                         3, R),
+    P("don t forget the deadline",              3, R),
+    P("it can be used in court cases",          4, R),
+    P("could be used in lawsuits against you",  4, R),
+    P("used in litigation against you",         4, R),
+    P("everything you ve ever posted becomes public", 4, R),
+    P("everything you ve ever posted is posted today", 4, R),
+    P("everything you post will be made public", 4, R),
+    P("even messages that have been deleted",   4, R),
+    P("even the messages that have been deleted", 4, R),
+    P("simple copy and paste",                  3, R),
+    P("just copy and post",                     3, R),
+    P("costs nothing for a simple copy",        3, R),
+    P("it s official signed at",                5, R),
+    P("mine really turned blue",                5, R),
+    P("this will bypass the system",            5, R),
+    P("he who does nothing consents",           5, R),
+    P("it was even on tv",                      3, R),
+    P("hold your finger anywhere",              3, R),
+    P("according to the show 60 minutes",       3, R),
+    P("channel 4 news",                         4, R),
+    P("channel 13",                             4, R),
+    P("imposing my reservation of rights",      4, R),
+    P("a lawyer advised us to post this",       5, A),
+    P("an attorney advised us to post this",    5, A),
+    P("advised by an attorney to share this post", 5, A),
+    P("goodbye metaverse",                      4, A),
+    P("goodbye meta",                           4, A),
+    P("i hereby declare that i do not give",    5, G),
+    P("i hereby state that i do not give",      5, G),
+    P("i do not give consent",                  5, G),
+    P("i do not grant meta",                    5, G),
+    P("i do not grant facebook",                5, G),
+    P("i do not allow facebook meta",           5, G),
+    P("any entity associated with facebook",    4, G),
+    P("any entities associated with facebook",  4, G),
+    P("or any entitles associated with facebook", 4, G),
+    P("are my property and not facebook",       3, G),
+    /* ---- German ---- */
+    P("ich erteile facebook ~ nicht die erlaubnis", 7, G),
+    P("ich gebe facebook ~ keine erlaubnis",    7, G),
+    P("erteile ich facebook ~ nicht die erlaubnis", 7, G),
+    P("ich autorisiere facebook",               5, G),
+    P("ich autorisiere meta",                   5, G),
+    P("ich erteile facebook",                   5, G),
+    P("entziehe ich facebook",                  5, G),
+    P("ich untersage facebook",                 5, G),
+    P("ich untersage meta",                     5, G),
+    P("untersage ich facebook",                 5, G),
+    P("hiermit entziehe ich",                   5, G),
+    P("nicht die erlaubnis meine",              3, G),
+    P("keine erlaubnis meine",                  3, G),
+    P("widerspreche ich dass meine daten",      4, G),
+    P("widerspreche hiermit den neuen",         4, G),
+    P("widerspreche den neuen facebook",        4, G),
+    P("meta accounts",                          2, G),
+    P("facebook account",                       2, G),
+    P("meine bilder informationen nachrichten oder beitrage", 5, C),
+    P("bilder informationen nachrichten",       5, C),
+    P("fotos informationen beitrage",           5, C),
+    P("in der vergangenheit ~ in der zukunft",  4, C),
+    P("sowohl in der vergangenheit als auch",   4, C),
+    P("weder in der vergangenheit noch",        4, C),
+    P("mit facebook verbundenen",               5, C),
+    P("mit facebook meta verbundenen",          5, C),
+    P("mit facebook assoziierten",              5, C),
+    P("mit facebook verbundenen einrichtungen", 5, C),
+    P("mit dieser erklarung gebe ich facebook", 6, C),
+    P("mit dieser erklarung teile ich facebook", 6, C),
+    P("mit dieser mitteilung teile ich",        4, C),
+    P("mit dieser erklarung gebe ich",          4, C),
+    P("streng verboten",                        3, C),
+    P("offenzulegen zu kopieren zu verbreiten", 6, C),
+    P("zu kopieren zu benachrichtigen",         6, C),
+    P("zu kopieren zu verbreiten",              4, C),
+    P("zu kopieren zu teilen",                  4, C),
+    P("aufgrund dieses profils",                5, C),
+    P("auf der grundlage dieses profils",       5, C),
+    P("inhalte dieses profils",                 5, C),
+    P("inhalt dieses profils",                  5, C),
+    P("private und vertrauliche informationen", 5, C),
+    P("verletzung der privatsphare kann",       5, C),
+    P("verletzungen der privatsphare konnen",   5, C),
+    P("gesetzlich bestraft",                    3, C),
+    P("gesetzlich geahndet",                    3, C),
+    P("rechtlich verfolgt",                     3, C),
+    P("ist jetzt eine offentliche einrichtung", 6, C),
+    P("ist jetzt ein offentliches unternehmen", 6, C),
+    P("offentliche einrichtung",                3, C),
+    P("alle mitglieder mussen",                 5, C),
+    P("eine solche notiz posten",               5, C),
+    P("eine notiz wie diese",                   5, C),
+    P("wenn sie eine erklarung nicht mindestens einmal", 5, C),
+    P("mindestens einmal keine erklarung",      5, C),
+    P("nicht mindestens einmal veroffentlichen", 5, C),
+    P("stillschweigend",                        3, C),
+    P("tacitamente",                            3, C),
+    P("tacitement",                             3, C),
+    P("zuwiderhandlung",                        3, C),
+    P("statut von rom",                         6, F),
+    P("romische statut",                        6, F),
+    P("artikeln l 111 112 und 113",             6, F),
+    P("111 112 und 113",                        6, F),
+    P("in reaktion auf die neuen facebook richtlinien", 5, C),
+    P("als antwort auf die neuen facebook richtlinien", 5, C),
+    P("mein urheberrecht fur alle meine",       5, C),
+    P("neuen facebook richtlinien",             4, C),
+    P("meine schriftliche genehmigung",         3, C),
+    P("schriftliche genehmigung",               3, C),
+    P("sind mein eigentum und nicht facebook",  3, C),
+    P("morgen beginnt die neue facebook",       6, R),
+    P("morgen beginnt das neue facebook",       6, R),
+    P("morgen die neue facebook regel",         6, R),
+    P("neue facebook meta regel",               5, R),
+    P("neuen facebook regeln",                  5, R),
+    P("neue instagram regel",                   5, R),
+    P("neue whatsapp regel",                    5, R),
+    P("deine fotos verwendet werden konnen",    5, R),
+    P("wo sie deine fotos verwenden konnen",    5, R),
+    P("sie dein bild verwenden konnen",         5, R),
+    P("sie ihre fotos verwenden konnen",        5, R),
+    P("deadline heute",                         3, R),
+    P("dass die frist heute ist",               3, R),
+    P("die deadline heute",                     3, R),
+    P("in rechtsstreitigkeiten gegen sie",      4, R),
+    P("in streitfallen gegen dich",             4, R),
+    P("in gerichtsverfahren",                   4, R),
+    P("wird ab heute offentlich",               4, R),
+    P("wird ab morgen offentlich",              4, R),
+    P("wird ab heute offentlich gemacht",       4, R),
+    P("kostet dich nichts",                     2, R),
+    P("es kostet nichts",                       2, R),
+    P("kanal 13",                               4, R),
+    P("kanal 4",                                4, R),
+    /* ---- Spanish ---- */
+    P("no doy permiso a facebook",              7, G),
+    P("no doy permiso a meta",                  7, G),
+    P("no permito ni autorizo",                 7, G),
+    P("no doy a facebook",                      7, G),
+    P("no autorizo a meta facebook",            7, G),
+    P("no doy permiso y no autorizo",           5, G),
+    P("no otorgo permiso",                      5, G),
+    P("ni a ninguna entidad asociada",          5, C),
+    P("ninguna organizacion asociada a facebook", 5, C),
+    P("entidad asociada con facebook",          5, C),
+    P("cualquier entidad asociada",             5, C),
+    P("entidad asociada",                       3, C),
+    P("mis fotos informacion mensajes o publicaciones", 5, C),
+    P("fotos informacion mensajes",             5, C),
+    P("imagenes informacion o mensajes",        5, C),
+    P("pasadas o futuras",                      3, C),
+    P("del pasado o futuro",                    3, C),
+    P("tanto del pasado como en el futuro",     3, C),
+    P("pasados y futuros",                      3, C),
+    P("estrictamente prohibido divulgar",       5, C),
+    P("se prohibe terminantemente",             5, C),
+    P("divulgar copiar distribuir",             6, C),
+    P("en base a este perfil",                  5, C),
+    P("sobre la base de este perfil",           5, C),
+    P("basandose en este perfil",               5, C),
+    P("este perfil y o su contenido",           5, C),
+    P("contra mi perfil y o su contenido",      5, C),
+    P("informacion privada y confidencial",     5, C),
+    P("es privado y la informacion confidencial", 5, C),
+    P("la violacion de la privacidad puede ser castigada", 5, C),
+    P("violacion de mi privacidad esta castigada", 5, C),
+    P("la violacion de privacidad puede ser castigada", 5, C),
+    P("es ahora una entidad publica",           6, C),
+    P("entidad de capital abierto",             6, C),
+    P("todos los miembros deben publicar",      5, C),
+    P("si no publica una declaracion al menos una vez", 6, C),
+    P("si no publica un comunicado por lo menos una vez", 6, C),
+    P("convencion berner",                      7, F),
+    P("en respuesta a las nuevas directrices de facebook", 5, C),
+    P("mis derechos de autor estan",            5, C),
+    P("consentimiento por escrito",             2, C),
+    P("uso comercial",                          2, C),
+    P("comienza la nueva regla",                5, R),
+    P("nueva regla en facebook",                5, R),
+    P("nueva regla de instagram",               5, R),
+    P("nueva regla de whatsapp",                5, R),
+    P("la fecha limite es hoy",                 3, R),
+    P("fecha limite para publicar",             3, R),
+    P("se puede utilizar en juicios contra ti", 4, R),
+    P("en demandas contra ti",                  4, R),
+    P("podrian ser utilizadas en demandas",     4, R),
+    P("incluso mensajes eliminados",            4, R),
+    P("mensajes que han sido eliminados",       4, R),
+    P("todo lo que has publicado",              3, R),
+    P("simple copiar pegar",                    3, R),
+    P("no cuesta nada mas que",                 3, R),
+    P("es oficial firmado a las",               5, R),
+    P("el mio realmente se puso azul",          5, R),
+    P("incluso salio en la television",         5, R),
+    P("mantenga el dedo",                       3, R),
+    /* ---- French ---- */
+    P("je ne donne pas a facebook ou",          7, G),
+    P("je n ai rien signe avec meta",           7, G),
+    P("je n ai pas donne ma permission",        5, G),
+    P("ni aucune entite associee",              2, C), /* overlaps "entite associee a facebook" */
+    P("toute entite associee a facebook",       5, C),
+    P("entite associee a facebook",             5, C),
+    P("mes photos informations messages ou publications", 5, C),
+    P("images informations ou publications",    5, C),
+    P("photos informations messages",           5, C),
+    P("passes et futurs",                       3, C),
+    P("le passe et le futur",                   3, C),
+    P("strictement interdit de divulguer",      5, C),
+    P("divulguer copier distribuer",            6, C),
+    P("sur la base de ce profil",               5, C),
+    P("ce profil et ou de son contenu",         5, C),
+    P("informations privees et confidentielles", 5, C),
+    P("information privee et confidentielle",   5, C),
+    P("la violation de la vie privee peut etre punie", 5, C),
+    P("la violation de ma vie privee est punie", 5, C),
+    P("est desormais une entite publique",      6, C),
+    P("est maintenant une entite publique",     6, C),
+    P("est desormais une entite de capital ouvert", 6, C),
+    P("entite de capital ouvert",               6, C),
+    P("tous les membres doivent publier",       5, C),
+    P("tous les membres sont invites a publier", 5, C),
+    P("si vous ne publiez pas une declaration au moins une fois", 6, C),
+    P("si vous n avez pas publier une declaration", 6, C),
+    P("si vous n avez pas publie une declaration", 6, C),
+    P("convention berner",                      7, F),
+    P("en reponse aux nouvelles lignes directrices", 5, C),
+    P("mes droits d auteur sont attaches",      5, C),
+    P("mes droits sont attaches",               5, C),
+    P("mon consentement ecrit",                 3, C),
+    P("utilisation commerciale",                3, C),
+    P("articles l 111 112 et 113",              6, F),
+    P("l 111 112 et 113",                       6, F),
+    P("code de la propriete intellectuelle",    3, C),
+    P("nouvelle regle facebook",                5, R),
+    P("demain commence la nouvelle regle",      5, R),
+    P("la nouvelle regle facebook meta",        5, R),
+    P("date limite demain",                     3, R),
+    P("poursuites contre vous",                 3, R),
+    P("ca ne coute rien",                       3, R),
+    P("simple copier et coller",                3, R),
+    P("tout ce que vous avez poste",            4, R),
+    P("tout ce que tu as poste",                4, R),
+    P("meme les messages qui ont ete supprimes", 4, R),
+    P("devient public a partir de demain",      4, R),
+    P("c est officiel signe a",                 5, R),
+    P("le mien est vraiment devenu bleu",       5, R),
+    P("c est meme passe a la tele",             5, R),
+    P("cela contournera le systeme",            5, R),
+    P("qui ne fait rien consent",               5, R),
+    P("maintenez votre doigt",                  3, R),
+    P("un avocat nous a conseille",             5, A),
+    /* ---- Italian ---- */
+    P("non do il permesso a facebook",          7, G),
+    P("non do il permesso a meta",              7, G),
+    P("non concedo a facebook",                 7, G),
+    P("non concedo a meta",                     7, G),
+    P("non permetto a facebook",                7, G),
+    P("dichiaro che non do il mio permesso",    7, G),
+    P("non do il mio permesso",                 4, G),
+    P("non concedo a",                          4, G),
+    P("organizzazioni legate a facebook",       5, C),
+    P("entita associata a facebook",            5, C),
+    P("nessuna delle organizzazioni legate",    5, C),
+    P("le mie immagini informazioni messaggi",  5, C),
+    P("immagini informazioni messaggi",         5, C),
+    P("foto informazioni messaggi",             5, C),
+    P("ne in passato ne in futuro",             4, C),
+    P("passate e future",                       4, C),
+    P("severamente vietato divulgare",          5, C),
+    P("e severamente vietato copiare",          5, C),
+    P("divulgare copiare distribuire",          6, C),
+    P("in base a questo profilo",               5, C),
+    P("sulla base di questo profilo",           5, C),
+    P("basata su questo profilo",               5, C),
+    P("questo profilo e o ai suoi contenuti",   5, C),
+    P("questo profilo e o il suo contenuto",    5, C),
+    P("informazioni private e riservate",       5, C),
+    P("privato e le informazioni riservate",    5, C),
+    P("informazione privata e riservata",       5, C),
+    P("la violazione della privacy puo essere punita", 5, C),
+    P("la violazione della mia privacy e soggetta", 5, C),
+    P("e ora un ente pubblico",                 6, C),
+    P("e ora un istituzione pubblica",          6, C),
+    P("ora e un ente pubblico",                 6, C),
+    P("ente pubblico",                          3, C),
+    P("istituzione pubblica",                   3, C),
+    P("tutti i membri devono pubblicare",       5, C),
+    P("ogni membro deve pubblicare",            5, C),
+    P("tutti i membri sono incoraggiati",       5, C),
+    P("se non pubblichi una dichiarazione almeno una volta", 6, C),
+    P("se non la si pubblica almeno una volta", 6, C),
+    P("convenzione berner",                     7, F),
+    P("il mio diritto d autore e collegato",    5, C),
+    P("diritti d autore sono collegati",        5, C),
+    P("linee guida di facebook",                3, C),
+    P("linea guida di facebook",                3, C),
+    P("autorizzazione scritta",                 3, C),
+    P("consenso scritto",                       3, C),
+    P("domani inizia la nuova regola",          5, R),
+    P("nuova regola facebook",                  5, R),
+    P("nuova regola di instagram",              5, R),
+    P("nuova regola di whatsapp",               5, R),
+    P("contenziosi contro di te",               4, R),
+    P("sara reso pubblico da oggi",             4, R),
+    P("diventa pubblico da domani",             4, R),
+    P("anche i messaggi che sono stati eliminati", 4, R),
+    P("non costa nulla",                        3, R),
+    P("non ti costa niente",                    3, R),
+    P("semplice copia e incolla",               3, R),
+    P("e ufficiale firmato alle",               5, R),
+    P("il mio e diventato davvero blu",         5, R),
+    P("era persino in tv",                      5, R),
+    P("questo bypassera il sistema",            5, R),
+    P("chi non fa niente acconsente",           5, R),
+    P("tieni il dito",                          3, R),
+    P("canale 13",                              4, R),
+    P("sono di mia proprieta e non di facebook", 3, G),
+    P("un avvocato ci ha consigliato",          5, A),
+    P("un avvocato ha consigliato di",          5, A),
+    /* ---- Portuguese ---- */
+    P("nao dou permissao para o facebook",      7, G),
+    P("nao dou ao facebook",                    7, G),
+    P("nao dou permissao ao whatsapp",          7, G),
+    P("nao autorizo ao facebook",               7, G),
+    P("nao dou autorizacao ao instagram",       7, G),
+    P("eu nao dou autorizacao",                 4, G),
+    P("nao dou permissao para",                 4, G),
+    P("nenhuma entidade a ele associada",       5, C),
+    P("nenhuma organizacao associada ao facebook", 5, C),
+    P("organizacao associada ao whatsapp",      5, C),
+    P("entidade ligada ao instagram",           5, C),
+    P("empresas associadas ao facebook",        5, C),
+    P("minhas fotos informacoes mensagens",     5, C),
+    P("fotos informacoes mensagens",            5, C),
+    P("imagens informacoes mensagens",          5, C),
+    P("minhas imagens informacoes",             5, C),
+    P("tanto do passado como do futuro",        4, C),
+    P("tanto no passado como no futuro",        4, C),
+    P("passados quanto futuros",                4, C),
+    P("estritamente proibido divulgar",         5, C),
+    P("estritamente proibido de divulgar",      5, C),
+    P("com base neste perfil",                  5, C),
+    P("neste perfil e ou no seu conteudo",      5, C),
+    P("baseado neste perfil",                   5, C),
+    P("informacao privada e confidencial",      5, C),
+    P("a violacao da privacidade pode ser punida", 5, C),
+    P("violacao de privacidade pode ser punida", 5, C),
+    P("a violacao da minha privacidade e punida", 5, C),
+    P("agora e uma entidade publica",           6, C),
+    P("e agora uma entidade publica",           6, C),
+    P("entidade de capital aberta",             6, C),
+    P("todos os membros devem postar",          5, C),
+    P("todos os membros devem publicar",        5, C),
+    P("todos os membros sao convidados",        5, C),
+    P("se voce nao publicar uma declaracao pelo menos uma vez", 6, C),
+    P("se nao publicou esta declaracao pelo menos uma vez", 6, C),
+    P("convencao de berner",                    7, F),
+    P("em resposta as novas diretrizes do facebook", 5, C),
+    P("em resposta as novas regras do facebook", 5, C),
+    P("meu direito autoral esta anexado",       5, C),
+    P("meus direitos estao ligados",            5, C),
+    P("autorizacao por escrito",                2, C),
+    P("artigos l 111 112 e 113",                6, F),
+    P("l 111 112 e 113",                        6, F),
+    P("codigo de propriedade intelectual",      3, C),
+    P("amanha comeca a nova regra",             5, R),
+    P("nova regra do instagram",                5, R),
+    P("nova regra do whatsapp",                 5, R),
+    P("prazo de hoje",                          3, R),
+    P("o prazo final e hoje",                   3, R),
+    P("do prazo de amanha",                     3, R),
+    P("pode ser usado em julgamentos contra voce", 4, R),
+    P("acoes judiciais contra voce",            4, R),
+    P("litigacao contra voce",                  4, R),
+    P("processos judiciais em litigios",        4, R),
+    P("tudo o que voce ja postou",              3, R),
+    P("tudo que voce publicou",                 3, R),
+    P("tudo que voce ja postou",                3, R),
+    P("tudo o que voce postou",                 3, R),
+    P("ate msgs removidas",                     4, R),
+    P("ate mesmo mensagens excluidas",          4, R),
+    P("mensagens que foram apagadas",           4, R),
+    P("as mensagens ou fotos apagadas",         4, R),
+    P("ate mensagens que foram deletadas",      4, R),
+    P("nao custa nada",                         3, R),
+    P("simples copiar colar",                   3, R),
+    P("canal 13",                               4, R),
+    P("compartilhe em 10 grupos",               4, R),
+
+
+    /* ---- added after held-out round 2 (now training): the "everything you
+     * posted becomes public" sentence, "new Instagram rules", refusing
+     * permission to share, copyright declarations; every language ---- */
+    P("becomes public from",                    4, R),
+    P("or the photos not allowed",              4, R),
+    P("will become public",                     3, R),
+    P("photos not allowed",                     3, R),
+    P("wird offentlich",                        3, R),
+    P("auch nachrichten die geloscht wurden",   4, R),
+    P("alles was du je gepostet hast",          4, R),
+    P("alles was du jemals gepostet hast",      4, R),
+    P("alles was sie jemals gepostet haben",    4, R),
+    P("se hace publico a partir de",            4, R),
+    P("se convierte en publico",                4, R),
+    P("se podra publicar a partir de hoy",      4, R),
+    P("incluso los mensajes que",               3, R),
+    P("mensajes que hayas borrado",             3, R),
+    P("fotos no permitidas",                    3, R),
+    P("fotografias sin permisos",               3, R),
+    P("todo lo que hayas publicado",            3, R),
+    P("devient public",                         3, R),
+    P("photos non autorisees",                  3, R),
+    P("tout ce que vous avez publie",           3, R),
+    P("meme les messages que vous avez supprimes", 4, R),
+    P("diventa pubblic*",                       3, R),
+    P("diventera pubblico",                     3, R),
+    P("foto non autorizzate",                   3, R),
+    P("foto non consentite",                    3, R),
+    P("tutto cio che hai pubblicato",           3, R),
+    P("voi abbiate postato",                    3, R),
+    P("tutto quello che avete postato",         3, R),
+    P("se torna publico",                       3, R),
+    P("se tornara publico",                     3, R),
+    P("torna se publico",                       3, R),
+    P("fotos nao autorizadas",                  3, R),
+    P("fotos nao permitidas",                   3, R),
+    P("new instagram policy",                   4, R),
+    P("new facebook policy",                    4, R),
+    P("nueva politica de instagram",            5, R),
+    P("nueva politica de facebook",             5, R),
+    P("pueden usar tus fotos",                  4, R),
+    P("permite usar tus fotos",                 4, R),
+    P("nuove regole di instagram",              5, R),
+    P("nuove regole di facebook",               5, R),
+    P("scattano le nuove regole",               4, R),
+    P("possono usare le tue foto",              4, R),
+    P("usare le vostre foto",                   3, R),
+    P("usare le tue foto",                      3, R),
+    P("nouvelle regle d instagram",             5, R),
+    P("nouvelles regles de facebook",           5, R),
+    P("ils peuvent utiliser vos photos",        5, R),
+    P("nouvelle mesure d instagram",            4, R),
+    P("peuvent utiliser vos photos",            4, R),
+    P("neue instagram regeln",                  5, R),
+    P("neuen instagram regeln",                 5, R),
+    P("alle eure bilder nutzen",                4, R),
+    P("neuen regeln in kraft",                  3, R),
+    P("eure bilder nutzen",                     3, R),
+    P("deine fotos nutzen",                     3, R),
+    P("nova politica do instagram",             5, R),
+    P("nova politica do facebook",              5, R),
+    P("podem usar suas fotos",                  4, R),
+    P("pode usar suas fotos",                   4, R),
+    P("permite usar suas fotos",                4, R),
+    P("permite o uso de suas fotos",            4, R),
+    P("no le doy mi permiso",                   5, G),
+    P("no le doy permiso",                      5, G),
+    P("does not have my permission to share",   5, G),
+    P("instagram does not have my permission",  5, G),
+    P("facebook does not have my permission",   5, G),
+    P("n a pas ma permission",                  4, G),
+    P("non ha il mio permesso",                 4, G),
+    P("nao tem minha permissao",                4, G),
+    P("nao tem a minha permissao",              4, G),
+    P("hat nicht meine erlaubnis",              4, G),
+    P("derechos de autor estan relacionados",   5, C),
+    P("derechos de autor estan unidos",         5, C),
+    P("re post this copyright claim",           5, C),
+    P("become property of facebook",            5, C),
+    P("copyright is attached to",               4, C),
+    P("copyright claim on your facebook",       4, C),
+    P("protect the photos and property",        4, C),
+    P("erklare hiermit folgendes",              4, C),
+    P("dass meine rechte an allen",             4, C),
+    P("nur bei mir liegen",                     4, C),
+    P("je declare que mes droits",              4, C),
+    P("mes droits d auteur sont",               4, C),
+    P("il mio diritto d autore",                4, C),
+    P("i miei diritti d autore",                4, C),
+    P("mis derechos de autor",                  3, C),
+    P("meus direitos autorais",                 3, C),
+    P("meu direito autoral",                    3, C),
+    P("copy written claims",                    3, C),
+    P("please re post this",                    3, C),
+    P("sogar im radio",                         3, R),
+    P("grad im radio",                          3, R),
+    P("im radio gekommen",                      3, R),
+
+    /* ---- added after held-out round 3 (now training): the English
+     * WhatsApp letter ("I DO NOT AUTHORIZE ... the new Whatsapp rule ...
+     * share it in 10 groups"), whose Spanish, French, Italian and
+     * Portuguese versions were already covered, and the "Whatsap"
+     * spelling the letter uses in every language. ---------------------- */
+    P("new whatsap* rule",                      5, R),
+    P("nueva regla de whatsap*",                5, R),
+    P("nouvelle regle whatsap*",                5, R),
+    P("nuova regola whatsap*",                  5, R),
+    P("neue whatsap* regel",                    5, R),
+    P("can be used in lawsuits against you",    4, R),
+    P("even deleted messages",                  4, R),
+    P("i do not permit whatsap*",               7, G),
+    P("i do not authorize whatsap*",            7, G),
+    P("i do not authorize",                     2, G),
+    P("organization associated with whatsap*",  5, C),
+    P("organisation associated with whatsap*",  5, C),
+    P("protected against the new rule",         5, R),
+    P("share it in 10 groups",                  4, R),
+    P("better to be safe than to be violated",  4, R),
+
+    /* ---- added after held-out round 4 (now training) ---------------- */
+    P("anwalt hat uns empfohlen",               5, A),
+    P("rechtsanwalt hat uns empfohlen",         5, A),
+
+    /* ---- refusing without a platform name: supporting wording ---- */
+    P("without my permission",                  3, G),
+    P("sin mi permiso",                         3, G),
+    P("sans mon autorisation",                  3, G),
+    P("senza il mio permesso",                  3, G),
+    P("sem a minha permissao",                  3, G),
+    P("sem minha permissao",                    3, G),
+    P("ohne meine erlaubnis",                   3, G),
+    P("ohne meine zustimmung",                  3, G),
+    P("usar mis fotos",                         2, G),
+    P("usar minhas fotos",                      2, G),
+    P("utiliser mes photos",                    2, G),
+    P("usare le mie foto",                      2, G),
+    P("meine fotos zu verwenden",               2, G),
+    P("meine bilder zu verwenden",              2, G),
 
     /* ---- counter-evidence: the post is ABOUT the notices --------------- */
     P("hoax",                                    -6, X),
@@ -445,10 +1052,135 @@ static const notice_phrase phrases[] = {
     P("non ha valore legale",                    -6, X),
     P("non serve a nulla",                       -5, X),
     P("catena di sant antonio",                  -4, X),
+    /* counter-evidence added with the real corpus */
+    P("n a aucun effet",                        -5, X),
+    P("aucun effet",                            -4, X),
+    P("non ha alcun effetto",                   -5, X),
+    P("nessun effetto",                         -4, X),
+    P("nao tem efeito",                         -5, X),
+    P("efeito nenhum",                          -4, X),
+    P("has no effect",                          -4, X),
+    P("no legal weight",                        -5, X),
+    P("legal weight",                           -3, X),
+    P("keine wirkung",                          -4, X),
+    P("keinerlei auswirkungen",                 -4, X),
+    P("is not a public entity",                 -6, X),
+    P("ist keine offentliche einrichtung",      -6, X),
+    P("no es una entidad publica",              -6, X),
+    P("n est pas une entite publique",          -6, X),
+    P("non e un ente pubblico",                 -6, X),
+    P("nao e uma entidade publica",             -6, X),
+    P("doesn t change anything",                -4, X),
+    P("changes nothing",                        -4, X),
+    P("andert nichts",                          -4, X),
+    P("no cambia nada",                         -4, X),
+    P("ne change rien",                         -4, X),
+    P("non cambia nulla",                       -4, X),
+    P("non cambia niente",                      -4, X),
+    P("i explained",                            -3, X),
+    P("explained to her",                       -3, X),
+    P("explained to him",                       -3, X),
+    P("habe ihr erklart",                       -3, X),
+    P("hab ihr erklart",                        -3, X),
+    P("habe ihm erklart",                       -3, X),
+    P("le he explicado",                        -3, X),
+    P("le explique",                            -3, X),
+    P("je lui ai explique",                     -3, X),
+    P("le ho spiegato",                         -3, X),
+    P("gli ho spiegato",                        -3, X),
+    P("expliquei",                              -3, X),
+    P("le texte",                               -2, X),
+    P("il testo",                               -2, X),
+    P("el texto",                               -2, X),
+    P("o texto",                                -2, X),
+    P("der text",                               -2, X),
+    P("the text",                               -2, X),
+    P("verification",                           -3, X),
+    P("verifica",                               -3, X),
+    P("verificado",                             -3, X),
+    P("verificacao",                            -3, X),
+    P("viral",                                  -2, X),
+    P("virale",                                 -2, X),
+    P("circula",                                -2, X),
+    P("circule",                                -2, X),
+    P("circola",                                -2, X),
+    P("kursiert",                               -2, X),
+    P("circulating",                            -2, X),
+    P("going around",                           -2, X),
+    P("bringt aber nichts",                      -4, X),
+    P("gelten trotzdem",                         -4, X),
+    P("s appliquent quand meme",                 -4, X),
+    P("valgono comunque",                        -4, X),
+    P("there is no new facebook rule",          -6, X),
+    P("no new facebook rule",                   -5, X),
+    P("no new instagram rule",                  -5, X),
+    P("copypasta",                              -4, X),
+    P("lead stories",                           -5, X),
+    P("false information",                      -3, X),
+    P("not a valid form of objection",          -6, X),
+    P("is fake",                                -4, X),
+    P("please don t copy",                      -3, X),
+    P("just delete it",                         -3, X),
+    P("keine neue facebook regel",              -6, X),
+    P("keine neue meta regel",                  -6, X),
+    P("faktencheck*",                           -6, X),
+    P("bringt nichts",                          -4, X),
+    P("bringt rechtlich nichts",                -5, X),
+    P("rechtlich wirkungslos",                  -6, X),
+    P("ist ein fake",                           -4, X),
+    P("unsinn",                                 -3, X),
+    P("bitte loschen",                          -3, X),
+    P("einfach ignorieren",                     -3, X),
+    P("uber das formular",                      -3, X),
+    P("das formular von meta",                  -3, X),
+    P("widerspruchsformular",                   -3, X),
+    P("alter kettenbrief",                      -4, X),
+    P("alten kettenbrief",                      -4, X),
+    P("no existe ninguna nueva regla",          -6, X),
+    P("no hay ninguna nueva regla",             -6, X),
+    P("no tiene ninguna validez",               -5, X),
+    P("validez legal",                          -3, X),
+    P("desmentido",                             -4, X),
+    P("desmentida",                             -4, X),
+    P("maldita",                                -5, X),
+    P("newtral",                                -5, X),
+    P("es falso",                               -4, X),
+    P("formulario de oposicion",                -3, X),
+    P("no lo copieis",                          -3, X),
+    P("es un bulo",                             -3, X),
+    P("intox",                                  -5, X),
+    P("il n y a pas de nouvelle regle",         -6, X),
+    P("ne le copiez pas",                       -3, X),
+    P("formulaire d opposition",                -3, X),
+    P("c est faux",                             -4, X),
+    P("est faux",                               -3, X),
+    P("hoaxbuster",                             -6, X),
+    P("non esiste nessuna nuova regola",        -6, X),
+    P("non inizia nessuna nuova regola",        -6, X),
+    P("non serve a niente",                     -5, X),
+    P("non ha alcun valore legale",             -6, X),
+    P("valore legale",                          -3, X),
+    P("non copiatelo",                          -3, X),
+    P("modulo di opposizione",                  -3, X),
+    P("e falso",                                -3, X),
+    P("butac",                                  -5, X),
+    P("bufale net",                             -5, X),
+    P("e una bufala",                           -3, X),
+    P("nao existe nova regra",                  -6, X),
+    P("nao existe nenhuma nova regra",          -6, X),
+    P("nao tem validade juridica",              -6, X),
+    P("valor legal",                            -3, X),
+    P("formulario de oposicao",                 -3, X),
+    P("checagem",                               -4, X),
+    P("boatos org",                             -5, X),
+    P("desmentiu",                              -4, X),
+    P("podem apagar",                           -3, X),
+    P("e boato",                                -3, X),
 };
 
 #undef P
 #undef C
+#undef F
 #undef R
 #undef A
 #undef G
@@ -456,8 +1188,8 @@ static const notice_phrase phrases[] = {
 
 #define N_PHRASES (sizeof phrases / sizeof phrases[0])
 
-/* One bit per phrase must fit in match_set below. */
-_Static_assert(N_PHRASES <= 512, "phrase table too large for match_set");
+/* Phrase ids are stored as unsigned short in the index. */
+_Static_assert(N_PHRASES <= 4096, "phrase table too large");
 
 /* ======================================================================
  * Normalisation
@@ -602,6 +1334,23 @@ static size_t fix_lookalikes(char *buf, size_t n)
         buf[w++] = buf[r++];
     }
     return w;
+}
+
+/* Whether the normalised text contains one of platform_words as a whole
+ * word. At most sizeof platform_words * n comparisons. */
+static int names_platform(const char *norm, size_t n)
+{
+    for (size_t w = 0; w < sizeof platform_words / sizeof platform_words[0]; w++) {
+        const char *word = platform_words[w];
+        size_t len = strlen(word);
+        for (size_t at = 0; at + len <= n; at++) {
+            if (at > 0 && norm[at - 1] != ' ')
+                continue;
+            if (memcmp(norm + at, word, len) == 0 && (at + len == n || norm[at + len] == ' '))
+                return 1;
+        }
+    }
+    return 0;
 }
 
 size_t licit__notice_normalize(const char *text, size_t len, char *dst, size_t cap)
@@ -750,17 +1499,16 @@ static const phrase_index *index_get(phrase_index *local)
     return local;
 }
 
-/* If phrase p matches buf[at..n) ending at a word boundary, return the
- * end offset of the match (> at); otherwise 0. `at` is a word start.
- * On failure *fail is the index of the phrase character that failed, or
- * SIZE_MAX when the whole phrase matched but no word boundary followed.
- * The outcome up to character d depends only on the first d+1 characters
- * of the phrase, which is what lets the caller skip phrases sharing them. */
-static size_t phrase_match(const char *p, const char *buf, size_t at, size_t n,
-                           size_t *fail)
+/* The most words a '~' in a phrase may stand for. */
+#define GAP_MAX_WORDS 8
+
+/* Match phrase characters p[0..] (no '~' among them) against buf from j,
+ * as phrase_match below; `base` is the index of p[0] in the whole phrase,
+ * so that *fail is an index into the whole phrase. */
+static size_t match_plain(const char *p, size_t base, const char *buf, size_t j,
+                          size_t n, size_t *fail)
 {
     const char *p0 = p;
-    size_t j = at;
     *fail = SIZE_MAX;
     for (; *p; p++) {
         if (*p == '*') { /* rest of the word, possibly empty */
@@ -769,12 +1517,12 @@ static size_t phrase_match(const char *p, const char *buf, size_t at, size_t n,
             continue;
         }
         if (j >= n) {
-            *fail = (size_t)(p - p0);
+            *fail = base + (size_t)(p - p0);
             return 0;
         }
         if (*p == '#' || *p == '@') {
             if (buf[j] == ' ' || (*p == '#' && (buf[j] < '0' || buf[j] > '9'))) {
-                *fail = (size_t)(p - p0);
+                *fail = base + (size_t)(p - p0);
                 return 0;
             }
             while (j < n && buf[j] != ' ')
@@ -782,11 +1530,72 @@ static size_t phrase_match(const char *p, const char *buf, size_t at, size_t n,
         } else if (buf[j] == *p) {
             j++;
         } else {
-            *fail = (size_t)(p - p0);
+            *fail = base + (size_t)(p - p0);
             return 0;
         }
     }
     return (j == n || buf[j] == ' ') ? j : 0;
+}
+
+/* If phrase p matches buf[at..n) ending at a word boundary, return the
+ * end offset of the match (> at); otherwise 0. `at` is a word start.
+ * On failure *fail is the index of the phrase character that failed, or
+ * SIZE_MAX when the whole phrase matched but no word boundary followed.
+ * The outcome up to character d depends only on the first d+1 characters
+ * of the phrase, which is what lets the caller skip phrases sharing them.
+ * A '~' is tried with 0, 1, ... GAP_MAX_WORDS words skipped, the fewest
+ * first; if all fail, *fail is the largest failing index over the tries
+ * (each try depends only on the phrase up to its own failing index, so
+ * the skipping rule still holds), or SIZE_MAX if any try failed only for
+ * want of a word boundary. Cost: at most GAP_MAX_WORDS + 1 tries. */
+static size_t phrase_match(const char *p, const char *buf, size_t at, size_t n,
+                           size_t *fail)
+{
+    const char *gap = strchr(p, '~');
+    if (!gap)
+        return match_plain(p, 0, buf, at, n, fail);
+
+    /* The part before the gap ends with a space, matched by the space
+     * before the gap's first word. Match it without that space. */
+    size_t head_len = (size_t)(gap - p) - 1;
+    char head[256];
+    if (head_len >= sizeof head) { /* rejected by the unit tests */
+        *fail = 0;
+        return 0;
+    }
+    memcpy(head, p, head_len);
+    head[head_len] = '\0';
+    size_t j = match_plain(head, 0, buf, at, n, fail);
+    if (!j)
+        return 0;
+    if (*fail == SIZE_MAX && (j >= n)) {
+        *fail = head_len; /* nothing after the head */
+        return 0;
+    }
+
+    /* j is at the space ending the head. Try each gap length. */
+    const char *tail = gap + 2; /* after "~ " */
+    size_t tail_base = (size_t)(tail - p);
+    size_t worst = 0;
+    int no_boundary = 0;
+    for (int k = 0; k <= GAP_MAX_WORDS && j < n; k++) {
+        size_t f;
+        size_t end = match_plain(tail, tail_base, buf, j + 1, n, &f);
+        if (end) {
+            *fail = SIZE_MAX;
+            return end;
+        }
+        if (f == SIZE_MAX)
+            no_boundary = 1;
+        else if (f > worst)
+            worst = f;
+        /* Skip one more word: to the space after the next word. */
+        j++;
+        while (j < n && buf[j] != ' ')
+            j++;
+    }
+    *fail = no_boundary ? SIZE_MAX : (worst > head_len ? worst : head_len);
+    return 0;
 }
 
 int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
@@ -830,7 +1639,7 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         }
     }
 
-    int score = 0;
+    int score = 0, ref_sum = 0;
     int fam_sum[FAM_COUNT] = {0};
     const notice_phrase *top[LICIT_NOTICE_MAX_MATCHED];
     int n_top = 0;
@@ -843,8 +1652,11 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         if (!(seen[id / 64] >> (id % 64) & 1u))
             continue;
         const notice_phrase *ph = &phrases[id];
-        score += ph->weight;
-        if (ph->weight > 0)
+        if (ph->family == FAM_REFERENCE)
+            ref_sum += ph->weight; /* capped below */
+        else
+            score += ph->weight;
+        if (ph->weight > 0 && ph->family != FAM_REFERENCE)
             fam_sum[ph->family] += ph->weight;
         /* Keep the strongest few, ties in table order (insertion sort). */
         int pos = n_top;
@@ -859,6 +1671,13 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
                 n_top++;
         }
     }
+
+    if (ref_sum > REFERENCE_CAP)
+        ref_sum = REFERENCE_CAP;
+    if (ref_sum > 0 && !names_platform(norm, n))
+        ref_sum = 0;
+    score += ref_sum;
+    fam_sum[FAM_COPYRIGHT_2012] += ref_sum; /* the references belong to that wave */
 
     int flagged = score >= LICIT_NOTICE_THRESHOLD;
     if (out) {

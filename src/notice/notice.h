@@ -25,8 +25,14 @@
  *      the top of the file) at word boundaries in the normalised text,
  *      taking the longest phrase at each word. Each distinct phrase found
  *      adds its weight once; a phrase nested inside a longer one already
- *      matched adds nothing. Weights may be negative: "hoax", "fact
- *      check"... pull posts that explain the hoax down.
+ *      matched adds nothing. A phrase may hold one "~", which matches a
+ *      gap of 0 to 8 words ("ich erteile facebook ~ nicht die erlaubnis"),
+ *      and words may end in "*" (a prefix). Weights may be negative:
+ *      "hoax", "bulo", "fact check"... pull posts that explain the hoax
+ *      down. The legal references the 2012 notice cites (Berne, UCC, Rome
+ *      Statute, L.111...) together add at most 7, and only when the text
+ *      also names a platform (Facebook, Meta, Instagram, WhatsApp...):
+ *      debunks, law lectures and parodies name the same laws.
  *   3. The post is flagged when the score >= LICIT_NOTICE_THRESHOLD, which is
  *      defined next to the table.
  *
@@ -57,7 +63,10 @@
 #define LICIT_NOTICE_MAX_MATCHED 8
 
 typedef struct licit_notice_result {
-    int score;      /* sum of the weights of the distinct phrases found */
+    int score;      /* sum of the weights of the distinct phrases found,
+                     * the legal references (Berne, UCC, Rome Statute...)
+                     * together counting at most 7, and nothing when no
+                     * platform is named */
     int threshold;  /* LICIT_NOTICE_THRESHOLD, for reporting */
     /* Family with the largest positive weight among the phrases found
      * ("copyright-2012", "meta-rename-2021", "goodbye-meta-ai-2024",

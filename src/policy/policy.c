@@ -285,8 +285,22 @@ static int parse_time_field(ctx *c, const licit_json *val, int64_t *out) {
   return 0;
 }
 
-static const char *const version_keys[] = {"id",           "effective",     "visibility", "content_since",
-                                           "min_age",      "honor_signals", "regions",    NULL};
+static const char *const version_keys[] = {"id",           "effective",        "visibility",     "content_since",
+                                           "min_age",      "honor_signals",    "inherit_audience", "honor_mentions",
+                                           "regions",      NULL};
+#define VERSION_KEYS_TEXT \
+  "id, effective, visibility, content_since, min_age, honor_signals, inherit_audience, honor_mentions or regions"
+
+/* An optional boolean key of a version. */
+static int parse_bool_key(ctx *c, const licit_json *obj, const char *key, size_t vi, bool dflt, bool *out) {
+  *out = dflt;
+  const licit_json *x = licit_json_get(obj, key);
+  if (!x) return 0;
+  path_set(c, "versions[%zu].%s", vi, key);
+  int rc = want_type(c, x, LICIT_JSON_BOOL, "true or false");
+  if (!rc) *out = licit_json_bool(x);
+  return rc;
+}
 
 static int parse_version(ctx *c, licit_policy *p, licit_policy_version *v, const licit_json *obj, size_t vi) {
   int rc;
@@ -294,9 +308,7 @@ static int parse_version(ctx *c, licit_policy *p, licit_policy_version *v, const
   if ((rc = want_type(c, obj, LICIT_JSON_OBJECT, "an object"))) return rc;
   char base[32];
   snprintf(base, sizeof base, "versions[%zu]", vi);
-  if ((rc = check_keys(c, obj, version_keys,
-                       "id, effective, visibility, content_since, min_age, honor_signals or regions", base)))
-    return rc;
+  if ((rc = check_keys(c, obj, version_keys, VERSION_KEYS_TEXT, base))) return rc;
   const licit_json *x;
   size_t n;
   /* id */
@@ -371,6 +383,9 @@ static int parse_version(ctx *c, licit_policy *p, licit_policy_version *v, const
       v->n_honor = i + 1;
     }
   }
+  /* threads and mentions (SPEC 3) */
+  if ((rc = parse_bool_key(c, obj, "inherit_audience", vi, true, &v->inherit_audience))) return rc;
+  if ((rc = parse_bool_key(c, obj, "honor_mentions", vi, false, &v->honor_mentions))) return rc;
   /* regions */
   if ((x = licit_json_get(obj, "regions"))) return parse_regions(c, p, v, x, vi);
   v->default_mode = LICIT_MODE_NO_CHOICE;

@@ -50,6 +50,8 @@ typedef struct licit_policy_version {
   size_t n_honor;
   char **honor; /* NUL-terminated tokens (a token with NUL is refused) */
   size_t *honor_len;
+  bool inherit_audience; /* a reply is eligible only when its thread is (default true) */
+  bool honor_mentions;   /* an objection covers others' posts that mention the account (default false) */
   size_t n_rules; /* the "regions" keys as written, for display */
   char **rule_key;
   licit_mode *rule_mode;

@@ -122,7 +122,15 @@ int licit_snapshot_diff(licit_txn *t, const char *a, const char *b, licit_snapsh
                            ch[i].id.p);
         goto out;
       }
-      c.reason = licit_eval_considered(ev, &p) ? licit_reason_name(licit_eval_post(ev, &p, NULL)) : "not_considered";
+      c.reason = "not_considered";
+      if (licit_eval_considered(ev, &p)) {
+        licit_reason r;
+        if ((rc = licit_eval_post(ev, &p, &r, NULL))) {
+          rc = licit_err_set(err, rc, "evaluating post \"%.*s\": %s", (int)ch[i].id.n, ch[i].id.p, licit_strerror(rc));
+          goto out;
+        }
+        c.reason = licit_reason_name(r);
+      }
     }
     if ((rc = cb(ctx, &c))) goto out;
   }

@@ -1,28 +1,39 @@
 /*
- * apply.c — applying one event to the store: the rules of SPEC section 2 that
- * depend on what was accepted before, then the log append and the state
- * update, all in the caller's write transaction.
+ * apply.c — storing one accepted event: the log append and the state
+ * update, in the caller's write transaction.
  *
- * Every check runs before the first write, so a rejected event changes
- * nothing.  A new event always gets the greatest seq, so "(ts, seq) after the
- * deletion at (dts, dseq)" is simply ts >= dts.
+ * Nothing here judges an event: the rules of SPEC section 2 live in the
+ * ingest's rules stage (src/ingest/rules.c), which looks up what it needs
+ * through the typed reads below, decides, and hands what it loaded to
+ * licit_store_write.  LMDB's codes are converted to LICIT_E* codes where
+ * they arise (mdb() below), so no caller ever sees one.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/hash.h"
 #include "store/store_int.h"
 
+int licit__mdb(int rc) {
+  switch (rc) {
+    case 0: return 0;
+    case MDB_NOTFOUND: return LICIT_ENOTFOUND;
+    case MDB_KEYEXIST: return LICIT_EEXISTS;
+    case MDB_MAP_FULL: return LICIT_EFULL;
+    case ENOMEM: return LICIT_ENOMEM;
+  }
+  return rc > 0 ? LICIT_EIO : LICIT_ESTORE;
+}
+
 typedef struct work {
-  licit_buf post, user, lists[5], sigords;
+  licit_buf lists[5], sigords, menords, newords, child, link, user;
 } work;
 
 static work *get_work(licit_txn *t) {
   if (!t->work) t->work = calloc(1, sizeof(work));
   return t->work;
 }
-
-void licit__apply_free(void *w);
 
 /* Copies `n` entries of `stride` bytes into dst with `e` inserted after every
  * entry whose ts <= e's ts (e has the greatest seq), keeping (ts, seq) order. */
@@ -43,38 +54,59 @@ static int insert_sorted(licit_buf *dst, const void *arr, uint32_t n, size_t str
   return rc;
 }
 
-static void fmt_time(int64_t us, char *buf) { licit_time_format(us, buf); }
-
-#define ID(s) (int)((s).n > 80 ? 80 : (s).n), (s).p
-
-/* The earliest deletion of a user (LICIT_TIME_NONE when none). */
-static const licit_hist *user_deletion(const licit_user_rec *u) {
-  const licit_hist *best = NULL;
-  for (uint32_t i = 0; i < u->n_del; i++)
-    if (!best || u->del[i].ts < best->ts) best = &u->del[i];
-  return best;
-}
-
 static int put(licit_txn *t, int dbi, const void *k, size_t kn, const void *v, size_t vn, unsigned fl) {
   MDB_val kk = {kn, (void *)k}, vv = {vn, (void *)v};
-  return mdb_put(t->txn, t->s->dbi[dbi], &kk, &vv, fl);
+  return licit__mdb(mdb_put(t->txn, t->s->dbi[dbi], &kk, &vv, fl));
 }
 
-/* Looks up a user; *found false when unknown. */
-static int load_user(licit_txn *t, licit_strv id, bool *found, licit_user_rec *u, licit_buf *scratch) {
-  MDB_val k = {id.n, (void *)id.p}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_USERS], &k, &v);
-  if (rc == MDB_NOTFOUND) {
-    *found = false;
-    return 0;
-  }
-  if (rc) return rc;
-  uint32_t ord;
-  memcpy(&ord, v.mv_data, 4);
-  *found = true;
-  rc = licit_user_get(t, ord, u, scratch);
-  return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+/* ------------------------------------------------------- typed reads -- */
+
+uint64_t licit_txn_next_seq(const licit_txn *t) { return t->ctr[CTR_LOG] + 1; }
+
+licit_buf *licit_txn_buf(licit_txn *t, int slot) {
+  return slot >= 0 && slot < LICIT_TXN_BUFS ? &t->bufs[slot] : NULL;
 }
+
+int licit_store_user_lookup(licit_txn *t, licit_strv id, bool *found, licit_user_rec *u, licit_buf *scratch) {
+  *found = false;
+  uint32_t ord;
+  int rc = licit_user_ord(t, id.p, id.n, &ord);
+  if (rc == LICIT_ENOTFOUND) return 0;
+  if (rc) return rc;
+  rc = licit_user_get(t, ord, u, scratch);
+  if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+  *found = true;
+  return 0;
+}
+
+int licit_store_post_lookup(licit_txn *t, licit_strv id, bool *found, licit_post_rec *p, licit_buf *scratch) {
+  *found = false;
+  int rc = licit_post_get(t, id.p, id.n, p, scratch);
+  if (rc == LICIT_ENOTFOUND) return 0;
+  if (!rc) *found = true;
+  return rc;
+}
+
+int licit_store_claim_id(licit_txn *t, licit_strv id, uint64_t seq, uint64_t *dup_of) {
+  if (!t->write) return LICIT_EUSAGE;
+  /* One descent both finds a duplicate and claims the id for this event. */
+  MDB_val k = {id.n, (void *)id.p}, v = {8, &seq};
+  int rc = mdb_put(t->txn, t->s->dbi[DBI_IDS], &k, &v, MDB_NOOVERWRITE);
+  if (rc == MDB_KEYEXIST) {
+    *dup_of = 0;
+    if (v.mv_size == 8) memcpy(dup_of, v.mv_data, 8);
+    return LICIT_EDUPLICATE;
+  }
+  return licit__mdb(rc);
+}
+
+int licit_store_release_id(licit_txn *t, licit_strv id) {
+  MDB_val k = {id.n, (void *)id.p};
+  int rc = licit__mdb(mdb_del(t->txn, t->s->dbi[DBI_IDS], &k, NULL));
+  return rc == LICIT_ENOTFOUND ? 0 : rc;
+}
+
+/* --------------------------------------------------------------- users -- */
 
 static int save_user(licit_txn *t, const licit_user_rec *u, bool is_new) {
   int rc = licit__user_encode(u, &t->enc);
@@ -83,10 +115,70 @@ static int save_user(licit_txn *t, const licit_user_rec *u, bool is_new) {
   if (is_new) {
     rc = put(t, DBI_USERS, u->id, u->id_len, &o, 4, MDB_NOOVERWRITE);
     if (!rc) rc = put(t, DBI_USTATE, &o, sizeof o, t->enc.data, t->enc.len, MDB_APPEND);
-  } else {
-    rc = put(t, DBI_USTATE, &o, sizeof o, t->enc.data, t->enc.len, 0);
+    return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
   }
-  return rc;
+  return put(t, DBI_USTATE, &o, sizeof o, t->enc.data, t->enc.len, 0);
+}
+
+/* The account an accepted event names: a new record when the store had
+ * none, made known as of `seq` when it was only mentioned.  *u is the
+ * record to update (saved by the caller, or here when `save`). */
+static int acting_user(licit_txn *t, licit_strv id, bool found, const licit_user_rec *loaded, uint64_t seq, bool save,
+                       licit_user_rec *u) {
+  if (found) {
+    *u = *loaded;
+    if (!u->unknown) return 0;
+    u->unknown = false;
+    u->first_seq = seq;
+    return save ? save_user(t, u, false) : 0;
+  }
+  memset(u, 0, sizeof *u);
+  u->ord = (uint32_t)t->ctr[CTR_USERS]++;
+  u->id = id.p;
+  u->id_len = id.n;
+  u->first_seq = seq;
+  /* A new account is saved at once: its ordinal must map to a record. */
+  return save_user(t, u, true);
+}
+
+/* The user ordinals an event's mentions name, distinct, in first-seen
+ * order; an account never seen gets a record that is not known (being
+ * mentioned does not make an account known). */
+static int intern_mentions(licit_txn *t, const licit_event *ev, licit_buf *ords, licit_buf *scratch) {
+  licit_buf_reset(ords);
+  for (size_t i = 0; i < ev->n_mentions; i++) {
+    licit_strv m;
+    int rc = licit_event_mention(ev, i, &m);
+    if (rc) return rc;
+    bool found;
+    licit_user_rec u;
+    if ((rc = licit_store_user_lookup(t, m, &found, &u, scratch))) return rc;
+    if (!found) {
+      memset(&u, 0, sizeof u);
+      u.ord = (uint32_t)t->ctr[CTR_USERS]++;
+      u.id = m.p;
+      u.id_len = m.n;
+      u.unknown = true;
+      if ((rc = save_user(t, &u, true))) return rc;
+    }
+    const uint32_t *have = (const uint32_t *)ords->data;
+    bool dup = false;
+    for (size_t j = 0; j < ords->len / 4 && !dup; j++) dup = have[j] == u.ord;
+    if (!dup && licit_buf_add(ords, &u.ord, 4)) return LICIT_ENOMEM;
+  }
+  return 0;
+}
+
+/* The reverse index of mentions: each account -> the posts that mention it. */
+static int index_mentions(licit_txn *t, const licit_buf *ords, uint32_t post) {
+  const uint32_t *m = (const uint32_t *)ords->data;
+  unsigned int po = post;
+  for (size_t i = 0; i < ords->len / 4; i++) {
+    unsigned int mo = m[i];
+    int rc = put(t, DBI_UMENTIONS, &mo, sizeof mo, &po, sizeof po, 0);
+    if (rc && rc != LICIT_EEXISTS) return rc;
+  }
+  return 0;
 }
 
 static int intern_signals(licit_txn *t, const licit_event *ev, licit_buf *ords) {
@@ -109,35 +201,48 @@ static int intern_signals(licit_txn *t, const licit_event *ev, licit_buf *ords) 
   return 0;
 }
 
-static int apply_post(licit_txn *t, const licit_event *ev, uint64_t seq, work *w, licit_err *err) {
-  char tb[LICIT_TIME_BUFSZ];
-  MDB_val k = {ev->post.n, (void *)ev->post.p}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_POSTS], &k, &v);
-  if (rc == 0) {
-    licit_post_rec old;
-    if ((rc = licit__post_decode(&v, &old, &w->post))) return rc;
-    return licit_err_set(err, LICIT_EREJECT, "post \"%.*s\" already exists (created by event %llu)",
-                         ID(ev->post), (unsigned long long)old.created_seq);
+/* --------------------------------------------------------------- posts -- */
+
+/* Replies that arrived before this post get its ordinal as their parent. */
+static int adopt_orphans(licit_txn *t, licit_strv post, uint32_t ord, work *w) {
+  uint32_t *kids = NULL;
+  size_t n = 0;
+  int rc = licit__orphans(t, post.p, post.n, &kids, &n);
+  if (rc || !n) {
+    free(kids);
+    return rc;
   }
-  if (rc != MDB_NOTFOUND) return rc;
-  bool found;
-  licit_user_rec u;
-  if ((rc = load_user(t, ev->user, &found, &u, &w->user))) return rc;
-  if (found) {
-    const licit_hist *d = user_deletion(&u);
-    if (d && d->ts <= ev->ts) {
-      fmt_time(d->ts, tb);
-      return licit_err_set(err, LICIT_EREJECT,
-                           "account \"%.*s\" was deleted at %s (event %llu), at or before this post's ts",
-                           ID(ev->user), tb, (unsigned long long)d->seq);
+  for (size_t i = 0; i < n && !rc; i++) {
+    licit_post_rec c;
+    licit_strv cid;
+    if ((rc = licit_post_id(t, kids[i], &cid))) break;
+    /* cid points into the map; copy it before the put below moves pages. */
+    char idb[LICIT_ID_MAX];
+    if (cid.n > LICIT_ID_MAX) {
+      rc = LICIT_ESTORE;
+      break;
     }
-  } else {
-    memset(&u, 0, sizeof u);
-    u.ord = (uint32_t)t->ctr[CTR_USERS]++;
-    u.id = ev->user.p;
-    u.id_len = ev->user.n;
-    if ((rc = save_user(t, &u, true))) return rc;
+    memcpy(idb, cid.p, cid.n);
+    size_t idn = cid.n;
+    if ((rc = licit_post_get(t, idb, idn, &c, &w->child))) break;
+    c.parent = ord + 1;
+    if ((rc = licit__post_encode(&c, &t->enc))) break;
+    rc = put(t, DBI_POSTS, idb, idn, t->enc.data, t->enc.len, 0);
   }
+  free(kids);
+  if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+  MDB_val k = {post.n, (void *)post.p};
+  rc = licit__mdb(mdb_del(t->txn, t->s->dbi[DBI_ORPHANS], &k, NULL));
+  return rc == LICIT_ENOTFOUND ? 0 : rc;
+}
+
+static int write_post(licit_txn *t, const licit_event *ev, const licit_loaded *ld, uint64_t seq, work *w) {
+  licit_user_rec u;
+  int rc = acting_user(t, ev->user, ld->user_found, &ld->user, seq, true, &u);
+  if (rc) return rc;
+  if (ev->has_mentions && (rc = intern_mentions(t, ev, &w->menords, &w->user))) return rc;
+  uint32_t nmen = ev->has_mentions ? (uint32_t)(w->menords.len / 4) : 0;
+  licit_hist men = {ev->ts, seq, 0, (int32_t)nmen};
   licit_hist vis = {ev->ts, seq, ev->visibility, 0};
   licit_text_hist text = {{ev->ts, seq, ev->optout_notice, 0}, {0}};
   licit_sha256(ev->text.p, ev->text.n, text.sha);
@@ -159,49 +264,28 @@ static int apply_post(licit_txn *t, const licit_event *ev, uint64_t seq, work *w
       .text = &text,
       .sig = &sig,
       .sigords = (const uint32_t *)w->sigords.data,
+      .parent = ld->parent,
+      /* "mentions": [] is recorded as an empty entry; no field, no entry. */
+      .n_men = ev->has_mentions ? 1 : 0,
+      .n_menords = nmen,
+      .men = &men,
+      .menords = (const uint32_t *)w->menords.data,
   };
   if ((rc = licit__post_encode(&r, &t->enc))) return rc;
-  if ((rc = put(t, DBI_POSTS, ev->post.p, ev->post.n, t->enc.data, t->enc.len, MDB_NOOVERWRITE))) return rc;
+  if ((rc = put(t, DBI_POSTS, ev->post.p, ev->post.n, t->enc.data, t->enc.len, MDB_NOOVERWRITE)))
+    return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
   unsigned int po = r.ord, uo = u.ord;
   if ((rc = put(t, DBI_POSTORD, &po, sizeof po, ev->post.p, ev->post.n, MDB_APPEND))) return rc;
-  return put(t, DBI_UPOSTS, &uo, sizeof uo, &po, sizeof po, 0);
+  if ((rc = put(t, DBI_UPOSTS, &uo, sizeof uo, &po, sizeof po, 0))) return rc;
+  if (ev->has_mentions && (rc = index_mentions(t, &w->menords, po))) return rc;
+  if (ev->parent.n && !ld->parent && (rc = put(t, DBI_ORPHANS, ev->parent.p, ev->parent.n, &po, sizeof po, 0)))
+    return rc;
+  return adopt_orphans(t, ev->post, r.ord, w);
 }
 
-static int apply_post_change(licit_txn *t, const licit_event *ev, uint64_t seq, work *w, licit_err *err) {
-  char tb[LICIT_TIME_BUFSZ], tb2[LICIT_TIME_BUFSZ];
-  MDB_val k = {ev->post.n, (void *)ev->post.p}, v;
-  licit_post_rec r;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_POSTS], &k, &v);
-  if (rc == MDB_NOTFOUND)
-    return licit_err_set(err, LICIT_ENOTFOUND, "unknown post \"%.*s\": no post event for it was accepted",
-                         ID(ev->post));
-  if (rc) return rc;
-  if ((rc = licit__post_decode(&v, &r, &w->post))) return rc;
-  if (ev->ts < r.created_ts) {
-    fmt_time(ev->ts, tb);
-    fmt_time(r.created_ts, tb2);
-    return licit_err_set(err, LICIT_EREJECT, "ts %s is before the post's creation at %s", tb, tb2);
-  }
-  if (r.del_seq) {
-    fmt_time(r.del_ts, tb);
-    if (ev->type == LICIT_EV_DELETE)
-      return licit_err_set(err, LICIT_EREJECT, "post \"%.*s\" is already deleted (event %llu at %s)",
-                           ID(ev->post), (unsigned long long)r.del_seq, tb);
-    if (ev->ts >= r.del_ts)
-      return licit_err_set(err, LICIT_EREJECT,
-                           "post \"%.*s\" was deleted at %s (event %llu); nothing can follow its deletion",
-                           ID(ev->post), tb, (unsigned long long)r.del_seq);
-  }
-  licit_user_rec u;
-  if ((rc = licit_user_get(t, r.user, &u, &w->user))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
-  const licit_hist *d = user_deletion(&u);
-  if (d && ev->ts >= d->ts) {
-    fmt_time(d->ts, tb);
-    return licit_err_set(err, LICIT_EREJECT,
-                         "the author's account \"%.*s\" was deleted at %s (event %llu); nothing can "
-                         "follow its deletion",
-                         (int)(u.id_len > 80 ? 80 : u.id_len), u.id, tb, (unsigned long long)d->seq);
-  }
+static int write_post_change(licit_txn *t, const licit_event *ev, const licit_loaded *ld, uint64_t seq, work *w) {
+  licit_post_rec r = ld->post;
+  int rc;
   switch (ev->type) {
     case LICIT_EV_VISIBILITY: {
       licit_hist e = {ev->ts, seq, ev->visibility, 0};
@@ -217,13 +301,13 @@ static int apply_post_change(licit_txn *t, const licit_event *ev, uint64_t seq, 
       r.text = (const licit_text_hist *)w->lists[0].data;
       r.n_text++;
       if (ev->has_signals) {
-        if ((rc = intern_signals(t, ev, &w->lists[2]))) return rc;
+        if ((rc = intern_signals(t, ev, &w->newords))) return rc;
         /* New ords go after the existing ones. */
         licit_buf *so = &w->sigords;
         licit_buf_reset(so);
         if ((rc = licit_buf_add(so, r.sigords, (size_t)r.n_sigords * 4))) return rc;
-        uint32_t nnew = (uint32_t)(w->lists[2].len / 4);
-        if ((rc = licit_buf_add(so, w->lists[2].data, w->lists[2].len))) return rc;
+        uint32_t nnew = (uint32_t)(w->newords.len / 4);
+        if ((rc = licit_buf_add(so, w->newords.data, w->newords.len))) return rc;
         licit_hist se = {ev->ts, seq, (int32_t)r.n_sigords, (int32_t)nnew};
         if ((rc = insert_sorted(&w->lists[1], r.sig, r.n_sig, sizeof se, &se))) return rc;
         r.sig = (const licit_hist *)w->lists[1].data;
@@ -231,41 +315,39 @@ static int apply_post_change(licit_txn *t, const licit_event *ev, uint64_t seq, 
         r.sigords = (const uint32_t *)so->data;
         r.n_sigords += nnew;
       }
+      if (ev->has_mentions) {
+        if ((rc = intern_mentions(t, ev, &w->newords, &w->user))) return rc;
+        licit_buf *mo = &w->menords;
+        licit_buf_reset(mo);
+        if ((rc = licit_buf_add(mo, r.menords, (size_t)r.n_menords * 4))) return rc;
+        uint32_t nnew = (uint32_t)(w->newords.len / 4);
+        if ((rc = licit_buf_add(mo, w->newords.data, w->newords.len))) return rc;
+        licit_hist me = {ev->ts, seq, (int32_t)r.n_menords, (int32_t)nnew};
+        if ((rc = insert_sorted(&w->lists[2], r.men, r.n_men, sizeof me, &me))) return rc;
+        r.men = (const licit_hist *)w->lists[2].data;
+        r.n_men++;
+        r.menords = (const uint32_t *)mo->data;
+        r.n_menords += nnew;
+        if ((rc = index_mentions(t, &w->newords, r.ord))) return rc;
+      }
       break;
     }
     case LICIT_EV_DELETE:
       r.del_ts = ev->ts;
       r.del_seq = seq;
       break;
-    default:
-      return LICIT_EINTERNAL;
+    default: return LICIT_EINTERNAL;
   }
   if ((rc = licit__post_encode(&r, &t->enc))) return rc;
   return put(t, DBI_POSTS, ev->post.p, ev->post.n, t->enc.data, t->enc.len, 0);
 }
 
-static int apply_account(licit_txn *t, const licit_event *ev, uint64_t seq, work *w, licit_err *err) {
-  char tb[LICIT_TIME_BUFSZ];
-  bool found;
+/* ------------------------------------------------------------ accounts -- */
+
+static int write_account(licit_txn *t, const licit_event *ev, const licit_loaded *ld, uint64_t seq, work *w) {
   licit_user_rec u;
-  int rc = load_user(t, ev->user, &found, &u, &w->user);
+  int rc = acting_user(t, ev->user, ld->user_found, &ld->user, seq, false, &u);
   if (rc) return rc;
-  if (!found) {
-    if (ev->type == LICIT_EV_ACCOUNT_DELETE)
-      return licit_err_set(err, LICIT_ENOTFOUND, "unknown user \"%.*s\": no event of this account was accepted",
-                           ID(ev->user));
-    memset(&u, 0, sizeof u);
-    u.ord = (uint32_t)t->ctr[CTR_USERS]++;
-    u.id = ev->user.p;
-    u.id_len = ev->user.n;
-  }
-  const licit_hist *d = found ? user_deletion(&u) : NULL;
-  if (d && ev->ts >= d->ts) {
-    fmt_time(d->ts, tb);
-    return licit_err_set(err, LICIT_EREJECT,
-                         "account \"%.*s\" was deleted at %s (event %llu); nothing can follow its deletion",
-                         ID(ev->user), tb, (unsigned long long)d->seq);
-  }
   licit_hist e = {ev->ts, seq, 0, 0};
   switch (ev->type) {
     case LICIT_EV_ACCOUNT:
@@ -299,68 +381,80 @@ static int apply_account(licit_txn *t, const licit_event *ev, uint64_t seq, work
       u.del = (const licit_hist *)w->lists[4].data;
       u.n_del++;
       break;
-    default:
-      return LICIT_EINTERNAL;
+    default: return LICIT_EINTERNAL;
   }
-  return save_user(t, &u, !found);
+  return save_user(t, &u, false);
 }
 
-int licit_store_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, licit_err *err) {
-  if (!t->write) return LICIT_EUSAGE;
+/* link / unlink: both accounts become known; the pair's history and each
+ * account's list of linked accounts are updated. */
+static int write_link(licit_txn *t, const licit_event *ev, const licit_loaded *ld, uint64_t seq, work *w) {
+  licit_user_rec a, b;
+  int rc = acting_user(t, ev->user, ld->user_found, &ld->user, seq, true, &a);
+  if (!rc) rc = acting_user(t, ev->with, ld->with_found, &ld->with, seq, true, &b);
+  if (rc) return rc;
+  uint32_t key[2] = {a.ord < b.ord ? a.ord : b.ord, a.ord < b.ord ? b.ord : a.ord};
+  MDB_val k = {8, key}, v;
+  rc = licit__mdb(mdb_get(t->txn, t->s->dbi[DBI_LINKS], &k, &v));
+  const licit_hist *old = NULL;
+  uint32_t n = 0;
+  if (rc == 0) {
+    if (v.mv_size % sizeof(licit_hist)) return LICIT_ESTORE;
+    licit_buf_reset(&w->link);
+    if (licit_buf_add(&w->link, v.mv_data, v.mv_size)) return LICIT_ENOMEM;
+    old = (const licit_hist *)w->link.data;
+    n = (uint32_t)(v.mv_size / sizeof(licit_hist));
+  } else if (rc != LICIT_ENOTFOUND) {
+    return rc;
+  }
+  licit_hist e = {ev->ts, seq, ev->type == LICIT_EV_LINK ? 1 : 0, 0};
+  if ((rc = insert_sorted(&w->lists[0], old, n, sizeof e, &e))) return rc;
+  if ((rc = put(t, DBI_LINKS, key, 8, w->lists[0].data, w->lists[0].len, 0))) return rc;
+  if (n == 0) {
+    unsigned int ao = a.ord, bo = b.ord;
+    if ((rc = put(t, DBI_ULINKS, &ao, sizeof ao, &bo, sizeof bo, 0))) return rc;
+    if ((rc = put(t, DBI_ULINKS, &bo, sizeof bo, &ao, sizeof ao, 0))) return rc;
+  }
+  return 0;
+}
+
+int licit_store_write(licit_txn *t, const licit_event *ev, const licit_loaded *ld, uint64_t seq, licit_err *err) {
+  if (!t->write || seq != t->ctr[CTR_LOG] + 1)
+    return licit_err_set(err, LICIT_EUSAGE, "storing an event: not the next log position of a write transaction");
   work *w = get_work(t);
   if (!w) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   int rc;
-  uint64_t seq = t->ctr[CTR_LOG] + 1;
-  if (ev->id.n) {
-    /* Claim the id for this event in the same descent that finds a
-     * duplicate; a rejection below gives it back. */
-    MDB_val k = {ev->id.n, (void *)ev->id.p}, v = {8, &seq};
-    rc = mdb_put(t->txn, t->s->dbi[DBI_IDS], &k, &v, MDB_NOOVERWRITE);
-    if (rc == MDB_KEYEXIST) {
-      uint64_t s = 0;
-      if (v.mv_size == 8) memcpy(&s, v.mv_data, 8);
-      return licit_err_set(err, LICIT_EDUPLICATE, "duplicate of event %llu", (unsigned long long)s);
-    }
-    if (rc) return licit__mdb_err(rc, err, "ids");
-  }
   switch (ev->type) {
-    case LICIT_EV_POST: rc = apply_post(t, ev, seq, w, err); break;
+    case LICIT_EV_POST: rc = write_post(t, ev, ld, seq, w); break;
     case LICIT_EV_EDIT:
     case LICIT_EV_VISIBILITY:
-    case LICIT_EV_DELETE: rc = apply_post_change(t, ev, seq, w, err); break;
+    case LICIT_EV_DELETE: rc = write_post_change(t, ev, ld, seq, w); break;
     case LICIT_EV_ACCOUNT:
     case LICIT_EV_PREFERENCE:
-    case LICIT_EV_ACCOUNT_DELETE: rc = apply_account(t, ev, seq, w, err); break;
-    default: rc = licit_err_set(err, LICIT_EREJECT, "unknown event type"); break;
+    case LICIT_EV_ACCOUNT_DELETE: rc = write_account(t, ev, ld, seq, w); break;
+    case LICIT_EV_LINK:
+    case LICIT_EV_UNLINK: rc = write_link(t, ev, ld, seq, w); break;
+    default: rc = LICIT_EINTERNAL; break;
   }
-  if (rc == LICIT_EREJECT || rc == LICIT_ENOTFOUND) {
-    if (ev->id.n) {
-      MDB_val k = {ev->id.n, (void *)ev->id.p};
-      int drc = mdb_del(t->txn, t->s->dbi[DBI_IDS], &k, NULL);
-      if (drc) return licit__mdb_err(drc, err, "ids");
-    }
-    return rc;
-  }
-  if (rc) goto fatal;
   /* The log record is the last write: an event is in the log exactly when
-   * its state changes are (and its id, claimed above, stays). */
-  if ((rc = licit_event_encode(ev, &t->enc))) goto fatal;
+   * its state changes are. */
+  if (!rc) rc = licit_event_encode(ev, &t->enc);
   size_t sk = (size_t)seq;
-  if ((rc = put(t, DBI_LOG, &sk, sizeof sk, t->enc.data, t->enc.len, MDB_APPEND))) goto fatal;
+  if (!rc) rc = put(t, DBI_LOG, &sk, sizeof sk, t->enc.data, t->enc.len, MDB_APPEND);
+  if (rc) return licit_err_set(err, rc, "storing event %llu: %s", (unsigned long long)seq, licit_strerror(rc));
   t->ctr[CTR_LOG] = seq;
-  *seq_out = seq;
   return 0;
-fatal:
-  if (rc > 0 || rc < -1000) return licit__mdb_err(rc, err, "apply"); /* an LMDB or errno code */
-  return licit_err_set(err, rc, "apply: %s", licit_strerror(rc));
 }
 
 void licit__apply_free(void *p) {
   work *w = p;
   if (!w) return;
-  licit_buf_free(&w->post);
-  licit_buf_free(&w->user);
   for (int i = 0; i < 5; i++) licit_buf_free(&w->lists[i]);
   licit_buf_free(&w->sigords);
+  licit_buf_free(&w->menords);
+  licit_buf_free(&w->newords);
+  licit_buf_free(&w->child);
+  licit_buf_free(&w->link);
+  licit_buf_free(&w->user);
   free(w);
 }

@@ -37,6 +37,8 @@ static const char *const dbi_names[DBI_COUNT] = {
     [DBI_POSTS] = "posts",     [DBI_POSTORD] = "postord",   [DBI_USERS] = "users",
     [DBI_USTATE] = "ustate",   [DBI_UPOSTS] = "uposts",     [DBI_SIGNALS] = "signals",
     [DBI_SNAPSHOTS] = "snapshots", [DBI_SNAPBITS] = "snapbits", [DBI_POLICIES] = "policies",
+    [DBI_ORPHANS] = "orphans",     [DBI_LINKS] = "links",       [DBI_ULINKS] = "ulinks",
+    [DBI_UMENTIONS] = "umentions",
     [DBI_MANIFESTS] = "manifests", [DBI_MERKLE] = "merkle",
 };
 static const unsigned dbi_flags[DBI_COUNT] = {
@@ -45,6 +47,9 @@ static const unsigned dbi_flags[DBI_COUNT] = {
     [DBI_USTATE] = MDB_INTEGERKEY,
     [DBI_UPOSTS] = MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP,
     [DBI_POLICIES] = MDB_INTEGERKEY,
+    [DBI_ORPHANS] = MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP,
+    [DBI_ULINKS] = MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP,
+    [DBI_UMENTIONS] = MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP,
 };
 
 /* ----------------------------------------------------------------- meta -- */
@@ -205,6 +210,7 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
 static void txn_free(licit_txn *t) {
   licit_buf_free(&t->enc);
   licit_buf_free(&t->tmp);
+  for (int i = 0; i < LICIT_TXN_BUFS; i++) licit_buf_free(&t->bufs[i]);
   licit__apply_free(t->work);
   free(t);
 }
@@ -261,12 +267,15 @@ const licit_hist *licit_hist_at(const licit_hist *h, uint32_t n, size_t stride, 
  * from the post's creation (no event of a post precedes it), so a post
  * that never changed takes about 60 bytes, most of them its text's hash.
  *
- *   ord, user, created_ts (zigzag), created_seq, flags (1: deleted),
- *   [del dts, del dseq], n_vis, n_text, n_sig, n_sigords,
+ *   ord, user, created_ts (zigzag), created_seq,
+ *   flags (1: deleted, 2: parent known, 4: mentions),
+ *   [del dts, del dseq], [parent ord + 1], n_vis, n_text, n_sig, n_sigords,
  *   vis:  (dts, dseq, visibility)            per entry
  *   text: (dts, dseq, notice flag, sha[32])  per entry
  *   sig:  (dts, dseq, offset, count)         per entry
  *   sigords: varints
+ *   [n_men, n_menords, men entries as sig, menords: varints]
+ * Records written before flags 2 and 4 existed decode unchanged.
  * Decoding expands it into aligned arrays in the caller's scratch buffer. */
 
 static int put_varint(licit_buf *b, uint64_t v) {
@@ -314,13 +323,23 @@ int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) 
   r->created_ts = created = unzz(x[2]);
   r->created_seq = x[3];
   unsigned flags = *p++;
+  if (flags & ~7u) return LICIT_ESTORE;
   r->del_ts = LICIT_TIME_NONE;
   r->del_seq = 0;
+  r->parent = 0;
+  r->n_men = r->n_menords = 0;
+  r->men = NULL;
+  r->menords = NULL;
   if (flags & 1) {
     GET(x[4]);
     GET(x[5]);
     r->del_ts = created + (int64_t)x[4];
     r->del_seq = r->created_seq + x[5];
+  }
+  if (flags & 2) {
+    GET(x[4]);
+    if (x[4] == 0 || x[4] > UINT32_MAX) return LICIT_ESTORE;
+    r->parent = (uint32_t)x[4];
   }
   GET(x[4]);
   GET(x[5]);
@@ -337,6 +356,9 @@ int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) 
   r->n_sigords = (uint32_t)x[7];
   size_t need = (size_t)r->n_vis * sizeof(licit_hist) + (size_t)r->n_text * sizeof(licit_text_hist) +
                 (size_t)r->n_sig * sizeof(licit_hist) + (size_t)r->n_sigords * 4;
+  /* Mentions come last and are bounded by what is left, as above. */
+  size_t men_reserve = (flags & 4) ? left * (sizeof(licit_hist) + 4) : 0;
+  need += men_reserve + 8;
   licit_buf_reset(scratch);
   if (licit_buf_reserve(scratch, need)) return LICIT_ENOMEM;
   char *o = scratch->data;
@@ -372,6 +394,35 @@ int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) 
     if (a > UINT32_MAX) return LICIT_ESTORE;
     ords[i] = (uint32_t)a;
   }
+  if (flags & 4) {
+    uint64_t nm, nmo;
+    GET(nm);
+    GET(nmo);
+    size_t rest = (size_t)(end - p);
+    if (nm == 0 || nm > rest / 3 || nmo > rest) return LICIT_ESTORE;
+    /* 8-byte aligned after the uint32 ords. */
+    size_t off = (size_t)((char *)(ords + r->n_sigords) - o);
+    off = (off + 7) & ~(size_t)7;
+    licit_hist *men = (licit_hist *)(o + off);
+    uint32_t *menords = (uint32_t *)(men + nm);
+    for (uint64_t i = 0; i < nm; i++) {
+      GET(dts);
+      GET(dseq);
+      GET(a);
+      GET(b);
+      if (a > nmo || b > nmo - a) return LICIT_ESTORE;
+      men[i] = (licit_hist){created + (int64_t)dts, r->created_seq + dseq, (int32_t)a, (int32_t)b};
+    }
+    for (uint64_t i = 0; i < nmo; i++) {
+      GET(a);
+      if (a > UINT32_MAX) return LICIT_ESTORE;
+      menords[i] = (uint32_t)a;
+    }
+    r->n_men = (uint32_t)nm;
+    r->n_menords = (uint32_t)nmo;
+    r->men = men;
+    r->menords = menords;
+  }
 #undef GET
   if (p != end) return LICIT_ESTORE;
   r->vis = vis;
@@ -387,9 +438,10 @@ int licit__post_encode(const licit_post_rec *r, licit_buf *out) {
   if (!rc) rc = put_varint(out, r->user);
   if (!rc) rc = put_varint(out, zz(r->created_ts));
   if (!rc) rc = put_varint(out, r->created_seq);
-  if (!rc) rc = licit_buf_addc(out, r->del_seq ? 1 : 0);
+  if (!rc) rc = licit_buf_addc(out, (char)((r->del_seq ? 1 : 0) | (r->parent ? 2 : 0) | (r->n_men ? 4 : 0)));
   if (!rc && r->del_seq) rc = put_varint(out, (uint64_t)(r->del_ts - r->created_ts));
   if (!rc && r->del_seq) rc = put_varint(out, r->del_seq - r->created_seq);
+  if (!rc && r->parent) rc = put_varint(out, r->parent);
   if (!rc) rc = put_varint(out, r->n_vis);
   if (!rc) rc = put_varint(out, r->n_text);
   if (!rc) rc = put_varint(out, r->n_sig);
@@ -412,6 +464,17 @@ int licit__post_encode(const licit_post_rec *r, licit_buf *out) {
     if (!rc) rc = put_varint(out, (uint32_t)r->sig[i].aux);
   }
   for (uint32_t i = 0; i < r->n_sigords && !rc; i++) rc = put_varint(out, r->sigords[i]);
+  if (!rc && r->n_men) {
+    rc = put_varint(out, r->n_men);
+    if (!rc) rc = put_varint(out, r->n_menords);
+    for (uint32_t i = 0; i < r->n_men && !rc; i++) {
+      rc = put_varint(out, (uint64_t)(r->men[i].ts - r->created_ts));
+      if (!rc) rc = put_varint(out, r->men[i].seq - r->created_seq);
+      if (!rc) rc = put_varint(out, (uint32_t)r->men[i].val);
+      if (!rc) rc = put_varint(out, (uint32_t)r->men[i].aux);
+    }
+    for (uint32_t i = 0; i < r->n_menords && !rc; i++) rc = put_varint(out, r->menords[i]);
+  }
   return rc;
 }
 
@@ -428,8 +491,17 @@ int licit__user_decode(const MDB_val *v, licit_user_rec *r, licit_buf *scratch) 
   memcpy(&r->n_pref, p + 16, 4);
   memcpy(&r->n_del, p + 20, 4);
   memcpy(&idlen, p + 24, 4);
-  size_t ne = (size_t)r->n_region + r->n_private + r->n_birth + r->n_pref + r->n_del;
-  if (USER_HDR + ne * sizeof(licit_hist) + idlen != v->mv_size) return LICIT_ESTORE;
+  uint32_t flags;
+  memcpy(&flags, p + 28, 4);
+  if (flags & ~(UF_UNKNOWN | UF_FIRST_SEQ)) return LICIT_ESTORE;
+  /* Counts are checked against the record's size before any use, in 64
+   * bits, so a damaged header cannot overflow the sum. */
+  uint64_t ne = (uint64_t)r->n_region + r->n_private + r->n_birth + r->n_pref + r->n_del;
+  uint64_t want = USER_HDR + ne * sizeof(licit_hist) + idlen + ((flags & UF_FIRST_SEQ) ? 8 : 0);
+  if (want != v->mv_size || idlen == 0 || idlen > LICIT_ID_MAX) return LICIT_ESTORE;
+  r->unknown = flags & UF_UNKNOWN;
+  r->first_seq = 0;
+  if (flags & UF_FIRST_SEQ) memcpy(&r->first_seq, p + v->mv_size - 8, 8);
   const licit_hist *e = (const licit_hist *)(p + USER_HDR);
   r->region = e;
   e += r->n_region;
@@ -456,12 +528,15 @@ int licit__user_encode(const licit_user_rec *r, licit_buf *out) {
   memcpy(h + 16, &r->n_pref, 4);
   memcpy(h + 20, &r->n_del, 4);
   memcpy(h + 24, &idlen, 4);
+  uint32_t flags = (r->unknown ? UF_UNKNOWN : 0) | (r->first_seq ? UF_FIRST_SEQ : 0);
+  memcpy(h + 28, &flags, 4);
   licit_buf_reset(out);
   int rc = licit_buf_add(out, h, USER_HDR);
   const licit_hist *lists[5] = {r->region, r->private_, r->birth, r->pref, r->del};
   uint32_t counts[5] = {r->n_region, r->n_private, r->n_birth, r->n_pref, r->n_del};
   for (int i = 0; i < 5 && !rc; i++) rc = licit_buf_add(out, lists[i], counts[i] * sizeof(licit_hist));
   if (!rc) rc = licit_buf_add(out, r->id, r->id_len);
+  if (!rc && r->first_seq) rc = licit_buf_add(out, &r->first_seq, 8);
   return rc;
 }
 
@@ -488,6 +563,94 @@ int licit_post_id(licit_txn *t, uint32_t ord, licit_strv *id) {
   id->p = v.mv_data;
   id->n = v.mv_size;
   return 0;
+}
+
+int licit_post_get_ord(licit_txn *t, uint32_t ord, licit_post_rec *rec, licit_buf *scratch) {
+  licit_strv id;
+  int rc = licit_post_id(t, ord, &id);
+  if (rc) return rc;
+  rc = licit_post_get(t, id.p, id.n, rec, scratch);
+  /* postord names a post that posts does not have: damage. */
+  if (rc == LICIT_ENOTFOUND) return LICIT_ESTORE;
+  if (!rc && rec->ord != ord) return LICIT_ESTORE;
+  return rc;
+}
+
+/* ----------------------------------------------------------------- links -- */
+
+static int link_decode(const MDB_val *k, const MDB_val *v, licit_link_rec *rec, licit_buf *scratch) {
+  if (k->mv_size != 8 || v->mv_size == 0 || v->mv_size % sizeof(licit_hist)) return LICIT_ESTORE;
+  memcpy(&rec->a, k->mv_data, 4);
+  memcpy(&rec->b, (const char *)k->mv_data + 4, 4);
+  licit_buf_reset(scratch);
+  if (licit_buf_add(scratch, v->mv_data, v->mv_size)) return LICIT_ENOMEM;
+  rec->n = (uint32_t)(v->mv_size / sizeof(licit_hist));
+  rec->hist = (const licit_hist *)scratch->data;
+  return 0;
+}
+
+int licit_link_get(licit_txn *t, uint32_t a, uint32_t b, licit_link_rec *rec, licit_buf *scratch) {
+  uint32_t key[2] = {a < b ? a : b, a < b ? b : a};
+  MDB_val k = {8, key}, v;
+  int rc = mdb_get(t->txn, t->s->dbi[DBI_LINKS], &k, &v);
+  if (rc) return not_found_or(rc);
+  return link_decode(&k, &v, rec, scratch);
+}
+
+/* The values of one key of a DUPFIXED table of u32, ascending. */
+static int dup_u32s(licit_txn *t, int dbi, MDB_val *k, uint32_t **out, size_t *n) {
+  MDB_cursor *c;
+  MDB_val v;
+  size_t cnt = 0, cap = 0;
+  uint32_t *arr = NULL;
+  int rc = licit__mdb(mdb_cursor_open(t->txn, t->s->dbi[dbi], &c));
+  if (rc) return rc;
+  rc = licit__mdb(mdb_cursor_get(c, k, &v, MDB_SET_KEY));
+  if (rc == 0) rc = licit__mdb(mdb_cursor_get(c, k, &v, MDB_GET_MULTIPLE));
+  while (rc == 0) {
+    if (v.mv_size % 4) {
+      rc = LICIT_ESTORE;
+      break;
+    }
+    size_t m = v.mv_size / 4;
+    if (cnt + m > cap) {
+      cap = (cnt + m) * 2;
+      uint32_t *na = realloc(arr, cap * 4);
+      if (!na) {
+        rc = LICIT_ENOMEM;
+        break;
+      }
+      arr = na;
+    }
+    memcpy(arr + cnt, v.mv_data, m * 4);
+    cnt += m;
+    rc = licit__mdb(mdb_cursor_get(c, k, &v, MDB_NEXT_MULTIPLE));
+  }
+  mdb_cursor_close(c);
+  if (rc != LICIT_ENOTFOUND) {
+    free(arr);
+    return rc;
+  }
+  *out = arr;
+  *n = cnt;
+  return 0;
+}
+
+int licit_user_links(licit_txn *t, uint32_t user, uint32_t **others, size_t *n) {
+  unsigned int u = user;
+  MDB_val k = {sizeof u, &u};
+  return dup_u32s(t, DBI_ULINKS, &k, others, n);
+}
+
+int licit_user_mentioned_in(licit_txn *t, uint32_t user, uint32_t **posts, size_t *n) {
+  unsigned int u = user;
+  MDB_val k = {sizeof u, &u};
+  return dup_u32s(t, DBI_UMENTIONS, &k, posts, n);
+}
+
+int licit__orphans(licit_txn *t, const char *parent, size_t n, uint32_t **children, size_t *count) {
+  MDB_val k = {n, (void *)parent};
+  return dup_u32s(t, DBI_ORPHANS, &k, children, count);
 }
 
 int licit_user_get(licit_txn *t, uint32_t ord, licit_user_rec *rec, licit_buf *scratch) {
@@ -607,39 +770,9 @@ int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *re
 void licit_post_iter_close(licit_post_iter *it) { table_iter_close((table_iter *)it); }
 
 int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n) {
-  MDB_cursor *c;
   unsigned int u = user;
-  MDB_val k = {sizeof u, &u}, v;
-  size_t cnt = 0, cap = 0;
-  uint32_t *arr = NULL;
-  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_UPOSTS], &c);
-  if (rc) return licit__mdb_err(rc, NULL, "");
-  rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
-  if (rc == 0) rc = mdb_cursor_get(c, &k, &v, MDB_GET_MULTIPLE);
-  while (rc == 0) {
-    size_t m = v.mv_size / 4;
-    if (cnt + m > cap) {
-      cap = (cnt + m) * 2;
-      uint32_t *na = realloc(arr, cap * 4);
-      if (!na) {
-        free(arr);
-        mdb_cursor_close(c);
-        return LICIT_ENOMEM;
-      }
-      arr = na;
-    }
-    memcpy(arr + cnt, v.mv_data, m * 4);
-    cnt += m;
-    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_MULTIPLE);
-  }
-  mdb_cursor_close(c);
-  if (rc != MDB_NOTFOUND) {
-    free(arr);
-    return licit__mdb_err(rc, NULL, "");
-  }
-  *ords = arr;
-  *n = cnt;
-  return 0;
+  MDB_val k = {sizeof u, &u};
+  return dup_u32s(t, DBI_UPOSTS, &k, ords, n);
 }
 
 /* -------------------------------------------------------------- policies -- */
@@ -697,6 +830,20 @@ int licit_user_iter_next(licit_user_iter *it, licit_user_rec *rec, licit_buf *sc
 }
 
 void licit_user_iter_close(licit_user_iter *it) { table_iter_close((table_iter *)it); }
+
+int licit_link_iter_open(licit_txn *t, licit_link_iter **out) {
+  return table_iter_open(t, DBI_LINKS, (table_iter **)out);
+}
+
+int licit_link_iter_next(licit_link_iter *it, licit_link_rec *rec, licit_buf *scratch) {
+  MDB_val k, v;
+  int rc = table_iter_next((table_iter *)it, &k, &v);
+  if (rc != 1) return rc;
+  rc = link_decode(&k, &v, rec, scratch);
+  return rc ? rc : 1;
+}
+
+void licit_link_iter_close(licit_link_iter *it) { table_iter_close((table_iter *)it); }
 
 #if !defined(MADV_POPULATE_READ) && defined(__linux__)
 #define MADV_POPULATE_READ 22 /* Linux 5.14; glibc names it only under _GNU_SOURCE */

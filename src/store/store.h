@@ -18,6 +18,10 @@
  *   snapshots snapshot name -> snapshot record
  *   snapbits  (snapshot ordinal, chunk) -> bitmap of included post ordinals
  *   policies  install number (u64) -> policy JSON: every policy ever installed
+ *   orphans   parent post id -> ordinals of replies that arrived before it
+ *   links     (lower user ordinal, higher) -> history of link (1) / unlink (0)
+ *   ulinks    user ordinal -> ordinals of every account it was ever linked to
+ *   umentions user ordinal -> ordinals of every post that ever mentioned it
  *   manifests snapshot name -> its manifest.json and manifest.json.sig as written
  *   merkle    (snapshot ordinal, kind, chunk) -> a snapshot's Merkle leaves
  *             (post ordinals in leaf order) and complete subtree hashes
@@ -71,6 +75,14 @@ typedef struct licit_post_rec {
   const licit_text_hist *text;  /* val = opt-out notice flag */
   const licit_hist *sig;        /* val = offset into sigords, aux = count */
   const uint32_t *sigords;
+  /* The parent post's ordinal + 1; 0 when the post is no reply or its
+   * parent has not arrived yet (it is filled in when the parent arrives). */
+  uint32_t parent;
+  /* Mentions: entries like sig (val = offset into menords, aux = count);
+   * menords are user ordinals, distinct within an entry. */
+  uint32_t n_men, n_menords;
+  const licit_hist *men;
+  const uint32_t *menords;
 } licit_post_rec;
 
 /* The user record.  val meanings: region = (c0 << 8 | c1), 0 for "";
@@ -81,6 +93,12 @@ typedef struct licit_user_rec {
   const licit_hist *region, *private_, *birth, *pref, *del;
   const char *id;
   size_t id_len;
+  /* An account is known from its first accepted event (seq first_seq; 0
+   * for records older than this field: known from the start).  An account
+   * that was only mentioned has a record (so posts can name it by
+   * ordinal) but is not known: unknown == true. */
+  bool unknown;
+  uint64_t first_seq;
 } licit_user_rec;
 
 /* The entry in force at T among those with seq <= maxseq: the one with the
@@ -123,17 +141,45 @@ uint64_t licit_txn_n_users(const licit_txn *t);
  * store). */
 int licit_txn_pseudonym_key(licit_txn *t, const uint8_t **key);
 
-/* ---------------------------------------------------------- applying -- */
+/* ------------------------------------------------------------ writing -- */
 
-/* Applies one event: the state-dependent rules of SPEC section 2, then the
- * log append and the state update.  Returns 0 when accepted (*seq_out set),
- * LICIT_EDUPLICATE when its id was accepted before, LICIT_EREJECT with a
- * message when a rule rejects it (nothing changed) -- LICIT_ENOTFOUND when
- * the rule is "unknown post" or "unknown user" (adapters may skip those) --
- * or a fatal error
- * (LICIT_ESTORE, LICIT_EFULL, LICIT_ENOMEM) after which the transaction
- * must be aborted. */
-int licit_store_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, licit_err *err);
+/* Storing an accepted event.  The store judges nothing: the acceptance
+ * rules of SPEC section 2 are the ingest's rules stage (src/ingest/rules.h),
+ * which reads what it needs with the typed look-ups below and the
+ * licit_*_get functions, decides, and hands what it loaded to
+ * licit_store_write.  All of these need a write transaction. */
+
+/* What the rules stage loaded for an event, handed to the writer so it does
+ * not look the same records up again. */
+typedef struct licit_loaded {
+  bool user_found;     /* post: the author; account events and link: `user` */
+  licit_user_rec user;
+  bool with_found;     /* link, unlink: the other account */
+  licit_user_rec with;
+  licit_post_rec post; /* edit, visibility, delete: the post */
+  uint32_t parent;     /* post: the parent's ordinal + 1, 0 when not in the store */
+} licit_loaded;
+
+/* The seq the next accepted event gets. */
+uint64_t licit_txn_next_seq(const licit_txn *t);
+/* Scratch buffers owned by the transaction for its caller's use (slots
+ * 0..LICIT_TXN_BUFS-1), freed when it ends; NULL for another slot. */
+#define LICIT_TXN_BUFS 4
+licit_buf *licit_txn_buf(licit_txn *t, int slot);
+/* An account by id: *found false when the store has no record of it.  A
+ * record with u->unknown set is an account that was only mentioned. */
+int licit_store_user_lookup(licit_txn *t, licit_strv id, bool *found, licit_user_rec *u, licit_buf *scratch);
+/* A post by id: *found false when the store has none. */
+int licit_store_post_lookup(licit_txn *t, licit_strv id, bool *found, licit_post_rec *p, licit_buf *scratch);
+/* Claims an event id for event `seq` in one look-up: 0 when claimed,
+ * LICIT_EDUPLICATE (with *dup_of, the seq that has it) when it was taken. */
+int licit_store_claim_id(licit_txn *t, licit_strv id, uint64_t seq, uint64_t *dup_of);
+/* Gives a claimed id back (the event was then rejected). */
+int licit_store_release_id(licit_txn *t, licit_strv id);
+/* Appends the event at `seq` (= licit_txn_next_seq) and updates the state.
+ * On failure (LICIT_ESTORE, LICIT_EFULL, LICIT_ENOMEM, LICIT_EIO, with err)
+ * the transaction must be aborted. */
+int licit_store_write(licit_txn *t, const licit_event *ev, const licit_loaded *ld, uint64_t seq, licit_err *err);
 
 /* ----------------------------------------------------------- lookups -- */
 
@@ -148,6 +194,30 @@ int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbu
 int licit_store_event_id(licit_txn *t, const char *id, size_t n, uint64_t *seq);
 /* The signal token of an ordinal / the ordinal of a token. */
 int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord);
+
+/* A post by ordinal (through postord); LICIT_ENOTFOUND when none. */
+int licit_post_get_ord(licit_txn *t, uint32_t ord, licit_post_rec *rec, licit_buf *scratch);
+
+/* Links between accounts.  Each pair's history is a list of entries
+ * (val 1: linked, 0: unlinked) sorted by (ts, seq). */
+typedef struct licit_link_rec {
+  uint32_t a, b; /* a < b */
+  uint32_t n;
+  const licit_hist *hist;
+} licit_link_rec;
+/* The pair's record; LICIT_ENOTFOUND when the two were never linked. */
+int licit_link_get(licit_txn *t, uint32_t a, uint32_t b, licit_link_rec *rec, licit_buf *scratch);
+/* Every account ever linked to `user`, ascending (free() *others). */
+int licit_user_links(licit_txn *t, uint32_t user, uint32_t **others, size_t *n);
+/* Every post that ever mentioned `user` (in a post or edit), ascending
+ * by ordinal (free() *posts); whether it does as of T is in its record. */
+int licit_user_mentioned_in(licit_txn *t, uint32_t user, uint32_t **posts, size_t *n);
+/* Cursor over all pairs ever linked. */
+typedef struct licit_link_iter licit_link_iter;
+int licit_link_iter_open(licit_txn *t, licit_link_iter **out);
+/* 1 with rec set (valid until the next call), 0 at the end, or an error. */
+int licit_link_iter_next(licit_link_iter *it, licit_link_rec *rec, licit_buf *scratch);
+void licit_link_iter_close(licit_link_iter *it);
 
 /* Cursor over all posts in bytewise post-id order. */
 typedef struct licit_post_iter licit_post_iter;

@@ -9,6 +9,7 @@
 enum {
   DBI_META, DBI_LOG, DBI_IDS, DBI_POSTS, DBI_POSTORD, DBI_USERS, DBI_USTATE,
   DBI_UPOSTS, DBI_SIGNALS, DBI_SNAPSHOTS, DBI_SNAPBITS, DBI_POLICIES,
+  DBI_ORPHANS, DBI_LINKS, DBI_ULINKS, DBI_UMENTIONS,
   DBI_MANIFESTS, DBI_MERKLE, /* lineage.c: manifests as written; Merkle leaves and subtrees */
   DBI_COUNT
 };
@@ -27,12 +28,19 @@ struct licit_txn {
   bool write;
   uint64_t ctr[CTR_COUNT]; /* counters; written back to meta at commit */
   licit_buf enc, tmp;      /* encoding scratch for the writer */
+  licit_buf bufs[LICIT_TXN_BUFS]; /* licit_txn_buf */
   void *work;              /* apply.c's working memory */
 };
 
 #define USER_HDR 32
+/* User record flags (the header's last word; 0 in records written before
+ * flags existed). */
+#define UF_UNKNOWN 1u   /* only mentioned so far: no event of the account */
+#define UF_FIRST_SEQ 2u /* an 8-byte first_seq follows the id */
 
 int licit__mdb_err(int rc, licit_err *err, const char *what);
+/* An LMDB (or errno) code as a LICIT_E* code. */
+int licit__mdb(int rc);
 int licit__meta_get(licit_txn *t, const char *key, MDB_val *val);
 int licit__meta_put(licit_txn *t, const char *key, const void *p, size_t n);
 int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch);
@@ -40,6 +48,8 @@ int licit__post_encode(const licit_post_rec *r, licit_buf *out);
 int licit__user_decode(const MDB_val *v, licit_user_rec *r, licit_buf *scratch);
 int licit__user_encode(const licit_user_rec *r, licit_buf *out);
 void licit__apply_free(void *w);
+/* The replies waiting for a parent post id (free() *children). */
+int licit__orphans(licit_txn *t, const char *parent, size_t n, uint32_t **children, size_t *count);
 void licit__signal_key(const char *tok, size_t n, char key[520], MDB_val *k);
 
 #endif

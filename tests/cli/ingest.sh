@@ -197,7 +197,9 @@ expect_eq "edit before its post arrives, and edit before creation ts: rejected" 
 run lic --store "$S" --json ingest - < <(ev edit 2024-03-01T00:00:00Z post=p1 text=edited)
 expect_eq "the same edit after its post arrived: accepted" "0 1 0 0" "$RC $(adr)"
 
-# account_delete: earlier-ts delete arriving later is accepted (moves the deletion earlier).
+# account_delete: a second one is rejected whatever its ts (SPEC 2); an
+# earlier-ts one arriving later once moved the deletion earlier and then
+# rejected posts that had been valid.
 S=$(newstore)
 {
   ev account 2024-01-01T00:00:00Z user=u1
@@ -210,9 +212,9 @@ S=$(newstore)
   ev account_delete 2024-01-01T00:00:00Z user=nobody
 } >"$T/adel.jsonl"
 run lic --store "$S" --json ingest --rejects "$T/rej-adel.jsonl" "$T/adel.jsonl"
-expect_eq "account_delete: earlier ts accepted; later ts, post/preference after it, unknown user rejected" \
+expect_eq "account_delete: second one (earlier or later ts), preference after it, unknown user rejected" \
   "3 4 0 4" "$RC $(adr)"
-expect_eq "account_delete: rejected lines" "5 6 7 8" "$(jq -r .line "$T/rej-adel.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "account_delete: rejected lines" "4 5 7 8" "$(jq -r .line "$T/rej-adel.jsonl" | tr '\n' ' ' | sed 's/ $//')"
 
 # ---------------------------------------------------------------- field types
 S=$(newstore)

@@ -30,13 +30,13 @@ while read -r d version considered included excluded digest; do
     "$(jq -r '"\(.at) \(.log_position) \(.policy.name)@\(.policy.version)"' "$OUT")"
   expect_eq "eval $d: considered, included" "$considered $included" \
     "$(jq -r '"\(.counts.considered) \(.counts.included)"' "$OUT")"
-  expect_eq "eval $d: excluded by reason (all nine reasons present)" "$excluded" \
+  expect_eq "eval $d: excluded by reason (all ten reasons present)" "$excluded" \
     "$(jq -r '.counts.excluded | to_entries | map("\(.key)=\(.value)") | join(",")' "$OUT")"
   expect_eq "eval $d: digest" "$digest" "$(jq -r .digest "$OUT")"
 done <<'EOF'
-2024-06-01 2024-05-eu-uk-notice 23 18 deleted=1,no_policy=0,too_old=0,minor=1,region_excluded=0,not_public=0,signal=0,objected=3,no_consent=0 5c77943c36136635485665e61b41af3a61014a02d85363bfdf2e83e21deb0c6c
-2024-10-01 2024-09-uk-objection 26 9 deleted=1,no_policy=0,too_old=0,minor=1,region_excluded=6,not_public=5,signal=0,objected=4,no_consent=0 51e8d16c99e0ba4cc4cc9c8b224f2dcd8c94d70b808430ffc7fea06494a482e7
-2025-06-01 2025-05-eu-objection 29 12 deleted=4,no_policy=0,too_old=0,minor=2,region_excluded=0,not_public=6,signal=0,objected=5,no_consent=0 198d119681149466291a33d974b886818f48f40a5d43bb5b6f054de5dc5157a3
+2024-06-01 2024-05-eu-uk-notice 23 18 deleted=1,no_policy=0,too_old=0,minor=1,region_excluded=0,not_public=0,signal=0,objected=3,no_consent=0,mentioned=0 5c77943c36136635485665e61b41af3a61014a02d85363bfdf2e83e21deb0c6c
+2024-10-01 2024-09-uk-objection 26 9 deleted=1,no_policy=0,too_old=0,minor=1,region_excluded=6,not_public=5,signal=0,objected=4,no_consent=0,mentioned=0 51e8d16c99e0ba4cc4cc9c8b224f2dcd8c94d70b808430ffc7fea06494a482e7
+2025-06-01 2025-05-eu-objection 29 12 deleted=4,no_policy=0,too_old=0,minor=2,region_excluded=0,not_public=6,signal=0,objected=5,no_consent=0,mentioned=0 198d119681149466291a33d974b886818f48f40a5d43bb5b6f054de5dc5157a3
 EOF
 
 # The same instant written with an offset is the same evaluation.

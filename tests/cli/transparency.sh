@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 META=$EX/policies/meta-genai.json
 at() { printf '%sT00:00:00Z' "$1"; }
-REASONS='["deleted","no_policy","too_old","minor","region_excluded","not_public","signal","objected","no_consent"]'
+REASONS='["deleted","no_policy","too_old","minor","region_excluded","not_public","signal","objected","no_consent","mentioned"]'
 S0=at-20240601T000000Z
 # The log position (seq) of the first example event matching a jq filter:
 # every line of events.jsonl is accepted, so seq is the line number.
@@ -30,7 +30,7 @@ expect_eq "explain --json: the fixed keys" "true" \
   "$(jq '[keys_unsorted[]] as $k | all(["post","user","at","decision","checks","snapshots","optout_notice"][]; . as $x | $k | index($x))' "$OUT")"
 expect_eq "explain --json: post, user, at" "p-lucia-03 u-lucia 2025-06-01T00:00:00Z" \
   "$(jq -r '"\(.post) \(.user) \(.at)"' "$OUT")"
-expect_eq "explain --json: nine checks in the order of SPEC section 4" "$REASONS" "$(jq -c '[.checks[].check]' "$OUT")"
+expect_eq "explain --json: ten checks in the order of SPEC section 4" "$REASONS" "$(jq -c '[.checks[].check]' "$OUT")"
 expect_eq "explain --json: each check has check, passed (boolean), detail (text), events" "true" \
   "$(jq '.checks | all((keys_unsorted[:4] == ["check","passed","detail","events"]) and (.passed | type == "boolean") and (.detail | type == "string" and length > 0) and (.events | type == "array"))' "$OUT")"
 expect_eq "explain --json: each cited event has seq, ts, type" "true" \
@@ -135,7 +135,7 @@ expect_contains "explain text: not considered" "not considered" "$OUT"
 expect_exit 0 lic --store "$S" --json report u-lucia --at "$(at 2025-06-01)"
 expect_eq "report --json: the fixed keys" "true" \
   "$(jq '[keys_unsorted[]] as $k | all(["user","at","region","mode","preference","posts","snapshots","optout_notices","actions"][]; . as $x | $k | index($x))' "$OUT")"
-expect_eq "report --json: posts has considered, included, excluded with the nine reasons" "$REASONS" \
+expect_eq "report --json: posts has considered, included, excluded with the ten reasons" "$REASONS" \
   "$(jq -c '.posts | if has("considered") and has("included") then .excluded | keys_unsorted else null end' "$OUT")"
 expect_eq "report --json: snapshots entries are {name, at, posts}" '[{"name":"at-20240601T000000Z","at":"2024-06-01T00:00:00Z","posts":3}]' \
   "$(jq -c '[.snapshots[] | {name, at, posts}]' "$OUT")"
@@ -208,7 +208,7 @@ EOF
 expect_exit 0 lic --store "$S" --json debt --at "$(at 2025-06-01)"
 expect_eq "debt --json: keys at, snapshots[{name, at, included, debt}]" '["at","snapshots"] ["name","at","included","debt"]' \
   "$(jq -c '[keys_unsorted[:2], (.snapshots[0] | keys_unsorted[:4])] | "\(.[0]) \(.[1])"' -r "$OUT")"
-expect_eq "debt --json: the nine reasons" "$REASONS" "$(jq -c '.snapshots[0].debt | keys_unsorted' "$OUT")"
+expect_eq "debt --json: the ten reasons" "$REASONS" "$(jq -c '.snapshots[0].debt | keys_unsorted' "$OUT")"
 expect_eq "debt at 2025-06-01 of the 2024-06-01 snapshot: the nine posts of examples/README.md" \
   '{"deleted":["p-dana-01","p-dana-02","p-mike-01"],"not_public":["p-mike-02","p-mike-03","p-yuki-01","p-yuki-02"],"objected":["p-amelia-01","p-amelia-02"]}' \
   "$(jq -c '.snapshots[0].debt | with_entries(select(.value | length > 0)) | map_values(sort)' "$OUT")"
@@ -256,5 +256,30 @@ for c in explain report debt; do
   expect_exit 0 lic "$c" --help
   expect_contains "$c --help: the usage line" "licit [--store DIR] [--json] $c" "$OUT"
 done
+
+# ------------------------------------------------------------ eval --list
+# One line per considered post, in post id order, whose reasons tally to the
+# counts; --reason keeps one decision; each line agrees with explain.
+AT=2025-06-01T00:00:00Z
+run lic --store "$S" --json eval --at "$AT"
+cp "$OUT" "$T/ev.json"
+run lic --store "$S" --json eval --at "$AT" --list
+cp "$OUT" "$T/list.jsonl"
+expect_eq "eval --list: one line per considered post" "$(jq .counts.considered "$T/ev.json")" "$(wc -l <"$T/list.jsonl" | tr -d ' ')"
+expect_eq "eval --list: in post id order (bytewise)" "$(jq -r .post "$T/list.jsonl")" "$(jq -r .post "$T/list.jsonl" | LC_ALL=C sort)"
+expect_eq "eval --list: reasons tally to the counts" "$(jq -c '[.counts.included, .counts.excluded]' "$T/ev.json")" \
+  "$(jq -sc --argjson r "$REASONS" '[(map(select(.reason == "included")) | length),
+     (. as $a | reduce $r[] as $x ({}; .[$x] = ($a | map(select(.reason == $x)) | length)))]' "$T/list.jsonl")"
+run lic --store "$S" eval --at "$AT" --list --reason objected
+expect_eq "eval --list --reason objected: only those, as POST TAB USER TAB REASON" \
+  "$(jq -r 'select(.reason == "objected") | "\(.post)\t\(.user)\t\(.reason)"' "$T/list.jsonl")" "$(out)"
+bad=""
+while read -r post reason; do
+  got=$(lic --store "$S" --json explain "$post" --at "$AT" | jq -r .decision)
+  [ "$got" = "$reason" ] || bad="$bad $post:$reason/$got"
+done < <(jq -r '"\(.post) \(.reason)"' "$T/list.jsonl")
+expect_eq "eval --list agrees with explain for every post" "" "$bad"
+expect_exit 2 lic --store "$S" eval --at "$AT" --list --reason frob
+expect_contains "eval --reason frob: names the reasons" "mentioned" "$ERR"
 
 finish

@@ -6,7 +6,7 @@
  *
  * Each test gets a fresh store in its own mkdtemp directory; events are JSON
  * lines written with single quotes (turned into double quotes before
- * parsing) and applied with licit_event_parse + licit_store_apply.  Every
+ * parsing) and applied with licit_event_parse + licit_rules_apply.  Every
  * single-post decision is taken by a full and by a lazy evaluation, which
  * must agree.
  */
@@ -19,6 +19,7 @@
 
 #include "core/hash.h"
 #include "eval/eval.h"
+#include "ingest/rules.h"
 #include "event/event.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -80,7 +81,7 @@ static uint64_t acc(const char *fmt, ...) {
   int rc = licit_event_parse(EP, line, strlen(line), &ev, &err);
   cr_assert_eq(rc, 0, "test line must parse: %s\n%s", err.msg, line);
   uint64_t seq = 0;
-  rc = licit_store_apply(W, &ev, &seq, &err);
+  rc = licit_rules_apply(W, &ev, &seq, &err);
   cr_assert_eq(rc, 0, "test event must be accepted (%d): %s\n%s", rc, err.msg, line);
   return seq;
 }
@@ -106,6 +107,29 @@ static uint64_t del(const char *ts, const char *id) {
 }
 static uint64_t adel(const char *ts, const char *user) {
   return acc("{'type':'account_delete','ts':'%s','user':'%s'}", ts, user);
+}
+
+/* The decision for a considered post; the trace must decide the same. */
+static int decide(licit_eval *e, const licit_post_rec *p, const licit_text_hist **text) {
+  licit_reason r;
+  cr_assert_eq(licit_eval_post(e, p, &r, text), 0, "licit_eval_post failed");
+  licit_trace tr;
+  cr_assert_eq(licit_eval_trace(e, p, &tr), 0, "licit_eval_trace failed");
+  cr_assert(tr.considered);
+  cr_assert_eq(tr.decision, r, "the trace decides %s, the evaluator %s", licit_reason_name(tr.decision),
+               licit_reason_name(r));
+  /* The decision is the first check that failed in the trace. */
+  int first = LICIT_INCLUDED;
+  for (int c = 1; c < LICIT_R_COUNT && first == LICIT_INCLUDED; c++)
+    if (tr.check[c].passed == 0) first = c;
+  cr_assert_eq(first, (int)r, "first failing check %s, decision %s", licit_reason_name(first), licit_reason_name(r));
+  return (int)r;
+}
+
+static licit_user_facts facts_buf;
+static const licit_user_facts *facts(licit_eval *e, uint32_t ord) {
+  cr_assert_eq(licit_eval_user(e, ord, &facts_buf), 0);
+  return &facts_buf;
 }
 
 static int64_t T(const char *s) {
@@ -134,6 +158,7 @@ static void use_policy(const char *json) {
 #define BASE_POLICY                                                                                   \
   "{'name':'t','versions':[{'id':'v1','effective':'2020-01-01T00:00:00Z','visibility':['public'],"    \
   "'content_since':'2010-01-01T00:00:00Z','min_age':18,'honor_signals':['noai','noml'],"              \
+  "'honor_mentions':true,"                                                                          \
   "'regions':{'default':'no_choice','EEA':'opt_out','GB':'opt_out','CN':'excluded','BR':'opt_in'}}]}"
 
 #define NOT_CONSIDERED (-1)
@@ -153,7 +178,7 @@ static int decide_n(const char *id, int64_t at, uint64_t maxseq) {
   int r = NOT_CONSIDERED;
   if (c1) {
     const licit_text_hist *t1 = NULL, *t2 = NULL;
-    int r1 = licit_eval_post(full, &p, &t1), r2 = licit_eval_post(lazy, &p, &t2);
+    int r1 = decide(full, &p, &t1), r2 = decide(lazy, &p, &t2);
     cr_assert_eq(r1, r2, "post %s: full says %s, lazy says %s", id, licit_reason_name(r1), licit_reason_name(r2));
     cr_assert_eq(t1, t2);
     r = r1;
@@ -237,18 +262,15 @@ Test(eval, deleted_by_account_delete) {
   EXPECT("other", "2025-01-01T00:00:00Z", LICIT_INCLUDED);
 }
 
-Test(eval, deleted_account_delete_out_of_order) {
-  /* A second account_delete dated before the first one (arriving later)
-   * is accepted and moves the deletion earlier: "deleted at or before T"
-   * by any of them within the log prefix. */
+Test(eval, deleted_account_delete_once) {
+  /* A second account_delete is rejected whatever its ts (SPEC 2), so the
+   * deletion never moves earlier once decided. */
   use_policy(BASE_POLICY);
   post("2024-01-01T00:00:00Z", "p", "u", "public", "");
   uint64_t first = adel("2024-03-01T00:00:00Z", "u");
-  adel("2024-02-01T00:00:00Z", "u");
-  EXPECT("p", "2024-01-31T23:59:59Z", LICIT_INCLUDED);
-  EXPECT("p", "2024-02-01T00:00:00Z", LICIT_R_DELETED);
+  EXPECT("p", "2024-02-15T00:00:00Z", LICIT_INCLUDED);
   EXPECT("p", "2024-03-01T00:00:00Z", LICIT_R_DELETED);
-  EXPECT_N("p", "2024-02-15T00:00:00Z", first, LICIT_INCLUDED);
+  EXPECT_N("p", "2024-02-29T00:00:00Z", first, LICIT_INCLUDED);
   EXPECT_N("p", "2024-03-01T00:00:00Z", first, LICIT_R_DELETED);
 }
 
@@ -387,11 +409,11 @@ Test(eval, region_excluded_by_key) {
   cr_assert_eq(licit_eval_open(W, POL, T("2024-01-01T00:00:00Z"), licit_txn_log_len(W), &e, &err), 0);
   uint32_t ord;
   cr_assert_eq(licit_user_ord(W, "se", 2, &ord), 0);
-  const licit_user_facts *f = licit_eval_user(e, ord);
+  const licit_user_facts *f = facts(e, ord);
   cr_assert_eq(f->mode, LICIT_MODE_NO_CHOICE);
   cr_assert_eq(f->via, LICIT_VIA_COUNTRY);
   cr_assert_eq(licit_user_ord(W, "none", 4, &ord), 0);
-  f = licit_eval_user(e, ord);
+  f = facts(e, ord);
   cr_assert_eq(f->region[0], 0);
   cr_assert_eq(f->mode, LICIT_MODE_OPT_OUT);
   cr_assert_eq(f->via, LICIT_VIA_DEFAULT);
@@ -432,8 +454,8 @@ Test(eval, region_excluded_default_and_none) {
   cr_assert_eq(licit_eval_open(W, POL, T("2024-01-01T00:00:00Z"), licit_txn_log_len(W), &e, &err), 0);
   uint32_t ord;
   cr_assert_eq(licit_user_ord(W, "unk", 3, &ord), 0);
-  cr_assert_eq(licit_eval_user(e, ord)->mode, LICIT_MODE_NO_CHOICE);
-  cr_assert_eq(licit_eval_user(e, ord)->via, LICIT_VIA_NONE);
+  cr_assert_eq(facts(e, ord)->mode, LICIT_MODE_NO_CHOICE);
+  cr_assert_eq(facts(e, ord)->via, LICIT_VIA_NONE);
   licit_eval_close(e);
 }
 
@@ -660,7 +682,7 @@ static void expect_text(const char *id, const char *at, const char *want, uint64
                   : licit_eval_open(W, POL, T(at), licit_txn_log_len(W), &e, &err);
     cr_assert_eq(rc, 0);
     const licit_text_hist *t = NULL;
-    licit_eval_post(e, &p, &t);
+    decide(e, &p, &t);
     cr_assert_not_null(t, "%s at %s: no text", id, at);
     uint8_t h[32];
     sha_of(want, strlen(want), h);
@@ -690,11 +712,11 @@ Test(eval, text_as_of_T) {
   licit_eval *e;
   cr_assert_eq(licit_eval_open(W, POL, T("2021-02-15T00:00:00Z"), s1, &e, &err), 0);
   const licit_text_hist *t;
-  licit_eval_post(e, &p, &t);
+  decide(e, &p, &t);
   cr_assert_eq(t->h.seq, s1);
   licit_eval_close(e);
   cr_assert_eq(licit_eval_open(W, POL, T("2021-01-15T00:00:00Z"), s1, &e, &err), 0);
-  licit_eval_post(e, &p, &t);
+  decide(e, &p, &t);
   cr_assert_eq(t->h.seq, s0);
   licit_eval_close(e);
   /* The default text is "". */
@@ -840,6 +862,7 @@ static void run_dataset(void) {
   post("2021-01-01T00:00:00Z", "g-sig", "us", "public", ",'signals':['noai']");
   post("2021-01-01T00:00:00Z", "h-obj", "de", "public", "");
   post("2021-01-01T00:00:00Z", "i-cons", "br", "public", "");
+  post("2021-01-01T00:00:00Z", "j-men", "us", "public", ",'mentions':['de','nobody']");
   post("2021-01-01T00:00:00Z", "A", "us", "public", ",'text':'upper case'");
   post("2021-01-01T00:00:00Z", "a", "us", "public", ",'text':'nul\\u0000inside'");
   post("2021-01-01T00:00:00Z", "a\\u00e9", "us", "public", ",'text':'caf\\u00e9 \\ud83d\\ude00'");
@@ -862,8 +885,8 @@ Test(eval, run_counts_and_digest) {
   licit_counts c;
   char dg[65];
   cr_assert_eq(licit_eval_run(e, collect, &s, &c, dg, &err), 0, "%s", err.msg);
-  cr_assert_eq(c.considered, 13, "the future post is not considered");
-  cr_assert_eq(s.n, 13);
+  cr_assert_eq(c.considered, 14, "the future post is not considered");
+  cr_assert_eq(s.n, 14);
   uint64_t sum = c.included;
   for (int r = 1; r < LICIT_R_COUNT; r++) {
     sum += c.excluded[r];
@@ -888,7 +911,7 @@ Test(eval, run_counts_and_digest) {
   for (size_t i = 0; i < s.n; i++) {
     licit_post_rec p;
     cr_assert_eq(licit_post_get(R, s.ids[i], strlen(s.ids[i]), &p, &scratch), 0);
-    cr_assert_eq((int)licit_eval_post(lz, &p, NULL), s.reasons[i], "%s", s.ids[i]);
+    cr_assert_eq(decide(lz, &p, NULL), s.reasons[i], "%s", s.ids[i]);
   }
   licit_eval_close(lz);
 
@@ -941,9 +964,9 @@ Test(eval, run_counts_and_digest) {
   /* No policy: everything not deleted is no_policy. */
   cr_assert_eq(licit_eval_open(R, NULL, T("2024-01-01T00:00:00Z"), licit_txn_log_len(R), &e, &err), 0);
   cr_assert_eq(licit_eval_run(e, NULL, NULL, &c, dg, &err), 0);
-  cr_assert_eq(c.considered, 13);
+  cr_assert_eq(c.considered, 14);
   cr_assert_eq(c.excluded[LICIT_R_DELETED], 1);
-  cr_assert_eq(c.excluded[LICIT_R_NO_POLICY], 12);
+  cr_assert_eq(c.excluded[LICIT_R_NO_POLICY], 13);
   cr_assert_eq(c.included, 0);
   cr_assert_str_eq(dg, want);
   licit_eval_close(e);
@@ -987,7 +1010,7 @@ Test(eval, lazy_equals_full) {
       for (size_t i = s.n; i-- > 0;) {
         licit_post_rec p;
         cr_assert_eq(licit_post_get(W, s.ids[i], strlen(s.ids[i]), &p, &scratch), 0);
-        int r = licit_eval_post(lazy, &p, NULL);
+        int r = decide(lazy, &p, NULL);
         cr_assert_eq(r, s.reasons[i], "%s at %s maxseq %llu: lazy %s, full %s", s.ids[i], ats[a],
                      (unsigned long long)ms, licit_reason_name(r), licit_reason_name(s.reasons[i]));
         compared++;
@@ -997,4 +1020,174 @@ Test(eval, lazy_equals_full) {
     }
   }
   cr_assert_gt(compared, 100);
+}
+
+/* ------------------------------------------------------------ threads -- */
+
+static uint64_t link_(const char *type, const char *ts, const char *a, const char *b) {
+  return acc("{'type':'%s','ts':'%s','user':'%s','with':'%s'}", type, ts, a, b);
+}
+
+Test(eval, thread_inherits_audience) {
+  use_policy(BASE_POLICY);
+  post("2021-01-01T00:00:00Z", "root", "a", "public", "");
+  post("2021-01-02T00:00:00Z", "c1", "b", "public", ",'parent':'root'");
+  post("2021-01-03T00:00:00Z", "c2", "c", "public", ",'parent':'c1'");
+  EXPECT("c2", "2021-02-01T00:00:00Z", LICIT_INCLUDED);
+  vis("2021-03-01T00:00:00Z", "root", "followers");
+  EXPECT("c2", "2021-02-28T00:00:00Z", LICIT_INCLUDED);
+  EXPECT("c1", "2021-03-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  EXPECT("c2", "2021-03-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  vis("2021-04-01T00:00:00Z", "root", "public");
+  EXPECT("c2", "2021-04-01T00:00:00Z", LICIT_INCLUDED);
+  /* The parent's author made the account private. */
+  account("2021-05-01T00:00:00Z", "b", "'private':true");
+  EXPECT("c2", "2021-05-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  account("2021-06-01T00:00:00Z", "b", "'private':false");
+  /* The thread's root is deleted: the comments go with it. */
+  del("2021-07-01T00:00:00Z", "root");
+  EXPECT("c2", "2021-07-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  EXPECT("root", "2021-07-01T00:00:00Z", LICIT_R_DELETED);
+  /* inherit_audience false: each post on its own. */
+  use_policy("{'name':'t','versions':[{'id':'v1','effective':'2020-01-01T00:00:00Z','inherit_audience':false}]}");
+  EXPECT("c2", "2021-07-01T00:00:00Z", LICIT_INCLUDED);
+}
+
+Test(eval, thread_parent_arrives_later_and_prefixes) {
+  use_policy(BASE_POLICY);
+  uint64_t s1 = post("2021-01-02T00:00:00Z", "reply", "b", "public", ",'parent':'later'");
+  EXPECT("reply", "2021-02-01T00:00:00Z", LICIT_INCLUDED); /* the parent is not there: the walk stops */
+  post("2021-01-01T00:00:00Z", "later", "a", "followers", "");
+  EXPECT("reply", "2021-02-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  EXPECT_N("reply", "2021-02-01T00:00:00Z", s1, LICIT_INCLUDED); /* a prefix before the parent arrived */
+  /* A parent created after T does not count. */
+  post("2021-03-01T00:00:00Z", "p2", "a", "followers", "");
+  post("2021-01-05T00:00:00Z", "r2", "b", "public", ",'parent':'p2'");
+  EXPECT("r2", "2021-02-01T00:00:00Z", LICIT_INCLUDED);
+  EXPECT("r2", "2021-03-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+}
+
+Test(eval, thread_loops_and_limit) {
+  use_policy(BASE_POLICY);
+  /* x -> y -> x: parents that arrive later can form a loop. */
+  post("2021-01-01T00:00:00Z", "x", "a", "public", ",'parent':'y'");
+  post("2021-01-01T00:00:00Z", "y", "a", "public", ",'parent':'x'");
+  EXPECT("x", "2021-02-01T00:00:00Z", LICIT_INCLUDED);
+  EXPECT("y", "2021-02-01T00:00:00Z", LICIT_INCLUDED);
+  vis("2021-03-01T00:00:00Z", "y", "private");
+  EXPECT("x", "2021-03-01T00:00:00Z", LICIT_R_NOT_PUBLIC);
+  /* A chain of 102 posts: the root is the 101st ancestor of the last one, so
+   * only 100 are looked at and the root's visibility does not count. */
+  post("2021-01-01T00:00:00Z", "n0", "a", "followers", "");
+  char id[16], parent[16], extra[64];
+  for (int i = 1; i <= 101; i++) {
+    snprintf(id, sizeof id, "n%d", i);
+    snprintf(parent, sizeof parent, "n%d", i - 1);
+    snprintf(extra, sizeof extra, ",'parent':'%s'", parent);
+    post("2021-01-02T00:00:00Z", id, "b", "public", extra);
+  }
+  EXPECT("n100", "2021-02-01T00:00:00Z", LICIT_R_NOT_PUBLIC); /* n0 is its 100th ancestor */
+  EXPECT("n101", "2021-02-01T00:00:00Z", LICIT_INCLUDED);     /* n0 would be the 101st */
+  licit_post_rec p;
+  cr_assert_eq(licit_post_get(W, "n101", 4, &p, &scratch), 0);
+  licit_eval *e;
+  cr_assert_eq(licit_eval_open_lazy(W, POL, T("2021-02-01T00:00:00Z"), licit_txn_log_len(W), &e, &err), 0);
+  licit_trace tr;
+  cr_assert_eq(licit_eval_trace(e, &p, &tr), 0);
+  cr_assert_eq(tr.thread_depth, 100);
+  cr_assert_eq(tr.thread_end, LICIT_THREAD_LIMIT);
+  licit_eval_close(e);
+}
+
+/* ------------------------------------------------------------ persons -- */
+
+Test(eval, person_shares_preference) {
+  use_policy(BASE_POLICY);
+  account("2021-01-01T00:00:00Z", "fb", "'region':'DE'");
+  account("2021-01-01T00:00:00Z", "ig", "'region':'DE'");
+  account("2021-01-01T00:00:00Z", "us", "'region':'US'");
+  post("2021-01-02T00:00:00Z", "p-ig", "ig", "public", "");
+  post("2021-01-02T00:00:00Z", "p-us", "us", "public", "");
+  link_("link", "2021-02-01T00:00:00Z", "fb", "ig");
+  link_("link", "2021-02-01T00:00:00Z", "ig", "us");
+  uint64_t s = pref("2021-03-01T00:00:00Z", "fb", "deny");
+  EXPECT("p-ig", "2021-02-28T00:00:00Z", LICIT_INCLUDED);
+  EXPECT("p-ig", "2021-03-01T00:00:00Z", LICIT_R_OBJECTED); /* one objection covers the person */
+  EXPECT("p-us", "2021-03-01T00:00:00Z", LICIT_INCLUDED);   /* the mode is the author's own region's */
+  EXPECT_N("p-ig", "2021-03-01T00:00:00Z", s - 1, LICIT_INCLUDED);
+  /* A later allow on any account replaces it. */
+  pref("2021-04-01T00:00:00Z", "ig", "allow");
+  EXPECT("p-ig", "2021-04-01T00:00:00Z", LICIT_INCLUDED);
+  pref("2021-05-01T00:00:00Z", "us", "deny");
+  EXPECT("p-ig", "2021-05-01T00:00:00Z", LICIT_R_OBJECTED); /* through ig-us, transitively */
+  /* Unlinked at the same ts as a link: the later seq wins. */
+  link_("unlink", "2021-06-01T00:00:00Z", "ig", "us");
+  link_("link", "2021-06-01T00:00:00Z", "us", "ig");
+  EXPECT("p-ig", "2021-06-01T00:00:00Z", LICIT_R_OBJECTED);
+  link_("unlink", "2021-06-01T00:00:00Z", "ig", "us");
+  EXPECT("p-ig", "2021-06-01T00:00:00Z", LICIT_INCLUDED); /* back to ig's own allow... */
+  pref("2021-07-01T00:00:00Z", "fb", "deny");
+  EXPECT("p-ig", "2021-07-01T00:00:00Z", LICIT_R_OBJECTED); /* ...until fb objects again */
+  /* A deleted linked account's preference still counts. */
+  adel("2021-08-01T00:00:00Z", "fb");
+  EXPECT("p-ig", "2021-08-01T00:00:00Z", LICIT_R_OBJECTED);
+}
+
+/* ----------------------------------------------------------- mentions -- */
+
+Test(eval, mentions_of_objectors) {
+  use_policy(BASE_POLICY);
+  account("2021-01-01T00:00:00Z", "obj", "'region':'DE'");
+  account("2021-01-01T00:00:00Z", "us", "'region':'US'");
+  account("2021-01-01T00:00:00Z", "alt", "'region':'US'");
+  pref("2021-01-01T00:00:00Z", "obj", "deny");
+  post("2021-02-01T00:00:00Z", "beach", "us", "public", ",'mentions':['ghost','obj','obj']");
+  post("2021-02-01T00:00:00Z", "own", "alt", "public", ",'mentions':['obj']");
+  link_("link", "2021-01-15T00:00:00Z", "alt", "obj");
+  EXPECT("beach", "2021-03-01T00:00:00Z", LICIT_R_MENTIONED);
+  EXPECT("own", "2021-03-01T00:00:00Z", LICIT_INCLUDED); /* the author's own person is left out */
+  /* An edit that replaces the mentions, then one that clears them. */
+  edit("2021-04-01T00:00:00Z", "beach", "x", ",'mentions':['us']");
+  EXPECT("beach", "2021-03-31T00:00:00Z", LICIT_R_MENTIONED);
+  EXPECT("beach", "2021-04-01T00:00:00Z", LICIT_INCLUDED);
+  edit("2021-05-01T00:00:00Z", "beach", "y", ",'mentions':['obj']");
+  edit("2021-06-01T00:00:00Z", "beach", "z", "");
+  EXPECT("beach", "2021-06-01T00:00:00Z", LICIT_R_MENTIONED); /* an edit without mentions keeps them */
+  edit("2021-07-01T00:00:00Z", "beach", "w", ",'mentions':[]");
+  EXPECT("beach", "2021-07-01T00:00:00Z", LICIT_INCLUDED);
+  /* A mentioned account that is unknown, or deleted, objects to nothing. */
+  post("2021-02-01T00:00:00Z", "m2", "us", "public", ",'mentions':['ghost']");
+  EXPECT("m2", "2021-03-01T00:00:00Z", LICIT_INCLUDED);
+  account("2021-01-01T00:00:00Z", "gone", "'region':'FR'");
+  pref("2021-01-01T00:00:00Z", "gone", "deny");
+  post("2021-02-01T00:00:00Z", "m3", "us", "public", ",'mentions':['gone']");
+  EXPECT("m3", "2021-03-01T00:00:00Z", LICIT_R_MENTIONED);
+  adel("2021-04-01T00:00:00Z", "gone");
+  EXPECT("m3", "2021-04-01T00:00:00Z", LICIT_INCLUDED);
+  /* honor_mentions false (the default) ignores mentions. */
+  use_policy("{'name':'t','versions':[{'id':'v1','effective':'2020-01-01T00:00:00Z','regions':{'EEA':'opt_out'}}]}");
+  EXPECT("m3", "2021-03-01T00:00:00Z", LICIT_INCLUDED);
+}
+
+Test(eval, mentioned_account_is_not_known) {
+  use_policy(BASE_POLICY);
+  post("2021-02-01T00:00:00Z", "p", "us", "public", ",'mentions':['ghost']");
+  /* Being mentioned does not make an account known: an account_delete of it
+   * is "unknown user". */
+  licit_event ev;
+  const char *line = "{\"type\":\"account_delete\",\"ts\":\"2021-03-01T00:00:00Z\",\"user\":\"ghost\"}";
+  cr_assert_eq(licit_event_parse(EP, line, strlen(line), &ev, &err), 0);
+  uint64_t seq;
+  cr_assert_eq(licit_rules_apply(W, &ev, &seq, &err), LICIT_ENOTFOUND);
+  /* Once it acts, it is known from then on. */
+  uint64_t s = account("2021-03-01T00:00:00Z", "ghost", "'region':'DE'");
+  uint32_t ord;
+  cr_assert_eq(licit_user_ord(W, "ghost", 5, &ord), 0);
+  licit_eval *e;
+  cr_assert_eq(licit_eval_open(W, POL, T("2021-04-01T00:00:00Z"), s - 1, &e, &err), 0);
+  cr_assert(!facts(e, ord)->known);
+  licit_eval_close(e);
+  cr_assert_eq(licit_eval_open(W, POL, T("2021-04-01T00:00:00Z"), s, &e, &err), 0);
+  cr_assert(facts(e, ord)->known);
+  licit_eval_close(e);
 }

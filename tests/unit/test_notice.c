@@ -1,10 +1,12 @@
 /*
  * test_notice.c - unit tests for the opt-out notice detector.
  *
- * The corpus test reads tests/data/notices/{positive,negative}/ *.txt (one
- * post per file; the directory comes from $LICIT_TEST_DATA, default
- * "tests/data"), prints recall, precision and the benign flag rate, and
- * fails if recall < 0.95 or the benign flag rate > 0.01.
+ * The corpus tests read tests/data/notices/{positive,negative}/LANG-*.txt
+ * (the training part) and tests/data/notices/heldout/{positive,negative}/
+ * (the held-out part), one post per file; the directory comes from
+ * $LICIT_TEST_DATA, default "tests/data". Each prints recall and the rate
+ * of benign posts flagged per language, and fails if any language has
+ * recall < 0.95 or more than 1 % false alarms.
  *
  * Build: gcc -std=c11 -Wall -Wextra -Wpedantic -Isrc tests/unit/test_notice.c \
  *            src/notice/notice.c $(pkg-config --cflags --libs criterion)
@@ -35,16 +37,28 @@ static int has_match(const licit_notice_result *r, const char *phrase)
     return 0;
 }
 
-typedef struct corpus_count {
-    int files;
-    int flagged;
-} corpus_count;
+/* Per-language counts over one corpus part. Files are named LANG-*.txt,
+ * LANG one of the six languages below. */
+static const char *const corpus_langs[] = { "de", "en", "es", "fr", "it", "pt" };
+#define N_LANGS (sizeof corpus_langs / sizeof corpus_langs[0])
 
-/* Run the detector over every *.txt in dir; list the files whose verdict
- * differs from `expect` on stderr. */
-static corpus_count run_dir(const char *dir, int expect)
+typedef struct lang_count {
+    int pos, pos_flagged; /* notices, and how many were flagged */
+    int neg, neg_flagged; /* benign posts, and how many were flagged */
+} lang_count;
+
+static int lang_of(const char *file)
 {
-    corpus_count c = {0, 0};
+    for (size_t i = 0; i < N_LANGS; i++)
+        if (strncmp(file, corpus_langs[i], 2) == 0 && file[2] == '-')
+            return (int)i;
+    return -1;
+}
+
+/* Run the detector over every *.txt in dir, adding to c[] by language;
+ * list the files whose verdict differs from `expect` on stderr. */
+static void run_dir(const char *dir, int expect, lang_count c[N_LANGS])
+{
     DIR *d = opendir(dir);
     cr_assert_not_null(d, "cannot open corpus directory %s "
                           "(set LICIT_TEST_DATA to the tests/data directory)", dir);
@@ -54,6 +68,9 @@ static corpus_count run_dir(const char *dir, int expect)
         size_t nl = strlen(e->d_name);
         if (nl < 5 || strcmp(e->d_name + nl - 4, ".txt") != 0)
             continue;
+        int lang = lang_of(e->d_name);
+        cr_assert_geq(lang, 0, "%s/%s: name must start with a language code",
+                      dir, e->d_name);
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         FILE *f = fopen(path, "rb");
@@ -62,45 +79,120 @@ static corpus_count run_dir(const char *dir, int expect)
         fclose(f);
         licit_notice_result r;
         int got = licit_notice_detect(buf, n, &r);
-        c.files++;
-        c.flagged += got;
+        if (expect) {
+            c[lang].pos++;
+            c[lang].pos_flagged += got;
+        } else {
+            c[lang].neg++;
+            c[lang].neg_flagged += got;
+        }
         if (got != expect)
             fprintf(stderr, "  %s: %s (score %d, family %s)\n", path,
                     expect ? "missed" : "FALSE POSITIVE", r.score,
                     r.family ? r.family : "-");
     }
     closedir(d);
-    return c;
 }
 
-/* ---- the corpus ------------------------------------------------------ */
-
-Test(notice, corpus_recall_and_false_positive_rate)
+/* Score one part of the corpus (`part` is "notices" for training or
+ * "notices/heldout"), print the per-language table, and fail if any
+ * language has recall < 0.95 or flags more than 1 % of its benign posts,
+ * or has fewer files than min_pos / min_neg. */
+static void check_part(const char *part, const char *label, int min_pos, int min_neg)
 {
     const char *base = getenv("LICIT_TEST_DATA");
     if (!base || !*base)
         base = "tests/data";
     char pos[4096], neg[4096];
-    snprintf(pos, sizeof pos, "%s/notices/positive", base);
-    snprintf(neg, sizeof neg, "%s/notices/negative", base);
+    snprintf(pos, sizeof pos, "%s/%s/positive", base, part);
+    snprintf(neg, sizeof neg, "%s/%s/negative", base, part);
 
-    corpus_count p = run_dir(pos, 1);
-    corpus_count n = run_dir(neg, 0);
+    lang_count c[N_LANGS];
+    memset(c, 0, sizeof c);
+    run_dir(pos, 1, c);
+    run_dir(neg, 0, c);
 
-    /* A corpus that silently shrank would make the rates meaningless. */
-    cr_assert_geq(p.files, 45, "only %d positive notices in %s", p.files, pos);
-    cr_assert_geq(n.files, 160, "only %d benign posts in %s", n.files, neg);
+    lang_count all = {0, 0, 0, 0};
+    printf("notice corpus, %s part:\n"
+           "  lang  recall           false alarms\n", label);
+    for (size_t i = 0; i < N_LANGS; i++) {
+        const lang_count *l = &c[i];
+        if (l->pos)
+            printf("  %s    %3d/%-3d = %.3f", corpus_langs[i], l->pos_flagged, l->pos,
+                   (double)l->pos_flagged / l->pos);
+        else
+            printf("  %s      0/0   =   -  ", corpus_langs[i]);
+        printf("  %3d/%-3d = %.4f\n", l->neg_flagged, l->neg,
+               l->neg ? (double)l->neg_flagged / l->neg : 0.0);
+        all.pos += l->pos;
+        all.pos_flagged += l->pos_flagged;
+        all.neg += l->neg;
+        all.neg_flagged += l->neg_flagged;
+    }
+    printf("  all   %3d/%-3d = %.3f  %3d/%-3d = %.4f\n", all.pos_flagged, all.pos,
+           all.pos ? (double)all.pos_flagged / all.pos : 0.0, all.neg_flagged, all.neg,
+           all.neg ? (double)all.neg_flagged / all.neg : 0.0);
 
-    double recall = (double)p.flagged / p.files;
-    double fp_rate = (double)n.flagged / n.files;
-    double precision = p.flagged + n.flagged
-                           ? (double)p.flagged / (p.flagged + n.flagged) : 0.0;
-    printf("notice corpus: recall %d/%d = %.3f, precision %.3f, "
-           "benign flagged %d/%d = %.4f\n",
-           p.flagged, p.files, recall, precision, n.flagged, n.files, fp_rate);
+    /* Opening-only excerpts of real notices (fragments/, see SOURCES.md):
+     * quoted by fact-checkers without the declaration, so by the spec's
+     * definition not notices on their own. Scored and shown, not gated. */
+    char frag[4096];
+    snprintf(frag, sizeof frag, "%s/%s/fragments", base, part);
+    DIR *fd = opendir(frag);
+    if (fd) {
+        closedir(fd);
+        lang_count fc[N_LANGS];
+        memset(fc, 0, sizeof fc);
+        run_dir(frag, 1, fc);
+        int fn = 0, ff = 0;
+        for (size_t i = 0; i < N_LANGS; i++) {
+            fn += fc[i].pos;
+            ff += fc[i].pos_flagged;
+        }
+        printf("  opening-only excerpts (not gated): %d/%d flagged\n", ff, fn);
+    }
+    fflush(stdout);
 
-    cr_expect_geq(recall, 0.95, "recall %.3f < 0.95", recall);
-    cr_expect_leq(fp_rate, 0.01, "benign flag rate %.4f > 0.01", fp_rate);
+    for (size_t i = 0; i < N_LANGS; i++) {
+        const lang_count *l = &c[i];
+        /* A corpus that silently shrank would make the rates meaningless. */
+        cr_expect_geq(l->pos, min_pos, "%s %s: only %d notices", label,
+                      corpus_langs[i], l->pos);
+        cr_expect_geq(l->neg, min_neg, "%s %s: only %d benign posts", label,
+                      corpus_langs[i], l->neg);
+        if (l->pos > 0) {
+            double recall = (double)l->pos_flagged / l->pos;
+            cr_expect_geq(recall, 0.95, "%s %s: recall %.3f < 0.95", label,
+                          corpus_langs[i], recall);
+        }
+        if (l->neg > 0) {
+            double fp_rate = (double)l->neg_flagged / l->neg;
+            cr_expect_leq(fp_rate, 0.01, "%s %s: false alarms %.4f > 0.01", label,
+                          corpus_langs[i], fp_rate);
+        }
+    }
+}
+
+/* ---- the corpus ------------------------------------------------------ */
+
+/* The part the phrase weights were tuned on: tests/data/notices/
+ * {positive,negative}/LANG-*.txt (written for the project, plus real
+ * notices named LANG-real-NN.txt). */
+Test(notice, corpus_training_part)
+{
+    check_part("notices", "training", 8, 20);
+}
+
+/* The held-out part: tests/data/notices/heldout/{positive,negative}/,
+ * real notices quoted by fact-checkers and benign posts, never used for
+ * tuning (see tests/data/notices/SOURCES.md and docs/notice-detector.md).
+ * Fresh real notices are scarce (the current round has none in Portuguese
+ * and one or two in the other languages), so no minimum number of notices
+ * is required here; the recall and false-alarm limits are the same as for
+ * training, for every language that has texts. */
+Test(notice, corpus_heldout_part)
+{
+    check_part("notices/heldout", "held-out", 0, 20);
 }
 
 /* ---- the table ------------------------------------------------------- */
@@ -124,10 +216,18 @@ Test(notice, table_phrases_are_normalised)
                   p[1] == ' ', "phrase '%s': second character must be literal", p);
         size_t len = strlen(p);
         cr_assert_neq(p[len - 1], ' ', "phrase '%s' ends with a space", p);
+        cr_assert_lt(len, 200, "phrase '%s' is too long", p);
+        int gaps = 0;
         for (size_t k = 0; k < len; k++) {
             char c = p[k];
             int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                     c == ' ' || c == '#' || c == '@' || c == '*';
+                     c == ' ' || c == '#' || c == '@' || c == '*' || c == '~';
+            if (c == '~') {
+                /* A word of its own, neither first nor last, once. */
+                gaps++;
+                cr_assert(k > 0 && p[k - 1] == ' ' && p[k + 1] == ' ',
+                          "phrase '%s': '~' must be a word between words", p);
+            }
             cr_assert(ok, "phrase '%s' has character '%c'", p, c);
             if (c == ' ')
                 cr_assert_neq(p[k + 1], ' ', "phrase '%s' has a double space", p);
@@ -135,6 +235,7 @@ Test(notice, table_phrases_are_normalised)
                 cr_assert(p[k + 1] == ' ' || p[k + 1] == '\0',
                           "phrase '%s': '*' must end a word", p);
         }
+        cr_assert_leq(gaps, 1, "phrase '%s' has more than one '~'", p);
         /* Phrases are unique. */
         for (size_t j = 0; j < i; j++)
             cr_assert_str_neq(p, licit__notice_table_phrase(j, NULL),
@@ -349,4 +450,22 @@ Test(notice, nested_phrase_adds_nothing)
     detect_str("if you do not post at least once", &r);
     cr_assert_eq(r.n_matched, 1);
     cr_assert_str_eq(r.matched[0], "if you do not post at least once");
+}
+
+/* The laws the notices cite count only when the text names a platform:
+ * the same legal references with "Facebook" score higher than without,
+ * and a parody that names none is not flagged. */
+Test(notice, references_need_a_platform_name)
+{
+    const char *bare = "UCC 1-308-1 1 308-103 and the Rome Statute. Berne Convention.";
+    const char *fb = "UCC 1-308-1 1 308-103 and the Rome Statute. Berne Convention. Facebook";
+    const char *parody = "No doy permiso a mi gato para despertarme a las cinco. "
+                         "Estatuto de Roma del sueno. Copia y pega si tu gato tambien lo hace.";
+    licit_notice_result a, b, c;
+    licit_notice_detect(bare, strlen(bare), &a);
+    licit_notice_detect(fb, strlen(fb), &b);
+    cr_expect_eq(a.score, 0, "references alone, no platform: score %d", a.score);
+    cr_expect_gt(b.score, a.score, "with a platform name the references count");
+    cr_expect_eq(licit_notice_detect(parody, strlen(parody), &c), 0,
+                 "parody without a platform flagged (score %d)", c.score);
 }

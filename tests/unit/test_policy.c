@@ -505,3 +505,17 @@ Test(policy, rule_keys_kept_in_order) {
   cr_assert_eq(v->rule_mode[2], LICIT_MODE_OPT_IN);
   licit_policy_free(p);
 }
+
+Test(policy, threads_and_mentions_keys) {
+  licit_policy *p = ok(one_version(NULL, ""));
+  cr_assert(p->versions[0].inherit_audience, "inherit_audience defaults to true");
+  cr_assert(!p->versions[0].honor_mentions, "honor_mentions defaults to false");
+  licit_policy_free(p);
+  p = ok(one_version(NULL, "\"inherit_audience\":false,\"honor_mentions\":true"));
+  cr_assert(!p->versions[0].inherit_audience);
+  cr_assert(p->versions[0].honor_mentions);
+  licit_policy_free(p);
+  bad(one_version(NULL, "\"honor_mentions\":1"), "versions[0].honor_mentions", "expected true or false");
+  bad(one_version(NULL, "\"inherit_audience\":\"yes\""), "versions[0].inherit_audience", "expected true or false");
+  bad(one_version(NULL, "\"honour_mentions\":true"), "versions[0].honour_mentions", "unknown key");
+}

@@ -18,6 +18,7 @@
 #include "core/hash.h"
 #include "core/sign.h"
 #include "event/event.h"
+#include "ingest/rules.h"
 #include "proof/prove.h"
 #include "snapshot/snapshot.h"
 
@@ -154,7 +155,7 @@ static void ingest(licit_store *S, const char *line) {
   cr_assert_eq(licit_event_parser_create(&ep), 0);
   cr_assert_eq(licit_event_parse(ep, line, strlen(line), &ev, &err), 0, "%s", err.msg);
   cr_assert_eq(licit_txn_begin(S, true, &w, &err), 0);
-  cr_assert_eq(licit_store_apply(w, &ev, &seq, &err), 0, "%s", err.msg);
+  cr_assert_eq(licit_rules_apply(w, &ev, &seq, &err), 0, "%s", err.msg);
   cr_assert_eq(licit_txn_commit(w, &err), 0);
   licit_event_parser_destroy(ep);
 }

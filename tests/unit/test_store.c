@@ -15,6 +15,7 @@
 #include "core/hash.h"
 #include "event/event.h"
 #include "store/store.h"
+#include "ingest/rules.h"
 
 static char dir[64];
 static licit_store *S;
@@ -84,7 +85,7 @@ static int apply(const char *fmt, ...) {
   cr_assert_eq(rc, 0, "test line must parse: %s\n%s", err.msg, line);
   memset(&err, 0, sizeof err);
   uint64_t seq = 0;
-  rc = licit_store_apply(W, &ev, &seq, &err);
+  rc = licit_rules_apply(W, &ev, &seq, &err);
   if (rc == 0) last_seq = seq;
   return rc;
 }
@@ -172,7 +173,7 @@ Test(store, apply_needs_a_write_transaction) {
   const char *line = POST("2024-01-02T00:00:00Z", "p1", "u1");
   cr_assert_eq(licit_event_parse(EP, line, strlen(line), &ev, &err), 0);
   uint64_t seq = 99;
-  cr_assert_eq(licit_store_apply(r, &ev, &seq, &err), LICIT_EUSAGE);
+  cr_assert_eq(licit_rules_apply(r, &ev, &seq, &err), LICIT_EUSAGE);
   cr_assert_eq(seq, 99);
   licit_txn_abort(r);
   begin();
