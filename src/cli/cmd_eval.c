@@ -228,9 +228,9 @@ int cmd_snapshot(cli *c) {
                      : tm.outcome == LICIT_SNAPSHOT_EXISTED ? "existed"
                                                              : "built");
     licit_buf_printf(&b,
-                     ",\"timing\":{\"total_s\":%.6f,\"compress_s\":%.6f,\"write_s\":%.6f,\"merkle_s\":%.6f,"
+                     ",\"timing\":{\"total_s\":%.6f,\"compress_s\":%.6f,\"write_s\":%.6f,\"merkle_s\":%.6f,\"publish_s\":%.6f,"
                      "\"bytes_raw\":%llu,\"bytes_compressed\":%llu}}",
-                     tm.total_s, tm.compress_s, tm.write_s, tm.merkle_s, (unsigned long long)tm.bytes_raw,
+                     tm.total_s, tm.compress_s, tm.write_s, tm.merkle_s, tm.publish_s, (unsigned long long)tm.bytes_raw,
                      (unsigned long long)tm.bytes_compressed);
     cli_print(&b);
     licit_buf_free(&b);

@@ -628,6 +628,7 @@ static int publish(build *b, licit_store *s, bool in_place, licit_snapshot_info 
   x.sig_len = b->sig.len;
   size_t need = (b->nbits / 8) * 2 + (size_t)b->n_leaves * 6 + b->manifest.len + ((size_t)16 << 20);
   licit_txn *w = NULL;
+  double t0 = mono();
   if ((rc = licit_store_reserve(s, need, b->err)) || (rc = licit_txn_begin(s, true, &w, b->err))) goto fail;
   if ((rc = licit_snapshot_register(w, info, b->bits, &x, b->err))) goto fail;
   crash_point("registered");
@@ -656,6 +657,7 @@ static int publish(build *b, licit_store *s, bool in_place, licit_snapshot_info 
   w = NULL;
   if (rc) goto fail;
   crash_point("committed");
+  b->tm->publish_s = mono() - t0;
   return 0;
 fail:
   licit_txn_abort(w);

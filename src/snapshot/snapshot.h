@@ -50,7 +50,7 @@ enum {
 };
 
 typedef struct licit_snapshot_timing {
-  double total_s, compress_s, write_s, merkle_s; /* wall time; the others are included in total */
+  double total_s, compress_s, write_s, merkle_s, publish_s; /* wall time; the others are included in total */
   uint64_t bytes_raw, bytes_compressed;
   int outcome; /* LICIT_SNAPSHOT_BUILT, _RECOVERED or _EXISTED */
 } licit_snapshot_timing;
