@@ -832,6 +832,94 @@ static int already(build *b, licit_snapshot_info *old, bool *same) {
   return rc == LICIT_ENOTFOUND ? 0 : rc;
 }
 
+/* Checks the name and the output path; sets the name, T as text and the
+ * absolute output path. */
+static int validate(build *b) {
+  int rc = licit_snapshot_name_check(b->name, b->err);
+  if (rc) return rc;
+  if (strlen(b->opts->out_dir) > 4000) return licit_err_set(b->err, LICIT_EINVAL, "output path too long");
+  if (abs_out(b->opts->out_dir, b->out_abs) != 0)
+    return io_err(b->err, "cannot resolve the parent directory of", b->opts->out_dir, errno);
+  licit_time_format(b->at, b->at_str);
+  return 0;
+}
+
+enum { PLAN_BUILD, PLAN_RECOVER, PLAN_DONE };
+
+/* What this run must do, given the store and the output directory: build,
+ * register a complete directory a killed run left (*plan = PLAN_RECOVER,
+ * with the directory's manifest read), or nothing (PLAN_DONE, *info set:
+ * the snapshot is registered with this directory already). */
+static int plan(build *b, licit_snapshot_info *info, int *plan) {
+  licit_snapshot_info old;
+  *plan = PLAN_BUILD;
+  if (licit_snapshot_get(b->txn, b->name, &old) == 0) {
+    bool same = false;
+    int rc = already(b, &old, &same);
+    if (!rc && same) {
+      *info = old;
+      *plan = PLAN_DONE;
+      return 0;
+    }
+    licit_snapshot_info_free(&old);
+    return rc ? rc
+              : licit_err_set(b->err, LICIT_EEXISTS, "a snapshot named \"%s\" is already registered (names are unique)",
+                              b->name);
+  }
+  int rc = licit_snapshot_out_check(b->opts->out_dir, b->err);
+  if (rc != LICIT_EEXISTS) return rc;
+  licit_err first = *b->err;
+  bool left = false;
+  if ((rc = recognise(b, &left))) return rc;
+  if (!left) {
+    *b->err = first;
+    return LICIT_EEXISTS;
+  }
+  *plan = PLAN_RECOVER;
+  return 0;
+}
+
+/* Makes and locks the work directory "<out>.licit-tmp-PID". */
+static int make_work(build *b) {
+  snprintf(b->tmp_dir, sizeof b->tmp_dir, "%s" WORK_SUFFIX "%ld", b->opts->out_dir, (long)getpid());
+  if (mkdir(b->tmp_dir, 0755) != 0) {
+    int rc = io_err(b->err, "cannot create", b->tmp_dir, errno);
+    b->tmp_dir[0] = 0;
+    return rc;
+  }
+  b->lock_fd = open(b->tmp_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (b->lock_fd < 0 || flock(b->lock_fd, LOCK_EX) != 0) return io_err(b->err, "cannot lock", b->tmp_dir, errno);
+  char docs[4300];
+  snprintf(docs, sizeof docs, "%s/documents", b->tmp_dir);
+  if (mkdir(docs, 0755) != 0) return io_err(b->err, "cannot create", docs, errno);
+  crash_point("work-dir");
+  return 0;
+}
+
+static void build_free(build *b) {
+  if (b->f) fclose(b->f);
+  if (b->sha) {
+    uint8_t d[32];
+    licit_sha256_end(b->sha, d);
+  }
+  if (b->tmp_dir[0]) remove_work(b->tmp_dir);
+  if (b->lock_fd >= 0) close(b->lock_fd);
+  if (b->txn) licit_txn_abort(b->txn);
+  licit_eval_close(b->ev);
+  ZSTD_freeCCtx(b->z);
+  free(b->zout);
+  free(b->pseudo);
+  free(b->pseudo_done);
+  free(b->bits);
+  free(b->leaf_ords);
+  for (unsigned j = 0; j < LICIT_MERKLE_MAX_DEPTH; j++) free(b->level[j]);
+  free(b->parts);
+  licit_buf_free(&b->line);
+  licit_buf_free(&b->ubuf);
+  licit_buf_free(&b->manifest);
+  licit_buf_free(&b->sig);
+}
+
 int licit_snapshot_build(licit_store *s, const licit_policy *policy, const licit_snapshot_opts *opts,
                          licit_snapshot_info *info, licit_snapshot_timing *timing, licit_err *err) {
   build b;
@@ -856,96 +944,29 @@ int licit_snapshot_build(licit_store *s, const licit_policy *policy, const licit
     snprintf(defname, sizeof defname, "at-%s", c);
     b.name = defname;
   }
-  /* ---- validate */
-  int rc = licit_snapshot_name_check(b.name, err);
+  int rc = validate(&b), what = PLAN_BUILD;
   if (rc) return rc;
-  if (strlen(opts->out_dir) > 4000) return licit_err_set(err, LICIT_EINVAL, "output path too long");
-  if (abs_out(opts->out_dir, b.out_abs) != 0) return io_err(err, "cannot resolve the parent directory of", opts->out_dir, errno);
-  licit_time_format(opts->at, b.at_str);
   licit_snapshot_clean_work(opts->out_dir);
-  if ((rc = sign_key(&b, s))) return rc;
-  if ((rc = licit_txn_begin(s, false, &b.txn, err))) return rc;
+  if ((rc = sign_key(&b, s)) || (rc = licit_txn_begin(s, false, &b.txn, err))) goto out;
   b.logpos = licit_txn_log_len(b.txn);
-  bool in_place = false;
-  licit_snapshot_info old;
-  if (licit_snapshot_get(b.txn, b.name, &old) == 0) {
-    bool same = false;
-    rc = already(&b, &old, &same);
-    if (!rc && same) {
-      *info = old;
-      b.tm->outcome = LICIT_SNAPSHOT_EXISTED;
-      goto out;
-    }
-    licit_snapshot_info_free(&old);
-    if (!rc)
-      rc = licit_err_set(err, LICIT_EEXISTS, "a snapshot named \"%s\" is already registered (names are unique)", b.name);
+  if ((rc = plan(&b, info, &what))) goto out;
+  if (what == PLAN_DONE) {
+    b.tm->outcome = LICIT_SNAPSHOT_EXISTED;
     goto out;
   }
-  if ((rc = licit_snapshot_out_check(opts->out_dir, err)) == LICIT_EEXISTS) {
-    licit_err first = *err;
-    if ((rc = recognise(&b, &in_place))) goto out;
-    if (!in_place) {
-      *err = first;
-      rc = LICIT_EEXISTS;
-      goto out;
-    }
-    if ((rc = recover(&b))) goto out;
-  } else if (rc) {
-    goto out;
-  } else {
-    /* ---- write parts */
-    snprintf(b.tmp_dir, sizeof b.tmp_dir, "%s" WORK_SUFFIX "%ld", opts->out_dir, (long)getpid());
-    char docs[4300];
-    snprintf(docs, sizeof docs, "%s/documents", b.tmp_dir);
-    if (mkdir(b.tmp_dir, 0755) != 0) {
-      rc = io_err(err, "cannot create", b.tmp_dir, errno);
-      b.tmp_dir[0] = 0;
-      goto out;
-    }
-    b.lock_fd = open(b.tmp_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (b.lock_fd < 0 || flock(b.lock_fd, LOCK_EX) != 0) {
-      rc = io_err(err, "cannot lock", b.tmp_dir, errno);
-      goto out;
-    }
-    if (mkdir(docs, 0755) != 0) {
-      rc = io_err(err, "cannot create", docs, errno);
-      goto out;
-    }
-    crash_point("work-dir");
-    if ((rc = write_parts(&b))) goto out;
-    /* ---- write manifest */
-    if ((rc = write_manifest(&b))) goto out;
-  }
+  if (what == PLAN_RECOVER) rc = recover(&b);
+  else if (!(rc = make_work(&b)) && !(rc = write_parts(&b))) rc = write_manifest(&b);
+  if (rc) goto out;
   if (opts->progress) draw(&b, true);
-  /* ---- publish: the read transaction ends first (one per thread). */
+  /* The read transaction ends before the write one (one per thread). */
   licit_txn_abort(b.txn);
   b.txn = NULL;
   licit_eval_close(b.ev);
   b.ev = NULL;
-  if ((rc = publish(&b, s, in_place, info))) goto out;
-  b.tm->outcome = in_place ? LICIT_SNAPSHOT_RECOVERED : LICIT_SNAPSHOT_BUILT;
+  if ((rc = publish(&b, s, what == PLAN_RECOVER, info))) goto out;
+  b.tm->outcome = what == PLAN_RECOVER ? LICIT_SNAPSHOT_RECOVERED : LICIT_SNAPSHOT_BUILT;
   b.tm->total_s = mono() - b.t0;
 out:
-  if (b.f) fclose(b.f);
-  if (b.sha) {
-    uint8_t d[32];
-    licit_sha256_end(b.sha, d);
-  }
-  if (b.tmp_dir[0]) remove_work(b.tmp_dir);
-  if (b.lock_fd >= 0) close(b.lock_fd);
-  if (b.txn) licit_txn_abort(b.txn);
-  licit_eval_close(b.ev);
-  ZSTD_freeCCtx(b.z);
-  free(b.zout);
-  free(b.pseudo);
-  free(b.pseudo_done);
-  free(b.bits);
-  free(b.leaf_ords);
-  for (unsigned j = 0; j < LICIT_MERKLE_MAX_DEPTH; j++) free(b.level[j]);
-  free(b.parts);
-  licit_buf_free(&b.line);
-  licit_buf_free(&b.ubuf);
-  licit_buf_free(&b.manifest);
-  licit_buf_free(&b.sig);
+  build_free(&b);
   return rc;
 }
