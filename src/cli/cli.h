@@ -87,6 +87,9 @@ int cmd_debt(cli *c);
 int cmd_policy_show(cli *c);
 int cmd_ingest(cli *c);
 int cmd_stats(cli *c);
+/* Prints an error as {"error": {"code", "message"}} on stdout under --json,
+ * else as cli_fail does; `rc` is the library error.  Returns `code`. */
+int cli_fail_json(cli *c, int code, int rc, const char *msg);
 int cmd_key(cli *c);
 int cmd_prove(cli *c);
 int cmd_verify(cli *c);

@@ -207,7 +207,9 @@ int cmd_snapshot(cli *c) {
   int rc = licit_snapshot_build(c->store, p, &o, &info, &tm, &err);
   if (rc) {
     licit_policy_free(p);
-    return cli_fail(rc == LICIT_EEXISTS || rc == LICIT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "snapshot: %s", err.msg);
+    char msg[1100];
+    snprintf(msg, sizeof msg, "snapshot: %s", err.msg);
+    return cli_fail_json(c, rc == LICIT_EEXISTS || rc == LICIT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, rc, msg);
   }
   licit_counts n;
   licit_counts_from_flat(info.counts, &n);

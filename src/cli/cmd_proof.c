@@ -13,8 +13,10 @@
 
 enum { EXIT_INVALID = 4 }; /* verify: the snapshot, signature or proof is invalid */
 
-/* An error under --json is {"error": {"code", "message"}} on stdout. */
-static int fail_json(cli *c, int code, int rc, const char *msg) {
+/* An error under --json is {"error": {"code", "message"}} on stdout (code:
+ * the lower-case name of the library error, "io" for LICIT_EIO); else
+ * "licit: MESSAGE" on stderr.  Returns `code`. */
+int cli_fail_json(cli *c, int code, int rc, const char *msg) {
   if (!c->json) return cli_fail(code, "%s", msg);
   licit_buf b = LICIT_BUF_INIT;
   char name[64];
@@ -50,7 +52,7 @@ int cmd_key(cli *c) {
   licit_txn *t;
   licit_err err;
   uint8_t seed[32], pub[32];
-  if (licit_txn_begin(c->store, false, &t, &err)) return fail_json(c, EXIT_RUNTIME, err.code, err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_json(c, EXIT_RUNTIME, err.code, err.msg);
   int rc = licit_store_sign_key(t, seed, pub, &err);
   licit_txn_abort(t);
   if (rc == LICIT_ENOTFOUND) {
@@ -62,7 +64,7 @@ int cmd_key(cli *c) {
     }
   }
   memset(seed, 0, sizeof seed);
-  if (rc) return fail_json(c, EXIT_RUNTIME, rc, err.msg);
+  if (rc) return cli_fail_json(c, EXIT_RUNTIME, rc, err.msg);
   char hx[65];
   licit_hex(pub, 32, hx);
   if (c->json) printf("{\"key\":\"%s\"}\n", hx);
@@ -78,13 +80,13 @@ int cmd_prove(cli *c) {
   if (code) return code;
   licit_txn *t;
   licit_err err;
-  if (licit_txn_begin(c->store, false, &t, &err)) return fail_json(c, EXIT_RUNTIME, err.code, err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_json(c, EXIT_RUNTIME, err.code, err.msg);
   licit_buf b = LICIT_BUF_INIT;
   int rc = licit_proof_build(t, snap, c->pos[0], strlen(c->pos[0]), &b, &err);
   licit_txn_abort(t);
   if (rc) {
     licit_buf_free(&b);
-    return fail_json(c, rc == LICIT_ENOTFOUND || rc == LICIT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, rc, err.msg);
+    return cli_fail_json(c, rc == LICIT_ENOTFOUND || rc == LICIT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, rc, err.msg);
   }
   cli_print(&b); /* the proof is JSON, with or without --json */
   licit_buf_free(&b);
@@ -96,7 +98,7 @@ int cmd_verify(cli *c) {
   licit_verify_result r;
   licit_err err;
   int rc = licit_verify_dir(c->pos[0], cli_opt_val(c, "key"), cli_opt_val(c, "proof"), &r, &err);
-  if (rc) return fail_json(c, rc == LICIT_EUSAGE ? EXIT_USAGE : EXIT_RUNTIME, rc, err.msg);
+  if (rc) return cli_fail_json(c, rc == LICIT_EUSAGE ? EXIT_USAGE : EXIT_RUNTIME, rc, err.msg);
   if (c->json) {
     licit_buf b = LICIT_BUF_INIT;
     licit_buf_printf(&b, "{\"valid\":%s,\"checked\":[", r.valid ? "true" : "false");
@@ -166,12 +168,12 @@ int cmd_snapshot_diff(cli *c) {
   if (code) return code;
   licit_txn *t;
   licit_err err;
-  if (licit_txn_begin(c->store, false, &t, &err)) return fail_json(c, EXIT_RUNTIME, err.code, err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_json(c, EXIT_RUNTIME, err.code, err.msg);
   diff_out d = {c, 0, 0, LICIT_BUF_INIT};
   int rc = licit_snapshot_diff(t, c->pos[0], c->pos[1], print_change, &d, &err);
   licit_txn_abort(t);
   licit_buf_free(&d.b);
-  if (rc) return fail_json(c, rc == LICIT_ENOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, rc, err.msg);
+  if (rc) return cli_fail_json(c, rc == LICIT_ENOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, rc, err.msg);
   if (!c->json)
     printf("%llu entered, %llu left between %s and %s\n", (unsigned long long)d.entered, (unsigned long long)d.left,
            c->pos[0], c->pos[1]);
