@@ -21,7 +21,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REASONS = ['deleted', 'no_policy', 'too_old', 'minor', 'region_excluded', 'not_public', 'signal',
-  'objected', 'no_consent'];
+  'objected', 'no_consent', 'mentioned'];
 const EU = 'AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK'.split(' ');
 const EEA = [...EU, 'IS', 'LI', 'NO'];
 
@@ -66,10 +66,10 @@ async function loadPolicy(con, file, suffix) {
   const groups = { EU, EEA, ...(p.region_groups || {}) };
   const rows = (t, vals) => vals.length ? `INSERT INTO ${t}${suffix} VALUES ${vals.join(', ')}` : null;
   const stmts = [
-    `CREATE OR REPLACE TABLE versions${suffix} (id VARCHAR, effective BIGINT, content_since BIGINT, min_age INTEGER, visibility VARCHAR[], honor VARCHAR[])`,
+    `CREATE OR REPLACE TABLE versions${suffix} (id VARCHAR, effective BIGINT, content_since BIGINT, min_age INTEGER, visibility VARCHAR[], honor VARCHAR[], inherit BOOLEAN, honor_mentions BOOLEAN)`,
     `CREATE OR REPLACE TABLE modes${suffix} (version VARCHAR, key VARCHAR, mode VARCHAR)`,
     `CREATE OR REPLACE TABLE groups${suffix} (name VARCHAR, cc VARCHAR)`,
-    rows('versions', p.versions.map((v) => `(${q(v.id)}, ${micros(v.effective)}, ${v.content_since ? micros(v.content_since) : 'NULL'}, ${v.min_age ?? 'NULL'}, ${list(v.visibility ?? ['public'])}, ${list(v.honor_signals ?? [])})`)),
+    rows('versions', p.versions.map((v) => `(${q(v.id)}, ${micros(v.effective)}, ${v.content_since ? micros(v.content_since) : 'NULL'}, ${v.min_age ?? 'NULL'}, ${list(v.visibility ?? ['public'])}, ${list(v.honor_signals ?? [])}, ${v.inherit_audience ?? true}, ${v.honor_mentions ?? false})`)),
     rows('modes', p.versions.flatMap((v) => Object.entries(v.regions ?? {}).map(([k, m]) => `(${q(v.id)}, ${q(k)}, ${q(m)})`))),
     rows('groups', Object.entries(groups).flatMap(([g, ccs]) => ccs.map((c) => `(${q(g)}, ${q(c)})`))),
   ];
@@ -102,11 +102,12 @@ await loadPolicy(con, a.policy, '');
 let t0 = performance.now();
 await con.run(`CREATE TABLE ev AS
   SELECT id, type, epoch_us(ts) AS ts, post AS pid, "user" AS uid, visibility, text, kind, lang, signals,
-         region, private, birth_date, ai_training
+         region, private, birth_date, ai_training, parent, mentions, "with" AS wuid
   FROM read_ndjson(${q(a.events)}, columns = {
     id: 'VARCHAR', type: 'VARCHAR', ts: 'TIMESTAMPTZ', post: 'VARCHAR', "user": 'VARCHAR',
     visibility: 'VARCHAR', text: 'VARCHAR', kind: 'VARCHAR', lang: 'VARCHAR', signals: 'VARCHAR[]',
-    region: 'VARCHAR', private: 'BOOLEAN', birth_date: 'DATE', ai_training: 'VARCHAR'},
+    region: 'VARCHAR', private: 'BOOLEAN', birth_date: 'DATE', ai_training: 'VARCHAR',
+    parent: 'VARCHAR', mentions: 'VARCHAR[]', "with": 'VARCHAR'},
     maximum_object_size = 4194304)`);
 out.read_s = (performance.now() - t0) / 1000;
 out.rows = Number((await one(con, 'SELECT count(*) AS n FROM ev')).n);
@@ -145,5 +146,19 @@ if (a.sanity) {
     count(*) FILTER (WHERE split_part(id, '-', 2) <> CAST(rowid + 1 AS VARCHAR)) AS seq_not_line
     FROM ev`);
   for (const k of Object.keys(out.sanity)) out.sanity[k] = Number(out.sanity[k]);
+  // The workload's shape as the issue states it: replies and mentions among
+  // posts, accounts with a link in force at the end among known accounts.
+  const w = await one(con, `WITH
+    lk AS (SELECT least(uid, wuid) AS a, greatest(uid, wuid) AS b, arg_max(type, ts::HUGEINT * 4294967296 + rowid) AS state
+           FROM ev WHERE type IN ('link', 'unlink') GROUP BY ALL),
+    linked AS (SELECT a AS u FROM lk WHERE state = 'link' UNION SELECT b FROM lk WHERE state = 'link'),
+    known AS (SELECT uid AS u FROM ev WHERE uid IS NOT NULL UNION SELECT wuid FROM ev WHERE wuid IS NOT NULL)
+    SELECT count(*) FILTER (WHERE type = 'post') AS posts,
+           count(*) FILTER (WHERE type = 'post' AND parent IS NOT NULL) AS replies,
+           count(*) FILTER (WHERE type = 'post' AND len(mentions) > 0) AS mentioning,
+           (SELECT count(*) FROM known) AS accounts, (SELECT count(*) FROM linked) AS linked
+    FROM ev`);
+  out.workload = {};
+  for (const k of Object.keys(w)) out.workload[k] = Number(w[k]);
 }
 console.log(JSON.stringify(out));

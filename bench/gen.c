@@ -7,8 +7,16 @@
  * Guarantees: the same arguments give the same bytes; every line is one
  * event that licit accepts (valid fields, unique "id", ts non-decreasing,
  * nothing for a post after its deletion or for an account after its
- * deletion, edits/visibility/deletes only for existing posts).  The mix is
- * documented in bench/README.md; the numbers there are the constants below.
+ * deletion -- links and unlinks included --, edits/visibility/deletes only
+ * for existing posts, no post its own parent, no account linked to itself).
+ * Besides posts and settings it writes threads (30% of posts are replies:
+ * to recent posts, along running conversations, to parents written later or
+ * never, a few loops, and a bot's "storms" deeper than the walk's cap of 100
+ * ancestors), mentions (20% of posts mention 1-3 accounts; some edits
+ * replace them) and links between accounts (about 5% of accounts linked at
+ * the end, some unlinked again).  The mix is documented in bench/README.md;
+ * the numbers there are the constants below; --stats prints what a run
+ * realised.
  *
  * Speed matters (10M events must take well under a minute), so the hot path
  * writes into one large buffer with hand-written formatting: no printf,
@@ -254,6 +262,7 @@ static const region regions[] = {
 #define N_EEA 30 /* the first 30 rows */
 #define R_GB 30
 #define R_BR 34
+#define R_US 32
 static int region_cum[NREGIONS];
 static int region_total;
 
@@ -428,16 +437,25 @@ static uint32_t fw_find(const fenwick *f, uint64_t x) { /* smallest i with prefi
 
 typedef struct user {
   uint32_t weight;
-  int16_t region; /* -1: unknown */
+  uint32_t partner; /* 1 + the account it was last linked with; 0: never linked */
+  int16_t region;   /* -1: unknown */
+  uint16_t nlinks;  /* links in force */
   uint8_t lang;
   bool deleted, private_, did; /* did: id in the "did:plc:" form */
 } user;
 
 typedef struct post {
   uint32_t user;
-  uint8_t form; /* id form */
+  uint8_t form;  /* id form */
   bool deleted;
+  bool keep;     /* a storm post: never edited, hidden or deleted (but its root, once) */
+  uint8_t depth; /* ancestors when it was written (saturating at 255); 0: not a reply */
 } post;
+
+/* A link in force: the two accounts (indexes). */
+typedef struct ulink {
+  uint32_t a, b;
+} ulink;
 
 enum { ID_PLAIN, ID_UPPER, ID_AT, ID_NONASCII };
 
@@ -474,11 +492,62 @@ static void put_post_id(const post *p, uint32_t i, const user *users) {
   }
 }
 
+/* An account that was never known (mentions may name one): ids from a
+ * range of indexes that no account gets. */
+static void put_unknown_user(rng *r) {
+  putc_('u');
+  put_b32(mix48((1ull << 40) + rbelow(r, 1u << 16)), 10);
+}
+
+/* Whom a post mentions: mostly active accounts, some anyone (deleted ones
+ * too), a few the author itself, its linked account or an account never
+ * known (UINT32_MAX). */
+static uint32_t pick_mention(rng *r, const user *users, uint32_t nusers, const fenwick *fw, uint64_t tw,
+                             uint32_t author) {
+  uint32_t x = rbelow(r, 100);
+  if (x < 3) return author;
+  if (x < 8 && users[author].partner) return users[author].partner - 1;
+  if (x >= 8 && x < 12) return UINT32_MAX;
+  if (x < 80 && tw) return fw_find(fw, (rnext(r) >> 11) % tw); /* an account without a link: 73% */
+  return rbelow(r, nusers);
+}
+
+/* ,"mentions":[...] with 1-3 accounts (1% of them repeated); `first`, when
+ * not UINT32_MAX, is the first one (a reply mentioning the parent's author). */
+static void put_mentions(rng *r, const user *users, uint32_t nusers, const fenwick *fw, uint64_t tw,
+                         uint32_t author, uint32_t first) {
+  uint32_t nx = rbelow(r, 100);
+  int n = nx < 60 ? 1 : nx < 88 ? 2 : 3;
+  uint32_t prev = UINT32_MAX;
+  PUTS(",\"mentions\":[");
+  for (int i = 0; i < n; i++) {
+    uint32_t m;
+    if (i == 0 && first != UINT32_MAX) m = first;
+    else if (i > 0 && prev != UINT32_MAX && rbelow(r, 100) < 1) m = prev;
+    else m = pick_mention(r, users, nusers, fw, tw, author);
+    if (i) putc_(',');
+    putc_('"');
+    if (m == UINT32_MAX) put_unknown_user(r);
+    else put_user_id(&users[m], m);
+    putc_('"');
+    prev = m;
+  }
+  putc_(']');
+}
+
+/* Whether a and b are linked (a scan, only when both have links: rare). */
+static bool is_linked(const ulink *links, uint64_t n, const user *users, uint32_t a, uint32_t b) {
+  if (!users[a].nlinks || !users[b].nlinks) return false;
+  for (uint64_t i = 0; i < n; i++)
+    if ((links[i].a == a && links[i].b == b) || (links[i].a == b && links[i].b == a)) return true;
+  return false;
+}
+
 /* The event mix, per 10,000 events after new-account events. */
-enum { E_POST, E_EDIT, E_VIS, E_DELETE, E_ACCOUNT, E_PREF, E_ACCDEL, E_N };
-static const int mix_weights[E_N] = {7000, 1050, 550, 450, 450, 460, 40};
+enum { E_POST, E_EDIT, E_VIS, E_DELETE, E_ACCOUNT, E_PREF, E_ACCDEL, E_LINK, E_UNLINK, E_N };
+static const int mix_weights[E_N] = {6986, 1050, 550, 450, 450, 460, 40, 12, 2};
 static const char *const mix_names[E_N] = {"post", "edit", "visibility", "delete", "account", "preference",
-                                           "account_delete"};
+                                           "account_delete", "link", "unlink"};
 #define NEW_USER_PER_10K 350 /* a new account's first event */
 
 static void usage(void) {
@@ -547,8 +616,30 @@ int main(int argc, char **argv) {
     fprintf(stderr, "licit-gen: out of memory\n");
     return 1;
   }
+  uint64_t lcap = nev / 400 + 64;
+  ulink *links = malloc(lcap * sizeof *links); /* the links in force */
+  if (!links) {
+    fprintf(stderr, "licit-gen: out of memory\n");
+    return 1;
+  }
+  uint64_t nlinks = 0;
   uint32_t nusers = 0, live_users = 0;
   uint64_t nposts = 0, total_weight = 0;
+  /* Threads.  Conversations: NCONV reply chains, each reply continuing one
+   * at its tip.  Forward references: a reply whose parent is written up to
+   * 300 posts later (fwd_target = 1 + that post's index, fwd_from = 1 + the
+   * reply); the parent sometimes replies to it (a loop).  Storms: the bot
+   * (account 0, public, US) writes chains of 80-160 public replies to
+   * itself that nobody edits, hides or deletes; when one ends, its root is
+   * hidden or deleted, so the thread walk's cap of 100 ancestors decides. */
+  enum { NCONV = 32, FWD_RING = 512 };
+  uint64_t conv[NCONV] = {0};
+  uint64_t fwd_target[FWD_RING] = {0}, fwd_from[FWD_RING] = {0};
+  uint64_t storm_tip = 0, storm_root = 0, storm_left = 0, hide_vis = 0, hide_del = 0;
+  uint64_t n_reply = 0, n_reply_conv = 0, n_reply_later = 0, n_reply_never = 0, n_loop = 0, n_storm = 0;
+  uint64_t n_storms = 0, n_deep10 = 0, n_deep100 = 0, n_mention_posts = 0, n_mention_edits = 0;
+  uint64_t n_unlink_none = 0;
+  unsigned max_depth = 0;
   int mix_cum[E_N], mix_total = 0;
   for (int i = 0; i < E_N; i++) mix_cum[i] = (mix_total += mix_weights[i]);
   uint64_t count[E_N + 1] = {0};
@@ -592,7 +683,7 @@ int main(int argc, char **argv) {
     /* Events on posts need a live post: mostly a recent one. */
     uint64_t pi = 0;
     if (kind == E_EDIT || kind == E_VIS || kind == E_DELETE) {
-      bool found = false;
+      bool found = (kind == E_VIS && hide_vis) || (kind == E_DELETE && hide_del);
       for (int tries = 0; tries < 8 && nposts && !found; tries++) {
         if (rbelow(r, 100) < 70) {
           uint64_t back = rbelow(r, nposts < 20000 ? (uint32_t)nposts : 20000);
@@ -600,15 +691,56 @@ int main(int argc, char **argv) {
         } else {
           pi = ((rnext(r) >> 11) % nposts);
         }
-        found = !posts[pi].deleted && !users[posts[pi].user].deleted;
+        found = !posts[pi].deleted && !posts[pi].keep && !users[posts[pi].user].deleted;
       }
       if (!found) kind = E_POST;
     }
-    /* An account deletion needs a live user that is not the last one. */
+    /* A storm's root is hidden or deleted by the next such event. */
+    if (kind == E_VIS && hide_vis) pi = hide_vis - 1;
+    if (kind == E_DELETE && hide_del) pi = hide_del - 1;
+
+    /* Links: two live accounts not linked yet, the second mostly a recent
+     * one (a second profile), sometimes one already linked (a person of
+     * three or more accounts).  Unlinks: mostly a link in force, a few a
+     * pair that is not linked (a no-op). */
+    uint32_t la = 0, lb = 0;
+    uint64_t li = UINT64_MAX;
+    if (kind == E_LINK) {
+      bool ok = false;
+      for (int tries = 0; tries < 8 && !ok && nlinks < lcap; tries++) {
+        la = rbelow(r, 2) ? fw_find(&fw, (rnext(r) >> 11) % total_weight) : rbelow(r, nusers);
+        uint32_t lx = rbelow(r, 100);
+        if (lx < 55) lb = nusers - 1 - rbelow(r, nusers < 300 ? nusers : 300);
+        else if (lx < 85 || !nlinks) lb = rbelow(r, nusers);
+        else lb = rbelow(r, 2) ? links[rbelow(r, (uint32_t)nlinks)].a : links[rbelow(r, (uint32_t)nlinks)].b;
+        ok = la != lb && !users[la].deleted && !users[lb].deleted && !is_linked(links, nlinks, users, la, lb);
+      }
+      if (!ok) kind = E_ACCOUNT;
+    } else if (kind == E_UNLINK) {
+      bool ok = false;
+      if (rbelow(r, 100) < 5) {
+        la = rbelow(r, nusers);
+        lb = rbelow(r, nusers);
+        ok = la != lb && !users[la].deleted && !users[lb].deleted && !is_linked(links, nlinks, users, la, lb);
+      } else {
+        for (int tries = 0; tries < 8 && !ok && nlinks; tries++) {
+          li = rbelow(r, (uint32_t)nlinks);
+          la = links[li].a;
+          lb = links[li].b;
+          ok = !users[la].deleted && !users[lb].deleted;
+        }
+        if (!ok) li = UINT64_MAX;
+      }
+      if (!ok) kind = E_ACCOUNT;
+    }
+
+    /* An account deletion needs a live user that is not the last one (and
+     * not the bot). */
     uint32_t ui = 0;
     if (kind == E_ACCDEL && live_users < 2) kind = E_ACCOUNT;
     if (kind == E_POST || kind == E_ACCDEL) {
       ui = fw_find(&fw, (rnext(r) >> 11) % total_weight);
+      if (kind == E_ACCDEL && ui == 0) kind = E_POST;
     } else if (kind == E_ACCOUNT || kind == E_PREF) {
       /* Settings changes come from anyone, activity barely matters;
        * objections come mostly from the regions that offer them. */
@@ -639,7 +771,10 @@ int main(int argc, char **argv) {
       total_weight += u->weight;
       live_users++;
       uint32_t rx = rbelow(r, 100);
+      bool bot = ui == 0; /* the storms' author: public, in the US, never deleted */
+      if (bot) rx = 0, u->did = false;
       u->region = rx < 92 ? (int16_t)pick_region(r) : -1;
+      if (bot) u->region = R_US;
       u->lang = u->region >= 0 ? (uint8_t)regions[u->region].lang : L_EN;
       if (rbelow(r, 100) < 15) u->lang = L_EN;
       if (rx < 97) { /* most accounts start with a settings event */
@@ -656,7 +791,7 @@ int main(int argc, char **argv) {
         } else if (rx < 95) {
           PUTS(",\"region\":\"\"");
         }
-        if (rbelow(r, 100) < 60) {
+        if (rbelow(r, 100) < 60 && !bot) {
           int y, m, d;
           civil(floordiv(ts, 86400000000ll), &y, &m, &d);
           /* 8%: a minor when the account opens (13-17) */
@@ -667,7 +802,7 @@ int main(int argc, char **argv) {
           put_date(bd);
           putc_('"');
         }
-        if (rbelow(r, 100) < 4) {
+        if (rbelow(r, 100) < 4 && !bot) {
           u->private_ = true;
           PUTS(",\"private\":true");
         }
@@ -685,10 +820,82 @@ int main(int argc, char **argv) {
         return 1;
       }
       pi = nposts++;
+      bool storm = !new_user && nusers > 1 && rbelow(r, 1000) < 10;
+      if (storm) ui = 0;
       post *p = &posts[pi];
       p->user = ui;
+      /* A post that an earlier reply named as its parent. */
+      bool fwd = fwd_target[pi % FWD_RING] == pi + 1;
+      uint64_t fwd_src = fwd ? fwd_from[pi % FWD_RING] : 0;
+      if (fwd) fwd_target[pi % FWD_RING] = 0;
       uint32_t fr = rbelow(r, 100);
-      p->form = fr < 90 ? ID_PLAIN : fr < 94 ? ID_UPPER : fr < 99 ? ID_AT : ID_NONASCII;
+      p->form = fwd ? ID_PLAIN : fr < 90 ? ID_PLAIN : fr < 94 ? ID_UPPER : fr < 99 ? ID_AT : ID_NONASCII;
+#define LIVE_POST(c) (!posts[c].deleted && !users[posts[c].user].deleted)
+      enum { PAR_NONE, PAR_POST, PAR_LATER, PAR_NEVER } pk = PAR_NONE;
+      uint64_t par = 0;
+      if (storm) {
+        p->keep = true;
+        n_storm++;
+        if (storm_left == 0) { /* a new storm: this is its root */
+          storm_root = pi + 1;
+          storm_left = 80 + rbelow(r, 81);
+          n_storms++;
+        } else {
+          pk = PAR_POST;
+          par = storm_tip - 1;
+        }
+        storm_tip = pi + 1;
+        if (--storm_left == 0) {
+          if (rbelow(r, 2)) hide_vis = storm_root;
+          else hide_del = storm_root;
+        }
+      } else if (fwd && rbelow(r, 100) < 10 && LIVE_POST(fwd_src - 1)) {
+        pk = PAR_POST; /* replying to the reply that named it: a loop */
+        par = fwd_src - 1;
+        n_loop++;
+      } else if (rbelow(r, 1000) < 293) { /* a reply */
+        uint32_t rx = rbelow(r, 1000);
+        if (rx < 5) {
+          pk = PAR_NEVER;
+        } else if (rx < 20) {
+          uint64_t t = pi + 1 + rbelow(r, 300);
+          if (!fwd_target[t % FWD_RING]) {
+            fwd_target[t % FWD_RING] = t + 1;
+            fwd_from[t % FWD_RING] = pi + 1;
+            pk = PAR_LATER;
+            par = t;
+          }
+        }
+        int cs = -1;
+        if (pk == PAR_NONE && rx >= 20 && rx < 450) { /* continuing a conversation */
+          cs = (int)rbelow(r, NCONV);
+          if (conv[cs] && LIVE_POST(conv[cs] - 1)) {
+            pk = PAR_POST;
+            par = conv[cs] - 1;
+            n_reply_conv++;
+          }
+        }
+        for (int tries = 0; pk == PAR_NONE && tries < 4 && pi; tries++) { /* mostly a recent post */
+          uint64_t c = rbelow(r, 100) < 75 ? pi - 1 - rbelow(r, pi < 3000 ? (uint32_t)pi : 3000)
+                                            : (rnext(r) >> 11) % pi;
+          if (LIVE_POST(c)) {
+            pk = PAR_POST;
+            par = c;
+          }
+        }
+        if (cs >= 0) conv[cs] = pk == PAR_POST && rbelow(r, 8) ? pi + 1 : 0; /* 1 in 8 ends */
+      }
+#undef LIVE_POST
+      if (pk != PAR_NONE) {
+        n_reply++;
+        n_reply_later += pk == PAR_LATER;
+        n_reply_never += pk == PAR_NEVER;
+        unsigned dp = pk == PAR_POST ? posts[par].depth + 1u : 1u;
+        p->depth = (uint8_t)(dp > 255 ? 255 : dp);
+        if (dp > max_depth) max_depth = dp;
+        n_deep10 += dp >= 10;
+        n_deep100 += dp > 100;
+      }
       const user *u = &users[ui];
       PUTS("post\",\"ts\":\"");
       put_ts(ts, form, off, r);
@@ -696,9 +903,19 @@ int main(int argc, char **argv) {
       put_post_id(p, (uint32_t)pi, users);
       PUTS("\",\"user\":\"");
       put_user_id(u, ui);
+      if (pk != PAR_NONE) {
+        PUTS("\",\"parent\":\"");
+        if (pk == PAR_POST) {
+          put_post_id(&posts[par], (uint32_t)par, users);
+        } else { /* the plain form: a post written later, or never (an index no post gets) */
+          putc_('p');
+          put_b32(mix48(pk == PAR_LATER ? par : (1ull << 41) + rbelow(r, 1u << 20)), 10);
+        }
+      }
       uint32_t vx = rbelow(r, 100);
       PUTS("\",\"visibility\":\"");
-      if (u->private_ || vx >= 95) PUTS("private\"");
+      if (storm) PUTS("public\"");
+      else if (u->private_ || vx >= 95) PUTS("private\"");
       else if (vx < 78) PUTS("public\"");
       else if (vx < 84) PUTS("unlisted\"");
       else PUTS("followers\"");
@@ -745,6 +962,11 @@ int main(int argc, char **argv) {
       } else if (sx < 25) {
         PUTS(",\"signals\":[]");
       }
+      if (rbelow(r, 100) < 20) { /* mentions; a reply's first is often the parent's author */
+        n_mention_posts++;
+        uint32_t first = pk == PAR_POST && rbelow(r, 2) ? posts[par].user : UINT32_MAX;
+        put_mentions(r, users, nusers, &fw, total_weight, ui, first);
+      }
       if (rbelow(r, 100) < 5) PUTS(",\"client\":\"web\",\"geo\":null"); /* unknown fields */
       break;
     }
@@ -766,6 +988,12 @@ int main(int argc, char **argv) {
       } else if (sx < 10) {
         PUTS(",\"signals\":[\"nsfw\"]");
       }
+      uint32_t mx = rbelow(r, 100);
+      if (mx < 8) { /* replacing the mentions: clearing them, or others */
+        n_mention_edits++;
+        if (mx < 3) PUTS(",\"mentions\":[]");
+        else put_mentions(r, users, nusers, &fw, total_weight, p->user, UINT32_MAX);
+      }
       break;
     }
     case E_VIS: {
@@ -775,6 +1003,10 @@ int main(int argc, char **argv) {
       PUTS("\",\"post\":\"");
       put_post_id(p, (uint32_t)pi, users);
       uint32_t vx = rbelow(r, 100);
+      if (hide_vis) { /* a storm's root goes to followers only */
+        vx = 60;
+        hide_vis = 0;
+      }
       PUTS("\",\"visibility\":\"");
       if (vx < 35) PUTS("public\"");
       else if (vx < 50) PUTS("unlisted\"");
@@ -785,6 +1017,7 @@ int main(int argc, char **argv) {
     case E_DELETE: {
       post *p = &posts[pi];
       p->deleted = true;
+      hide_del = 0;
       PUTS("delete\",\"ts\":\"");
       put_ts(ts, form, off, r);
       PUTS("\",\"post\":\"");
@@ -800,8 +1033,10 @@ int main(int argc, char **argv) {
       put_user_id(u, ui);
       putc_('"');
       uint32_t ax = rbelow(r, 100);
+      if (ui == 0) ax = 0; /* the bot stays public where it is */
       if (ax < 40 || ax >= 85) { /* going private or public again */
         u->private_ = u->private_ ? rbelow(r, 100) < 30 : rbelow(r, 100) < 60;
+        if (ui == 0) u->private_ = false;
         PUTS(",\"private\":");
         if (u->private_) PUTS("true");
         else PUTS("false");
@@ -850,6 +1085,36 @@ int main(int argc, char **argv) {
       putc_('"');
       break;
     }
+    case E_LINK:
+    case E_UNLINK: {
+      if (kind == E_LINK) {
+        links[nlinks++] = (ulink){la, lb};
+        users[la].nlinks++;
+        users[lb].nlinks++;
+        users[la].partner = lb + 1;
+        users[lb].partner = la + 1;
+      } else if (li != UINT64_MAX) {
+        users[la].nlinks--;
+        users[lb].nlinks--;
+        links[li] = links[--nlinks];
+      } else {
+        n_unlink_none++;
+      }
+      if (rbelow(r, 2)) { /* links are symmetric: either may name the other */
+        uint32_t t = la;
+        la = lb;
+        lb = t;
+      }
+      if (kind == E_LINK) PUTS("link\",\"ts\":\"");
+      else PUTS("unlink\",\"ts\":\"");
+      put_ts(ts, form, off, r);
+      PUTS("\",\"user\":\"");
+      put_user_id(&users[la], la);
+      PUTS("\",\"with\":\"");
+      put_user_id(&users[lb], lb);
+      putc_('"');
+      break;
+    }
     }
     PUTS("}\n");
   }
@@ -869,10 +1134,34 @@ int main(int argc, char **argv) {
     }
     fprintf(stderr, "  users with activity weight >= 100x the minimum: %llu; heaviest: %llux\n",
             (unsigned long long)heavy, (unsigned long long)(max / 10));
+    double np = nposts ? (double)nposts : 1;
+    fprintf(stderr,
+            "  replies %llu (%.1f%% of posts): continuing a conversation %llu, parent written later %llu "
+            "(parent replying back: %llu loops), parent never written %llu; storms %llu (%llu posts)\n",
+            (unsigned long long)n_reply, 100.0 * (double)n_reply / np, (unsigned long long)n_reply_conv,
+            (unsigned long long)n_reply_later, (unsigned long long)n_loop, (unsigned long long)n_reply_never,
+            (unsigned long long)n_storms, (unsigned long long)n_storm);
+    fprintf(stderr, "  thread depth when written: max %u, >= 10 ancestors %llu, > 100 ancestors %llu\n", max_depth,
+            (unsigned long long)n_deep10, (unsigned long long)n_deep100);
+    fprintf(stderr, "  posts with mentions %llu (%.1f%% of posts), edits replacing mentions %llu\n",
+            (unsigned long long)n_mention_posts, 100.0 * (double)n_mention_posts / np,
+            (unsigned long long)n_mention_edits);
+    uint64_t linked = 0, ever = 0, cross = 0;
+    for (uint32_t i = 0; i < nusers; i++) {
+      linked += users[i].nlinks > 0;
+      ever += users[i].partner > 0;
+    }
+    for (uint64_t i = 0; i < nlinks; i++) cross += users[links[i].a].region != users[links[i].b].region;
+    fprintf(stderr,
+            "  accounts linked at the end %llu (%.1f%% of accounts; ever linked %llu), links in force %llu "
+            "(%llu across regions), unlinks of pairs not linked %llu\n",
+            (unsigned long long)linked, 100.0 * (double)linked / (nusers ? nusers : 1), (unsigned long long)ever,
+            (unsigned long long)nlinks, (unsigned long long)cross, (unsigned long long)n_unlink_none);
   }
   free(out_buf);
   free(users);
   free(posts);
   free(fw.t);
+  free(links);
   return 0;
 }

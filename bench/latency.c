@@ -54,6 +54,7 @@ static int explain_one(licit_store *s, licit_txn *t, const licit_policy *p, cons
   licit_explain x;
   licit_err err;
   int rc = licit_explain_post(t, p, post, n, T, &x, &err);
+  if (rc) fprintf(stderr, "explain %.*s: %d %s\n", (int)n, post, rc, err.msg);
   if (!rc) licit_explain_free(&x);
   return rc;
 }
@@ -62,6 +63,7 @@ static int report_one(licit_store *s, licit_txn *t, const licit_policy *p, const
   licit_report r;
   licit_err err;
   int rc = licit_report_user(t, p, user, n, T, &r, &err);
+  if (rc) fprintf(stderr, "report %.*s: %d %s\n", (int)n, user, rc, err.msg);
   if (!rc) licit_report_free(&r);
   return rc;
 }
@@ -173,8 +175,8 @@ int main(int argc, char **argv) {
   licit_user_iter *uit;
   if ((rc = licit_user_iter_open(t, &uit))) return fail("users", rc);
   licit_user_rec u;
-  while ((rc = licit_user_iter_next(uit, &u, &scratch)) == 1)
-    if (strlist_add(&users, u.id, u.id_len)) return fail("users", LICIT_ENOMEM);
+  while ((rc = licit_user_iter_next(uit, &u, &scratch)) == 1) /* known accounts (not those only mentioned) */
+    if (!u.unknown && strlist_add(&users, u.id, u.id_len)) return fail("users", LICIT_ENOMEM);
   licit_user_iter_close(uit);
   if (rc < 0) return fail("users", rc);
   if (!posts.len || !users.len) return fail("empty store", LICIT_ENOTFOUND);

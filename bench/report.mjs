@@ -74,7 +74,12 @@ const hasExplain = runs.some((r) => r.latency.explain);
 // ------------------------------------------------------------ equality --
 let ok = true;
 const checks = [];
-const sameCounts = (x, y) => JSON.stringify(x) === JSON.stringify(y);
+// All ten reasons of SPEC section 4, each present on both sides and equal.
+const REASONS = ['deleted', 'no_policy', 'too_old', 'minor', 'region_excluded', 'not_public', 'signal',
+  'objected', 'no_consent', 'mentioned'];
+const sameCounts = (x, y) => !!x && !!y && x.considered === y.considered && x.included === y.included &&
+  REASONS.every((k) => Number.isInteger(x.excluded?.[k]) && x.excluded[k] === y.excluded?.[k]) &&
+  Object.keys(x.excluded).length === REASONS.length && Object.keys(y.excluded).length === REASONS.length;
 for (const r of runs) {
   const acc = r.ingest.out;
   if (acc.accepted !== lines || acc.rejected !== 0 || acc.duplicates !== 0) {
@@ -98,7 +103,7 @@ for (const r of runs) {
     const l = r.check[c.at];
     const m = l && sameCounts(l.counts, c.counts) && l.digest === c.digest;
     if (!m) ok = false;
-    checks.push(`run ${r.run}, ${c.policy} (bench/policy-check.json: signals, opt_in, groups) at ${c.at}: ${m ? 'MATCH' : 'MISMATCH'} — ${c.counts.included} of ${c.counts.considered} included${m ? '' : `; licit ${JSON.stringify(l?.counts)} ${l?.digest} vs DuckDB ${JSON.stringify(c.counts)} ${c.digest}`}`);
+    checks.push(`run ${r.run}, ${c.policy}@${l?.policy?.version} (bench/policy-check.json: signals, opt_in, groups, honor_mentions${l?.policy?.version === '2025-06-own-audience' ? ', inherit_audience false' : ''}) at ${c.at}: ${m ? 'MATCH' : 'MISMATCH'} — ${c.counts.included} of ${c.counts.considered} included, mentioned ${c.counts.excluded.mentioned}, not_public ${c.counts.excluded.not_public}${m ? '' : `; licit ${JSON.stringify(l?.counts)} ${l?.digest} vs DuckDB ${JSON.stringify(c.counts)} ${c.digest}`}`);
   }
   const sn2 = r.duckdb.out.sanity;
   if (sn2) {
@@ -152,6 +157,12 @@ row('  per-user facts of every user at T (licit_eval_open), once', `${fmt(med((r
 out.push('');
 out.push(`At T2: ${fmt(ev2.counts.considered)} posts considered, ${ev2.counts.included} included (${pct(ev2.counts.included)}); excluded: ` +
   Object.entries(ev2.counts.excluded).filter(([, n]) => n).map(([k, n]) => `${k} ${n} (${pct(n)})`).join(', ') + '.');
+const wl = r0.duckdb.out.workload;
+if (wl) {
+  const p1 = (n, d) => `${(100 * n / d).toFixed(1)}%`;
+  out.push('');
+  out.push(`Workload (counted by DuckDB): ${p1(wl.replies, wl.posts)} of posts are replies, ${p1(wl.mentioning, wl.posts)} mention someone, ${p1(wl.linked, wl.accounts)} of accounts (${wl.linked} of ${wl.accounts}) are linked at the end.`);
+}
 out.push('');
 out.push('## Targets (issue 5)');
 out.push('');

@@ -38,33 +38,39 @@ extern "C" {
 
 /* ---------------------------------------------------------------- errors -- */
 
-/* One table: the code's value never changes once released; the name and the
- * message come from the same row. */
-#define LICIT_ERRNO_MAP(X)                                                   \
-  X(OK, 0, "success")                                                        \
-  X(NOMEM, -1, "out of memory")                                              \
-  X(IO, -2, "input/output error")                                            \
-  X(STORE, -3, "the store is damaged or cannot be used")                     \
-  X(USAGE, -4, "bad usage")                                                  \
-  X(POLICY, -5, "invalid policy")                                            \
-  X(INVAL, -6, "invalid value")                                              \
-  X(REJECT, -7, "event rejected")                                            \
-  X(NOTFOUND, -8, "not found")                                               \
-  X(EXISTS, -9, "already exists")                                            \
-  X(NOPOLICY, -10, "no policy is installed")                                 \
-  X(TOOBIG, -11, "too large")                                                \
-  X(DUPLICATE, -12, "duplicate event id")                                    \
-  X(FULL, -13, "the store is full")                                          \
-  X(INTERNAL, -14, "internal error")
+/* One table: the code's value never changes once released; its stable
+ * lower-case name (the "code" of a JSON error object, in the CLI and the
+ * server alike) and its message come from the same row. */
+#define LICIT_ERRNO_MAP(X)                                                      \
+  X(OK, 0, "ok", "success")                                                     \
+  X(NOMEM, -1, "out_of_memory", "out of memory")                                \
+  X(IO, -2, "io", "input/output error")                                         \
+  X(STORE, -3, "store", "the store is damaged or cannot be used")               \
+  X(USAGE, -4, "usage", "bad usage")                                            \
+  X(POLICY, -5, "invalid_policy", "invalid policy")                             \
+  X(INVAL, -6, "invalid", "invalid value")                                      \
+  X(REJECT, -7, "rejected", "event rejected")                                   \
+  X(NOTFOUND, -8, "not_found", "not found")                                     \
+  X(EXISTS, -9, "exists", "already exists")                                     \
+  X(NOPOLICY, -10, "no_policy", "no policy is installed")                       \
+  X(TOOBIG, -11, "too_large", "too large")                                      \
+  X(DUPLICATE, -12, "duplicate", "duplicate event id")                          \
+  X(FULL, -13, "store_full", "the store is full")                               \
+  X(INTERNAL, -14, "internal", "internal error")                                \
+  X(NOSPACE, -15, "no_space", "no space left on the store's file system")       \
+  X(NOSTORE, -16, "no_store", "no store at this path")
 
 enum {
-#define LICIT__ERR_ENUM(name, value, msg) LICIT_E##name = (value),
+#define LICIT__ERR_ENUM(name, value, code, msg) LICIT_E##name = (value),
   LICIT_ERRNO_MAP(LICIT__ERR_ENUM)
 #undef LICIT__ERR_ENUM
 };
 
-/* The symbolic name ("LICIT_EIO") and the message of a code; static strings. */
+/* The symbolic name ("LICIT_EIO"), the stable lower-case code ("io") and
+ * the message of a code; static strings ("LICIT_E?", "internal" and
+ * "unknown error" for a value not in the table). */
 const char *licit_strerror_name(int code);
+const char *licit_strerror_code(int code);
 const char *licit_strerror(int code);
 
 /* A message for a person.  `msg` is always NUL-terminated. */

@@ -12,8 +12,8 @@ PKGS=(
   libjansson-dev    # strict JSON reading (src/json)
   libssl-dev        # SHA-256, HMAC, randomness (src/core/hash.c)
   libzstd-dev       # snapshot documents (src/snapshot)
-  libarchive-dev    # Mastodon archives (src/adapters/activitypub.c)
-  libxml2-dev       # Note HTML to plain text (src/adapters/activitypub.c)
+  libarchive-dev    # Mastodon archives (src/adapters/archive.c)
+  libxml2-dev       # Note HTML to plain text (src/adapters/html.c)
   # tests
   libcriterion-dev  # unit tests
   python3           # the conformance suite's independent formulation

@@ -1,7 +1,7 @@
 /* adapters.c — the table of input formats (--format NAME). */
 #include <string.h>
 
-#include "ingest/ingest.h"
+#include "adapters/adapter.h"
 
 extern const licit_adapter licit_adapter_native;
 extern const licit_adapter licit_adapter_jetstream;

@@ -1,6 +1,7 @@
 /* common.c — helpers shared by the platform adapters (see common.h). */
 #include "adapters/common.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/hash.h"
@@ -24,7 +25,7 @@ static int field(const licit_json *obj, const char *key, const char *path, bool 
 
 int licit__field_str(const licit_json *obj, const char *key, const char *path, bool required, licit_strv *out,
                      licit_err *err) {
-  licit_json *v;
+  licit_json *v = NULL;
   int rc = field(obj, key, path, required, LICIT_JSON_STRING, "a string", &v, err);
   if (rc == 0) out->p = licit_json_str(v, &out->n);
   return rc;
@@ -33,6 +34,11 @@ int licit__field_str(const licit_json *obj, const char *key, const char *path, b
 int licit__field_obj(const licit_json *obj, const char *key, const char *path, bool required, licit_json **out,
                      licit_err *err) {
   return field(obj, key, path, required, LICIT_JSON_OBJECT, "an object", out, err);
+}
+
+int licit__field_arr(const licit_json *obj, const char *key, const char *path, bool required, licit_json **out,
+                     licit_err *err) {
+  return field(obj, key, path, required, LICIT_JSON_ARRAY, "an array", out, err);
 }
 
 int licit__id_fit(licit_buf *b, const char *prefix) {
@@ -55,4 +61,33 @@ int licit__region_first_seen(const char *region, licit_sink *sink, licit_strv us
   ev.region[0] = region[0];
   ev.region[1] = region[1];
   return sink->emit(sink, &ev, 0);
+}
+
+bool licit__eq(licit_strv s, const char *z) { return s.n == strlen(z) && memcmp(s.p, z, s.n) == 0; }
+
+int licit__emit(const char *region, licit_sink *sink, const licit_event *ev, bool creates_user, unsigned flags,
+                licit_err *err) {
+  int rc = licit_event_check(ev, err);
+  if (rc) return rc;
+  if (region && !region[0]) region = NULL;
+  if (creates_user && (rc = licit__region_first_seen(region, sink, ev->user, ev->ts))) return rc;
+  return sink->emit(sink, ev, flags);
+}
+
+int licit__strvs_push(licit__strvs *l, licit_strv s) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 16;
+    licit_strv *v = realloc(l->v, cap * sizeof *v);
+    if (!v) return LICIT_ENOMEM;
+    l->v = v;
+    l->cap = cap;
+  }
+  l->v[l->n++] = s;
+  return 0;
+}
+
+void licit__strvs_free(licit__strvs *l) {
+  free(l->v);
+  l->v = NULL;
+  l->n = l->cap = 0;
 }

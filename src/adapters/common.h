@@ -1,12 +1,14 @@
 /*
  * common.h — helpers shared by the platform adapters (jetstream.c,
  * activitypub.c): reading JSON fields with messages that name the field's
- * path, stable event ids, and the --region rule.  Internal to src/adapters.
+ * path, stable event ids, the --region rule, checking and emitting an
+ * event, and a growable list of strings (mentions).  Internal to
+ * src/adapters.
  */
 #ifndef LICIT_ADAPTERS_COMMON_H
 #define LICIT_ADAPTERS_COMMON_H
 
-#include "ingest/ingest.h"
+#include "adapters/adapter.h"
 #include "json/json.h"
 
 /* Member `key` of obj as a string.  `path` names the field in messages
@@ -17,6 +19,9 @@ int licit__field_str(const licit_json *obj, const char *key, const char *path, b
                      licit_err *err);
 /* The same for an object member (*out is the member, owned by obj). */
 int licit__field_obj(const licit_json *obj, const char *key, const char *path, bool required, licit_json **out,
+                     licit_err *err);
+/* The same for an array member. */
+int licit__field_arr(const licit_json *obj, const char *key, const char *path, bool required, licit_json **out,
                      licit_err *err);
 /* "field \"PATH\": expected WANT, got TYPE"; returns LICIT_EINVAL. */
 int licit__field_type_err(licit_err *err, const char *path, const char *want, const licit_json *v);
@@ -33,5 +38,25 @@ int licit__id_fit(licit_buf *b, const char *prefix);
  * the user that region at `ts`, the ts of the user's first event in this
  * input.  Returns 0 or the sink's fatal error. */
 int licit__region_first_seen(const char *region, licit_sink *sink, licit_strv user, int64_t ts);
+
+/* Whether s holds exactly the C string z. */
+bool licit__eq(licit_strv s, const char *z);
+
+/* Checks ev (licit_event_check: LICIT_EINVAL naming the field), then, when
+ * the event may create its user (creates_user), gives a new account the
+ * --region (region: "CC", or NULL or "" for none) and emits the event with
+ * `flags`.  Returns 0, LICIT_EINVAL, or the sink's fatal error. */
+int licit__emit(const char *region, licit_sink *sink, const licit_event *ev, bool creates_user, unsigned flags,
+                licit_err *err);
+
+/* A growable list of strings that point into someone else's memory (a
+ * parsed record's).  Start with {0}; reset with n = 0; free once. */
+typedef struct licit__strvs {
+  licit_strv *v;
+  size_t n, cap;
+} licit__strvs;
+
+int licit__strvs_push(licit__strvs *l, licit_strv s); /* 0 or LICIT_ENOMEM */
+void licit__strvs_free(licit__strvs *l);
 
 #endif

@@ -3,8 +3,10 @@
  * (`--format jetstream`, SPEC section 8).
  *
  * One line is one Jetstream event {"did", "time_us", "kind", ...}:
- *   commit on app.bsky.feed.post        create -> post (public), update -> edit,
- *                                       delete -> delete
+ *   commit on app.bsky.feed.post        create -> post (public; parent from
+ *                                       record.reply.parent.uri, mentions from
+ *                                       record.facets), update -> edit (with
+ *                                       mentions), delete -> delete
  *   commit on org.user-intents.declaration
  *                                       create/update -> preference from
  *                                       record.syntheticContentGeneration.allow
@@ -13,6 +15,9 @@
  *                                       account_delete; other active false ->
  *                                       account private; active true -> account
  *                                       not private
+ * Lines are parsed with numbers out of range clamped (json.h): an unknown
+ * field holding 1e400 does not reject the event, and an out-of-range time_us
+ * says so.
  * Everything else (identity, other collections, unknown kinds, a declaration's
  * delete) is skipped, and so are edits/deletes of posts and deletions of
  * accounts the store has never seen (LICIT_EMIT_SKIP_UNKNOWN): a capture
@@ -30,6 +35,8 @@
  * is absent (time_us is Jetstream's own receive time, stable in its replays
  * but not across instances).  Ids over 256 bytes are hashed (common.h).
  */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +52,7 @@
 typedef struct js {
   char region[3]; /* "" when --region is not given */
   licit_buf id, post;
+  licit__strvs mentions;
 } js;
 
 static int js_create(void **state, const char *region) {
@@ -60,36 +68,76 @@ static void js_destroy(void *state) {
   if (!j) return;
   licit_buf_free(&j->id);
   licit_buf_free(&j->post);
+  licit__strvs_free(&j->mentions);
   free(j);
 }
 
-static const char *region_of(const js *j) { return j->region[0] ? j->region : NULL; }
+#define MENTION_TYPE "app.bsky.richtext.facet#mention"
 
-static bool eq(licit_strv s, const char *z) { return s.n == strlen(z) && memcmp(s.p, z, s.n) == 0; }
+/* The `did` of each app.bsky.richtext.facet#mention feature in
+ * record.facets, in order (repeats kept): ev->mentions, valid until the
+ * next record.  Features of other types (links, tags) are passed over. */
+static int facet_mentions(js *j, const licit_json *rec, licit_event *ev, licit_err *err) {
+  licit_json *facets;
+  char path[96];
+  j->mentions.n = 0;
+  int rc = licit__field_arr(rec, "facets", "commit.record.facets", false, &facets, err);
+  if (rc < 0) return rc;
+  for (size_t i = 0; rc == 0 && i < licit_json_array_size(facets); i++) {
+    licit_json *facet = licit_json_array_get(facets, i), *features;
+    snprintf(path, sizeof path, "commit.record.facets[%zu]", i);
+    if (licit_json_typeof(facet) != LICIT_JSON_OBJECT) return licit__field_type_err(err, path, "an object", facet);
+    snprintf(path, sizeof path, "commit.record.facets[%zu].features", i);
+    int frc = licit__field_arr(facet, "features", path, false, &features, err);
+    if (frc < 0) return frc;
+    for (size_t k = 0; frc == 0 && k < licit_json_array_size(features); k++) {
+      licit_json *f = licit_json_array_get(features, k);
+      licit_strv type, did;
+      snprintf(path, sizeof path, "commit.record.facets[%zu].features[%zu]", i, k);
+      if (licit_json_typeof(f) != LICIT_JSON_OBJECT) return licit__field_type_err(err, path, "an object", f);
+      snprintf(path, sizeof path, "commit.record.facets[%zu].features[%zu].$type", i, k);
+      int trc = licit__field_str(f, "$type", path, false, &type, err);
+      if (trc < 0) return trc;
+      if (trc == 1 || !licit__eq(type, MENTION_TYPE)) continue;
+      snprintf(path, sizeof path, "commit.record.facets[%zu].features[%zu].did", i, k);
+      if ((trc = licit__field_str(f, "did", path, true, &did, err))) return trc;
+      if ((trc = licit__strvs_push(&j->mentions, did))) return trc;
+    }
+  }
+  ev->has_mentions = true; /* the record is whole: no facets, no mentions */
+  ev->mentions = j->mentions.v;
+  ev->n_mentions = j->mentions.n;
+  return 0;
+}
 
-/* Checks, then emits: the --region account event first when this event may
- * create the user, then the event itself. */
-static int emit(js *j, licit_sink *sink, licit_event *ev, bool creates_user, unsigned flags, licit_err *err) {
-  int rc = licit_event_check(ev, err);
-  if (rc) return rc;
-  if (creates_user && (rc = licit__region_first_seen(region_of(j), sink, ev->user, ev->ts))) return rc;
-  return sink->emit(sink, ev, flags);
+/* record.reply.parent.uri, when the post is a reply. */
+static int reply_parent(const licit_json *rec, licit_event *ev, licit_err *err) {
+  licit_json *reply, *parent;
+  int rc = licit__field_obj(rec, "reply", "commit.record.reply", false, &reply, err);
+  if (rc) return rc < 0 ? rc : 0;
+  if ((rc = licit__field_obj(reply, "parent", "commit.record.reply.parent", true, &parent, err)) ||
+      (rc = licit__field_str(parent, "uri", "commit.record.reply.parent.uri", true, &ev->parent, err)))
+    return rc;
+  if (ev->parent.n == 0) return licit_err_set(err, LICIT_EINVAL, "field \"commit.record.reply.parent.uri\" is empty");
+  return 0;
 }
 
 static int post_commit(js *j, const licit_json *commit, licit_strv op, licit_event *ev, licit_sink *sink,
                        licit_err *err) {
-  if (eq(op, "delete")) {
+  if (licit__eq(op, "delete")) {
     ev->type = LICIT_EV_DELETE;
-    return emit(j, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
+    return licit__emit(j->region, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
   }
   licit_json *rec;
   int rc = licit__field_obj(commit, "record", "commit.record", true, &rec, err);
   if (rc) return rc;
   if ((rc = licit__field_str(rec, "text", "commit.record.text", true, &ev->text, err))) return rc;
-  if (eq(op, "update")) {
+  if ((rc = facet_mentions(j, rec, ev, err))) return rc;
+  if (licit__eq(op, "update")) {
     ev->type = LICIT_EV_EDIT;
-    return emit(j, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
+    return licit__emit(j->region, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
   }
+  if ((rc = reply_parent(rec, ev, err))) return rc;
   ev->type = LICIT_EV_POST;
   ev->visibility = LICIT_VIS_PUBLIC;
   licit_json *langs = licit_json_get(rec, "langs");
@@ -104,12 +152,12 @@ static int post_commit(js *j, const licit_json *commit, licit_strv op, licit_eve
       ev->has_lang = true;
     }
   }
-  return emit(j, sink, ev, true, 0, err);
+  return licit__emit(j->region, sink, ev, true, 0, err);
 }
 
 static int intent_commit(js *j, const licit_json *commit, licit_strv op, licit_event *ev, licit_sink *sink,
                          licit_err *err) {
-  if (eq(op, "delete")) return 1; /* SPEC 8 maps create and update only */
+  if (licit__eq(op, "delete")) return 1; /* SPEC 8 maps create and update only */
   licit_json *rec, *scg;
   int rc = licit__field_obj(commit, "record", "commit.record", true, &rec, err);
   if (rc) return rc;
@@ -126,7 +174,7 @@ static int intent_commit(js *j, const licit_json *commit, licit_strv op, licit_e
       ev->ai_training = licit_json_bool(allow) ? LICIT_PREF_ALLOW : LICIT_PREF_DENY;
     }
   }
-  return emit(j, sink, ev, true, 0, err);
+  return licit__emit(j->region, sink, ev, true, 0, err);
 }
 
 static int commit_event(js *j, const licit_json *root, licit_event *ev, licit_sink *sink, licit_err *err) {
@@ -134,7 +182,7 @@ static int commit_event(js *j, const licit_json *root, licit_event *ev, licit_si
   licit_strv op, coll, rkey, rev = {0}, cid;
   int rc = licit__field_obj(root, "commit", "commit", true, &commit, err);
   if (!rc) rc = licit__field_str(commit, "operation", "commit.operation", true, &op, err);
-  if (!rc && !eq(op, "create") && !eq(op, "update") && !eq(op, "delete"))
+  if (!rc && !licit__eq(op, "create") && !licit__eq(op, "update") && !licit__eq(op, "delete"))
     rc = licit_err_set(err, LICIT_EINVAL,
                        "field \"commit.operation\": expected create, update or delete, got \"%.*s\"",
                        (int)(op.n > 40 ? 40 : op.n), op.p);
@@ -146,8 +194,8 @@ static int commit_event(js *j, const licit_json *root, licit_event *ev, licit_si
   if (rc == 1) rc = 0;
   if (!rc) rc = licit__field_str(commit, "cid", "commit.cid", false, &cid, err);
   if (rc < 0) return rc;
-  bool is_post = eq(coll, POST_COLLECTION);
-  if (!is_post && !eq(coll, INTENT_COLLECTION)) return 1;
+  bool is_post = licit__eq(coll, POST_COLLECTION);
+  if (!is_post && !licit__eq(coll, INTENT_COLLECTION)) return 1;
 
   licit_buf *id = &j->id;
   licit_buf_reset(id);
@@ -197,16 +245,16 @@ static int account_event(js *j, const licit_json *root, licit_event *ev, licit_s
   ev->id.p = id->data;
   ev->id.n = id->len;
 
-  if (!licit_json_bool(active) && eq(status, "deleted")) {
+  if (!licit_json_bool(active) && licit__eq(status, "deleted")) {
     ev->type = LICIT_EV_ACCOUNT_DELETE;
-    return emit(j, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
+    return licit__emit(j->region, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
   }
   /* takendown, suspended, deactivated, desynchronized, throttled, unknown
    * statuses: the account's content is not public while it is inactive. */
   ev->type = LICIT_EV_ACCOUNT;
   ev->has_private = true;
   ev->private_ = !licit_json_bool(active);
-  return emit(j, sink, ev, true, 0, err);
+  return licit__emit(j->region, sink, ev, true, 0, err);
 }
 
 static int js_event(js *j, const licit_json *root, licit_sink *sink, licit_err *err) {
@@ -222,6 +270,11 @@ static int js_event(js *j, const licit_json *root, licit_sink *sink, licit_err *
   licit_json *t = licit_json_get(root, "time_us");
   if (!t || licit_json_typeof(t) == LICIT_JSON_NULL)
     return licit_err_set(err, LICIT_EINVAL, "field \"time_us\" is required");
+  /* A real here is a number written with a fraction or exponent, or one
+   * beyond 64 bits (clamped when parsed): say which. */
+  if (licit_json_typeof(t) == LICIT_JSON_REAL && fabs(licit_json_real(t)) >= 9.2e18)
+    return licit_err_set(err, LICIT_EINVAL, "field \"time_us\": %g is outside the years 0001-9999",
+                         licit_json_real(t));
   if (licit_json_typeof(t) != LICIT_JSON_INT)
     return licit__field_type_err(err, "time_us", "an integer (microseconds since the epoch)", t);
   ev.ts = licit_json_int(t);
@@ -229,15 +282,16 @@ static int js_event(js *j, const licit_json *root, licit_sink *sink, licit_err *
     return licit_err_set(err, LICIT_EINVAL, "field \"time_us\": %lld is outside the years 0001-9999",
                          (long long)ev.ts);
   if ((rc = licit__field_str(root, "kind", "kind", true, &kind, err))) return rc;
-  if (eq(kind, "commit")) return commit_event(j, root, &ev, sink, err);
-  if (eq(kind, "account")) return account_event(j, root, &ev, sink, err);
+  if (licit__eq(kind, "commit")) return commit_event(j, root, &ev, sink, err);
+  if (licit__eq(kind, "account")) return account_event(j, root, &ev, sink, err);
   return 1; /* identity, and kinds added to Jetstream later */
 }
 
 static int js_record(void *state, const char *line, size_t len, licit_sink *sink, licit_err *err) {
   licit_json *root;
-  if (licit_json_parse(line, len, &root, NULL, NULL, err)) return LICIT_EINVAL;
-  int rc = js_event(state, root, sink, err);
+  int rc = licit_json_parse_opts(line, len, LICIT_JSON_NUMBERS_CLAMP, &root, err);
+  if (rc) return rc == LICIT_ENOMEM ? rc : LICIT_EINVAL;
+  rc = js_event(state, root, sink, err);
   licit_json_free(root);
   return rc;
 }

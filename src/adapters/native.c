@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "ingest/ingest.h"
+#include "adapters/adapter.h"
 
 static int native_create(void **state, const char *region) {
   (void)region;

@@ -50,19 +50,54 @@ typedef struct cli_cmd {
 const char *cli_opt_val(const cli *c, const char *name);
 /* Parses --at (default: now).  Prints the error and returns EXIT_USAGE. */
 int cli_at(cli *c, int64_t *T);
-/* Opens the store named by --store / $LICIT_STORE / ./licit-data. */
-int cli_open_store(cli *c);
-/* Prints an error to stderr as "licit: MESSAGE" and returns `code`. */
-int cli_fail(int code, const char *fmt, ...)
+/* How a command uses the store (SPEC section 6): only the commands that
+ * append events or install a policy create a missing store; every other
+ * one fails on it (exit 1, naming the path), and commands that only read
+ * open it read-only. */
+enum cli_store_mode {
+  CLI_STORE_READ,   /* read-only: works on a store the user cannot write */
+  CLI_STORE_WRITE,  /* read-write, the store must exist (snapshot) */
+  CLI_STORE_CREATE, /* read-write, created when missing (policy set, ingest) */
+};
+/* Opens the store named by --store / $LICIT_STORE / ./licit-data.  On
+ * failure prints the error and returns the exit status. */
+int cli_open_store(cli *c, enum cli_store_mode mode);
+
+/* Errors.  Each prints "licit: MESSAGE" on stderr and returns an exit
+ * status.  Under --json the first error of the run is also printed, when
+ * the command ends, as {"error": {"code", "message"}} on stdout, `code`
+ * being the stable name of a library error code (licit_strerror_code).
+ *
+ * cli_fail_code takes a library code (LICIT_E...) and returns the exit
+ * status for it (cli_exit_for); cli_fail takes an exit status, and its
+ * JSON code is "usage" for EXIT_USAGE, else "io". */
+int cli_fail_code(int licit_code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+int cli_fail(int exit_code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Sets whether errors are also printed as JSON (main, once). */
+void cli_set_json(bool json);
+/* Hands the pending error to a command that prints it inside its own JSON
+ * object (ingest: counts and error together): appends
+ * {"code": …, "message": …} to `b`, or null when there was none; main then
+ * prints nothing more. */
+void cli_take_error_json(licit_buf *b);
+/* Prints the pending error as {"error": {...}} when --json is on and no
+ * command took it (main, at the end). */
+void cli_flush_error_json(void);
 /* Exit status for a library error code. */
 int cli_exit_for(int rc);
 /* Writes the buffer and a newline to stdout. */
 void cli_print(licit_buf *b);
-/* Formats n with thousands separators ("1,234,567"). */
+/* Formats n for text output.  One rule everywhere: plain digits, no
+ * thousands separators (text output is read by people and by scripts alike,
+ * and a separator is locale-dependent); JSON never has them either. */
 const char *cli_num(uint64_t n, char *buf);
 
 /* Reads a whole file ("-": standard input) of at most `max` bytes. */
@@ -87,9 +122,6 @@ int cmd_debt(cli *c);
 int cmd_policy_show(cli *c);
 int cmd_ingest(cli *c);
 int cmd_stats(cli *c);
-/* Prints an error as {"error": {"code", "message"}} on stdout under --json,
- * else as cli_fail does; `rc` is the library error.  Returns `code`. */
-int cli_fail_json(cli *c, int code, int rc, const char *msg);
 int cmd_key(cli *c);
 int cmd_prove(cli *c);
 int cmd_verify(cli *c);

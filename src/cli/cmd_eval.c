@@ -15,11 +15,11 @@ int cli_load_policy(cli *c, licit_txn *t, const char *file, licit_policy **out) 
     int rc = cli_read_file(file, &text, 16u << 20, &err);
     if (rc) {
       licit_buf_free(&text);
-      return cli_fail(rc == LICIT_EIO ? EXIT_RUNTIME : EXIT_USAGE, "%s", err.msg);
+      return cli_fail_code(rc, "%s", err.msg);
     }
     rc = licit_policy_parse(text.data ? text.data : "", text.len, file, out, &err);
     licit_buf_free(&text);
-    return rc ? cli_fail(EXIT_USAGE, "%s", err.msg) : 0;
+    return rc ? cli_fail_code(LICIT_EPOLICY, "%s", err.msg) : 0;
   }
   licit_strv js;
   int rc = licit_store_policy_get(t, &js);
@@ -28,7 +28,7 @@ int cli_load_policy(cli *c, licit_txn *t, const char *file, licit_policy **out) 
     return 0;
   }
   if (rc || licit_policy_parse(js.p, js.n, "(installed)", out, &err))
-    return cli_fail(EXIT_RUNTIME, "the installed policy cannot be read: the store is damaged");
+    return cli_fail_code(LICIT_ESTORE, "the installed policy cannot be read: the store is damaged");
   (void)c;
   return 0;
 }
@@ -54,9 +54,9 @@ static void policy_json(licit_buf *o, const licit_policy *p, const char *version
 
 int cli_begin_read(cli *c, const char *policy_file, licit_txn **t, licit_policy **p, int64_t *T) {
   int code = cli_at(c, T);
-  if (code || (code = cli_open_store(c))) return code;
+  if (code || (code = cli_open_store(c, CLI_STORE_READ))) return code;
   licit_err err;
-  if (licit_txn_begin(c->store, false, t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  if (licit_txn_begin(c->store, false, t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   if ((code = cli_load_policy(c, *t, policy_file, p))) {
     licit_txn_abort(*t);
     *t = NULL;
@@ -133,7 +133,7 @@ int cmd_eval(cli *c) {
     if (!rc) rc = licit_eval_run(e, list_cb, &l, &n, digest, &err);
     licit_buf_free(&l.line);
     licit_buf_free(&l.scratch);
-    if (rc) code = cli_fail(EXIT_RUNTIME, "eval: %s", err.msg);
+    if (rc) code = cli_fail_code(rc, "eval: %s", err.msg);
     licit_eval_close(e);
     licit_policy_free(p);
     licit_txn_abort(t);
@@ -142,7 +142,7 @@ int cmd_eval(cli *c) {
   if (!rc) rc = licit_eval_run(e, NULL, NULL, &n, digest, &err);
   const licit_policy_version *v = e ? licit_eval_version(e) : NULL;
   if (rc) {
-    code = cli_fail(EXIT_RUNTIME, "eval: %s", err.msg);
+    code = cli_fail_code(rc, "eval: %s", err.msg);
   } else if (c->json) {
     licit_buf o = LICIT_BUF_INIT;
     licit_buf_adds(&o, "{\"at\":");
@@ -177,10 +177,10 @@ int cmd_snapshot(cli *c) {
   int64_t T;
   int code = cli_at(c, &T);
   if (code) return code;
-  if ((code = cli_open_store(c))) return code;
+  if ((code = cli_open_store(c, CLI_STORE_WRITE))) return code;
   licit_txn *t;
   licit_err err = {0};
-  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   licit_policy *p = NULL;
   code = cli_load_policy(c, t, NULL, &p);
   uint64_t install = p ? licit_txn_policy_installs(t) : 0; /* the install `p` was read from */
@@ -207,9 +207,7 @@ int cmd_snapshot(cli *c) {
   int rc = licit_snapshot_build(c->store, p, &o, &info, &tm, &err);
   if (rc) {
     licit_policy_free(p);
-    char msg[1100];
-    snprintf(msg, sizeof msg, "snapshot: %s", err.msg);
-    return cli_fail_json(c, rc == LICIT_EEXISTS || rc == LICIT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, rc, msg);
+    return cli_fail_code(rc, "snapshot: %s", err.msg);
   }
   licit_counts n;
   licit_counts_from_flat(info.counts, &n);
@@ -260,16 +258,16 @@ int cmd_snapshot(cli *c) {
 
 int cmd_snapshots(cli *c) {
   if (c->npos) return cli_fail(EXIT_USAGE, "snapshots: takes no arguments");
-  int code = cli_open_store(c);
+  int code = cli_open_store(c, CLI_STORE_READ);
   if (code) return code;
   licit_txn *t;
   licit_err err;
-  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   licit_snapshot_info *a = NULL;
   size_t n = 0;
   int rc = licit_snapshot_list(t, &a, &n);
   licit_txn_abort(t);
-  if (rc) return cli_fail(EXIT_RUNTIME, "snapshots: %s", licit_strerror(rc));
+  if (rc) return cli_fail_code(rc, "snapshots: %s", licit_strerror(rc));
   licit_buf b = LICIT_BUF_INIT;
   if (c->json) {
     licit_buf_adds(&b, "{\"snapshots\":[");

@@ -2,11 +2,30 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "ingest/ingest.h"
 #include "json/json.h"
+
+/* Refuses a rejects file that is one of the inputs (opening it for writing
+ * would empty the input before it is read), and says so when an existing
+ * file is replaced. */
+static int check_rejects(const char *rej, const char *const *inputs, int ninputs) {
+  struct stat rs;
+  if (stat(rej, &rs) != 0) return 0; /* a new file */
+  for (int i = 0; i < ninputs; i++) {
+    struct stat is;
+    bool is_stdin = strcmp(inputs[i], "-") == 0;
+    if ((is_stdin ? fstat(STDIN_FILENO, &is) : stat(inputs[i], &is)) != 0) continue;
+    if (is.st_dev == rs.st_dev && is.st_ino == rs.st_ino)
+      return cli_fail(EXIT_USAGE, "ingest: the rejects file %s is also an input (%s); writing it would empty it",
+                      rej, is_stdin ? "standard input" : inputs[i]);
+  }
+  if (S_ISREG(rs.st_mode)) fprintf(stderr, "licit: ingest: replacing the existing rejects file %s\n", rej);
+  return 0;
+}
 
 int cmd_ingest(cli *c) {
   licit_ingest_opts o = {0};
@@ -27,49 +46,55 @@ int cmd_ingest(cli *c) {
     o.batch_events = (size_t)n;
   }
   o.progress = !cli_opt_val(c, "no-progress") && isatty(STDERR_FILENO);
-  const char *rej = cli_opt_val(c, "rejects");
-  if (rej) {
-    o.rejects = fopen(rej, "w");
-    if (!o.rejects) return cli_fail(EXIT_RUNTIME, "ingest: cannot open rejects file %s: %s", rej, strerror(errno));
-  }
-  int code = cli_open_store(c);
-  licit_ingest_counts n = {0};
-  licit_err err = {0};
-  int rc = 0;
   const char *stdin_only[] = {"-"};
   const char *const *inputs = c->npos ? c->pos : stdin_only;
   int ninputs = c->npos ? c->npos : 1;
-  for (int i = 0; !code && i < ninputs; i++) {
-    rc = licit_ingest_path(c->store, inputs[i], &o, &n, &err);
-    if (rc) code = cli_fail(EXIT_RUNTIME, "ingest: %s", err.msg[0] ? err.msg : licit_strerror(rc));
+  const char *rej = cli_opt_val(c, "rejects");
+  int code = 0;
+  if (rej) {
+    if ((code = check_rejects(rej, inputs, ninputs))) return code;
+    o.rejects = fopen(rej, "w");
+    if (!o.rejects) return cli_fail_code(LICIT_EIO, "ingest: cannot open rejects file %s: %s", rej, strerror(errno));
   }
-  if (o.rejects && fclose(o.rejects) != 0 && !code) code = cli_fail(EXIT_RUNTIME, "ingest: cannot write %s", rej);
-  if (c->store) {
-    if (c->json) {
-      licit_buf b = LICIT_BUF_INIT;
-      licit_buf_printf(&b, "{\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu",
-                       (unsigned long long)n.accepted, (unsigned long long)n.duplicates,
-                       (unsigned long long)n.rejected);
-      if (o.format && strcmp(o.format, "native") != 0)
-        licit_buf_printf(&b, ",\"skipped\":%llu", (unsigned long long)n.skipped);
-      licit_buf_printf(&b, ",\"lines\":%llu,\"bytes\":%llu", (unsigned long long)n.lines,
-                       (unsigned long long)n.bytes);
-      if (code) {
-        licit_buf_adds(&b, ",\"error\":");
-        licit_jw_strz(&b, err.msg);
-      }
-      licit_buf_addc(&b, '}');
-      cli_print(&b);
-      licit_buf_free(&b);
-    } else {
-      char a[32], d[32], r[32], s[32];
-      printf("accepted %s, duplicates %s, rejected %s", cli_num(n.accepted, a), cli_num(n.duplicates, d),
-             cli_num(n.rejected, r));
-      if (o.format && strcmp(o.format, "native") != 0) printf(", skipped %s", cli_num(n.skipped, s));
-      printf("\n");
-      if (n.rejected && !rej) fprintf(stderr, "licit: %llu event(s) rejected; --rejects FILE lists them with reasons\n",
-                                      (unsigned long long)n.rejected);
+  code = cli_open_store(c, CLI_STORE_CREATE);
+  licit_ingest_counts n = {0};
+  licit_err err = {0};
+  for (int i = 0; !code && i < ninputs; i++) {
+    int rc = licit_ingest_path(c->store, inputs[i], &o, &n, &err);
+    if (rc) {
+      /* The input or the store failed: a runtime failure (exit 1), whatever
+       * the library code that names it. */
+      cli_fail_code(rc, "ingest: %s", err.msg[0] ? err.msg : licit_strerror(rc));
+      code = EXIT_RUNTIME;
     }
+  }
+  if (o.rejects && fclose(o.rejects) != 0 && !code)
+    code = cli_fail_code(LICIT_EIO, "ingest: cannot write the rejects file %s: %s", rej, strerror(errno));
+  if (!c->store) return code;
+  if (c->json) {
+    /* One object: the counts, and the error when the ingest stopped. */
+    licit_buf b = LICIT_BUF_INIT;
+    licit_buf_printf(&b, "{\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu", (unsigned long long)n.accepted,
+                     (unsigned long long)n.duplicates, (unsigned long long)n.rejected);
+    if (o.format && strcmp(o.format, "native") != 0)
+      licit_buf_printf(&b, ",\"skipped\":%llu", (unsigned long long)n.skipped);
+    licit_buf_printf(&b, ",\"lines\":%llu,\"bytes\":%llu", (unsigned long long)n.lines, (unsigned long long)n.bytes);
+    if (code) {
+      licit_buf_adds(&b, ",\"error\":");
+      cli_take_error_json(&b);
+    }
+    licit_buf_addc(&b, '}');
+    cli_print(&b);
+    licit_buf_free(&b);
+  } else {
+    char a[32], d[32], r[32], s[32];
+    printf("accepted %s, duplicates %s, rejected %s", cli_num(n.accepted, a), cli_num(n.duplicates, d),
+           cli_num(n.rejected, r));
+    if (o.format && strcmp(o.format, "native") != 0) printf(", skipped %s", cli_num(n.skipped, s));
+    printf("\n");
+    if (n.rejected && !rej)
+      fprintf(stderr, "licit: %llu event(s) rejected; --rejects FILE lists them with reasons\n",
+              (unsigned long long)n.rejected);
   }
   if (code) return code;
   return n.rejected ? EXIT_REJECTED : EXIT_OK;

@@ -34,22 +34,26 @@ int cmd_policy_set(cli *c) {
   licit_txn *t = NULL;
   int code;
   if (cli_read_file(c->pos[0], &text, POLICY_MAX, &err)) {
-    code = cli_fail(err.code == LICIT_EIO ? EXIT_RUNTIME : EXIT_USAGE, "%s", err.msg);
+    code = cli_fail_code(err.code, "%s", err.msg);
     goto out;
   }
   if (licit_policy_parse(text.data ? text.data : "", text.len, c->pos[0], &p, &err)) {
-    code = cli_fail(err.code == LICIT_EPOLICY ? EXIT_USAGE : EXIT_RUNTIME, "%s", err.msg);
+    code = cli_fail_code(err.code, "%s", err.msg);
     goto out;
   }
-  if ((code = cli_open_store(c))) goto out;
-  if (licit_store_reserve(c->store, text.len * 2 + ((size_t)1 << 20), &err) ||
-      licit_txn_begin(c->store, true, &t, &err) || licit_store_policy_put(t, text.data, text.len) ||
-      licit_txn_commit(t, &err)) {
+  if ((code = cli_open_store(c, CLI_STORE_CREATE))) goto out;
+  int rc = licit_store_reserve(c->store, text.len * 2 + ((size_t)1 << 20), &err);
+  if (!rc) rc = licit_txn_begin(c->store, true, &t, &err);
+  if (!rc && (rc = licit_store_policy_put(t, text.data, text.len)))
+    licit_err_set(&err, rc, "%s", licit_strerror(rc));
+  if (!rc) {
+    rc = licit_txn_commit(t, &err); /* frees t, also on failure */
     t = NULL;
-    code = cli_fail(EXIT_RUNTIME, "cannot install the policy: %s", err.msg);
+  }
+  if (rc) {
+    code = cli_fail_code(rc, "cannot install the policy: %s", err.msg);
     goto out;
   }
-  t = NULL;
   if (c->json) {
     licit_buf o = LICIT_BUF_INIT;
     licit_buf_adds(&o, "{\"installed\":true,\"name\":");
@@ -102,15 +106,15 @@ static void print_version(const licit_policy_version *v) {
 int cmd_policy_show(cli *c) {
   if (c->npos != 0) return cli_fail(EXIT_USAGE, "policy show: takes no arguments");
   int code;
-  if ((code = cli_open_store(c))) return code;
+  if ((code = cli_open_store(c, CLI_STORE_READ))) return code;
   licit_txn *t;
   licit_err err;
-  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   licit_strv js;
   int rc = licit_store_policy_get(t, &js);
   if (rc == LICIT_ENOPOLICY) {
     licit_txn_abort(t);
-    return cli_fail(EXIT_USAGE, "no policy is installed (licit policy set FILE)");
+    return cli_fail_code(LICIT_ENOPOLICY, "no policy is installed (licit policy set FILE)");
   }
   licit_policy *p = NULL;
   licit_json *doc = NULL;
@@ -118,7 +122,7 @@ int cmd_policy_show(cli *c) {
       licit_json_parse(js.p, js.n, &doc, NULL, NULL, &err)) {
     licit_txn_abort(t);
     licit_policy_free(p);
-    return cli_fail(EXIT_RUNTIME, "the installed policy cannot be read: the store is damaged");
+    return cli_fail_code(LICIT_ESTORE, "the installed policy cannot be read: the store is damaged");
   }
   if (c->json) {
     licit_buf o = LICIT_BUF_INIT;

@@ -2,7 +2,6 @@
  * `licit snapshot diff` (SPEC sections 5, 6 and 11). */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/hash.h"
@@ -13,50 +12,21 @@
 
 enum { EXIT_INVALID = 4 }; /* verify: the snapshot, signature or proof is invalid */
 
-/* An error under --json is {"error": {"code", "message"}} on stdout (code:
- * the lower-case name of the library error, "io" for LICIT_EIO); else
- * "licit: MESSAGE" on stderr.  Returns `code`. */
-int cli_fail_json(cli *c, int code, int rc, const char *msg) {
-  if (!c->json) return cli_fail(code, "%s", msg);
-  licit_buf b = LICIT_BUF_INIT;
-  char name[64];
-  const char *n = licit_strerror_name(rc);
-  size_t i = 0;
-  if (strncmp(n, "LICIT_E", 7) == 0) n += 7;
-  for (; n[i] && i < sizeof name - 1; i++) name[i] = (char)(n[i] >= 'A' && n[i] <= 'Z' ? n[i] + 32 : n[i]);
-  name[i] = 0;
-  licit_buf_adds(&b, "{\"error\":{\"code\":");
-  licit_jw_strz(&b, name);
-  licit_buf_adds(&b, ",\"message\":");
-  licit_jw_strz(&b, msg);
-  licit_buf_adds(&b, "}}");
-  cli_print(&b);
-  licit_buf_free(&b);
-  return code;
-}
-
-/* Opens the store, which must exist: these commands never make one. */
-static int open_existing(cli *c) {
-  char path[4200];
-  struct stat st;
-  snprintf(path, sizeof path, "%s/data.mdb", c->store_dir);
-  if (stat(path, &st) != 0)
-    return cli_fail(EXIT_RUNTIME, "no store at %s (make one with licit policy set or licit ingest)", c->store_dir);
-  return cli_open_store(c);
-}
-
 int cmd_key(cli *c) {
   if (c->npos) return cli_fail(EXIT_USAGE, "key: takes no arguments");
-  int code = open_existing(c);
+  int code = cli_open_store(c, CLI_STORE_READ);
   if (code) return code;
   licit_txn *t;
   licit_err err;
   uint8_t seed[32], pub[32];
-  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_json(c, EXIT_RUNTIME, err.code, err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   int rc = licit_store_sign_key(t, seed, pub, &err);
   licit_txn_abort(t);
   if (rc == LICIT_ENOTFOUND) {
-    /* A store made before signing keys: it gets one now. */
+    /* A store made before signing keys: it gets one now, which writes. */
+    licit_store_close(c->store);
+    c->store = NULL;
+    if ((code = cli_open_store(c, CLI_STORE_WRITE))) return code;
     if ((rc = licit_store_reserve(c->store, 1 << 20, &err)) == 0 && (rc = licit_txn_begin(c->store, true, &t, &err)) == 0) {
       rc = licit_store_sign_key(t, seed, pub, &err);
       if (rc) licit_txn_abort(t);
@@ -64,7 +34,7 @@ int cmd_key(cli *c) {
     }
   }
   memset(seed, 0, sizeof seed);
-  if (rc) return cli_fail_json(c, EXIT_RUNTIME, rc, err.msg);
+  if (rc) return cli_fail_code(rc, "key: %s", err.msg);
   char hx[65];
   licit_hex(pub, 32, hx);
   if (c->json) printf("{\"key\":\"%s\"}\n", hx);
@@ -76,17 +46,17 @@ int cmd_prove(cli *c) {
   if (c->npos != 1) return cli_fail(EXIT_USAGE, "prove: expects one post id (licit prove POST --snapshot NAME)");
   const char *snap = cli_opt_val(c, "snapshot");
   if (!snap) return cli_fail(EXIT_USAGE, "prove: --snapshot NAME is required");
-  int code = open_existing(c);
+  int code = cli_open_store(c, CLI_STORE_READ);
   if (code) return code;
   licit_txn *t;
   licit_err err;
-  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_json(c, EXIT_RUNTIME, err.code, err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   licit_buf b = LICIT_BUF_INIT;
   int rc = licit_proof_build(t, snap, c->pos[0], strlen(c->pos[0]), &b, &err);
   licit_txn_abort(t);
   if (rc) {
     licit_buf_free(&b);
-    return cli_fail_json(c, rc == LICIT_ENOTFOUND || rc == LICIT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, rc, err.msg);
+    return cli_fail_code(rc, "prove: %s", err.msg); /* no such snapshot, or one without a root: exit 2 */
   }
   cli_print(&b); /* the proof is JSON, with or without --json */
   licit_buf_free(&b);
@@ -98,7 +68,7 @@ int cmd_verify(cli *c) {
   licit_verify_result r;
   licit_err err;
   int rc = licit_verify_dir(c->pos[0], cli_opt_val(c, "key"), cli_opt_val(c, "proof"), &r, &err);
-  if (rc) return cli_fail_json(c, rc == LICIT_EUSAGE ? EXIT_USAGE : EXIT_RUNTIME, rc, err.msg);
+  if (rc) return cli_fail_code(rc, "verify: %s", err.msg); /* LICIT_EIO: exit 1; LICIT_EUSAGE: exit 2 */
   if (c->json) {
     licit_buf b = LICIT_BUF_INIT;
     licit_buf_printf(&b, "{\"valid\":%s,\"checked\":[", r.valid ? "true" : "false");
@@ -164,16 +134,16 @@ static int print_change(void *ctx, const licit_snapshot_change *ch) {
 
 int cmd_snapshot_diff(cli *c) {
   if (c->npos != 2) return cli_fail(EXIT_USAGE, "snapshot diff: expects two snapshot names (licit snapshot diff A B)");
-  int code = open_existing(c);
+  int code = cli_open_store(c, CLI_STORE_READ);
   if (code) return code;
   licit_txn *t;
   licit_err err;
-  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_json(c, EXIT_RUNTIME, err.code, err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   diff_out d = {c, 0, 0, LICIT_BUF_INIT};
   int rc = licit_snapshot_diff(t, c->pos[0], c->pos[1], print_change, &d, &err);
   licit_txn_abort(t);
   licit_buf_free(&d.b);
-  if (rc) return cli_fail_json(c, rc == LICIT_ENOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, rc, err.msg);
+  if (rc) return cli_fail_code(rc, "snapshot diff: %s", err.msg);
   if (!c->json)
     printf("%llu entered, %llu left between %s and %s\n", (unsigned long long)d.entered, (unsigned long long)d.left,
            c->pos[0], c->pos[1]);

@@ -70,7 +70,7 @@ int cmd_explain(cli *c) {
   licit_err err;
   int rc = licit_explain_post(t, p, c->pos[0], strlen(c->pos[0]), T, &x, &err);
   if (rc) {
-    code = cli_fail(rc == LICIT_ENOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, "explain: %s", err.msg);
+    code = cli_fail_code(rc, "explain: %s", err.msg);
   } else {
     if (c->json) {
       licit_buf b = LICIT_BUF_INIT;
@@ -105,7 +105,7 @@ int cmd_report(cli *c) {
   licit_err err;
   int rc = licit_report_user(t, p, c->pos[0], strlen(c->pos[0]), T, &r, &err);
   if (rc) {
-    code = cli_fail(rc == LICIT_ENOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, "report: %s", err.msg);
+    code = cli_fail_code(rc, "report: %s", err.msg);
     goto out;
   }
   char reg[8];
@@ -185,7 +185,7 @@ int cmd_debt(cli *c) {
   licit_err err;
   int rc = licit_debt(t, p, T, cli_opt_val(c, "snapshot"), &d, &n, &err);
   if (rc) {
-    code = cli_fail(rc == LICIT_ENOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, "debt: %s", err.msg);
+    code = cli_fail_code(rc, "debt: %s", err.msg);
     goto out;
   }
   if (c->json) {

@@ -3,16 +3,20 @@
 
 int cmd_stats(cli *c) {
   if (c->npos) return cli_fail(EXIT_USAGE, "stats: takes no arguments");
-  int code = cli_open_store(c);
+  int code = cli_open_store(c, CLI_STORE_READ);
   if (code) return code;
   licit_txn *t;
   licit_err err;
-  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+  if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   licit_store_stats st;
-  licit_store_stats_get(t, &st);
+  int rc = licit_store_stats_get(t, &st);
   licit_strv pol;
-  bool has_policy = licit_store_policy_get(t, &pol) == 0;
+  int prc = rc ? 0 : licit_store_policy_get(t, &pol);
   licit_txn_abort(t);
+  if (rc || (prc && prc != LICIT_ENOPOLICY))
+    return cli_fail_code(rc ? rc : prc, "stats: cannot read the store %s: %s", c->store_dir,
+                         licit_strerror(rc ? rc : prc));
+  bool has_policy = prc == 0;
   if (c->json) {
     printf("{\"events\":%llu,\"posts\":%llu,\"users\":%llu,\"snapshots\":%llu,\"signals\":%llu,"
            "\"policies_installed\":%llu,\"policy\":%s,\"store_bytes\":%llu,\"store_bytes_used\":%llu}\n",

@@ -137,12 +137,13 @@ static void usage_all(FILE *f) {
   for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-52s %s\n", commands[i].usage, commands[i].summary);
   fprintf(f,
           "\nGlobal options:\n"
-          "  --store DIR   the store (default: $LICIT_STORE, else ./licit-data); created on first use\n"
+          "  --store DIR   the store (default: $LICIT_STORE, else ./licit-data); policy set and\n"
+          "                ingest create it, other commands need it to exist\n"
           "  --json        print one JSON object instead of text\n"
           "  --help        help for licit or for a command (licit COMMAND --help)\n"
           "  --version     print the version\n\n"
           "Exit status: 0 success, 1 runtime failure, 2 bad usage or invalid policy,\n"
-          "3 ingest finished but rejected at least one event.\n");
+          "3 ingest finished but rejected at least one event, 4 verify found the snapshot invalid.\n");
 }
 
 static void usage_cmd(FILE *f, const cli_cmd *cmd) {
@@ -159,6 +160,17 @@ static void usage_cmd(FILE *f, const cli_cmd *cmd) {
           "print one JSON object", "--help", "this help");
 }
 
+/* Help for every subcommand of a group ("policy"). */
+static void usage_group(FILE *f, const char *name) {
+  bool first = true;
+  for (size_t i = 0; i < NCOMMANDS; i++) {
+    if (strcmp(commands[i].name, name) != 0) continue;
+    if (!first) fputc('\n', f);
+    usage_cmd(f, &commands[i]);
+    first = false;
+  }
+}
+
 static const cli_cmd *find_cmd(const char *name, const char *sub, bool *need_sub) {
   *need_sub = false;
   for (size_t i = 0; i < NCOMMANDS; i++) {
@@ -170,9 +182,26 @@ static const cli_cmd *find_cmd(const char *name, const char *sub, bool *need_sub
   return NULL;
 }
 
+static int run(int argc, char **argv, cli *cp);
+
 int main(int argc, char **argv) {
   cli c;
   memset(&c, 0, sizeof c);
+  /* --json is known before anything can fail, so every error can be JSON. */
+  for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+    if (strcmp(argv[i], "--json") == 0) c.json = true;
+  cli_set_json(c.json);
+  int code = run(argc, argv, &c);
+  if (c.store) licit_store_close(c.store);
+  if (fflush(stdout) != 0 && code == EXIT_OK) code = cli_fail_code(LICIT_EIO, "cannot write the output");
+  if (code != EXIT_OK && code != EXIT_REJECTED) cli_flush_error_json();
+  fflush(stdout);
+  return code;
+}
+
+static int run(int argc, char **argv, cli *cp) {
+  cli c = *cp;
+  int code = 0;
   c.prog = "licit";
   c.store_dir = getenv("LICIT_STORE");
   if (!c.store_dir || !*c.store_dir) c.store_dir = "./licit-data";
@@ -180,7 +209,7 @@ int main(int argc, char **argv) {
   const char *rest[256];
   int pos_only = 1 << 30; /* words from this index on came after "--" */
   int nrest = 0;
-  bool dashdash = false;
+  bool dashdash = false, version = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!dashdash && strcmp(a, "--") == 0) {
@@ -193,7 +222,8 @@ int main(int argc, char **argv) {
       } else if (i + 1 < argc) {
         c.store_dir = argv[++i];
       } else {
-        return cli_fail(EXIT_USAGE, "--store needs a directory");
+        code = cli_fail(EXIT_USAGE, "--store needs a directory");
+        goto out;
       }
       continue;
     }
@@ -206,48 +236,72 @@ int main(int argc, char **argv) {
       continue;
     }
     if (!dashdash && strcmp(a, "--version") == 0) {
-      printf("licit %s\n", LICIT_VERSION);
-      return 0;
+      version = true;
+      continue;
     }
-    if (nrest >= 256) return cli_fail(EXIT_USAGE, "too many arguments");
+    if (nrest >= 256) {
+      code = cli_fail(EXIT_USAGE, "too many arguments");
+      goto out;
+    }
     if (dashdash && pos_only > nrest) pos_only = nrest;
     rest[nrest++] = a;
   }
+  if (version) {
+    if (c.json) printf("{\"version\":\"%s\"}\n", LICIT_VERSION);
+    else printf("licit %s\n", LICIT_VERSION);
+    goto out;
+  }
   if (nrest == 0) {
     usage_all(c.help ? stdout : stderr);
-    return c.help ? 0 : EXIT_USAGE;
+    code = c.help ? EXIT_OK : cli_fail(EXIT_USAGE, "no command given");
+    goto out;
+  }
+  if (pos_only > 0 && rest[0][0] == '-' && rest[0][1]) {
+    /* An option before the command that is not a global one. */
+    code = cli_fail(EXIT_USAGE, "unknown option \"%s\" before the command (global options: --store DIR, --json, "
+                                "--help, --version; a command's own options go after its name)",
+                    rest[0]);
+    goto out;
   }
   if (strcmp(rest[0], "help") == 0) {
-    if (nrest > 1) {
-      bool ns;
-      const cli_cmd *cmd = find_cmd(rest[1], nrest > 2 ? rest[2] : NULL, &ns);
-      if (cmd) {
-        usage_cmd(stdout, cmd);
-        return 0;
-      }
-    }
-    usage_all(stdout);
-    return 0;
+    bool ns = false;
+    const cli_cmd *cmd = nrest > 1 ? find_cmd(rest[1], nrest > 2 ? rest[2] : NULL, &ns) : NULL;
+    if (cmd) usage_cmd(stdout, cmd);
+    else if (ns) usage_group(stdout, rest[1]);
+    else if (nrest > 1) code = cli_fail(EXIT_USAGE, "help: unknown command \"%s\" (licit help lists them)", rest[1]);
+    else usage_all(stdout);
+    goto out;
   }
   bool need_sub;
   const cli_cmd *cmd = find_cmd(rest[0], nrest > 1 ? rest[1] : NULL, &need_sub);
+  if (!cmd && need_sub && c.help) {
+    usage_group(stdout, rest[0]);
+    goto out;
+  }
   if (!cmd) {
     if (need_sub) {
-      fprintf(stderr, "licit: %s needs a subcommand:", rest[0]);
+      char subs[256] = "";
       for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(commands[i].name, rest[0]) == 0) fprintf(stderr, " %s", commands[i].sub);
-      fprintf(stderr, "\n");
-      return EXIT_USAGE;
+        if (strcmp(commands[i].name, rest[0]) == 0 && strlen(subs) + strlen(commands[i].sub) + 2 < sizeof subs) {
+          strcat(subs, " ");
+          strcat(subs, commands[i].sub);
+        }
+      if (nrest > 1)
+        code = cli_fail(EXIT_USAGE, "%s: unknown subcommand \"%s\" (expected one of:%s)", rest[0], rest[1], subs);
+      else
+        code = cli_fail(EXIT_USAGE, "%s needs a subcommand:%s", rest[0], subs);
+      goto out;
     }
-    fprintf(stderr, "licit: unknown command \"%s\"\n\n", rest[0]);
+    code = cli_fail(EXIT_USAGE, "unknown command \"%s\" (licit --help lists them)", rest[0]);
+    fputc('\n', stderr);
     usage_all(stderr);
-    return EXIT_USAGE;
+    goto out;
   }
   c.cmd = cmd->name;
   c.opts = cmd->opts;
   if (c.help) {
     usage_cmd(stdout, cmd);
-    return 0;
+    goto out;
   }
   int first = cmd->sub ? 2 : 1;
   /* Second pass over the command's words: its options and positionals. */
@@ -261,9 +315,10 @@ int main(int argc, char **argv) {
       for (int k = 0; cmd->opts[k].name; k++)
         if (strlen(cmd->opts[k].name) == nl && strncmp(cmd->opts[k].name, name, nl) == 0) found = k;
       if (found < 0) {
-        fprintf(stderr, "licit %s: unknown option --%.*s\n\n", cmd->name, (int)nl, name);
+        code = cli_fail(EXIT_USAGE, "%s: unknown option --%.*s", cmd->name, (int)nl, name);
+        fputc('\n', stderr);
         usage_cmd(stderr, cmd);
-        return EXIT_USAGE;
+        goto out;
       }
       if (cmd->opts[found].arg) {
         if (eq) {
@@ -271,20 +326,27 @@ int main(int argc, char **argv) {
         } else if (i + 1 < nrest) {
           c.val[found] = rest[++i];
         } else {
-          return cli_fail(EXIT_USAGE, "%s: --%s needs a value (%s)", cmd->name, cmd->opts[found].name,
+          code = cli_fail(EXIT_USAGE, "%s: --%s needs a value (%s)", cmd->name, cmd->opts[found].name,
                           cmd->opts[found].arg);
+          goto out;
         }
       } else {
-        if (eq) return cli_fail(EXIT_USAGE, "%s: --%s takes no value", cmd->name, cmd->opts[found].name);
+        if (eq) {
+          code = cli_fail(EXIT_USAGE, "%s: --%s takes no value", cmd->name, cmd->opts[found].name);
+          goto out;
+        }
         c.val[found] = "1";
       }
       continue;
     }
-    if (c.npos >= CLI_MAX_POS) return cli_fail(EXIT_USAGE, "too many arguments");
+    if (c.npos >= CLI_MAX_POS) {
+      code = cli_fail(EXIT_USAGE, "too many arguments");
+      goto out;
+    }
     c.pos[c.npos++] = a;
   }
-  int code = cmd->run(&c);
-  if (c.store) licit_store_close(c.store);
-  if (fflush(stdout) != 0) return cli_fail(EXIT_RUNTIME, "cannot write the output");
+  code = cmd->run(&c);
+out:
+  *cp = c;
   return code;
 }

@@ -6,7 +6,7 @@
 
 const char *licit_strerror_name(int code) {
   switch (code) {
-#define LICIT__ERR_NAME(name, value, msg) \
+#define LICIT__ERR_NAME(name, value, code, msg) \
   case (value):                           \
     return "LICIT_E" #name;
     LICIT_ERRNO_MAP(LICIT__ERR_NAME)
@@ -15,9 +15,20 @@ const char *licit_strerror_name(int code) {
   return "LICIT_E?";
 }
 
+const char *licit_strerror_code(int code) {
+  switch (code) {
+#define LICIT__ERR_CODE(name, value, code, msg) \
+  case (value):                                 \
+    return code;
+    LICIT_ERRNO_MAP(LICIT__ERR_CODE)
+#undef LICIT__ERR_CODE
+  }
+  return "internal";
+}
+
 const char *licit_strerror(int code) {
   switch (code) {
-#define LICIT__ERR_MSG(name, value, msg) \
+#define LICIT__ERR_MSG(name, value, code, msg) \
   case (value):                          \
     return msg;
     LICIT_ERRNO_MAP(LICIT__ERR_MSG)

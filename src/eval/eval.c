@@ -505,36 +505,78 @@ typedef struct anc {
   uint32_t user, parent;
 } anc;
 
+/* A post's own audience as of T, from the parts of its record the walk
+ * needs: one rule for the pre-pass and for single look-ups. */
+static licit_thread_why own_audience(const licit_eval *e, const licit_post_head *h, const acct *u, bool *there,
+                                     const licit_hist **vis_at) {
+  *there = h->created_ts <= e->T && h->created_seq <= e->maxseq;
+  *vis_at = NULL;
+  if (!*there) return LICIT_THREAD_OK;
+  const licit_hist *vis = *vis_at = at(e, h->vis, h->n_vis);
+  if (h->del_seq && h->del_seq <= e->maxseq && h->del_ts <= e->T) return LICIT_THREAD_DELETED;
+  if (u->deleted) return LICIT_THREAD_ACCOUNT_DELETED;
+  if (!vis || !(e->ver->vis_mask & (1u << vis->val))) return LICIT_THREAD_VISIBILITY;
+  if (u->private_) return LICIT_THREAD_PRIVATE;
+  return LICIT_THREAD_OK;
+}
+
+static uint8_t anc_code(bool there, licit_thread_why why) {
+  return !there ? ANC_MISSING : why ? (uint8_t)(ANC_FAIL + why - 1) : ANC_OK;
+}
+
 static int ancestor(licit_eval *e, uint32_t ord, bool want_entry, anc *a) {
   memset(a, 0, sizeof *a);
   licit_post_rec r;
   int rc = licit_post_get_ord(e->txn, ord, &r, &e->pscratch);
   if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+  licit_post_head h = {r.ord, r.user, r.parent, r.n_vis, r.created_ts, r.del_ts, r.created_seq, r.del_seq, r.vis};
   a->parent = r.parent;
   a->user = r.user;
-  if (!licit_eval_considered(e, &r)) return 0;
-  a->there = true;
   acct tmp;
   const acct *uf;
   if ((rc = acct_get(e, r.user, &tmp, &uf))) return rc;
-  const licit_hist *vis = at(e, r.vis, r.n_vis);
-  if (post_deleted(e, &r)) {
-    a->why = LICIT_THREAD_DELETED;
-    a->entry = (licit_entry){r.del_ts, r.del_seq, 0};
-  } else if (uf->deleted) {
-    a->why = LICIT_THREAD_ACCOUNT_DELETED;
-  } else if (!vis || !(e->ver->vis_mask & (1u << vis->val))) {
-    a->why = LICIT_THREAD_VISIBILITY;
-    a->entry = entry_of(vis);
-  } else if (uf->private_) {
-    a->why = LICIT_THREAD_PRIVATE;
-  }
+  const licit_hist *vis;
+  a->why = own_audience(e, &h, uf, &a->there, &vis);
+  if (a->why == LICIT_THREAD_DELETED) a->entry = (licit_entry){r.del_ts, r.del_seq, 0};
+  if (a->why == LICIT_THREAD_VISIBILITY) a->entry = entry_of(vis);
   if (want_entry && (a->why == LICIT_THREAD_ACCOUNT_DELETED || a->why == LICIT_THREAD_PRIVATE)) {
     licit_user_facts full;
     if ((rc = licit_eval_user(e, r.user, &full))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
     a->entry = a->why == LICIT_THREAD_PRIVATE ? full.private_e : full.del;
   }
   return 0;
+}
+
+static int anc_alloc(licit_eval *e) {
+  if (e->anc_state) return 0;
+  e->anc_state = calloc(e->nposts ? e->nposts : 1, 1);
+  e->anc_parent = malloc((e->nposts ? e->nposts : 1) * sizeof *e->anc_parent);
+  return e->anc_state && e->anc_parent ? 0 : LICIT_ENOMEM;
+}
+
+/* Full evaluations of a store with replies: every post's own audience and
+ * parent, from one pass over the heads of the post records, so that the
+ * thread walks of the main pass are array look-ups instead of two B-tree
+ * descents per ancestor. */
+static int thread_prepass(licit_eval *e) {
+  int rc = anc_alloc(e);
+  if (rc) return rc;
+  licit_post_iter *it;
+  if ((rc = licit_post_iter_open(e->txn, &it))) return rc;
+  licit_post_head h;
+  while ((rc = licit_post_iter_next_head(it, &h, &e->pscratch)) == 1) {
+    if (h.ord >= e->nposts || h.user >= e->nusers) {
+      rc = LICIT_ESTORE;
+      break;
+    }
+    bool there;
+    const licit_hist *vis;
+    licit_thread_why why = own_audience(e, &h, &e->accts[h.user], &there, &vis);
+    e->anc_state[h.ord] = anc_code(there, why);
+    e->anc_parent[h.ord] = h.parent;
+  }
+  licit_post_iter_close(it);
+  return rc < 0 ? rc : 0;
 }
 
 /* Walks p's thread (SPEC 4): *why is LICIT_THREAD_OK or what makes the
@@ -546,11 +588,8 @@ static int thread_walk(licit_eval *e, const licit_post_rec *p, licit_thread_why 
   visited[nvis++] = p->ord;
   *why = LICIT_THREAD_OK;
   bool memo = !e->lazy && !tr;
-  if (memo && !e->anc_state && next) {
-    e->anc_state = calloc(e->nposts ? e->nposts : 1, 1);
-    e->anc_parent = malloc((e->nposts ? e->nposts : 1) * sizeof *e->anc_parent);
-    if (!e->anc_state || !e->anc_parent) return LICIT_ENOMEM;
-  }
+  int arc;
+  if (memo && next && (arc = anc_alloc(e))) return arc;
   while (next) {
     uint32_t a = next - 1;
     if (depth == LICIT_THREAD_MAX) {
@@ -574,7 +613,7 @@ static int thread_walk(licit_eval *e, const licit_post_rec *p, licit_thread_why 
       int rc = ancestor(e, a, tr != NULL, &x);
       if (rc) return rc;
       if (memo) {
-        e->anc_state[a] = !x.there ? ANC_MISSING : x.why ? (uint8_t)(ANC_FAIL + x.why - 1) : ANC_OK;
+        e->anc_state[a] = anc_code(x.there, x.why);
         e->anc_parent[a] = x.parent;
       }
     }
@@ -770,6 +809,12 @@ int licit_eval_run(licit_eval *e, licit_eval_cb cb, void *ctx, licit_counts *cou
     uint8_t d[32];
     licit_sha256_end(h, d);
     return licit_err_set(err, rc, "reading the store: %s", licit_strerror(rc));
+  }
+  if (!e->lazy && e->ver && e->ver->inherit_audience && licit_txn_n_replies(e->txn) && (rc = thread_prepass(e))) {
+    licit_post_iter_close(it);
+    uint8_t d[32];
+    licit_sha256_end(h, d);
+    return licit_err_set(err, rc, "evaluation: reading the store: %s", licit_strerror(rc));
   }
   licit_strv id;
   licit_post_rec p;

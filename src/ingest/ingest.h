@@ -11,6 +11,7 @@
 #ifndef LICIT_INGEST_H
 #define LICIT_INGEST_H
 
+#include "adapters/adapter.h"
 #include "event/event.h"
 #include "store/store.h"
 
@@ -19,62 +20,21 @@ typedef struct licit_ingest_counts {
   uint64_t lines, bytes;
 } licit_ingest_counts;
 
-/* Where an adapter sends the native events it makes, and what it may ask
- * of the store while it works. */
-typedef struct licit_sink licit_sink;
-
-/* emit flags */
-#define LICIT_EMIT_SKIP_UNKNOWN 1u /* an event naming an unknown post or user
-                                      is skipped (counted), not rejected */
-
-struct licit_sink {
-  /* Applies one event: 0 when accepted, duplicate, rejected or skipped (all
-   * counted by the ingest); < 0 only for a fatal error, which the adapter
-   * must return. */
-  int (*emit)(licit_sink *s, const licit_event *ev, unsigned flags);
-  /* Whether the store (including this input so far) knows a post / user. */
-  bool (*post_known)(licit_sink *s, const char *id, size_t n);
-  bool (*user_known)(licit_sink *s, const char *id, size_t n);
-  /* True (and counted as a duplicate) when an event with this id was
-   * accepted before: for records that fail validation but carry an id. */
-  bool (*is_duplicate)(licit_sink *s, const char *id, size_t n);
-};
-
-/* A source format: one module per format behind this small interface.
- * `create` makes the state for one input (region: the --region CC, or NULL).
- * `record` is called once per input line; it emits every native event the
- * line means (zero or more) and returns 0, LICIT_EINVAL with a message when
- * the record is malformed (the whole record is rejected), 1 when the record
- * carries nothing licit uses (counted as skipped), or a fatal error.
- *
- * Whole-file inputs (an archive, one big JSON document) are optional: a
- * format that has them sets `open_file` and `next_item`.  For every input
- * other than "-", ingest first calls open_file(state, path): 0 means "an
- * ordinary JSON Lines file", read line by line as usual; 1 means the adapter
- * has taken the file, and ingest then pulls its items with next_item and
- * hands each one to `record` exactly as if it were a line (same counts,
- * batches and rejects; the rejects file's "line" is the item's index);
- * an error (LICIT_EINVAL, LICIT_EIO, with err set naming the file) ends
- * the input like an I/O error.  next_item returns 1 with *item (len bytes,
- * valid until the next call) and *index, 0 after the last item, or an error. */
-typedef struct licit_adapter {
-  const char *name;
-  int (*create)(void **state, const char *region);
-  int (*record)(void *state, const char *line, size_t len, licit_sink *sink, licit_err *err);
-  void (*destroy)(void *state);
-  int (*open_file)(void *state, const char *path, licit_err *err);                          /* or NULL */
-  int (*next_item)(void *state, const char **item, size_t *len, uint64_t *index, licit_err *err); /* or NULL */
-} licit_adapter;
-
-/* The adapter for a --format name, or NULL. */
-const licit_adapter *licit_adapter_find(const char *name);
-
 typedef struct licit_ingest_opts {
   const char *format; /* "native" when NULL */
   const char *region; /* --region CC for adapters, or NULL */
   FILE *rejects;      /* each rejected line as a JSON object, or NULL */
   bool progress;      /* draw progress on stderr */
   size_t batch_events; /* commit after this many records (0: default 100000) */
+  /* Sessions (below): each rejected record is also passed here (line: the
+   * record's number in the session, from 1), when set. */
+  void (*on_reject)(void *ctx, uint64_t line, const char *error);
+  void *reject_ctx;
+  /* Sessions: 0 commits in batches as a file ingest does (and whenever the
+   * caller asks); otherwise the whole session is one transaction, committed
+   * only by licit_ingest_commit, with room reserved for this many bytes of
+   * input (a record that would go beyond it fails with LICIT_ETOOBIG). */
+  size_t one_txn_bytes;
 } licit_ingest_opts;
 
 /* Ingests one input: a path, or "-" for standard input.  Counts are added
@@ -83,5 +43,30 @@ typedef struct licit_ingest_opts {
  * every committed batch stay in the store. */
 int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts *opts,
                       licit_ingest_counts *counts, licit_err *err);
+
+/* A session: records handed over one at a time from memory, for inputs that
+ * are not files (the server's POST /v1/events, the live follower).  Records
+ * go through the same adapter, rules and batches as licit_ingest_path;
+ * `source` names the input in rejects.  opts and counts must outlive the
+ * session.  One thread uses a session; the store's one-writer rule holds
+ * (a second session's transaction waits for the first's commit).
+ *
+ * licit_ingest_open: LICIT_EUSAGE for an unknown format, LICIT_ENOMEM.
+ * licit_ingest_record: one record (a line without its terminator); 0 when it
+ *   was counted (accepted, duplicate, rejected or skipped), else a fatal
+ *   error (I/O, store, full disk; with err) after which only close is valid.
+ * licit_ingest_txn: the open write transaction (begun when none is), for
+ *   state that must commit with the records (a follower's cursor); NULL and
+ *   err set on failure.
+ * licit_ingest_commit: commits what was applied (a no-op when nothing was);
+ *   the events are durable when it returns 0.
+ * licit_ingest_close: aborts what was not committed, frees the session. */
+typedef struct licit_ingest licit_ingest;
+int licit_ingest_open(licit_store *s, const licit_ingest_opts *opts, const char *source, licit_ingest_counts *counts,
+                      licit_ingest **out, licit_err *err);
+int licit_ingest_record(licit_ingest *in, const char *rec, size_t len, licit_err *err);
+licit_txn *licit_ingest_txn(licit_ingest *in, licit_err *err);
+int licit_ingest_commit(licit_ingest *in, licit_err *err);
+void licit_ingest_close(licit_ingest *in);
 
 #endif

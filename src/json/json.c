@@ -10,7 +10,10 @@
  */
 #include "json/json.h"
 
+#include <errno.h>
+#include <float.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,12 +23,13 @@
 #define CJ(v) ((const json_t *)(v))
 
 static int parse_flags(const char *buf, size_t len, size_t flags, licit_json **out, int *line, int *col,
-                       licit_err *err) {
+                       licit_err *err, bool *overflow) {
   json_error_t je;
   json_t *v = json_loadb(buf, len, JSON_ALLOW_NUL | JSON_DECODE_ANY | flags, &je);
   if (!v) {
     if (line) *line = je.line;
     if (col) *col = je.column;
+    if (overflow) *overflow = json_error_code(&je) == json_error_numeric_overflow;
     return licit_err_set(err, LICIT_EINVAL, "invalid JSON at line %d, column %d: %s", je.line,
                          je.column, je.text);
   }
@@ -33,18 +37,9 @@ static int parse_flags(const char *buf, size_t len, size_t flags, licit_json **o
   return 0;
 }
 
-static int parse(const char *buf, size_t len, size_t extra, licit_json **out, int *line, int *col,
-                 licit_err *err) {
-  return parse_flags(buf, len, JSON_REJECT_DUPLICATES | extra, out, line, col, err);
-}
-
-int licit_json_parse_lenient(const char *buf, size_t len, licit_json **out, licit_err *err) {
-  return parse_flags(buf, len, JSON_DECODE_INT_AS_REAL, out, NULL, NULL, err);
-}
-
 int licit_json_parse(const char *buf, size_t len, licit_json **out, int *line, int *col,
                      licit_err *err) {
-  return parse(buf, len, 0, out, line, col, err);
+  return parse_flags(buf, len, JSON_REJECT_DUPLICATES, out, line, col, err, NULL);
 }
 
 /* Length of the JSON number at s[0..n) (RFC 8259 grammar), or 0 when none. */
@@ -67,58 +62,98 @@ static size_t number_len(const char *s, size_t n) {
   return i;
 }
 
-/* A copy of buf in which every number standing alone as a value (after
- * ':', '[', ',' or the start, before whitespace, ',', ']', '}' or the end)
- * is replaced by 0.  Such a replacement keeps the text valid exactly when it
- * was valid, so a number too large for a double (a 400-digit integer, 1e400)
- * no longer fails a parse whose caller has no numeric fields.  NULL when out
- * of memory. */
-static char *zero_numbers(const char *buf, size_t len, size_t *outlen) {
-  char *o = malloc(len ? len : 1);
-  if (!o) return NULL;
-  size_t i = 0, k = 0;
+/* Appends the replacement of the number token s[0..n) to o when the token
+ * is out of range (see LICIT_JSON_NUMBERS_CLAMP), else the token itself.
+ * An integer token is out of range only when integers are kept (!as_real)
+ * and it does not fit 64 bits. */
+static int clamp_number(licit_buf *o, const char *s, size_t n, bool as_real, licit_buf *tok) {
+  licit_buf_reset(tok);
+  int rc = licit_buf_add(tok, s, n); /* NUL-terminated for strtod */
+  if (rc) return rc;
+  bool integer = !memchr(s, '.', n) && !memchr(s, 'e', n) && !memchr(s, 'E', n);
+  errno = 0;
+  if (integer && !as_real) {
+    (void)strtoll(tok->data, NULL, 10);
+    if (errno != ERANGE) return licit_buf_add(o, s, n);
+    errno = 0;
+  }
+  double d = strtod(tok->data, NULL);
+  bool huge = errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL);
+  if (!huge && !(integer && !as_real)) return licit_buf_add(o, s, n);
+  if (huge) d = d > 0 ? DBL_MAX : -DBL_MAX;
+  /* %.17g of a value beyond 64 bits always has an exponent, so it reads
+   * back as a real; 17 digits read back as the same double. */
+  return licit_buf_printf(o, "%.17g", d);
+}
+
+/* A copy of buf in which every number out of range, standing alone as a
+ * value (after ':', '[', ',' or the start, before whitespace, ',', ']',
+ * '}' or the end), is replaced as LICIT_JSON_NUMBERS_CLAMP says.  A number
+ * replaced by a number keeps the text valid exactly when it was valid, and
+ * the error of an invalid text is then the copy's, at the same structure. */
+static int clamp_numbers(const char *buf, size_t len, bool as_real, licit_buf *o) {
+  licit_buf tok = LICIT_BUF_INIT;
+  size_t i = 0;
   bool in_str = false;
   char prev = ':'; /* the last non-space character outside strings */
-  while (i < len) {
+  int rc = licit_buf_reserve(o, len + 32);
+  while (!rc && i < len) {
     char c = buf[i];
     if (in_str) {
-      o[k++] = c;
-      i++;
-      if (c == '\\' && i < len) o[k++] = buf[i++];
-      else if (c == '"') in_str = false, prev = '"';
+      size_t j = i;
+      while (j < len && buf[j] != '"' && buf[j] != '\\') j++;
+      if (j < len && buf[j] == '\\') j = j + 2 <= len ? j + 2 : len;
+      else if (j < len) in_str = false, prev = '"', j++;
+      rc = licit_buf_add(o, buf + i, j - i);
+      i = j;
       continue;
     }
     size_t m = (prev == ':' || prev == '[' || prev == ',') ? number_len(buf + i, len - i) : 0;
     if (m && (i + m == len || (buf[i + m] && strchr(" \t\r\n,]}", buf[i + m])))) {
-      o[k++] = '0';
+      rc = clamp_number(o, buf + i, m, as_real, &tok);
       i += m;
       prev = '0';
       continue;
     }
     if (c == '"') in_str = true;
     if (c != ' ' && c != '\t' && c != '\r' && c != '\n') prev = c;
-    o[k++] = c;
+    rc = licit_buf_addc(o, c);
     i++;
   }
-  *outlen = k;
-  return o;
+  licit_buf_free(&tok);
+  return rc;
 }
 
-int licit_json_parse_lenient_numbers(const char *buf, size_t len, licit_json **out, licit_err *err) {
+int licit_json_parse_opts(const char *buf, size_t len, unsigned flags, licit_json **out, licit_err *err) {
+  size_t jf = 0;
+  if (flags & LICIT_JSON_NUMBERS_REAL) jf |= JSON_DECODE_INT_AS_REAL;
+  if (!(flags & LICIT_JSON_KEYS_REPEAT)) jf |= JSON_REJECT_DUPLICATES;
+  bool overflow = false;
   licit_err first;
-  int rc = parse(buf, len, JSON_DECODE_INT_AS_REAL, out, NULL, NULL, &first);
-  if (rc == 0 || !strstr(first.msg, "overflow")) {
+  int rc = parse_flags(buf, len, jf, out, NULL, NULL, &first, &overflow);
+  if (rc == 0 || !overflow || !(flags & LICIT_JSON_NUMBERS_CLAMP)) {
     if (rc && err) *err = first;
     return rc;
   }
-  /* A number beyond the range of a double: parse again with the numbers
-   * zeroed; an error then is the copy's, which has the same structure. */
-  size_t n;
-  char *z = zero_numbers(buf, len, &n);
-  if (!z) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
-  rc = parse(z, n, JSON_DECODE_INT_AS_REAL, out, NULL, NULL, err);
-  free(z);
+  /* A number out of range: parse a copy with such numbers clamped. */
+  licit_buf z = LICIT_BUF_INIT;
+  rc = clamp_numbers(buf, len, flags & LICIT_JSON_NUMBERS_REAL, &z);
+  if (rc) {
+    licit_buf_free(&z);
+    return licit_err_set(err, rc, "%s", licit_strerror(rc));
+  }
+  rc = parse_flags(z.data, z.len, jf, out, NULL, NULL, err, NULL);
+  licit_buf_free(&z);
   return rc;
+}
+
+int licit_json_parse_lenient_numbers(const char *buf, size_t len, licit_json **out, licit_err *err) {
+  return licit_json_parse_opts(buf, len, LICIT_JSON_NUMBERS_REAL | LICIT_JSON_NUMBERS_CLAMP, out, err);
+}
+
+int licit_json_parse_lenient(const char *buf, size_t len, licit_json **out, licit_err *err) {
+  return licit_json_parse_opts(buf, len, LICIT_JSON_NUMBERS_REAL | LICIT_JSON_NUMBERS_CLAMP | LICIT_JSON_KEYS_REPEAT,
+                               out, err);
 }
 
 void licit_json_free(licit_json *v) { json_decref(J(v)); }
@@ -172,6 +207,7 @@ const char *licit_json_str(const licit_json *v, size_t *len) {
 
 bool licit_json_bool(const licit_json *v) { return json_is_true(CJ(v)); }
 int64_t licit_json_int(const licit_json *v) { return (int64_t)json_integer_value(CJ(v)); }
+double licit_json_real(const licit_json *v) { return json_number_value(CJ(v)); }
 size_t licit_json_array_size(const licit_json *v) { return json_array_size(CJ(v)); }
 licit_json *licit_json_array_get(const licit_json *v, size_t i) {
   return (licit_json *)json_array_get(CJ(v), i);

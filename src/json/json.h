@@ -34,14 +34,28 @@ typedef enum licit_json_type {
  * either may be NULL) say where. */
 int licit_json_parse(const char *buf, size_t len, licit_json **out, int *line, int *col,
                      licit_err *err);
-/* As licit_json_parse, with every number read as a real: integers of any
- * size are then valid (events have no integer fields; unknown fields with
- * huge integers must not reject a line). */
+/* licit_json_parse_opts flags (or'ed; 0 is licit_json_parse's strictness). */
+#define LICIT_JSON_NUMBERS_REAL 1u  /* every number is read as a real */
+#define LICIT_JSON_NUMBERS_CLAMP 2u /* a number out of range does not fail the
+                                       parse: an integer beyond 64 bits is read
+                                       as a real, a number beyond a double's
+                                       range as the largest double of its sign */
+#define LICIT_JSON_KEYS_REPEAT 4u   /* a key repeated within an object is
+                                       allowed; the last value wins */
+/* As licit_json_parse (without the position out-parameters), as the flags
+ * say.  The other strictness (UTF-8, surrogates, NaN/Infinity, the grammar)
+ * stays.  NUMBERS_CLAMP is for inputs whose unknown fields may hold any
+ * number (a source event must not be rejected for a field licit does not
+ * read); a caller that reads a number and gets a real where it wants an
+ * integer says what is wrong with it. */
+int licit_json_parse_opts(const char *buf, size_t len, unsigned flags, licit_json **out, licit_err *err);
+/* licit_json_parse_opts with NUMBERS_REAL | NUMBERS_CLAMP: for records with
+ * no numeric field at all (ActivityPub activities). */
 int licit_json_parse_lenient_numbers(const char *buf, size_t len, licit_json **out, licit_err *err);
-/* As licit_json_parse_lenient_numbers, and a key repeated within an object
- * is allowed (the last value wins).  Only for whole documents that real exporters write
- * with such oddities (a Mastodon archive's outbox.json); event lines are
- * always parsed strictly. */
+/* licit_json_parse_opts with NUMBERS_REAL | NUMBERS_CLAMP | KEYS_REPEAT: for
+ * what real exporters write with such oddities (the activities of a Mastodon
+ * archive's outbox.json, its actor.json); event lines are always parsed with
+ * repeated keys rejected. */
 int licit_json_parse_lenient(const char *buf, size_t len, licit_json **out, licit_err *err);
 void licit_json_free(licit_json *v);
 
@@ -60,6 +74,8 @@ void *licit_json_object_next(const licit_json *obj, void *it, const char **key, 
 const char *licit_json_str(const licit_json *v, size_t *len);
 bool licit_json_bool(const licit_json *v);
 int64_t licit_json_int(const licit_json *v);
+/* The value of a number (an integer or a real) as a double. */
+double licit_json_real(const licit_json *v);
 size_t licit_json_array_size(const licit_json *v);
 licit_json *licit_json_array_get(const licit_json *v, size_t i);
 

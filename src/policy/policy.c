@@ -406,9 +406,8 @@ int licit_policy_parse(const char *text, size_t n, const char *origin, licit_pol
   int rc;
   if (!p) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   licit_err jerr;
-  int line = 0, col = 0;
-  if (licit_json_parse(text, n, &doc, &line, &col, &jerr)) {
-    rc = licit_err_set(err, LICIT_EPOLICY, "policy %s: line %d, column %d: %s", c.origin, line, col, jerr.msg);
+  if (licit_json_parse(text, n, &doc, NULL, NULL, &jerr)) { /* jerr.msg names the line and column */
+    rc = licit_err_set(err, LICIT_EPOLICY, "policy %s: %s", c.origin, jerr.msg);
     goto fail;
   }
   if ((rc = want_type(&c, doc, LICIT_JSON_OBJECT, "a JSON object"))) goto fail;

@@ -83,9 +83,12 @@ static const char *why(int e, char buf[160]) {
   return buf;
 }
 
+/* An I/O error naming the path and the system's reason; a full file system
+ * (or quota, or file size limit) is LICIT_ENOSPACE. */
 static int io_err(licit_err *err, const char *what, const char *path, int e) {
   char b[160];
-  return licit_err_set(err, LICIT_EIO, "%s %s: %s", what, path, why(e, b));
+  int code = e == ENOSPC || e == EDQUOT || e == EFBIG ? LICIT_ENOSPACE : LICIT_EIO;
+  return licit_err_set(err, code, "%s %s: %s", what, path, why(e, b));
 }
 
 typedef struct build {

@@ -59,8 +59,9 @@ typedef struct licit_snapshot_timing {
  * policy (NULL: none).  On success *info describes it (free with
  * licit_snapshot_info_free).  LICIT_EINVAL for a bad name or path,
  * LICIT_EEXISTS when the name is taken or the output directory exists and
- * is neither empty nor this snapshot, LICIT_EIO with the path and the
- * system's reason when a file cannot be written. */
+ * is neither empty nor this snapshot, LICIT_EIO (LICIT_ENOSPACE for a full
+ * file system) with the path and the system's reason when a file cannot be
+ * written. */
 int licit_snapshot_build(licit_store *s, const licit_policy *policy, const licit_snapshot_opts *opts,
                          licit_snapshot_info *info, licit_snapshot_timing *timing, licit_err *err);
 

@@ -174,7 +174,7 @@ int licit_snapshot_register(licit_txn *t, licit_snapshot_info *info, const uint6
   size_t nl = strlen(info->name);
   if (nl == 0 || nl > 256) return licit_err_set(err, LICIT_EINVAL, "a snapshot name has 1-256 bytes");
   MDB_val k = {nl, info->name}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_SNAPSHOTS], &k, &v);
+  int rc = licit__get(t, DBI_SNAPSHOTS, &k, &v);
   if (rc == 0) return licit_err_set(err, LICIT_EEXISTS, "a snapshot named \"%s\" is already registered", info->name);
   if (rc != MDB_NOTFOUND) return licit__mdb_err(rc, err, "snapshots");
   info->ord = (uint32_t)t->ctr[CTR_SNAPSHOTS]++;
@@ -202,7 +202,7 @@ int licit_snapshot_get(licit_txn *t, const char *name, licit_snapshot_info *info
   size_t nl = strlen(name);
   if (nl == 0 || nl > 256) return LICIT_ENOTFOUND;
   MDB_val k = {nl, (void *)name}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_SNAPSHOTS], &k, &v);
+  int rc = licit__get(t, DBI_SNAPSHOTS, &k, &v);
   if (rc == MDB_NOTFOUND) return LICIT_ENOTFOUND;
   if (rc) return licit__mdb_err(rc, NULL, "snapshots");
   return decode(&v, info);
@@ -218,7 +218,12 @@ int licit_snapshot_list(licit_txn *t, licit_snapshot_info **arr, size_t *n) {
   MDB_val k, v;
   size_t cnt = 0, cap = 0;
   licit_snapshot_info *a = NULL;
-  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_SNAPSHOTS], &c);
+  int rc = licit__cursor_open(t, DBI_SNAPSHOTS, &c);
+  if (rc == MDB_NOTFOUND) { /* an absent table: no snapshots */
+    *arr = NULL;
+    *n = 0;
+    return 0;
+  }
   if (rc) return licit__mdb_err(rc, NULL, "snapshots");
   while ((rc = mdb_cursor_get(c, &k, &v, cnt ? MDB_NEXT : MDB_FIRST)) == 0) {
     if (cnt == cap) {
@@ -250,7 +255,7 @@ int licit_snapshot_has(licit_txn *t, const licit_snapshot_info *s, uint32_t post
   uint32_t chunk = post_ord / CHUNK_BITS, bit = post_ord % CHUNK_BITS;
   chunk_key(s->ord, chunk, kb);
   MDB_val k = {8, kb}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_SNAPBITS], &k, &v);
+  int rc = licit__get(t, DBI_SNAPBITS, &k, &v);
   if (rc == MDB_NOTFOUND) return 0;
   if (rc) return licit__mdb_err(rc, NULL, "snapbits");
   if (bit / 8 >= v.mv_size) return LICIT_ESTORE;
@@ -262,7 +267,11 @@ int licit_snapshot_bits(licit_txn *t, const licit_snapshot_info *s, uint64_t **b
   uint64_t *b = calloc(words ? words : 1, 8);
   if (!b) return LICIT_ENOMEM;
   MDB_cursor *c;
-  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_SNAPBITS], &c);
+  int rc = licit__cursor_open(t, DBI_SNAPBITS, &c);
+  if (rc == MDB_NOTFOUND) { /* an absent table: no bits set */
+    *bits = b;
+    return 0;
+  }
   if (rc) {
     free(b);
     return licit__mdb_err(rc, NULL, "snapbits");

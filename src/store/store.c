@@ -3,9 +3,13 @@
  * The only module that includes lmdb.h (with apply.c, its other half, which
  * works through store_int.h).
  */
+#define _GNU_SOURCE /* fallocate(2): posix_fallocate may emulate it by writing */
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,15 +18,24 @@
 
 #include "core/hash.h"
 
-#define FORMAT "licit-store-2" /* 2: compact post records */
 /* The map is written in place (MDB_WRITEMAP): a write transaction's dirty
  * pages are the file's own pages, not copies in anonymous memory, so a
  * large batch costs no heap and commits without copying.  LMDB then keeps
  * the file as large as the map, so the map starts small and grows ahead of
- * each write transaction (licit_store_reserve); the file is sparse beyond
- * what is used, and `stats` reports the blocks really allocated. */
+ * each write transaction (licit_store_reserve), doubling, so that it is
+ * remapped rarely (a remap must not race a reader of this process); the
+ * file is sparse beyond what is used.
+ *
+ * A page of a shared file mapping that the file system cannot back (the
+ * disk is full) is not an error LMDB sees: the process gets SIGBUS when it
+ * writes the page.  So licit_store_reserve also allocates (fallocate) the
+ * blocks of the region the next write transaction may use: the used pages,
+ * half as much again for copy-on-write, and what the caller says it adds.
+ * A full disk then shows as LICIT_ENOSPACE there, before anything is
+ * written, with every commit kept.  `stats` reports the blocks allocated. */
 #define MAP_INITIAL ((size_t)256 << 20)
 #define MAP_STEP ((size_t)64 << 20)
+#define MAP_ALIGN ((size_t)1 << 20)
 
 int licit__mdb_err(int rc, licit_err *err, const char *what) {
   if (rc == MDB_MAP_FULL)
@@ -56,7 +69,7 @@ static const unsigned dbi_flags[DBI_COUNT] = {
 
 int licit__meta_get(licit_txn *t, const char *key, MDB_val *val) {
   MDB_val k = {strlen(key), (void *)key};
-  return mdb_get(t->txn, t->s->dbi[DBI_META], &k, val);
+  return licit__get(t, DBI_META, &k, val);
 }
 
 int licit__meta_put(licit_txn *t, const char *key, const void *p, size_t n) {
@@ -74,79 +87,163 @@ static uint64_t meta_u64(licit_txn *t, const char *key) {
 static const char *const counter_keys[CTR_COUNT] = {
     [CTR_LOG] = "log_len",     [CTR_POSTS] = "n_posts",         [CTR_USERS] = "n_users",
     [CTR_SIGNALS] = "n_signals", [CTR_SNAPSHOTS] = "n_snapshots", [CTR_POLICIES] = "n_policies",
+    [CTR_REPLIES] = "n_replies",
 };
 
 /* ------------------------------------------------------------ open/close -- */
 
-int licit_store_open(const char *dir, bool readonly, licit_store **out, licit_err *err) {
+/* "licit-store-N": N is the format version.  A store of an older version
+ * that this licit can still read opens read-only as it is (tables a newer
+ * version added read as empty) and is upgraded by the first write open
+ * (the missing tables created, the mark rewritten). */
+#define FORMAT_PREFIX "licit-store-"
+#define FORMAT_VERSION 2 /* 2: compact post records */
+#define FORMAT_OLDEST 2  /* the oldest version this licit reads */
+
+/* Reads the version out of a format mark; 0 when it is not one. */
+static int format_version(const MDB_val *v) {
+  size_t pl = strlen(FORMAT_PREFIX);
+  if (v->mv_size <= pl || v->mv_size > pl + 6 || memcmp(v->mv_data, FORMAT_PREFIX, pl) != 0) return 0;
+  int n = 0;
+  for (size_t i = pl; i < v->mv_size; i++) {
+    char c = ((const char *)v->mv_data)[i];
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+static int path_in(char *buf, size_t cap, const char *dir, const char *file, licit_err *err) {
+  if ((size_t)snprintf(buf, cap, "%s/%s", dir, file) >= cap)
+    return licit_err_set(err, LICIT_EINVAL, "store %s: the path is too long", dir);
+  return 0;
+}
+
+int licit_store_open(const char *dir, unsigned flags, licit_store **out, licit_err *err) {
   int rc;
   MDB_txn *txn = NULL;
+  bool readonly = flags & LICIT_STORE_RDONLY;
+  bool create = !(flags & (LICIT_STORE_RDONLY | LICIT_STORE_EXISTING));
   licit_store *s = calloc(1, sizeof *s);
   if (!s) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  s->readonly = readonly;
   s->dir = strdup(dir);
-  if (!s->dir) {
+  pthread_rwlockattr_t la;
+  if (!s->dir || pthread_rwlockattr_init(&la)) {
+    free(s->dir);
     free(s);
     return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   }
-  if (!readonly && mkdir(dir, 0755) != 0 && errno != EEXIST) {
+  pthread_rwlockattr_setkind_np(&la, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+  rc = pthread_rwlock_init(&s->maplock, &la);
+  pthread_rwlockattr_destroy(&la);
+  if (rc) {
+    free(s->dir);
+    free(s);
+    return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  }
+  if (create && mkdir(dir, 0755) != 0 && errno != EEXIST) {
     rc = licit_err_set(err, LICIT_EIO, "cannot create store directory %s: %s", dir, strerror(errno));
     goto fail;
   }
   struct stat st;
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+  if (stat(dir, &st) != 0) {
+    rc = errno == ENOENT ? licit_err_set(err, LICIT_ENOSTORE, "no store at %s (no such directory)", dir)
+                         : licit_err_set(err, LICIT_EIO, "store %s: %s", dir, strerror(errno));
+    goto fail;
+  }
+  if (!S_ISDIR(st.st_mode)) {
     rc = licit_err_set(err, LICIT_EIO, "store %s: not a directory", dir);
     goto fail;
   }
+  char datafile[4200], lockfile[4200];
+  if ((rc = path_in(datafile, sizeof datafile, dir, "data.mdb", err)) ||
+      (rc = path_in(lockfile, sizeof lockfile, dir, "lock.mdb", err)))
+    goto fail;
+  bool fresh = stat(datafile, &st) != 0 || st.st_size == 0;
+  if (fresh && !create) {
+    rc = licit_err_set(err, LICIT_ENOSTORE, "no store at %s (the directory holds no data.mdb)", dir);
+    goto fail;
+  }
   if ((rc = mdb_env_create(&s->env))) goto mdb_fail;
-  mdb_env_set_maxdbs(s->env, DBI_COUNT + 4);
+  if ((rc = mdb_env_set_maxdbs(s->env, DBI_COUNT + 4))) goto mdb_fail;
   /* An existing store keeps the map size its last writer set (LMDB reads
    * it from the file); a new one starts at MAP_INITIAL. */
-  char datafile[4200];
-  snprintf(datafile, sizeof datafile, "%s/data.mdb", dir);
-  if (stat(datafile, &st) != 0 || st.st_size == 0) mdb_env_set_mapsize(s->env, MAP_INITIAL);
-  mdb_env_set_maxreaders(s->env, 126);
-  if ((rc = mdb_env_open(s->env, dir, readonly ? MDB_RDONLY : MDB_WRITEMAP, 0644))) goto mdb_fail;
-  int dead = 0;
-  mdb_reader_check(s->env, &dead); /* clear slots of readers that were killed */
+  if (fresh && (rc = mdb_env_set_mapsize(s->env, MAP_INITIAL))) goto mdb_fail;
+  if ((rc = mdb_env_set_maxreaders(s->env, 126))) goto mdb_fail;
+  unsigned envflags = readonly ? MDB_RDONLY : MDB_WRITEMAP;
+  /* A reader registers in the lock file's table so that writers keep the
+   * pages it reads.  Without write access to that file (a store on a
+   * read-only mount, or a copy owned by someone else) it reads without the
+   * table, which is safe only when no writer runs. */
+  if (readonly && access(lockfile, W_OK) != 0 && (errno != ENOENT || access(dir, W_OK) != 0))
+    envflags |= MDB_NOLOCK;
+  if ((rc = mdb_env_open(s->env, dir, envflags, 0644))) goto mdb_fail;
+  if (!(envflags & MDB_NOLOCK)) {
+    int dead = 0;
+    mdb_reader_check(s->env, &dead); /* clear slots of readers that were killed */
+  }
   /* An existing store is opened with a read transaction, so opening never
    * waits for a running ingest (LMDB has one writer at a time); only a new
-   * store takes the write lock to create its tables. */
+   * or older store takes the write lock, to create its tables. */
   if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn))) goto mdb_fail;
-  bool complete = true;
-  for (int i = 0; i < DBI_COUNT && complete; i++) {
+  for (int i = 0; i < DBI_COUNT; i++) {
     rc = mdb_dbi_open(txn, dbi_names[i], dbi_flags[i], &s->dbi[i]);
-    if (rc == MDB_NOTFOUND) complete = false;
+    if (rc == MDB_NOTFOUND) s->absent |= 1u << i;
     else if (rc) goto mdb_fail;
   }
-  if (complete) {
+  int version = 0;
+  if (!(s->absent & (1u << DBI_META))) {
     MDB_val k = {6, "format"}, v;
     rc = mdb_get(txn, s->dbi[DBI_META], &k, &v);
-    if (rc == MDB_NOTFOUND) complete = false;
-    else if (rc) goto mdb_fail;
-    else if (v.mv_size != strlen(FORMAT) || memcmp(v.mv_data, FORMAT, v.mv_size)) {
-      rc = licit_err_set(err, LICIT_ESTORE, "store %s: unknown format \"%.*s\" (expected %s)", dir,
-                         (int)v.mv_size, (const char *)v.mv_data, FORMAT);
-      goto fail;
+    if (rc && rc != MDB_NOTFOUND) goto mdb_fail;
+    if (rc == 0) {
+      version = format_version(&v);
+      if (version > FORMAT_VERSION) {
+        rc = licit_err_set(err, LICIT_ESTORE,
+                           "store %s has format %.*s, made by a newer licit (this one reads up to " FORMAT_PREFIX
+                           "%d)",
+                           dir, (int)(v.mv_size < 64 ? v.mv_size : 64), (const char *)v.mv_data, FORMAT_VERSION);
+        goto fail;
+      }
+      if (version < FORMAT_OLDEST) {
+        rc = licit_err_set(err, LICIT_ESTORE, "store %s: unknown format \"%.*s\" (this licit reads " FORMAT_PREFIX
+                           "%d to %d)", dir, (int)(v.mv_size < 64 ? v.mv_size : 64), (const char *)v.mv_data,
+                           FORMAT_OLDEST, FORMAT_VERSION);
+        goto fail;
+      }
     }
   }
-  if (complete) {
+  if (version == 0 && !create) {
+    /* No format mark: not a licit store, or one killed while it was being
+     * created (its first commit holds the tables and the mark together). */
+    rc = licit_err_set(err, LICIT_ENOSTORE, "no store at %s (not a licit store, or not yet created)", dir);
+    goto fail;
+  }
+  if (version == FORMAT_VERSION && !s->absent) {
     /* Committing (not aborting) makes the handles usable afterwards. */
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    if (rc) goto mdb_fail;
+  } else if (readonly) {
+    /* An older store read as it is: the handles of the tables it has. */
     rc = mdb_txn_commit(txn);
     txn = NULL;
     if (rc) goto mdb_fail;
   } else {
     mdb_txn_abort(txn);
     txn = NULL;
-    if (readonly) {
-      rc = licit_err_set(err, LICIT_ESTORE, "store %s: not a licit store (or not yet created)", dir);
-      goto fail;
-    }
+    if ((rc = licit_store_reserve(s, 0, err))) goto fail;
     if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn))) goto mdb_fail;
     for (int i = 0; i < DBI_COUNT; i++)
       if ((rc = mdb_dbi_open(txn, dbi_names[i], dbi_flags[i] | MDB_CREATE, &s->dbi[i]))) goto mdb_fail;
+    s->absent = 0;
     /* A new store gets its format mark and its pseudonym key in the same
-     * commit as its tables, so a store either has both or is empty. */
+     * commit as its tables, so a store either has both or is empty; an
+     * older one gets its missing tables and the current mark. */
     MDB_val k = {6, "format"}, v;
+    char mark[32];
+    MDB_val fv = {(size_t)snprintf(mark, sizeof mark, FORMAT_PREFIX "%d", FORMAT_VERSION), mark};
     rc = mdb_get(txn, s->dbi[DBI_META], &k, &v);
     if (rc == MDB_NOTFOUND) {
       uint8_t key[32];
@@ -154,12 +251,12 @@ int licit_store_open(const char *dir, bool readonly, licit_store **out, licit_er
         rc = licit_err_set(err, LICIT_EIO, "cannot generate the store's pseudonym key");
         goto fail;
       }
-      MDB_val fv = {strlen(FORMAT), FORMAT}, kk = {3, "key"}, kv = {32, key};
-      if ((rc = mdb_put(txn, s->dbi[DBI_META], &k, &fv, 0))) goto mdb_fail;
+      MDB_val kk = {3, "key"}, kv = {32, key};
       if ((rc = mdb_put(txn, s->dbi[DBI_META], &kk, &kv, 0))) goto mdb_fail;
     } else if (rc) {
       goto mdb_fail;
     }
+    if ((rc = mdb_put(txn, s->dbi[DBI_META], &k, &fv, 0))) goto mdb_fail;
     rc = mdb_txn_commit(txn);
     txn = NULL;
     if (rc) goto mdb_fail;
@@ -171,6 +268,7 @@ mdb_fail:
 fail:
   if (txn) mdb_txn_abort(txn);
   if (s->env) mdb_env_close(s->env);
+  pthread_rwlock_destroy(&s->maplock);
   free(s->dir);
   free(s);
   return rc;
@@ -179,8 +277,18 @@ fail:
 void licit_store_close(licit_store *s) {
   if (!s) return;
   mdb_env_close(s->env);
+  pthread_rwlock_destroy(&s->maplock);
   free(s->dir);
   free(s);
+}
+
+/* Changes the map's size (0: adopt the size another process set) with no
+ * transaction of this process open: see maplock.  The caller holds none. */
+static int set_mapsize(licit_store *s, size_t size) {
+  pthread_rwlock_wrlock(&s->maplock);
+  int rc = mdb_env_set_mapsize(s->env, size);
+  pthread_rwlock_unlock(&s->maplock);
+  return rc;
 }
 
 const char *licit_store_dir(const licit_store *s) { return s->dir; }
@@ -192,13 +300,17 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
   if (!t) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   t->s = s;
   t->write = write;
+  pthread_rwlock_rdlock(&s->maplock);
   int rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
   if (rc == MDB_MAP_RESIZED) {
     /* Another process grew the map: adopt its size and try again. */
-    mdb_env_set_mapsize(s->env, 0);
-    rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    pthread_rwlock_unlock(&s->maplock);
+    rc = set_mapsize(s, 0);
+    pthread_rwlock_rdlock(&s->maplock);
+    if (!rc) rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
   }
   if (rc) {
+    pthread_rwlock_unlock(&s->maplock);
     free(t);
     return licit__mdb_err(rc, err, "begin transaction");
   }
@@ -208,6 +320,7 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
 }
 
 static void txn_free(licit_txn *t) {
+  pthread_rwlock_unlock(&t->s->maplock);
   licit_buf_free(&t->enc);
   licit_buf_free(&t->tmp);
   for (int i = 0; i < LICIT_TXN_BUFS; i++) licit_buf_free(&t->bufs[i]);
@@ -432,6 +545,59 @@ int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) 
   return 0;
 }
 
+int licit__post_decode_head(const MDB_val *v, licit_post_head *h, licit_buf *scratch) {
+  const unsigned char *p = v->mv_data, *end = p + v->mv_size;
+  uint64_t x[4], dts, dseq;
+#define GET(dst)                                  \
+  do {                                            \
+    if (!get_varint(&p, end, &(dst))) return LICIT_ESTORE; \
+  } while (0)
+  GET(x[0]);
+  GET(x[1]);
+  GET(x[2]);
+  GET(x[3]);
+  if (x[0] > UINT32_MAX || x[1] > UINT32_MAX || p >= end) return LICIT_ESTORE;
+  h->ord = (uint32_t)x[0];
+  h->user = (uint32_t)x[1];
+  int64_t created = h->created_ts = unzz(x[2]);
+  h->created_seq = x[3];
+  unsigned flags = *p++;
+  if (flags & ~7u) return LICIT_ESTORE;
+  h->del_ts = LICIT_TIME_NONE;
+  h->del_seq = 0;
+  h->parent = 0;
+  if (flags & 1) {
+    GET(dts);
+    GET(dseq);
+    h->del_ts = created + (int64_t)dts;
+    h->del_seq = h->created_seq + dseq;
+  }
+  if (flags & 2) {
+    GET(x[0]);
+    if (x[0] == 0 || x[0] > UINT32_MAX) return LICIT_ESTORE;
+    h->parent = (uint32_t)x[0];
+  }
+  GET(x[0]); /* n_vis */
+  GET(x[1]);
+  GET(x[2]);
+  GET(x[3]);
+  size_t left = (size_t)(end - p);
+  if (x[0] == 0 || x[0] > left / 3) return LICIT_ESTORE;
+  h->n_vis = (uint32_t)x[0];
+  licit_buf_reset(scratch);
+  if (licit_buf_reserve(scratch, (size_t)h->n_vis * sizeof(licit_hist))) return LICIT_ENOMEM;
+  licit_hist *vis = (licit_hist *)scratch->data;
+  for (uint32_t i = 0; i < h->n_vis; i++) {
+    GET(dts);
+    GET(dseq);
+    if (p >= end) return LICIT_ESTORE;
+    vis[i] = (licit_hist){created + (int64_t)dts, h->created_seq + dseq, *p++, 0};
+  }
+#undef GET
+  h->vis = vis;
+  return 0;
+}
+
 int licit__post_encode(const licit_post_rec *r, licit_buf *out) {
   licit_buf_reset(out);
   int rc = put_varint(out, r->ord);
@@ -550,7 +716,7 @@ static int not_found_or(int rc) {
 int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, licit_buf *scratch) {
   if (n == 0 || n > LICIT_ID_MAX) return LICIT_ENOTFOUND;
   MDB_val k = {n, (void *)id}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_POSTS], &k, &v);
+  int rc = licit__get(t, DBI_POSTS, &k, &v);
   if (rc) return not_found_or(rc);
   return licit__post_decode(&v, rec, scratch);
 }
@@ -558,7 +724,7 @@ int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, 
 int licit_post_id(licit_txn *t, uint32_t ord, licit_strv *id) {
   unsigned int o = ord;
   MDB_val k = {sizeof o, &o}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_POSTORD], &k, &v);
+  int rc = licit__get(t, DBI_POSTORD, &k, &v);
   if (rc) return not_found_or(rc);
   id->p = v.mv_data;
   id->n = v.mv_size;
@@ -592,7 +758,7 @@ static int link_decode(const MDB_val *k, const MDB_val *v, licit_link_rec *rec, 
 int licit_link_get(licit_txn *t, uint32_t a, uint32_t b, licit_link_rec *rec, licit_buf *scratch) {
   uint32_t key[2] = {a < b ? a : b, a < b ? b : a};
   MDB_val k = {8, key}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_LINKS], &k, &v);
+  int rc = licit__get(t, DBI_LINKS, &k, &v);
   if (rc) return not_found_or(rc);
   return link_decode(&k, &v, rec, scratch);
 }
@@ -603,8 +769,13 @@ static int dup_u32s(licit_txn *t, int dbi, MDB_val *k, uint32_t **out, size_t *n
   MDB_val v;
   size_t cnt = 0, cap = 0;
   uint32_t *arr = NULL;
-  int rc = licit__mdb(mdb_cursor_open(t->txn, t->s->dbi[dbi], &c));
-  if (rc) return rc;
+  int rc = licit__cursor_open(t, dbi, &c);
+  if (rc == MDB_NOTFOUND) { /* an absent table: no entries */
+    *out = NULL;
+    *n = 0;
+    return 0;
+  }
+  if ((rc = licit__mdb(rc))) return rc;
   rc = licit__mdb(mdb_cursor_get(c, k, &v, MDB_SET_KEY));
   if (rc == 0) rc = licit__mdb(mdb_cursor_get(c, k, &v, MDB_GET_MULTIPLE));
   while (rc == 0) {
@@ -656,7 +827,7 @@ int licit__orphans(licit_txn *t, const char *parent, size_t n, uint32_t **childr
 int licit_user_get(licit_txn *t, uint32_t ord, licit_user_rec *rec, licit_buf *scratch) {
   unsigned int o = ord;
   MDB_val k = {sizeof o, &o}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_USTATE], &k, &v);
+  int rc = licit__get(t, DBI_USTATE, &k, &v);
   if (rc) return not_found_or(rc);
   return licit__user_decode(&v, rec, scratch);
 }
@@ -664,7 +835,7 @@ int licit_user_get(licit_txn *t, uint32_t ord, licit_user_rec *rec, licit_buf *s
 int licit_user_ord(licit_txn *t, const char *id, size_t n, uint32_t *ord) {
   if (n == 0 || n > LICIT_ID_MAX) return LICIT_ENOTFOUND;
   MDB_val k = {n, (void *)id}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_USERS], &k, &v);
+  int rc = licit__get(t, DBI_USERS, &k, &v);
   if (rc) return not_found_or(rc);
   if (v.mv_size != 4) return LICIT_ESTORE;
   memcpy(ord, v.mv_data, 4);
@@ -674,7 +845,7 @@ int licit_user_ord(licit_txn *t, const char *id, size_t n, uint32_t *ord) {
 int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbuf, size_t sigcap) {
   size_t s = (size_t)seq;
   MDB_val k = {sizeof s, &s}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_LOG], &k, &v);
+  int rc = licit__get(t, DBI_LOG, &k, &v);
   if (rc) return not_found_or(rc);
   return licit_event_decode(v.mv_data, v.mv_size, ev, sigbuf, sigcap);
 }
@@ -685,7 +856,7 @@ int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbu
 int licit_store_event_id(licit_txn *t, const char *id, size_t n, uint64_t *seq) {
   if (n == 0 || n > LICIT_ID_MAX) return LICIT_ENOTFOUND;
   MDB_val k = {n, (void *)id}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_IDS], &k, &v);
+  int rc = licit__get(t, DBI_IDS, &k, &v);
   if (rc) return not_found_or(rc);
   if (v.mv_size != 8) return LICIT_ESTORE;
   memcpy(seq, v.mv_data, 8);
@@ -712,7 +883,7 @@ int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord) {
   char kb[520];
   MDB_val k, v;
   licit__signal_key(tok, n, kb, &k);
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_SIGNALS], &k, &v);
+  int rc = licit__get(t, DBI_SIGNALS, &k, &v);
   if (rc) return not_found_or(rc);
   if (v.mv_size != 4) return LICIT_ESTORE;
   memcpy(ord, v.mv_data, 4);
@@ -730,7 +901,8 @@ typedef struct table_iter {
 static int table_iter_open(licit_txn *t, int dbi, table_iter **out) {
   table_iter *it = calloc(1, sizeof *it);
   if (!it) return LICIT_ENOMEM;
-  int rc = mdb_cursor_open(t->txn, t->s->dbi[dbi], &it->cur);
+  int rc = licit__cursor_open(t, dbi, &it->cur);
+  if (rc == MDB_NOTFOUND) rc = 0; /* an absent table: no entries (it->cur NULL) */
   if (rc) {
     free(it);
     return licit__mdb_err(rc, NULL, "");
@@ -741,6 +913,7 @@ static int table_iter_open(licit_txn *t, int dbi, table_iter **out) {
 
 /* 1 with k/v set, 0 at the end, or a negative error. */
 static int table_iter_next(table_iter *it, MDB_val *k, MDB_val *v) {
+  if (!it->cur) return 0;
   int rc = mdb_cursor_get(it->cur, k, v, it->started ? MDB_NEXT : MDB_FIRST);
   it->started = true;
   if (rc == MDB_NOTFOUND) return 0;
@@ -749,7 +922,7 @@ static int table_iter_next(table_iter *it, MDB_val *k, MDB_val *v) {
 
 static void table_iter_close(table_iter *it) {
   if (!it) return;
-  mdb_cursor_close(it->cur);
+  if (it->cur) mdb_cursor_close(it->cur);
   free(it);
 }
 
@@ -768,6 +941,16 @@ int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *re
 }
 
 void licit_post_iter_close(licit_post_iter *it) { table_iter_close((table_iter *)it); }
+
+int licit_post_iter_next_head(licit_post_iter *it, licit_post_head *h, licit_buf *scratch) {
+  MDB_val k, v;
+  int rc = table_iter_next((table_iter *)it, &k, &v);
+  if (rc != 1) return rc;
+  rc = licit__post_decode_head(&v, h, scratch);
+  return rc ? rc : 1;
+}
+
+uint64_t licit_txn_n_replies(const licit_txn *t) { return t->ctr[CTR_REPLIES]; }
 
 int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n) {
   unsigned int u = user;
@@ -805,8 +988,9 @@ int licit_store_stats_get(licit_txn *t, licit_store_stats *st) {
   st->policies = t->ctr[CTR_POLICIES];
   MDB_envinfo info;
   MDB_stat ms;
-  mdb_env_info(t->s->env, &info);
-  mdb_env_stat(t->s->env, &ms);
+  int rc;
+  if ((rc = mdb_env_info(t->s->env, &info)) || (rc = mdb_env_stat(t->s->env, &ms)))
+    return licit__mdb_err(rc, NULL, "stats");
   st->bytes_used = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
   char path[4096];
   snprintf(path, sizeof path, "%s/data.mdb", t->s->dir);
@@ -880,25 +1064,55 @@ void licit_store_prefault(licit_store *s) {
 #endif
 }
 
+/* Allocates the data file's blocks for its first `size` bytes (those
+ * already allocated cost nothing).  0, or the errno. */
+static int allocate(licit_store *s, size_t size) {
+  int fd;
+  if (mdb_env_get_fd(s->env, &fd)) return EBADF;
+  return fallocate(fd, 0, 0, (off_t)size) == 0 ? 0 : errno;
+}
+
+static size_t align_up(size_t n) { return (n + MAP_ALIGN - 1) / MAP_ALIGN * MAP_ALIGN; }
+
 int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err) {
+  if (s->readonly) return licit_err_set(err, LICIT_EUSAGE, "store %s is open read-only", s->dir);
   MDB_envinfo info;
   MDB_stat ms;
-  if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &ms))
-    return licit_err_set(err, LICIT_ESTORE, "store %s: cannot read its size", s->dir);
+  int rc;
+  if ((rc = mdb_env_info(s->env, &info)) || (rc = mdb_env_stat(s->env, &ms)))
+    return licit__mdb_err(rc, err, s->dir);
   size_t used = (size_t)(info.me_last_pgno + 1) * ms.ms_psize;
   /* A transaction copies every page it touches before freeing the old
    * one at commit, so beside the new bytes it may need room for a copy of
    * much of the store: keep half the store's size spare as well. */
-  size_t need = used + used / 2 + bytes;
-  if (need <= info.me_mapsize) return 0;
-  size_t want = info.me_mapsize * 2;
-  if (want < need) want = need;
-  want = (want + MAP_STEP - 1) / MAP_STEP * MAP_STEP;
-  int rc = mdb_env_set_mapsize(s->env, want);
-  if (rc == MDB_MAP_RESIZED || rc == EINVAL) {
-    /* Another process grew it meanwhile, or a transaction is open. */
-    mdb_env_set_mapsize(s->env, 0);
-    return 0;
+  size_t need = align_up(used + used / 2 + bytes);
+  size_t map = info.me_mapsize;
+  if (need > map) {
+    size_t want = map * 2;
+    if (want < need) want = need;
+    want = (want + MAP_STEP - 1) / MAP_STEP * MAP_STEP;
+    rc = set_mapsize(s, want);
+    if (rc && rc != EINVAL) return licit__mdb_err(rc, err, "growing the store's map");
+    /* EINVAL: a transaction of this process is open, so the map stays as
+     * it is (a write that outgrows it fails with LICIT_EFULL). */
+    if (!rc) map = want;
   }
-  return rc ? licit__mdb_err(rc, err, "growing the store's map") : 0;
+  /* Allocate the region this write may use (blocks already allocated cost
+   * nothing); the rest of the map stays sparse. */
+  int e = allocate(s, need < map ? need : map);
+  if (e == EOPNOTSUPP || e == ENOSYS) return 0; /* a file system that cannot allocate ahead */
+  if (e == ENOSPC || e == EDQUOT || e == EFBIG) {
+    int fd;
+    struct stat st;
+    struct statvfs vfs;
+    size_t have = 0;
+    if (mdb_env_get_fd(s->env, &fd) == 0 && fstat(fd, &st) == 0) have = (size_t)st.st_blocks * 512;
+    double free_mb = statvfs(s->dir, &vfs) == 0 ? (double)vfs.f_bavail * vfs.f_frsize / 1e6 : 0;
+    return licit_err_set(err, LICIT_ENOSPACE,
+                         "store %s: no space left on its file system: the next write needs %.1f MB more "
+                         "there (%.1f MB free; the store holds %.1f MB)",
+                         s->dir, (need > have ? need - have : MAP_ALIGN) / 1e6, free_mb, used / 1e6);
+  }
+  if (e) return licit_err_set(err, LICIT_EIO, "store %s: cannot allocate its data file: %s", s->dir, strerror(e));
+  return 0;
 }

@@ -108,21 +108,38 @@ const licit_hist *licit_hist_at(const licit_hist *h, uint32_t n, size_t stride, 
 
 typedef struct licit_store_stats {
   uint64_t events, posts, users, signals, snapshots, policies;
-  uint64_t bytes_on_disk; /* data file, allocated blocks */
+  uint64_t bytes_on_disk; /* data file, allocated blocks (the map; see store.c) */
   uint64_t bytes_used;    /* pages LMDB has in use */
 } licit_store_stats;
 
-/* Opens (creating when missing) the store in directory `dir`.  Readonly
- * opening never creates.  LICIT_EIO / LICIT_ESTORE with a message. */
-int licit_store_open(const char *dir, bool readonly, licit_store **out, licit_err *err);
+/* licit_store_open flags (0: open, creating the store when missing). */
+#define LICIT_STORE_RDONLY 1u   /* read only: never creates, never writes */
+#define LICIT_STORE_EXISTING 2u /* read-write, but never creates a store */
+
+/* Opens the store in directory `dir`.  Without flags a missing store is
+ * created (the directory too).  With LICIT_STORE_RDONLY or
+ * LICIT_STORE_EXISTING a missing store is LICIT_ENOSTORE (naming `dir`)
+ * and nothing is created.  A read-only open maps the file read-only, so it
+ * works on a store the user may read but not write; without write access
+ * to DIR/lock.mdb it reads without LMDB's lock table, which is safe only
+ * when no writer runs (a copy, a read-only mount).  A store of an older
+ * format opens read-only as it is (tables added since read as empty); a
+ * write open upgrades it.  A store of a newer format is LICIT_ESTORE.
+ * Errors: LICIT_ENOSTORE, LICIT_EIO, LICIT_ESTORE, LICIT_ENOSPACE (a new
+ * store on a full disk), LICIT_ENOMEM, each with a message naming `dir`. */
+int licit_store_open(const char *dir, unsigned flags, licit_store **out, licit_err *err);
 void licit_store_close(licit_store *s);
 const char *licit_store_dir(const licit_store *s);
 
 /* Makes room for a write transaction that may add about `bytes` to the
- * store (and copy-on-write up to half of it): grows the map (and the sparse
- * file) when needed.  Call it with no
- * transaction open in this process, before licit_txn_begin(write).  A write
- * that still outgrows the map fails with LICIT_EFULL; earlier commits stay. */
+ * store (and copy-on-write up to half of it): grows the map when needed
+ * and allocates the data file's blocks under all of it, so that no page
+ * the transaction writes can lack disk space (which would be SIGBUS, not
+ * an error).  Call it with no transaction open in this process, before
+ * every licit_txn_begin(write).  LICIT_ENOSPACE, naming the store and the
+ * space missing, when the file system cannot hold that much (nothing is
+ * changed; earlier commits stay); LICIT_EUSAGE on a read-only store.  A
+ * write that still outgrows the map fails with LICIT_EFULL. */
 int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err);
 
 /* Transactions.  A read transaction sees the last commit.  Only one write
@@ -226,6 +243,20 @@ int licit_post_iter_open(licit_txn *t, licit_post_iter **out);
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch);
 void licit_post_iter_close(licit_post_iter *it);
 
+/* The leading part of a post record, which the thread walk needs: the
+ * rest of the record is not decoded.  vis points into the scratch. */
+typedef struct licit_post_head {
+  uint32_t ord, user, parent, n_vis;
+  int64_t created_ts, del_ts;
+  uint64_t created_seq, del_seq;
+  const licit_hist *vis;
+} licit_post_head;
+/* As licit_post_iter_next, the head of each record only. */
+int licit_post_iter_next_head(licit_post_iter *it, licit_post_head *h, licit_buf *scratch);
+/* How many posts were stored with a parent (replies), for evaluations that
+ * can skip the thread pass when there are none. */
+uint64_t licit_txn_n_replies(const licit_txn *t);
+
 /* The post ordinals of a user, ascending. */
 int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n);
 
@@ -326,6 +357,8 @@ int licit_store_policy_put(licit_txn *t, const char *json, size_t n);
 /* The current policy text, or LICIT_ENOPOLICY. */
 int licit_store_policy_get(licit_txn *t, licit_strv *json);
 
+/* Sizes and counters.  LICIT_ESTORE / LICIT_EIO when LMDB cannot say
+ * (then *st is zeroed). */
 int licit_store_stats_get(licit_txn *t, licit_store_stats *st);
 
 /* Maps every page of the store into this process ahead of a full scan

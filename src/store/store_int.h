@@ -3,6 +3,7 @@
 #define LICIT_STORE_INT_H
 
 #include <lmdb.h>
+#include <pthread.h>
 
 #include "store/store.h"
 
@@ -14,12 +15,21 @@ enum {
   DBI_COUNT
 };
 
-enum { CTR_LOG, CTR_POSTS, CTR_USERS, CTR_SIGNALS, CTR_SNAPSHOTS, CTR_POLICIES, CTR_COUNT };
+enum { CTR_LOG, CTR_POSTS, CTR_USERS, CTR_SIGNALS, CTR_SNAPSHOTS, CTR_POLICIES, CTR_REPLIES, CTR_COUNT };
 
 struct licit_store {
   MDB_env *env;
   MDB_dbi dbi[DBI_COUNT];
+  unsigned absent; /* bit i: table i is not in the file (a read-only open
+                      of an older store); it reads as empty */
+  bool readonly;
   char *dir;
+  /* LMDB may remap the file only while no transaction of this process is
+   * open (mdb_env_set_mapsize).  Every transaction holds this lock shared
+   * from begin to end; growing or adopting the map takes it exclusively, so
+   * threads reading while the ingest grows the map never see it move.
+   * Writer-preferring, so a stream of readers cannot starve a growth. */
+  pthread_rwlock_t maplock;
 };
 
 struct licit_txn {
@@ -39,12 +49,29 @@ struct licit_txn {
 #define UF_FIRST_SEQ 2u /* an 8-byte first_seq follows the id */
 
 int licit__mdb_err(int rc, licit_err *err, const char *what);
+
+/* mdb_get / mdb_cursor_open on table `i`.  A table that a newer licit added
+ * is missing from an older store opened read-only: it reads as empty, so
+ * licit__get returns MDB_NOTFOUND and licit__cursor_open returns
+ * MDB_NOTFOUND with no cursor (the caller treats that as "no entries").
+ * Reads go through these two; writes may use t->s->dbi directly (a write
+ * open creates every table). */
+static inline int licit__get(licit_txn *t, int i, MDB_val *k, MDB_val *v) {
+  if (t->s->absent & (1u << i)) return MDB_NOTFOUND;
+  return mdb_get(t->txn, t->s->dbi[i], k, v);
+}
+static inline int licit__cursor_open(licit_txn *t, int i, MDB_cursor **c) {
+  *c = NULL;
+  if (t->s->absent & (1u << i)) return MDB_NOTFOUND;
+  return mdb_cursor_open(t->txn, t->s->dbi[i], c);
+}
 /* An LMDB (or errno) code as a LICIT_E* code. */
 int licit__mdb(int rc);
 int licit__meta_get(licit_txn *t, const char *key, MDB_val *val);
 int licit__meta_put(licit_txn *t, const char *key, const void *p, size_t n);
 int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch);
 int licit__post_encode(const licit_post_rec *r, licit_buf *out);
+int licit__post_decode_head(const MDB_val *v, licit_post_head *h, licit_buf *scratch);
 int licit__user_decode(const MDB_val *v, licit_user_rec *r, licit_buf *scratch);
 int licit__user_encode(const licit_user_rec *r, licit_buf *out);
 void licit__apply_free(void *w);

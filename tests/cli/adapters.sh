@@ -150,8 +150,8 @@ expect_eq "jetstream intents: sam (declaration only) is an account" 7 "$(stat_of
 # malformed.jsonl: each malformed event is rejected with a message naming the field.
 S=$(store)
 expect_exit 3 lic --store "$S" ingest --format jetstream --json --rejects "$T/rej.jsonl" "$JS/malformed.jsonl"
-expect_eq "jetstream malformed: all rejected" "0 0 32 0" "$(adrs)"
-expect_eq "jetstream malformed: every line has a reject record" "$(seq 1 32 | tr '\n' ' ')" \
+expect_eq "jetstream malformed: all rejected" "0 0 37 0" "$(adrs)"
+expect_eq "jetstream malformed: every line has a reject record" "$(seq 1 37 | tr '\n' ' ')" \
   "$(jq -r .line "$T/rej.jsonl" | tr '\n' ' ')"
 i=0
 for want in 'invalid JSON' 'not a JSON object' '"did" is required' '"did": expected a string' '"did": expected a DID' \
@@ -163,7 +163,10 @@ for want in 'invalid JSON' 'not a JSON object' '"did" is required' '"did": expec
   '"commit.record.langs": expected an array' '"commit.record.langs[0]": expected a string' '"account" is required' \
   '"account.active" is required' '"account.active": expected a boolean' '"account.status": expected a string' \
   'syntheticContentGeneration.allow": expected a boolean' '"commit.record.syntheticContentGeneration": expected an object' \
-  'duplicate object key' '"commit.rkey" is empty'; do
+  'duplicate object key' '"commit.rkey" is empty' \
+  '"time_us": 1e+20 is outside the years 0001-9999' '"time_us": 1.79769e+308 is outside the years 0001-9999' \
+  '"commit.record.reply": expected an object' '"commit.record.reply.parent.uri" is required' \
+  '"commit.record.facets[0].features[0].did" is required'; do
   i=$((i + 1))
   got=$(jq -r --argjson n $i 'select(.line == $n) | .error' "$T/rej.jsonl")
   case $got in
@@ -171,6 +174,32 @@ for want in 'invalid JSON' 'not a JSON object' '"did" is required' '"did": expec
     *) fail "jetstream malformed line $i" "expected the error to contain: $want" "got: $got" ;;
   esac
 done
+
+# numbers.jsonl: numbers beyond 64 bits or beyond a double (99999999999999999999,
+# 1e400) in fields licit does not read do not reject the event; an
+# out-of-range time_us says so (malformed.jsonl lines 33-34, above).
+S=$(store)
+expect_exit 0 lic --store "$S" ingest --format jetstream --json --rejects "$T/rej.jsonl" "$JS/numbers.jsonl"
+expect_eq "jetstream numbers: a create and an update with huge unknown numbers accepted" "2 0 0 0" "$(adrs)"
+expect_eq "jetstream numbers: the update applied" "$(digest_of "$(js_post fay 3l4f00000001a)" "still big")" \
+  "$(evdigest "$S")"
+
+# replies.jsonl: replies (record.reply.parent.uri) with mention facets, a link
+# and a tag facet, an update that changes the mentions, a mention of an
+# account that never posted, a reply to a post never seen.  What the
+# adapter emits (parent, mentions) is checked in tests/unit/test_adapters.c;
+# here: all accepted, and a mention does not make an account known.
+S=$(store)
+expect_exit 0 lic --store "$S" ingest --format jetstream --json "$JS/replies.jsonl"
+expect_eq "jetstream replies: accepted duplicates rejected skipped" "6 0 0 0" "$(adrs)"
+expect_eq "jetstream replies: posts" 5 "$(stat_of "$S" posts)"
+# --region: an account mentioned before its first post is not known, so its
+# first post still gives it the region (dan is mentioned on line 5).
+printf '%s\n' "{\"did\":\"$(js_did dan)\",\"time_us\":1725235600000000,\"kind\":\"commit\",\"commit\":{\"rev\":\"3l4d00000001b\",\"operation\":\"create\",\"collection\":\"app.bsky.feed.post\",\"rkey\":\"3l4d00000001a\",\"record\":{\"text\":\"dan speaks\"}}}" >"$T/dan-speaks.jsonl"
+S=$(store)
+expect_exit 0 lic --store "$S" ingest --format jetstream --region DE --json "$JS/replies.jsonl" "$T/dan-speaks.jsonl"
+expect_eq "jetstream replies --region DE: four account events (alice, bob, carol, dan when he posts)" "11 0 0 0" "$(adrs)"
+expect_eq "jetstream replies --region DE: every post region_excluded" "6 0 region_excluded=6" "$(evc "$S")"
 
 # ============================================================= activitypub
 
@@ -279,14 +308,15 @@ expect_eq "html.jsonl: every Note's text" "$(digest_of \
 # malformed.jsonl
 S=$(store)
 expect_exit 3 lic --store "$S" ingest --format activitypub --json --rejects "$T/rej.jsonl" "$AP/malformed.jsonl"
-expect_eq "activitypub malformed: all rejected" "0 0 20 0" "$(adrs)"
+expect_eq "activitypub malformed: all rejected" "0 0 22 0" "$(adrs)"
 i=0
 for want in 'invalid JSON' 'not a JSON object' '"type" is required' '"type": expected a string' '"actor" is required' \
   '"actor": expected a string or an object' '"actor.id" is required' '"object" is required' '"object.id" is required' \
   '"object.type" is required' '"object.published": expected' '"object.published" is required' \
   '"object.to": expected a string or an array' '"object.contentMap": expected an object' \
   '"object.content": expected a string' '"id": expected a string' '"published" is required' \
-  '"object.updated" is required' 'duplicate object key' '"object.id": expected an id of 1-256 bytes'; do
+  '"object.updated" is required' 'duplicate object key' '"object.id": expected an id of 1-256 bytes' \
+  '"object.inReplyTo": expected a string or an object' '"object.tag[0].href" is required'; do
   i=$((i + 1))
   got=$(jq -r --argjson n $i 'select(.line == $n) | .error' "$T/rej.jsonl")
   case $got in
@@ -294,6 +324,96 @@ for want in 'invalid JSON' 'not a JSON object' '"type" is required' '"type": exp
     *) fail "activitypub malformed line $i" "expected the error to contain: $want" "got: $got" ;;
   esac
 done
+
+# replies.jsonl: inReplyTo as a string and as an object, Mention tags among
+# a Hashtag and an Emoji, an Update whose single tag object is a Mention, a
+# mention of and a reply to an account never seen (parent and mentions as
+# emitted: tests/unit/test_adapters.c).
+S=$(store)
+expect_exit 0 lic --store "$S" ingest --format activitypub --json "$AP/replies.jsonl"
+expect_eq "activitypub replies: accepted duplicates rejected skipped" "5 0 0 0" "$(adrs)"
+expect_eq "activitypub replies: posts" 4 "$(stat_of "$S" posts)"
+
+# ------------------------------------------ whole documents, read as a stream
+
+# outbox-stream.json: orderedItems before the other members, strings holding
+# brackets, quotes and escapes, tabs and CRLF between tokens, a key repeated
+# inside an activity (tolerated in a whole document), an "items" member
+# after orderedItems (not read).
+SA=https://stream.example/users/sam/statuses
+STREAM_TEXTS=(
+  "$SA/1" 'Brackets ] } [ { , a quote " and a backslash \ in text: fine.'
+  "$SA/2" 'A reply, with an escaped été and a tab .'
+  "$SA/3" 'Sensitive twice.'
+)
+S=$(store)
+expect_exit 0 lic --store "$S" ingest --format activitypub --json "$AP/outbox-stream.json"
+expect_eq "outbox-stream.json: accepted duplicates rejected skipped" "3 0 0 1" "$(adrs)"
+expect_eq "outbox-stream.json: the texts" "$(digest_of "${STREAM_TEXTS[@]}")" "$(evdigest "$S")"
+# The same document in a zip (inflated and read in chunks through libarchive),
+# in a folder, after its actor.json.
+python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("export/actor.json", "{\"id\": \"https://stream.example/users/sam\", \"followers\": \"https://stream.example/f\"}")
+    z.write(sys.argv[1], "export/outbox.json")' "$AP/outbox-stream.json" "$T/stream.zip"
+S=$(store)
+expect_exit 0 lic --store "$S" ingest --format activitypub --json "$T/stream.zip"
+expect_eq "stream.zip: accepted duplicates rejected skipped" "3 0 0 1" "$(adrs)"
+expect_eq "stream.zip: the texts" "$(digest_of "${STREAM_TEXTS[@]}")" "$(evdigest "$S")"
+
+# A truncated document ends the input (exit 1) with the file and the byte
+# offset where it ends: inside orderedItems, or after it.
+size=$(stat -c %s "$AP/outbox-stream.json")
+for n in 1 30 900 $((size - 40)); do
+  head -c $n "$AP/outbox-stream.json" >"$T/cut.json"
+  expect_exit 1 lic --store "$(store)" ingest --format activitypub "$T/cut.json"
+  expect_contains "outbox cut at byte $n: names the file and the offset" \
+    "$T/cut.json: truncated: the document ends at byte offset $n" "$ERR"
+done
+python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("outbox.json", open(sys.argv[1], "rb").read()[:900])' "$AP/outbox-stream.json" "$T/cut.zip"
+expect_exit 1 lic --store "$(store)" ingest --format activitypub "$T/cut.zip"
+expect_contains "a zip of a truncated outbox: names the archive, the member and the offset" \
+  "$T/cut.zip: outbox.json: truncated: the document ends at byte offset 900, inside orderedItems" "$ERR"
+
+# A too deeply nested activity rejects that activity, not the file (and the
+# message is jansson's depth limit, not a hint about JSON Lines).
+LINE1=$(sed -n 1p "$AP/inbox.jsonl")
+{
+  printf '{"orderedItems":[{"type":"Create","x":'
+  python3 -c 'print("[" * 3000 + "]" * 3000, end="")'
+  printf '},\n%s]}\n' "$LINE1"
+} >"$T/deep.json"
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format activitypub --json --rejects "$T/rej.jsonl" "$T/deep.json"
+expect_eq "deep.json: the deep activity rejected, the next accepted" "1 0 1 0" "$(adrs)"
+expect_eq "deep.json: the reject is item 0" 0 "$(jq -r .line "$T/rej.jsonl")"
+expect_contains "deep.json: the reject says why" "maximum parsing depth" "$T/rej.jsonl"
+# An activity over the 2 MiB limit is rejected like an over-long line,
+# without being held whole.
+{
+  printf '{"orderedItems":[{"type":"Create","content":"'
+  head -c 3000000 /dev/zero | tr '\0' x
+  printf '"},\n%s]}\n' "$LINE1"
+} >"$T/long.json"
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format activitypub --json --rejects "$T/rej.jsonl" "$T/long.json"
+expect_eq "long.json: the long activity rejected, the next accepted" "1 0 1 0" "$(adrs)"
+expect_eq "long.json: reject record (item, raw cut, full size)" "0 true 3000030" \
+  "$(jq -r '"\(.line) \(.raw_truncated) \(.raw_bytes)"' "$T/rej.jsonl")"
+expect_contains "long.json: the reject says why" "longer than the limit of 2 MiB" "$T/rej.jsonl"
+
+# A number out of range in an activity: as a JSON line and inside an
+# outbox.json alike, it rejects nothing (licit_json_parse_lenient used to
+# refuse the whole document).
+printf '%s\n' "$LINE1" | sed 's/"sensitive":false/"sensitive":false,"x-score":1e400,"x-n":-99999999999999999999/' >"$T/big.jsonl"
+printf '{"orderedItems":[%s],"totalItems":1e400}\n' "$(cat "$T/big.jsonl")" >"$T/big.json"
+expect_contains "big.jsonl holds 1e400" '"x-score":1e400' "$T/big.jsonl"
+expect_exit 0 lic --store "$(store)" ingest --format activitypub --json "$T/big.jsonl"
+expect_eq "1e400 in an activity line: accepted" "1 0 0 0" "$(adrs)"
+expect_exit 0 lic --store "$(store)" ingest --format activitypub --json "$T/big.json"
+expect_eq "1e400 in an outbox.json activity: accepted" "1 0 0 0" "$(adrs)"
 
 # lang (first of record.langs; contentMap with one key) is only visible in
 # snapshot documents: checked when this build has the snapshot command.

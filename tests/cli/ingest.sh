@@ -76,9 +76,10 @@ expect_eq "stats --json store_bytes is a positive number" "true" "$(jq '.store_b
 expect_exit 0 lic --store "$S" stats
 expect_contains "stats text: events line" "events     53" "$OUT"
 S=$(newstore)
+expect_exit 0 lic --store "$S" --json ingest /dev/null
 expect_exit 0 lic --store "$S" --json stats
 expect_eq "stats on a new store: all zero" "0 0 0 0" "$(jq -r '"\(.events) \(.posts) \(.users) \(.snapshots)"' "$OUT")"
-check "the store directory was created on first use" test -d "$S"
+check "ingest created the store directory" test -d "$S"
 expect_exit 2 lic --store "$S" stats extra-arg
 
 # ---------------------------------------------------------------- exit codes, usage
@@ -95,7 +96,7 @@ expect_exit 2 lic --store "$S" ingest --region es "$EX/events.jsonl"
 expect_exit 2 lic --store "$S" ingest --region ESP "$EX/events.jsonl"
 expect_exit 2 lic --store "$S" ingest --rejects
 expect_exit 2 lic --store "$S" ingest --batch 0 "$EX/events.jsonl"
-expect_eq "nothing was ingested by the bad-usage calls" 0 "$(stat_of "$S" events)"
+check "the bad-usage calls created no store" test ! -e "$S"
 expect_exit 1 lic --store "$S" ingest "$T/no-such-file.jsonl"
 expect_contains "missing input file is named" "no-such-file.jsonl" "$ERR"
 mkdir -p "$T/a-directory"
@@ -322,5 +323,115 @@ S=$(newstore)
 run lic --store "$S" --json ingest --rejects "$T/rej-text.jsonl" "$T/text.jsonl"
 expect_eq "text of 1 MiB accepted, 1 MiB + 1 byte rejected (bytes of UTF-8, not characters)" "3 3 0 2" "$RC $(adr)"
 expect_eq "text limit: rejected lines" "3 5" "$(jq -r .line "$T/rej-text.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+
+# ---------------------------------------------------------------- progress on a terminal
+# Progress is drawn on stderr only when it is a terminal: `script` gives the
+# ingest a pseudo-terminal.  Every line drawn must show a rate and an ETA
+# that are non-negative numbers, and the last one a positive rate (the start
+# time once came from the wall clock and "now" from the monotonic clock:
+# "0 events/s, ETA -35791394:-8").
+"$GEN" --seed 3 --events 20000 >"$T/gen20k.jsonl"
+progress_lines() { tr '\r' '\n' <"$1" | sed 's/\x1b\[K//g' | grep '^ingest '; }
+S=$(newstore)
+script -qec "$(printf '%q ' "$LICIT" --store "$S" ingest "$T/gen20k.jsonl")" /dev/null >"$T/pty-file.txt" 2>&1
+file_re='^ingest [^ ]+: [0-9.]+ / [0-9.]+ MB \([0-9]+%\), [0-9]+ events/s, ETA [0-9]+:[0-9]{2}:[0-9]{2}$'
+expect_eq "progress (file): every line has a non-negative rate and ETA" "" \
+  "$(progress_lines "$T/pty-file.txt" | grep -Ev "$file_re" | head -3)"
+last=$(progress_lines "$T/pty-file.txt" | tail -1)
+expect_eq "progress (file): the last line is at 100% with a positive rate" "100% yes" \
+  "$(sed -E 's/.*\(([0-9]+%)\), ([0-9]+) events.*/\1 \2/' <<<"$last" | awk '{print $1, ($2 > 0 ? "yes" : "no")}')"
+S=$(newstore)
+script -qec "$(printf '%q ' "$LICIT" --store "$S" ingest -) < $(printf '%q' "$T/gen20k.jsonl")" /dev/null \
+  >"$T/pty-stdin.txt" 2>&1
+stdin_re='^ingest -: [0-9.]+ MB, [0-9]+ events/s$'
+expect_eq "progress (stdin): every line has a non-negative rate" "" \
+  "$(progress_lines "$T/pty-stdin.txt" | grep -Ev "$stdin_re" | head -3)"
+expect_eq "progress (stdin): the last line has a positive rate" "yes" \
+  "$(progress_lines "$T/pty-stdin.txt" | tail -1 | sed -E 's/.* ([0-9]+) events.*/\1/' | awk '{print ($1 > 0 ? "yes" : "no")}')"
+expect_eq "progress (stdin): every event was ingested" 20000 "$(stat_of "$S" events)"
+S=$(newstore)
+script -qec "$(printf '%q ' "$LICIT" --store "$S" ingest --no-progress "$T/gen20k.jsonl")" /dev/null >"$T/pty-no.txt" 2>&1
+expect_eq "--no-progress on a terminal draws nothing" "" "$(progress_lines "$T/pty-no.txt")"
+
+# ---------------------------------------------------------------- numbers in text output
+# One rule: plain digits, no thousands separators, in text as in JSON.
+expect_contains "ingest text: plain digits" "accepted 20000, duplicates 0, rejected 0" "$T/pty-no.txt"
+run lic --store "$S" stats
+expect_contains "stats text: plain digits" "events     20000" "$OUT"
+
+# ---------------------------------------------------------------- the rejects file
+cp "$EX/events-bad.jsonl" "$T/in-bad.jsonl"
+S=$(newstore)
+expect_exit 2 lic --store "$S" ingest --rejects "$T/in-bad.jsonl" "$T/in-bad.jsonl"
+expect_contains "rejects file = an input: refused, naming it" "is also an input" "$ERR"
+ln "$T/in-bad.jsonl" "$T/in-bad-link.jsonl"
+expect_exit 2 lic --store "$S" ingest --rejects "$T/in-bad-link.jsonl" "$EX/events.jsonl" "$T/in-bad.jsonl"
+expect_contains "rejects file = an input by another name (hard link): refused" "is also an input" "$ERR"
+expect_exit 2 lic --store "$S" ingest --rejects "$T/in-bad.jsonl" - <"$T/in-bad.jsonl"
+expect_contains "rejects file = standard input: refused" "standard input" "$ERR"
+expect_eq "the refused input is intact" "$(cat "$EX/events-bad.jsonl")" "$(cat "$T/in-bad.jsonl")"
+check "a refused ingest created no store" test ! -e "$S"
+echo '{"old":true}' >"$T/old-rej.jsonl"
+expect_exit 3 lic --store "$S" ingest --rejects "$T/old-rej.jsonl" "$T/in-bad.jsonl"
+expect_contains "an existing rejects file: replaced, and ingest says so" "replacing the existing rejects file" "$ERR"
+expect_eq "the replaced rejects file holds this run's rejects only" 23 "$(wc -l <"$T/old-rej.jsonl" | tr -d ' ')"
+expect_exit 3 lic --store "$S" ingest --rejects "$T/new-rej.jsonl" "$T/in-bad.jsonl"
+expect_eq "a new rejects file: no word about replacing" "" "$(grep replacing "$ERR")"
+
+# ---------------------------------------------------------------- errors under --json
+# Every error is {"error": {"code", "message"}} on stdout (ingest: inside its
+# counts object), and the text on stderr as well.
+S=$(newstore)
+expect_exit 1 lic --store "$S" --json ingest --rejects /dev/full "$EX/events-bad.jsonl"
+expect_eq "ingest --rejects /dev/full: counts and an error object with a message" "io true true" \
+  "$(jq -r '"\(.error.code) \(.error.message | test("rejects file")) \(has("accepted"))"' "$OUT")"
+expect_contains "ingest --rejects /dev/full: the text on stderr too" "rejects file" "$ERR"
+expect_exit 1 lic --store "$S" --json ingest "$T/no-such-file.jsonl"
+expect_eq "ingest of a missing file: error object" "io" "$(jq -r .error.code "$OUT")"
+json_error() { # NAME EXIT CODE ARGS...: one JSON error object with that code, and text on stderr
+  local name=$1 want=$2 code=$3
+  shift 3
+  expect_exit "$want" lic --json "$@"
+  expect_eq "$name: {\"error\":{\"code\":\"$code\",\"message\":…}} on stdout" "$code true 1" \
+    "$(jq -r '"\(.error.code) \(.error.message | type == "string" and length > 0)"' "$OUT" 2>&1) $(wc -l <"$OUT" | tr -d ' ')"
+  check "$name: the message on stderr too" grep -q "^licit: " "$ERR"
+}
+S=$(newstore)
+lic --store "$S" ingest "$EX/events.jsonl" >/dev/null
+json_error "unknown command" 2 usage frobnicate
+json_error "unknown global option" 2 usage --frob stats
+json_error "unknown option" 2 usage --store "$S" stats --bogus
+json_error "stats with an argument" 2 usage --store "$S" stats extra
+json_error "eval with a bad --at" 2 usage --store "$S" eval --at yesterday
+json_error "explain of an unknown post" 2 not_found --store "$S" explain no-such-post
+json_error "report of an unknown user" 2 not_found --store "$S" report no-such-user
+json_error "policy show without a policy" 2 no_policy --store "$S" policy show
+printf '{"name": "x",\n "versions": [}' >"$T/broken-policy.json"
+json_error "policy set of broken JSON" 2 invalid_policy --store "$S" policy set "$T/broken-policy.json"
+expect_eq "a policy error names its position once" 1 "$(jq -r .error.message "$OUT" | grep -o column | wc -l | tr -d ' ')"
+json_error "snapshot without --out" 2 usage --store "$S" snapshot
+for cmd in stats eval "explain p-lucia-01" "report u-lucia" snapshots debt "policy show" \
+  "snapshot --out $T/never"; do
+  # shellcheck disable=SC2086
+  json_error "$cmd on a mistyped store" 1 no_store --store "$T/tpyo" $cmd
+  expect_contains "$cmd on a mistyped store: names the path" "$T/tpyo" "$ERR"
+done
+check "read commands on a mistyped store create nothing" test ! -e "$T/tpyo"
+
+# ---------------------------------------------------------------- global options, help
+expect_exit 2 lic --frob stats
+expect_contains "--frob before the command: an unknown option, named" 'unknown option "--frob"' "$ERR"
+expect_exit 0 lic policy --help
+expect_eq "policy --help: help for both subcommands" "2" "$(grep -c '^Usage: licit .* policy \(set\|show\)' "$OUT")"
+expect_exit 0 lic help policy
+expect_eq "help policy: help for both subcommands" "2" "$(grep -c '^Usage: licit .* policy \(set\|show\)' "$OUT")"
+expect_exit 2 lic help frob
+expect_contains "help frob: names the unknown command" 'unknown command "frob"' "$ERR"
+expect_exit 2 lic policy frob
+expect_contains "policy frob: names the unknown subcommand and the known ones" 'unknown subcommand "frob"' "$ERR"
+expect_exit 0 lic --json --version
+expect_eq "--json --version: JSON" "$(lic --version | sed 's/^licit //')" "$(jq -r .version "$OUT")"
+expect_exit 0 lic --version --json
+expect_eq "--version --json: JSON" "$(lic --version | sed 's/^licit //')" "$(jq -r .version "$OUT")"
 
 finish

@@ -2,8 +2,9 @@
 #
 #   source "$(dirname "$0")/lib.sh" "$@"      # $1 is the licit binary
 #
-# Gives: $LICIT (absolute path of the binary), $ROOT (source root), $EX
-# (examples/), $T (a temporary directory removed on exit), and
+# Gives: $LICIT (absolute path of the binary), $GEN (licit-gen, the event
+# generator built beside it), $ROOT (source root), $EX (examples/), $T (a
+# temporary directory removed on exit), and
 #   lic ARGS...                 run licit
 #   newstore                    print the path of a fresh, not yet created store
 #   run CMD...                  run CMD; $RC is its status, $OUT/$ERR name files
@@ -22,6 +23,7 @@ if [ $# -lt 1 ] || [ ! -x "$1" ]; then
   exit 2
 fi
 LICIT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+GEN=$(dirname "$LICIT")/licit-gen
 ROOT=${LICIT_SOURCE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 export EX=$ROOT/examples
 T=$(mktemp -d "${TMPDIR:-/tmp}/licit-cli.XXXXXX")

@@ -5,9 +5,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 # ---------------------------------------------------------------- no policy yet
 S=$(newstore)
+lic --store "$S" ingest /dev/null >/dev/null # a store with no policy
 expect_exit 2 lic --store "$S" policy show
 expect_contains "policy show without a policy says how to install one" "policy set" "$ERR"
 expect_exit 2 lic --store "$S" --json policy show
+expect_eq "policy show --json without a policy: the error object" "no_policy" "$(jq -r .error.code "$OUT")"
 expect_exit 2 lic --store "$S" policy set
 expect_exit 2 lic --store "$S" policy set a.json b.json
 expect_exit 2 lic --store "$S" policy show extra
@@ -134,7 +136,7 @@ expect_exit 2 lic --store "$S" policy set "$T/empty.json"
 run lic --store "$S" policy set "$T/no-such-policy.json"
 check "missing file: non-zero exit" test "$RC" -ne 0
 expect_contains "missing file: message names the file" "no-such-policy.json" "$ERR"
-expect_exit 2 lic --store "$S" policy show
-expect_contains "after only invalid policies, none is installed" "no policy" "$ERR"
+expect_exit 1 lic --store "$S" policy show
+expect_contains "after only invalid policies, no store was even created" "no store at" "$ERR"
 
 finish

@@ -442,7 +442,7 @@ if mount -t tmpfs -o size=1m tmpfs "$SMALL" 2>"$T/mount.err"; then
   expect_contains "full disk: the reason" "no space left on device" "$ERR"
   expect_contains "full disk: the path" "$SMALL/out" "$ERR"
   expect_exit 1 lic --store "$st" --json "${FCMD[@]}"
-  expect_eq "full disk, --json: the error object names the path and the reason" "io true" \
+  expect_eq "full disk, --json: the error is no_space, naming the path and the reason" "no_space true" \
     "$(jq -r '"\(.error.code) \(.error.message | test("'"$SMALL"'/out.*no space left on device"))"' "$OUT")"
   expect_eq "full disk: nothing registered" "" "$(snap_names "$st")"
   expect_eq "full disk: no file left on the small file system" "" "$(ls -A "$SMALL")"

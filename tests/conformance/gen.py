@@ -4,6 +4,17 @@ and optionally a random valid policy (SPEC section 3).
 
 Usage:
   gen.py --seed S [--events N] [--policy-out FILE] [--at-out FILE] > events.jsonl
+  gen.py --workload --seed S [--events N] [--users U] [--reply-rate R]
+         [--mention-rate R] [--link-rate R] > events.jsonl
+
+The default stream is full of edge cases: replies to posts that never arrive
+or arrive later (created before or after the reply), reply loops closed by a
+late parent, a thread longer than 100 posts under a failing root, links and
+unlinks at equal ts and arriving late, persons whose accounts sit in regions
+with different modes, mentions of unknown, deleted and linked accounts and of
+the author, mentions replaced or cleared by edits, and the new rejections.
+--workload writes only valid, ordinary events at the workload rates
+(REPLY_RATE, MENTION_RATE, LINK_RATE below).
 
 --at-out writes interesting evaluation times (one per line, in assorted RFC 3339
 spellings): hot spots, policy effective times and 1 us before them, some event
@@ -26,10 +37,17 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 COUNTRIES = ["DE", "FR", "ES", "IE", "NO", "IS", "GB", "US", "BR", "AU", "DK", "SE", ""]
 VISIBILITIES = ["public", "public", "public", "unlisted", "followers", "private"]
-SIGNALS = ["noai", "noimageai", "no-train", "NoAI", ""]
+SIGNALS = ["noai", "noimageai", "no-train", "NoAI", "\u0000", "x" * 256]
 KINDS = ["post", "comment", "photo", "video"]
 LANGS = ["en", "de", "fr", "pt-BR", ""]
 MODES = ["no_choice", "opt_out", "opt_in", "excluded"]
+
+# Workload rates (also what --workload streams hold): the share of posts that
+# reply to another post, the share of posts that mention someone, and the share
+# of accounts linked to another account.
+REPLY_RATE = 0.30
+MENTION_RATE = 0.20
+LINK_RATE = 0.05
 
 EU = set("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
 EEA = EU | {"IS", "LI", "NO"}
@@ -154,20 +172,35 @@ def enc(rng, value, fancy):
 # ---------------------------------------------------------------------------
 
 class Gen:
-    def __init__(self, seed, n_events):
+    def __init__(self, seed, n_events, workload=False, n_users=None,
+                 reply_rate=REPLY_RATE, mention_rate=MENTION_RATE, link_rate=LINK_RATE):
         self.rng = random.Random(seed)
         self.n = n_events
+        self.workload = workload
+        self.n_users = n_users
+        self.reply_rate = reply_rate
+        self.mention_rate = mention_rate
+        self.link_rate = link_rate
+        self.future_posts = []     # post ids named as parents before they exist
+        self.children = {}         # post id -> posts created naming it as parent
+        self.recent_posts = []     # the last posts created (parents for deep threads)
+        self.partners = {}         # user id -> set of users it was linked to (roughly)
+        self.ghosts = ["ghost-m%d" % i for i in range(3)]  # only ever mentioned
+        self.chains = 0            # threads longer than 100 made so far
+        self.must_ats = []         # probe times always written by --at-out
+        self.households = {}       # user id -> the accounts it may be linked with
+        self.deniers = []          # accounts that objected at some point
+        self.user_pool = self.make_user_pool()
+        self.initial_users = len(self.user_pool)
         self.lines = []            # output lines (str or bytes), without "\n"
         self.clock = HOT_SPOTS[0] - self.rng.randint(0, 48) * HOUR
         self.next_id = 0
         self.id_lines = []         # (id, line) of emitted events carrying an id
         self.interesting_ts = []   # timestamp strings as written
         self.users = {}            # user id -> {"deleted": ts or None}
-        self.user_pool = self.make_user_pool()
         self.posts = {}            # post id -> {"user", "created", "deleted"}
         self.post_counter = 0
         self.big_lines = 2         # budget of ~1-2 MiB lines per stream
-        self.initial_users = len(self.user_pool)
         self.live_posts = []       # posts not deleted, for quick random choice
         self.live_index = {}       # post id -> position in live_posts
         self.intent = "valid"      # what the current generator means to produce
@@ -176,8 +209,10 @@ class Gen:
     # -- names ----------------------------------------------------------
     def make_user_pool(self):
         rng = self.rng
-        n = rng.randint(3, 30)
+        n = self.n_users if self.n_users else rng.randint(3, 30)
         pool = ["u%d" % i for i in range(n)]
+        if self.workload:
+            return pool
         specials = ["Ü-user", "用户", "u\u007fdel", "U0", "u" + "x" * 255, "a b",
                     "é" * 128, "did:plc:abc123"]
         for s in specials:
@@ -288,10 +323,72 @@ class Gen:
         self.live_posts.pop()
         del self.live_index[post]
 
-    def add_post(self, post, user, ts):
-        self.posts[post] = {"user": user, "created": ts, "deleted": None}
+    def add_post(self, post, user, ts, parent=None):
+        self.posts[post] = {"user": user, "created": ts, "deleted": None, "parent": parent}
         self.live_index[post] = len(self.live_posts)
         self.live_posts.append(post)
+        self.recent_posts = (self.recent_posts + [post])[-12:]
+        if parent is not None:
+            self.children.setdefault(parent, []).append(post)
+            if parent not in self.posts and parent not in self.future_posts \
+                    and not parent.startswith("gone"):
+                self.future_posts.append(parent)
+
+    def pick_parent(self):
+        """A parent for a new post: mostly a recent or any existing post
+        (deleted ones too), sometimes a post that arrives later, or never."""
+        rng = self.rng
+        r = rng.random()
+        if self.posts and r < 0.45:
+            return rng.choice(self.recent_posts)
+        if self.posts and r < 0.75:
+            return rng.choice(list(self.posts))
+        if r < 0.85 or not self.future_posts:
+            post = self.new_post_id()  # arrives later (if ever)
+            return post
+        if r < 0.93:
+            return rng.choice(self.future_posts)  # a sibling reply to a missing post
+        return "gone%d" % rng.randint(0, 5)  # never arrives
+
+    def new_post_or_future(self):
+        """A fresh post id, or (sometimes) one that replies already name."""
+        rng = self.rng
+        if self.future_posts and rng.random() < (0.3 if not self.workload else 0.1):
+            return self.future_posts.pop(rng.randrange(len(self.future_posts)))
+        return self.new_post_id()
+
+    def pick_mentions(self, author):
+        rng = self.rng
+        out = []
+        for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
+            r = rng.random()
+            dead = [u for u, st in self.users.items() if st["deleted"] is not None]
+            linked = sorted(self.partners.get(author, ()))
+            if self.workload:
+                out.append(rng.choice(self.user_pool))
+            elif r < 0.25 and self.deniers:
+                out.append(rng.choice(self.deniers))  # an objection to honour, maybe
+            elif r < 0.40:
+                out.append(rng.choice(self.user_pool))  # maybe not known (yet)
+            elif r < 0.55 and dead:
+                out.append(rng.choice(dead))
+            elif r < 0.65:
+                out.append(rng.choice(self.ghosts))  # never known
+            elif r < 0.75:
+                out.append(author)
+            elif r < 0.92 and linked:
+                out.append(rng.choice(linked))
+            elif out:
+                out.append(out[-1])  # a repeat
+            else:
+                out.append(rng.choice(self.user_pool))
+        return out
+
+    def link_pair(self, a, b):
+        self.partners.setdefault(a, set()).add(b)
+        self.partners.setdefault(b, set()).add(a)
+        for u in (a, b):
+            self.users.setdefault(u, {"deleted": None})
 
     def post_limit(self, post):
         """Events for the post must have ts < this (deletion of post/author)."""
@@ -310,16 +407,28 @@ class Gen:
         rng = self.rng
         return rng.sample(SIGNALS, rng.randint(0, 2))
 
-    def ev_post(self):
+    def ev_post(self, user=None, ts=None, parent=None, mentions=None, visibility=None):
         rng = self.rng
-        user = self.live_user()
+        user = user or self.live_user()
         if user is None:
             return
-        ts = self.backdated()
-        post = self.new_post_id()
+        if ts is None:
+            ts = self.backdated()
+        post = self.new_post_or_future()
         self.users.setdefault(user, {"deleted": None})
         obj = {"type": "post", "post": post, "user": user,
-               "visibility": rng.choice(VISIBILITIES)}
+               "visibility": visibility or rng.choice(VISIBILITIES)}
+        if parent is None and rng.random() < self.reply_rate:
+            if self.children.get(post) and rng.random() < 0.4:
+                parent = rng.choice(self.children[post])  # closes a loop
+            else:
+                parent = self.pick_parent()
+        if parent is not None and parent != post:
+            obj["parent"] = parent
+        if mentions is None and rng.random() < self.mention_rate:
+            mentions = self.pick_mentions(user)
+        if mentions is not None:
+            obj["mentions"] = mentions
         if rng.random() < 0.9:
             obj["text"] = self.random_text()
         if rng.random() < 0.4:
@@ -328,8 +437,9 @@ class Gen:
             obj["lang"] = rng.choice(LANGS)
         if rng.random() < 0.3:
             obj["signals"] = self.random_signals()
-        self.add_post(post, user, ts)
+        self.add_post(post, user, ts, obj.get("parent"))
         self.emit(obj, ts)
+        return post
 
     def ev_post_change(self, kind):
         rng = self.rng
@@ -347,6 +457,11 @@ class Gen:
                 obj["signals"] = []
             elif r < 0.5:
                 obj["signals"] = self.random_signals()
+            r = rng.random()
+            if r < 0.1:
+                obj["mentions"] = []
+            elif r < 0.3:
+                obj["mentions"] = self.pick_mentions(self.posts[post]["user"])
         elif kind == "visibility":
             obj["visibility"] = rng.choice(VISIBILITIES)
         elif kind == "delete":
@@ -391,8 +506,10 @@ class Gen:
             return
         ts = self.backdated()
         self.users.setdefault(user, {"deleted": None})
-        self.emit({"type": "preference", "user": user,
-                   "ai_training": rng.choice(["allow", "deny", "deny", "unset"])}, ts)
+        value = rng.choice(["allow", "deny", "deny", "unset"])
+        if value == "deny":
+            self.deniers.append(user)
+        self.emit({"type": "preference", "user": user, "ai_training": value}, ts)
 
     def ev_account_delete(self):
         known = [u for u, s in self.users.items() if s["deleted"] is None]
@@ -404,10 +521,152 @@ class Gen:
         self.user_pool.append("n%d-%s" % (len(self.user_pool), user[:8]))  # someone new joins
         self.emit({"type": "account_delete", "user": user}, ts)
 
+    # -- persons, threads and mentions -------------------------------------
+    def ev_link(self, a=None, b=None, kind=None, ts=None):
+        rng = self.rng
+        a = a or self.live_user()
+        if a is None:
+            return None
+        if b is None:
+            partners = sorted(p for p in self.partners.get(a, ())
+                              if (self.users.get(p) or {}).get("deleted") is None)
+            if partners and rng.random() < 0.5:
+                b = rng.choice(partners)
+            else:
+                b = self.housemate(a)
+        if b is None or b == a:
+            return None
+        kind = kind or ("link" if rng.random() < 0.7 else "unlink")
+        if ts is None:
+            ts = self.backdated()
+        self.link_pair(a, b)
+        self.emit({"type": kind, "user": a, "with": b}, ts)
+        return ts
+
+    def housemate(self, a):
+        """Links mostly join accounts of one would-be person (groups of 1-3
+        accounts), so that persons stay small; now and then any two."""
+        rng = self.rng
+        if a not in self.households:
+            size = rng.choice([1, 1, 1, 2, 2, 3])
+            group = [a] + [u for u in self.user_pool
+                           if u not in self.households and u != a][:size - 1]
+            for u in group:
+                self.households[u] = group
+        if rng.random() < 0.02:
+            return self.live_user()
+        mates = [u for u in self.households[a] if u != a
+                 and (self.users.get(u) or {}).get("deleted") is None]
+        return rng.choice(mates) if mates else None
+
+    def person_scenario(self):
+        """Links made and undone at equal ts, late unlinks, transitive persons
+        whose accounts sit in regions with different modes, linked accounts
+        mentioning each other."""
+        rng = self.rng
+        a = self.live_user()
+        if a is None:
+            return
+        b, c = self.housemate(a), self.housemate(a)
+        if b is None or rng.random() < 0.03:
+            b = self.live_user()
+        if len({a, b, c}) < 2:
+            return
+        if b == a:
+            b, c = c, b
+        c = c if c not in (a, b) else None
+        ts = self.backdated()
+        choice = rng.randrange(6)
+        if choice == 0:  # made and undone at one instant (either order)
+            first = rng.choice(["link", "unlink"])
+            self.ev_link(a, b, first, ts)
+            self.ev_link(b if rng.random() < 0.5 else a, a if rng.random() < 0.5 else b,
+                         "unlink" if first == "link" else "link", ts)
+            if rng.random() < 0.3:
+                self.interesting_ts.append(fmt_ts(rng, ts))
+        elif choice == 1:  # an unlink arriving late, before or after the link
+            self.ev_link(a, b, "link", ts)
+            self.ev_link(b, a, "unlink", ts + rng.choice([-HOUR, -1, 1, DAY]))
+        elif choice == 2:  # a person of three accounts with different regions
+            for u in (a, b, c):
+                if u is not None:
+                    self.users.setdefault(u, {"deleted": None})
+                    self.emit({"type": "account", "user": u, "region": rng.choice(COUNTRIES)},
+                              ts - rng.choice([0, HOUR]))
+            self.ev_link(a, b, "link", ts)
+            if c is not None:
+                self.ev_link(c, b, "link", ts + rng.choice([0, 1]))
+            who = rng.choice([u for u in (a, b, c) if u is not None])
+            self.emit({"type": "preference", "user": who,
+                       "ai_training": rng.choice(["deny", "deny", "allow", "unset"])},
+                      ts + rng.choice([-DAY, 0, 1, HOUR]))
+        elif choice == 3:  # linked accounts mentioning each other
+            self.ev_link(a, b, "link", ts)
+            self.ev_post(user=a, ts=ts + rng.choice([0, 1, HOUR]), mentions=[b])
+            if self.live_user() is not None and (self.users.get(b) or {}).get("deleted") is None:
+                self.ev_post(user=b, ts=ts + rng.choice([0, 1, HOUR]), mentions=[a, b])
+        elif choice == 4:  # a link to an account not known yet
+            fresh = "n%d-link" % len(self.user_pool)
+            self.user_pool.append(fresh)
+            self.housemate(a)
+            group = self.households[a] + [fresh]
+            for u in group:
+                self.households[u] = group
+            self.ev_link(a, fresh, rng.choice(["link", "link", "unlink"]), ts)
+        else:  # a preference on one account, objections meant for the other
+            self.ev_link(a, b, "link", ts)
+            self.emit({"type": "preference", "user": b, "ai_training": "deny"},
+                      ts + rng.choice([-HOUR, 0, HOUR]))
+            self.ev_post(user=self.live_user(), mentions=[a])
+
+    def long_chain(self):
+        """A thread longer than 100 posts whose root fails (or not)."""
+        rng = self.rng
+        user = self.live_user()
+        if user is None:
+            return
+        ts = self.clock
+        self.chains += 1
+        root = self.ev_post(user=user, ts=ts,
+                           visibility=rng.choice(["followers", "private", "unlisted", "public"]))
+        prev = root
+        length = rng.randint(99, 103)
+        for i in range(length):
+            author = user if rng.random() < 0.8 else (self.live_user() or user)
+            prev = self.ev_post(user=author, ts=ts + i + 1, parent=prev, visibility="public")
+        if rng.random() < 0.4 and root in self.live_index:
+            t = ts + rng.choice([0, 50, length + 1])
+            self.mark_post_deleted(root, t)
+            self.emit({"type": "delete", "post": root}, t)
+        self.must_ats.append(fmt_ts(rng, ts + length + 5))
+
     # -- events rejected by state rules ----------------------------------
     def bad_state_event(self):
         rng = self.rng
-        choice = rng.randrange(9)
+        choice = rng.randrange(14)
+        if choice == 9:  # a post naming itself as parent
+            post = self.new_post_id()
+            self.emit({"type": "post", "post": post, "user": self.live_user() or "u0",
+                       "visibility": "public", "parent": post}, self.clock)
+        elif choice == 10:  # link/unlink naming the same account twice
+            u = rng.choice(self.user_pool)
+            self.emit({"type": rng.choice(["link", "unlink"]), "user": u, "with": u}, self.clock)
+        elif choice == 11:  # a second account_delete, whatever its ts
+            dead = [u for u, st in self.users.items() if st["deleted"] is not None]
+            if dead:
+                u = rng.choice(dead)
+                self.emit({"type": "account_delete", "user": u},
+                          self.users[u]["deleted"] + rng.choice([-DAY, -1, 0, 1]))
+        elif choice == 12:  # link/unlink naming a deleted account, at or after its deletion
+            dead = [u for u, st in self.users.items() if st["deleted"] is not None]
+            other = self.live_user()
+            if dead and other:
+                u = rng.choice(dead)
+                pair = [u, other] if rng.random() < 0.5 else [other, u]
+                self.emit({"type": rng.choice(["link", "unlink"]), "user": pair[0],
+                           "with": pair[1]}, self.users[u]["deleted"] + rng.choice([0, 1, DAY]))
+        elif choice == 13:  # account_delete of an account only ever mentioned
+            self.emit({"type": "account_delete", "user": rng.choice(self.ghosts)}, self.clock)
         posts = list(self.posts)
         if choice == 0:  # edit/visibility/delete of an unknown post
             kind = rng.choice(["edit", "visibility", "delete"])
@@ -483,7 +742,7 @@ class Gen:
         user = self.live_user() or "u0"
         post = self.live_post() or "p1"
         base = {"type": "preference", "user": user, "ai_training": "deny", "ts": ts}
-        c = rng.randrange(30)
+        c = rng.randrange(34)
         if c == 0:
             obj = dict(base, ts=rng.choice(self.BAD_TS))
         elif c == 1:
@@ -532,6 +791,24 @@ class Gen:
                 obj = {"type": "edit", "post": post, "ts": ts, "text": "é" * 524288 + "a"}
             else:
                 obj = {"type": "edit", "post": post, "ts": ts, "text": {"not": "a string"}}
+        elif c == 17:  # signals: too many, or a token empty or too long
+            obj = {"type": "edit", "post": post, "ts": ts, "text": "t",
+                   "signals": rng.choice([["a"] * 65, ["noai", ""], ["y" * 257], ["é" * 129]])}
+        elif c == 18:  # mentions: wrong type, too many, an invalid user id
+            obj = {"type": rng.choice(["post", "edit"]), "post": self.new_post_id(), "user": user,
+                   "visibility": "public", "ts": ts, "text": "m",
+                   "mentions": rng.choice(["u0", None, [None], [1], [""], ["u" * 257],
+                                           ["ok", "ctl\u0002"], {"u0": 1}, ["u0"] * 1001])}
+        elif c == 19:  # parent: wrong type or invalid id
+            obj = {"type": "post", "post": self.new_post_id(), "user": user, "ts": ts,
+                   "visibility": "public",
+                   "parent": rng.choice([None, "", 7, ["p1"], "q" * 257, "nl\n", {"id": "p1"}])}
+        elif c == 20:  # link/unlink without `with`, or with a bad one
+            obj = {"type": rng.choice(["link", "unlink"]), "user": user, "ts": ts}
+            if rng.random() < 0.7:
+                obj["with"] = rng.choice([None, "", 3, ["u1"], "w" * 257, "\u0001"])
+        elif c == 21:  # link without user
+            obj = {"type": "link", "with": user, "ts": ts}
         else:
             return self.bad_raw_line(base)
         self.emit(obj, extra=False, fancy=rng.random() < 0.3)
@@ -604,7 +881,7 @@ class Gen:
     # -- special valid events ----------------------------------------------
     def special_valid(self):
         rng = self.rng
-        c = rng.randrange(5)
+        c = rng.randrange(8)
         post = self.live_post()
         if c == 0 and post:  # text of exactly 1 MiB (rare)
             if rng.random() < 0.1 and self.take_big_line():
@@ -628,6 +905,18 @@ class Gen:
             if lim is None or ts < lim:
                 self.emit({"type": "edit", "post": post, "text": "at creation",
                            "signals": self.random_signals()}, ts)
+        elif c == 5 and post:  # signals at the limits: 64 tokens, 1 and 256 bytes
+            ts = self.backdated(lo=self.posts[post]["created"], hi=self.post_limit(post))
+            if ts is not None:
+                sig = ["s%d" % i for i in range(63)] + [rng.choice(["noai", "z" * 256, "\u0001"])]
+                self.emit({"type": "edit", "post": post, "text": "64 signals", "signals": sig}, ts)
+        elif c == 6:  # mentions at the limit: 1,000 ids, repeats included
+            user = self.live_user()
+            if user is not None and rng.random() < 0.3:
+                ment = [rng.choice(self.user_pool + self.ghosts) for _ in range(999)] + [user]
+                self.ev_post(user=user, mentions=ment)
+        elif c == 7:  # a link and an unlink naming the pair the other way round
+            self.ev_link(kind=rng.choice(["link", "unlink"]))
         elif c == 4 and post:  # visibility at exactly the creation ts
             ts = self.posts[post]["created"]
             lim = self.post_limit(post)
@@ -637,30 +926,41 @@ class Gen:
 
     # -- driver -----------------------------------------------------------
     def run(self):
+        if self.workload:
+            return self.run_workload()
         rng = self.rng
         # Start with a few accounts so regions/births exist early.
         for _ in range(min(5, len(self.user_pool))):
             self.ev_account()
+        chain_at = self.n // 3 if self.n >= 300 and rng.random() < 0.7 else None
         while len(self.lines) < self.n:
             self.tick()
+            if chain_at is not None and len(self.lines) >= chain_at and not self.chains:
+                self.intent = "valid"
+                self.long_chain()
+                continue
             r = rng.random()
             self.intent = "valid" if r < 0.89 else "bad" if r < 0.95 else "dup?"
-            if r < 0.30:
+            if r < 0.28:
                 self.ev_post()
-            elif r < 0.44:
+            elif r < 0.41:
                 self.ev_post_change("edit")
-            elif r < 0.53:
+            elif r < 0.49:
                 self.ev_post_change("visibility")
-            elif r < 0.57:
+            elif r < 0.53:
                 self.ev_post_change("delete")
-            elif r < 0.71:
+            elif r < 0.65:
                 self.ev_account()
-            elif r < 0.81:
+            elif r < 0.74:
                 self.ev_preference()
-            elif r < 0.814:
+            elif r < 0.744:
                 # about a third of the initial users get deleted, whatever N
                 if rng.random() < min(1.0, 0.3 * self.initial_users / (0.004 * self.n)):
                     self.ev_account_delete()
+            elif r < 0.77:
+                self.ev_link()
+            elif r < 0.80:
+                self.person_scenario()
             elif r < 0.89:
                 self.special_valid()
             elif r < 0.92:
@@ -670,6 +970,46 @@ class Gen:
             else:
                 self.duplicate()
         return self.lines
+
+    def run_workload(self):
+        """Only valid, ordinary events at the workload rates: no edge cases,
+        no rejected lines, no duplicates."""
+        rng = self.rng
+        for user in self.user_pool:
+            if rng.random() < 0.5:
+                self.ev_account_for(user)
+        # LINK_RATE of the accounts, in pairs
+        pool = list(self.user_pool)
+        rng.shuffle(pool)
+        n_linked = int(round(self.link_rate * len(pool) / 2)) * 2
+        for i in range(0, n_linked, 2):
+            self.ev_link(pool[i], pool[i + 1], "link", self.clock)
+        while len(self.lines) < self.n:
+            self.tick()
+            r = rng.random()
+            if r < 0.50:
+                self.ev_post()
+            elif r < 0.65:
+                self.ev_post_change("edit")
+            elif r < 0.72:
+                self.ev_post_change("visibility")
+            elif r < 0.76:
+                self.ev_post_change("delete")
+            elif r < 0.86:
+                self.ev_account()
+            elif r < 0.995:
+                self.ev_preference()
+            else:
+                self.ev_account_delete()
+        return self.lines
+
+    def ev_account_for(self, user):
+        rng = self.rng
+        self.users.setdefault(user, {"deleted": None})
+        obj = {"type": "account", "user": user, "region": rng.choice(COUNTRIES)}
+        if rng.random() < 0.5:
+            obj["birth_date"] = self.birth_date_near(self.clock - rng.randint(0, 400) * DAY)
+        self.emit(obj, self.clock - rng.randint(1, 400) * DAY)
 
 
 # ---------------------------------------------------------------------------
@@ -706,6 +1046,12 @@ def random_policy(rng):
             v["min_age"] = rng.choice([13, 16, 17, 18])
         if rng.random() < 0.6:
             v["honor_signals"] = rng.sample(["noai", "noimageai", "no-train"], rng.randint(0, 2))
+        r = rng.random()
+        if r < 0.6:  # absent means true
+            v["inherit_audience"] = r < 0.3
+        r = rng.random()
+        if r < 0.8:  # absent means false
+            v["honor_mentions"] = r < 0.65
         regions = {}
         keys = ["default", "DE", "FR", "ES", "IE", "NO", "IS", "GB", "US", "BR", "AU",
                 "EU", "EEA"] + sorted(groups)
@@ -736,9 +1082,21 @@ def main():
     ap.add_argument("--policy-out")
     ap.add_argument("--at-out")
     ap.add_argument("--intent-out", help=argparse.SUPPRESS)  # debugging the generator
+    ap.add_argument("--workload", action="store_true",
+                    help="only valid, ordinary events at the workload rates (no edge cases)")
+    ap.add_argument("--users", type=int, help="accounts in the pool (default 3-30; "
+                    "with --workload, events/20)")
+    ap.add_argument("--reply-rate", type=float, default=REPLY_RATE)
+    ap.add_argument("--mention-rate", type=float, default=MENTION_RATE)
+    ap.add_argument("--link-rate", type=float, default=LINK_RATE)
     args = ap.parse_args()
 
-    gen = Gen(args.seed, args.events)
+    users = args.users
+    if users is None and args.workload:
+        users = max(10, args.events // 20)
+    gen = Gen(args.seed, args.events, workload=args.workload, n_users=users,
+              reply_rate=args.reply_rate, mention_rate=args.mention_rate,
+              link_rate=args.link_rate)
     lines = gen.run()
     out = sys.stdout.buffer
     for line in lines:
@@ -765,6 +1123,7 @@ def main():
         for e in effectives:
             ats += [fmt_ts(prng, e), fmt_ts(prng, e - 1)]
         ats += prng.sample(gen.interesting_ts, min(8, len(gen.interesting_ts)))
+        ats += gen.must_ats
         ats += ["2000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z"]
         with open(args.at_out, "w", encoding="utf-8") as f:
             for t in ats:

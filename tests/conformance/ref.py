@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference formulation of licit's rules (SPEC sections 1-5), used as a
+"""Reference formulation of licit's rules (SPEC sections 1-6), used as a
 conformance oracle against the C implementation.
 
 Usage:
@@ -10,6 +10,11 @@ Usage:
   ref.py --policy POLICY.json --at T --decisions EVENTS.jsonl
       per considered post at the first T, sorted by post id bytewise:
       post_id<TAB>decision
+  ref.py --policy POLICY.json --at T --reports EVENTS.jsonl
+      one JSON line per user named by an accepted event (mentions included),
+      sorted by user id bytewise, at the first T: the parts of `report --json`
+      that follow from SPEC section 4: {"user","person","posts",
+      "mentioned_by_others"}
   --rejects FILE   also write one {"line","error"} JSON line per rejected line.
 
 Standard library only; written for clarity, not speed.
@@ -25,12 +30,16 @@ import sys
 MAX_LINE_BYTES = 2 * 1024 * 1024
 MAX_TEXT_BYTES = 1024 * 1024
 MAX_KEY_BYTES = 256
+MAX_SIGNALS = 64
+MAX_SIGNAL_BYTES = 256
+MAX_MENTIONS = 1000
+MAX_ANCESTORS = 100
 
 VISIBILITIES = ("public", "unlisted", "followers", "private")
 AI_TRAINING_VALUES = ("allow", "deny", "unset")
 MODES = ("no_choice", "opt_out", "opt_in", "excluded")
 REASONS = ("deleted", "no_policy", "too_old", "minor", "region_excluded",
-           "not_public", "signal", "objected", "no_consent")
+           "not_public", "signal", "objected", "no_consent", "mentioned")
 
 EU = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL "
                "PL PT RO SE SI SK".split())
@@ -213,7 +222,19 @@ def is_ai_training(v):
 
 
 def is_signals(v):
+    """At most 64 strings of 1-256 bytes (any characters)."""
+    return (isinstance(v, list) and len(v) <= MAX_SIGNALS
+            and all(isinstance(s, str) and 1 <= len(s.encode("utf-8")) <= MAX_SIGNAL_BYTES
+                    for s in v))
+
+
+def is_string_list(v):
     return isinstance(v, list) and all(isinstance(s, str) for s in v)
+
+
+def is_mentions(v):
+    """At most 1,000 user ids (repeats allowed)."""
+    return isinstance(v, list) and len(v) <= MAX_MENTIONS and all(is_key_string(u) for u in v)
 
 
 def is_text(v):
@@ -238,17 +259,23 @@ FIELD_VALIDATORS = {
     "private": is_bool,
     "birth_date": is_birth_date,
     "ai_training": is_ai_training,
+    "parent": is_key_string,
+    "mentions": is_mentions,
+    "with": is_key_string,
 }
 
 # type -> (required fields, optional fields); "id" is optional on every type.
 EVENT_FIELDS = {
-    "post": (("ts", "post", "user", "visibility"), ("text", "kind", "lang", "signals")),
-    "edit": (("ts", "post", "text"), ("signals",)),
+    "post": (("ts", "post", "user", "visibility"),
+             ("text", "kind", "lang", "signals", "parent", "mentions")),
+    "edit": (("ts", "post", "text"), ("signals", "mentions")),
     "visibility": (("ts", "post", "visibility"), ()),
     "delete": (("ts", "post"), ()),
     "account": (("ts", "user"), ("region", "private", "birth_date")),
     "preference": (("ts", "user", "ai_training"), ()),
     "account_delete": (("ts", "user"), ()),
+    "link": (("ts", "user", "with"), ()),
+    "unlink": (("ts", "user", "with"), ()),
 }
 
 
@@ -293,6 +320,7 @@ class Post:
     def __init__(self, creation):
         self.creation = creation          # the accepted `post` event
         self.user = creation.fields["user"]
+        self.parent = creation.fields.get("parent")  # fixed at creation
         self.events = [creation]          # post, edit, visibility, delete events
         self.deletion = None              # the accepted `delete` event, if any
 
@@ -300,12 +328,8 @@ class Post:
 class User:
     def __init__(self):
         self.events = []                  # account and preference events
-        self.deletions = []               # accepted account_delete events
-
-    def earliest_deletion(self):
-        if not self.deletions:
-            return None
-        return min(self.deletions, key=Event.key)
+        self.deletion = None              # the accepted account_delete event, if any
+        self.links = []                   # link/unlink events naming this user
 
 
 class Log:
@@ -318,6 +342,7 @@ class Log:
         self.duplicates = 0
         self.rejected = 0
         self.reject_log = []    # (line number, error)
+        self.pair_events = {}   # frozenset({user, with}) -> link/unlink events
 
     # -- reading ----------------------------------------------------------
     def ingest_file(self, path):
@@ -360,7 +385,7 @@ class Log:
                 raise Rejected("post already exists")
             author = self.users.get(f["user"])
             if author is not None:
-                deletion = author.earliest_deletion()
+                deletion = author.deletion
                 if deletion is not None and deletion.ts <= ev.ts:
                     raise Rejected("author account deleted at or before ts")
         elif ev.type in ("edit", "visibility", "delete"):
@@ -373,18 +398,26 @@ class Log:
                 raise Rejected("second delete")
             if post.deletion is not None and ev.key() > post.deletion.key():
                 raise Rejected("after the post's deletion")
-            account_deletion = self.users[post.user].earliest_deletion()
+            account_deletion = self.users[post.user].deletion
             if account_deletion is not None and ev.key() > account_deletion.key():
                 raise Rejected("after the author account's deletion")
-        elif ev.type in ("account", "preference", "account_delete"):
-            user = self.users.get(f["user"])
-            if user is None:
-                if ev.type == "account_delete":
+        if ev.type == "post" and f.get("parent") == f["post"]:
+            raise Rejected("a post cannot be its own parent")
+        if ev.type in ("link", "unlink") and f["user"] == f["with"]:
+            raise Rejected("link/unlink names the same account twice")
+        if ev.type in ("account", "preference", "account_delete", "link", "unlink"):
+            names = [f["user"]] + ([f["with"]] if "with" in f else [])
+            if ev.type == "account_delete":
+                user = self.users.get(f["user"])
+                if user is None:
                     raise Rejected("account_delete of an unknown user")
-                return
-            deletion = user.earliest_deletion()
-            if deletion is not None and ev.key() > deletion.key():
-                raise Rejected("after the account's deletion")
+                if user.deletion is not None:
+                    raise Rejected("second account_delete")
+            for name in names:
+                user = self.users.get(name)
+                deletion = user.deletion if user is not None else None
+                if deletion is not None and ev.key() > deletion.key():
+                    raise Rejected("after the deletion of account %r" % name)
 
     def accept(self, ev):
         assert ev.seq == len(self.events) + 1
@@ -405,7 +438,16 @@ class Log:
         elif ev.type in ("account", "preference"):
             self.users.setdefault(f["user"], User()).events.append(ev)
         elif ev.type == "account_delete":
-            self.users[f["user"]].deletions.append(ev)
+            self.users[f["user"]].deletion = ev
+        elif ev.type in ("link", "unlink"):
+            # both accounts become known; the pair is unordered
+            self.users.setdefault(f["user"], User()).links.append(ev)
+            self.users.setdefault(f["with"], User()).links.append(ev)
+            self.pair_events.setdefault(pair_of(ev), []).append(ev)
+
+
+def pair_of(ev):
+    return frozenset((ev.fields["user"], ev.fields["with"]))
 
 
 # ---------------------------------------------------------------------------
@@ -430,9 +472,17 @@ def account_attribute(user, name, at):
     return None if ev is None else ev.fields[name]
 
 
-def preference_as_of(user, at):
-    ev = latest_as_of(user.events, at, lambda e: e.type == "preference")
-    return "unset" if ev is None else ev.fields["ai_training"]
+def own_preference_event(user, at):
+    """The account's own latest preference event as of T (None if none)."""
+    return latest_as_of(user.events, at, lambda e: e.type == "preference")
+
+
+def mentions_as_of(post, at):
+    # Like signals: the post event always sets them (absent = none); an edit
+    # sets them only when it carries `mentions`.
+    ev = latest_as_of(post.events, at,
+                      lambda e: e.type == "post" or (e.type == "edit" and "mentions" in e.fields))
+    return ev.fields.get("mentions", [])
 
 
 def visibility_as_of(post, at):
@@ -464,7 +514,7 @@ COUNTRY_RE = re.compile(r"[A-Z]{2}")
 class Version:
     def __init__(self, raw, path):
         known = {"id", "effective", "visibility", "content_since", "min_age",
-                 "honor_signals", "regions"}
+                 "honor_signals", "inherit_audience", "honor_mentions", "regions"}
         check_keys(raw, known, path)
         if not isinstance(raw.get("id"), str):
             raise Rejected("%s.id: required string" % path)
@@ -487,8 +537,14 @@ class Version:
                 and self.min_age >= 0):
             raise Rejected("%s.min_age: non-negative integer" % path)
         self.honor_signals = raw.get("honor_signals", [])
-        if not is_signals(self.honor_signals):
+        if not is_string_list(self.honor_signals):
             raise Rejected("%s.honor_signals: list of strings" % path)
+        self.inherit_audience = raw.get("inherit_audience", True)
+        if not is_bool(self.inherit_audience):
+            raise Rejected("%s.inherit_audience: boolean" % path)
+        self.honor_mentions = raw.get("honor_mentions", False)
+        if not is_bool(self.honor_mentions):
+            raise Rejected("%s.honor_mentions: boolean" % path)
         self.regions = raw.get("regions", {})
         if not isinstance(self.regions, dict):
             raise Rejected("%s.regions: object" % path)
@@ -598,26 +654,125 @@ def age_at(birth, created_us):
     return years
 
 
-def author_as_of(user, at):
-    """The author's attributes as of T (computed once per user and T)."""
-    return {
-        "deleted": any(d.ts <= at for d in user.deletions),
-        "birth_date": account_attribute(user, "birth_date", at),
-        "region": account_attribute(user, "region", at),
-        "private": account_attribute(user, "private", at),
-        "preference": preference_as_of(user, at),
-    }
+class AsOf:
+    """Everything about accounts that evaluation needs, as of T: persons,
+    person-wide preferences and each account's own attributes."""
+
+    def __init__(self, log, at):
+        self.log = log
+        self.at = at
+        # Persons: connected components of the pairs whose latest link/unlink
+        # event as of T is a `link`.
+        root = {}
+
+        def find(u):
+            while root[u] != u:
+                u = root[u]
+            return u
+
+        for pair, events in log.pair_events.items():
+            latest = latest_as_of(events, at, lambda e: True)
+            if latest is not None and latest.type == "link":
+                a, b = sorted(pair)
+                root.setdefault(a, a)
+                root.setdefault(b, b)
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    root[ra] = rb
+        members = {}
+        for u in list(root):
+            members.setdefault(find(u), set()).add(u)
+        self._person = {}
+        for group in members.values():
+            frozen = frozenset(group)
+            for u in group:
+                self._person[u] = frozen
+        self._accounts = {}
+        self._preference = {}
+
+    def person(self, user_id):
+        """The account with every account linked to it, directly or not."""
+        return self._person.get(user_id, frozenset((user_id,)))
+
+    def preference(self, user_id):
+        """The person-wide preference: the preference event with the greatest
+        (ts, seq) among those of all the person's accounts, deleted or not."""
+        if user_id not in self._preference:
+            best = None
+            for member in self.person(user_id):
+                user = self.log.users.get(member)
+                ev = own_preference_event(user, self.at) if user is not None else None
+                if ev is not None and (best is None or ev.key() > best.key()):
+                    best = ev
+            self._preference[user_id] = "unset" if best is None else best.fields["ai_training"]
+        return self._preference[user_id]
+
+    def account(self, user_id):
+        """The account's own attributes as of T (None for an unknown account)."""
+        if user_id not in self._accounts:
+            user = self.log.users.get(user_id)
+            if user is None:
+                self._accounts[user_id] = None
+            else:
+                at = self.at
+                self._accounts[user_id] = {
+                    "deleted": user.deletion is not None and user.deletion.ts <= at,
+                    "birth_date": account_attribute(user, "birth_date", at),
+                    "region": account_attribute(user, "region", at),
+                    "private": account_attribute(user, "private", at),
+                }
+        return self._accounts[user_id]
+
+    def objection_honoured(self, policy, version, user_id):
+        """Known, not deleted, region maps to opt_out or opt_in, and the
+        (person-wide) preference is deny."""
+        acc = self.account(user_id)
+        if acc is None or acc["deleted"]:
+            return False
+        if policy.mode_for(version, acc["region"]) not in ("opt_out", "opt_in"):
+            return False
+        return self.preference(user_id) == "deny"
 
 
-def decide(policy, post, author, at):
-    """The reason a considered post is excluded at `at`, or "included".
-    `author` is author_as_of(the post's user, at)."""
+def thread_of(log, post, at):
+    """The post's ancestors: its parent if that post is in the log and was
+    created at or before T, then that post's parent by the same rule...; at most
+    100 of them; the walk stops at a parent that is not there or at a post
+    already visited (the post itself counts as visited)."""
+    visited = {post.creation.fields["post"]}
+    thread = []
+    current = post
+    while len(thread) < MAX_ANCESTORS:
+        parent_id = current.parent
+        if parent_id is None or parent_id in visited:
+            break
+        parent = log.posts.get(parent_id)
+        if parent is None or parent.creation.ts > at:
+            break
+        visited.add(parent_id)
+        thread.append(parent)
+        current = parent
+    return thread
+
+
+def post_deleted(post, author, at):
+    """Check 1's condition: the post, or its author's account, deleted at or before T."""
+    return (post.deletion is not None and post.deletion.ts <= at) or author["deleted"]
+
+
+def audience_fails(version, post, author, at):
+    """The post's own audience is outside the version's: its visibility as of T
+    is not eligible, or its author's account is private as of T."""
+    return visibility_as_of(post, at) not in version.visibility or author["private"] is True
+
+
+def decide(policy, log, state, post, at):
+    """The reason a considered post is excluded at `at`, or "included"."""
     created = post.creation.ts
+    author = state.account(post.user)
 
     # 1. deleted: the post, or its author's account, deleted at or before T
-    if post.deletion is not None and post.deletion.ts <= at:
-        return "deleted"
-    if author["deleted"]:
+    if post_deleted(post, author, at):
         return "deleted"
 
     # 2. no_policy
@@ -640,23 +795,35 @@ def decide(policy, post, author, at):
     if mode == "excluded":
         return "region_excluded"
 
-    # 6. not_public
-    if visibility_as_of(post, at) not in version.visibility:
+    # 6. not_public: the post's own audience, then (inherit_audience) its thread's
+    if audience_fails(version, post, author, at):
         return "not_public"
-    if author["private"] is True:
-        return "not_public"
+    if version.inherit_audience:
+        for ancestor in thread_of(log, post, at):
+            ancestor_author = state.account(ancestor.user)
+            if (post_deleted(ancestor, ancestor_author, at)
+                    or audience_fails(version, ancestor, ancestor_author, at)):
+                return "not_public"
 
     # 7. signal
     if any(s in version.honor_signals for s in signals_as_of(post, at)):
         return "signal"
 
-    preference = author["preference"]
+    preference = state.preference(post.user)  # person-wide
     # 8. objected
     if mode == "opt_out" and preference == "deny":
         return "objected"
     # 9. no_consent
     if mode == "opt_in" and preference != "allow":
         return "no_consent"
+
+    # 10. mentioned: an honoured objection among the mentions, the author's
+    # own person left out
+    if version.honor_mentions:
+        own = state.person(post.user)
+        for user_id in mentions_as_of(post, at):
+            if user_id not in own and state.objection_honoured(policy, version, user_id):
+                return "mentioned"
 
     return "included"
 
@@ -668,24 +835,31 @@ def considered_posts(log, at):
     return posts
 
 
+def empty_counts():
+    return {"considered": 0, "included": 0, "excluded": {r: 0 for r in REASONS}}
+
+
+def count(counts, decision):
+    counts["considered"] += 1
+    if decision == "included":
+        counts["included"] += 1
+    else:
+        counts["excluded"][decision] += 1
+
+
 def evaluate(log, policy, at):
-    counts = {"considered": 0, "included": 0, "excluded": {r: 0 for r in REASONS}}
+    counts = empty_counts()
     digest = hashlib.sha256()
     decisions = []
-    authors = {}  # user id -> author_as_of(user, at)
+    state = AsOf(log, at)
     for post in considered_posts(log, at):
-        if post.user not in authors:
-            authors[post.user] = author_as_of(log.users[post.user], at)
-        decision = decide(policy, post, authors[post.user], at)
+        decision = decide(policy, log, state, post, at)
         post_id = post.creation.fields["post"]
-        decisions.append((post_id, decision))
-        counts["considered"] += 1
+        decisions.append((post, decision))
+        count(counts, decision)
         if decision == "included":
-            counts["included"] += 1
             text_hash = hashlib.sha256(text_as_of(post, at).encode("utf-8")).hexdigest()
             digest.update(post_id.encode("utf-8") + b"\n" + text_hash.encode("ascii") + b"\n")
-        else:
-            counts["excluded"][decision] += 1
     version = policy.version_at(at)
     result = {
         "at": format_ts(at),
@@ -694,7 +868,41 @@ def evaluate(log, policy, at):
         "counts": counts,
         "digest": digest.hexdigest(),
     }
-    return result, decisions
+    return result, decisions, state
+
+
+def reports(log, policy, at):
+    """Per account (every account named by an accepted event, mentions
+    included): its person, the counts of its own posts and the posts of other
+    people that mention it."""
+    _, decisions, state = evaluate(log, policy, at)
+    version = policy.version_at(at)
+    names = set(log.users)
+    for post in log.posts.values():
+        for ev in post.events:
+            names.update(ev.fields.get("mentions", []))
+    own = {u: empty_counts() for u in names}
+    by_others = {u: {"considered": 0, "excluded": 0} for u in names}
+    for post, decision in decisions:
+        count(own[post.user], decision)
+        authors = state.person(post.user)
+        for user_id in set(mentions_as_of(post, at)):
+            if user_id in authors:
+                continue
+            by_others[user_id]["considered"] += 1
+            if (decision == "mentioned"
+                    and state.objection_honoured(policy, version, user_id)):
+                by_others[user_id]["excluded"] += 1
+    out = []
+    for user_id in sorted(names, key=lambda u: u.encode("utf-8")):
+        out.append({
+            "user": user_id,
+            "known": user_id in log.users,
+            "person": sorted(state.person(user_id), key=lambda u: u.encode("utf-8")),
+            "posts": own[user_id],
+            "mentioned_by_others": by_others[user_id],
+        })
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -705,6 +913,7 @@ def main(argv=None):
     ap.add_argument("--at", action="append", default=[])
     ap.add_argument("--ingest-summary", action="store_true")
     ap.add_argument("--decisions", action="store_true")
+    ap.add_argument("--reports", action="store_true")
     ap.add_argument("--rejects", metavar="FILE")
     ap.add_argument("events")
     args = ap.parse_args(argv)
@@ -734,24 +943,28 @@ def main(argv=None):
     def emit(obj):
         out.write(json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n")
 
-    if args.ingest_summary or args.decisions:
+    if args.ingest_summary or args.decisions or args.reports:
         if args.ingest_summary:
             emit({"accepted": log.accepted, "duplicates": log.duplicates,
                   "rejected": log.rejected})
+        if (args.decisions or args.reports) and not ats:
+            print("--decisions and --reports need --at", file=sys.stderr)
+            return 2
         if args.decisions:
-            if not ats:
-                print("--decisions needs --at", file=sys.stderr)
-                return 2
-            _, decisions = evaluate(log, policy, ats[0])
-            for post_id, decision in decisions:
+            _, decisions, _ = evaluate(log, policy, ats[0])
+            for post, decision in decisions:
+                post_id = post.creation.fields["post"]
                 out.write(post_id.encode("utf-8") + b"\t" + decision.encode("ascii") + b"\n")
+        if args.reports:
+            for report in reports(log, policy, ats[0]):
+                emit(report)
         return 0
 
     if not ats:
         print("need --at T (or --ingest-summary)", file=sys.stderr)
         return 2
     for at in ats:
-        result, _ = evaluate(log, policy, at)
+        result, _, _ = evaluate(log, policy, at)
         emit(result)
     return 0
 

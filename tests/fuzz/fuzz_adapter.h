@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest/ingest.h"
+#include "adapters/adapter.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,6 +49,17 @@ static int stub_emit(licit_sink *s, const licit_event *ev, unsigned flags) {
     default: CHECK(ev->post.n == 0); break;
   }
   CHECK(ev->text.n <= LICIT_TEXT_MAX);
+  /* Parent: absent (never empty) or an id, only on posts; mentions: ids,
+   * only on posts and edits. */
+  if (ev->parent.n) check_id(ev->parent);
+  CHECK(ev->parent.n == 0 || ev->type == LICIT_EV_POST);
+  CHECK(ev->n_mentions <= LICIT_MENTIONS_MAX && (ev->n_mentions == 0 || ev->has_mentions));
+  CHECK(!ev->has_mentions || ev->type == LICIT_EV_POST || ev->type == LICIT_EV_EDIT);
+  for (size_t i = 0; i < ev->n_mentions; i++) {
+    check_id(ev->mentions[i]);
+    touch(ev->mentions[i]);
+  }
+  touch(ev->parent);
   CHECK(ev->visibility <= LICIT_VIS_PRIVATE && ev->ai_training <= LICIT_PREF_DENY);
   touch(ev->id);
   touch(ev->post);

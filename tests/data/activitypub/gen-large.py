@@ -1,13 +1,22 @@
 #!/usr/bin/env python3
-"""gen-large.py N [--outbox] > activities — synthetic ActivityPub input for
-throughput measurements (docs/adapters.md): N activities from 5,000 actors
-as JSON Lines (70% Create of a Note with Mastodon-style HTML, 10% Announce,
-8% Update, 7% Delete of a Note, 5% Like), or with --outbox one
-OrderedCollection (outbox.json) holding them.  Deterministic for a given N."""
+"""gen-large.py N [--outbox] [--pad BYTES] [--creates F] > activities — synthetic
+ActivityPub input for throughput and memory measurements (docs/adapters.md,
+tests/cli/adapters-memory.sh): N activities from 5,000 actors as JSON Lines
+(70% Create of a Note with Mastodon-style HTML, 10% Announce, 8% Update, 7%
+Delete of a Note, 5% Like; --creates F sets the share of Creates, the
+others keeping their proportions), or with --outbox one OrderedCollection
+(outbox.json) holding them.  --pad adds to every activity an extension
+member of about BYTES bytes (an array of strings holding brackets, braces,
+commas and escaped quotes) that licit must pass over, the way real
+activities carry large @context, replies and attachment members.
+Deterministic for a given N and BYTES."""
 import json, random, sys
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 200000
 outbox = "--outbox" in sys.argv
+creates = float(sys.argv[sys.argv.index("--creates") + 1]) if "--creates" in sys.argv else 0.70
+pad = int(sys.argv[sys.argv.index("--pad") + 1]) if "--pad" in sys.argv else 0
+PAD_PIECE = 'x]}[{,\\"y'  # 10 characters, 12 bytes of JSON
 rnd = random.Random(7)
 PUB = "https://www.w3.org/ns/activitystreams#Public"
 words = "the a river morning walk coffee train rain code music book cat dog city night light".split()
@@ -18,6 +27,8 @@ def ts(i):
 def act(i):
     a = "https://social%d.example/users/u%d" % (rnd.randrange(20), rnd.randrange(5000))
     r = rnd.random()
+    if creates != 0.70:  # the same thresholds below, for another share of Creates
+        r = r / creates * 0.70 if r < creates else 0.70 + (r - creates) / (1 - creates) * 0.30
     if r < 0.70 or not notes:
         nid = "%s/statuses/%d" % (a, 113000000000000000 + i)
         notes.append((a, nid))
@@ -47,6 +58,9 @@ if outbox:
               '"type":"OrderedCollection","totalItems":%d,"orderedItems":[\n' % n)
 for i in range(n):
     if outbox and i: out.write(",\n")
-    out.write(json.dumps(act(i), separators=(",", ":")))
+    a = act(i)
+    if pad:
+        a["licit:padding"] = [PAD_PIECE * 10] * max(1, pad // 125)
+    out.write(json.dumps(a, separators=(",", ":")))
     if not outbox: out.write("\n")
 if outbox: out.write("\n]}\n")

@@ -1,0 +1,58 @@
+# adapters-memory.sh — a whole ActivityPub outbox is read as a stream: the
+# peak memory of `licit ingest --format activitypub` stays far below the
+# size of the document, for a bare outbox.json and for a small zip whose
+# outbox.json inflates to it.  (Before the streaming reader, an outbox took
+# about six times its size: a 300 MB outbox.json 1.69 GB, a 1.8 MB zip of a
+# 500 MB one 4.9 GB.)  The input is tests/data/activitypub/gen-large.py's:
+# 24,000 activities of about 3.5 KB, mostly boosts and likes so that the
+# store, whose mapped pages count in the peak too, stays small.
+# Run: bash tests/cli/adapters-memory.sh /path/to/licit
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
+
+DATA=${LICIT_TEST_DATA:-$ROOT/tests/data}
+N=24000
+BOUND_MB=32
+if ldd "$LICIT" 2>/dev/null | grep -q libasan; then
+  # AddressSanitizer: shadow memory and red zones, and no 256 MB quarantine
+  # of freed blocks (it would hold every activity parsed so far).
+  BOUND_MB=56
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}quarantine_size_mb=1"
+fi
+
+# peak CMD... — runs CMD (stdout to $OUT, stderr to $ERR, status in $RC) and
+# sets PEAK_KB to its peak resident set size.
+peak() {
+  PEAK_KB=$(python3 -c '
+import resource, subprocess, sys
+with open(sys.argv[1], "wb") as o, open(sys.argv[2], "wb") as e:
+    rc = subprocess.run(sys.argv[4:], stdout=o, stderr=e).returncode
+open(sys.argv[3], "w").write(str(rc))
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$OUT" "$ERR" "$T/.rc" "$@")
+  RC=$(cat "$T/.rc")
+}
+adrs() { jq -r '"\(.accepted) \(.duplicates) \(.rejected) \(.skipped)"' "$OUT" 2>/dev/null; }
+
+python3 "$DATA/activitypub/gen-large.py" $N --outbox --pad 3300 --creates 0.05 >"$T/outbox.json"
+python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    z.write(sys.argv[1], "outbox.json")' "$T/outbox.json" "$T/archive.zip"
+SIZE_MB=$(($(stat -c %s "$T/outbox.json") >> 20))
+ZIP_MB=$(($(stat -c %s "$T/archive.zip") >> 20))
+echo "# outbox.json: $SIZE_MB MiB ($N activities), archive.zip: $ZIP_MB MiB; bound: $BOUND_MB MiB"
+expect_eq "the outbox is large (at least 64 MiB)" 1 "$((SIZE_MB >= 64))"
+
+peak "$LICIT" --store "$T/s1" ingest --format activitypub --json "$T/outbox.json"
+expect_eq "outbox.json: ingested (exit 0)" 0 "$RC"
+expect_eq "outbox.json: every activity read" "$N" "$(jq -r .lines "$OUT")"
+COUNTS=$(adrs)
+expect_eq "outbox.json: nothing rejected" 0 "$(jq -r .rejected "$OUT")"
+echo "# outbox.json: peak RSS $((PEAK_KB >> 10)) MiB for $SIZE_MB MiB"
+expect_eq "outbox.json: peak RSS below $BOUND_MB MiB (got $((PEAK_KB >> 10)) MiB)" 1 "$((PEAK_KB < BOUND_MB << 10))"
+
+peak "$LICIT" --store "$T/s2" ingest --format activitypub --json "$T/archive.zip"
+expect_eq "archive.zip: ingested (exit 0)" 0 "$RC"
+expect_eq "archive.zip: the same counts as its outbox.json" "$COUNTS" "$(adrs)"
+echo "# archive.zip: peak RSS $((PEAK_KB >> 10)) MiB for a $ZIP_MB MiB zip of $SIZE_MB MiB"
+expect_eq "archive.zip: peak RSS below $BOUND_MB MiB (got $((PEAK_KB >> 10)) MiB)" 1 "$((PEAK_KB < BOUND_MB << 10))"
+
+finish
