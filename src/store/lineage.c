@@ -306,7 +306,7 @@ int licit_snapshot_manifest(licit_txn *t, const char *name, licit_strv *manifest
   size_t nl = strlen(name);
   if (nl == 0 || nl > 256) return LICIT_ENOTFOUND;
   MDB_val k = {nl, (void *)name}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_MANIFESTS], &k, &v);
+  int rc = licit__get(t, DBI_MANIFESTS, &k, &v);
   if (rc == MDB_NOTFOUND) return LICIT_ENOTFOUND;
   if (rc) return licit__mdb_err(rc, NULL, "manifests");
   uint32_t ml;
@@ -326,7 +326,7 @@ static int get_item(licit_txn *t, uint32_t snap, unsigned kind, uint64_t i, size
   unsigned char kb[9];
   merkle_key(snap, kind, (uint32_t)(i / per), kb);
   MDB_val k = {9, kb}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_MERKLE], &k, &v);
+  int rc = licit__get(t, DBI_MERKLE, &k, &v);
   if (rc == MDB_NOTFOUND) return LICIT_ENOTFOUND;
   if (rc) return licit__mdb_err(rc, NULL, "merkle");
   size_t off = (size_t)(i % per) * size;
@@ -349,7 +349,7 @@ int licit_snapshot_node(licit_txn *t, const licit_snapshot_info *s, unsigned lev
 int licit_store_policy_install(licit_txn *t, uint64_t no, licit_strv *json) {
   size_t k0 = (size_t)no;
   MDB_val k = {sizeof k0, &k0}, v;
-  int rc = mdb_get(t->txn, t->s->dbi[DBI_POLICIES], &k, &v);
+  int rc = licit__get(t, DBI_POLICIES, &k, &v);
   if (rc == MDB_NOTFOUND) return LICIT_ENOTFOUND;
   if (rc) return licit__mdb_err(rc, NULL, "policies");
   json->p = v.mv_data;
