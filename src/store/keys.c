@@ -2,8 +2,9 @@
  * keys.c — the store's snapshot signing key (see store.h).
  *
  * Kept in the meta table under "sign_key" as the 32-byte Ed25519 seed.  It
- * is made the first time a write transaction asks for it: with the store's
- * first snapshot, or `licit key` on a store made by an earlier version.
+ * is made with the store (store.c, in the transaction that creates or
+ * upgrades it); a store whose key is still missing gets one the first time
+ * a write transaction asks for it here.
  * Server tokens use a separate key (SPEC section 9), never this one.
  */
 #include <string.h>
