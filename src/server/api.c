@@ -16,6 +16,7 @@
 
 #include "ingest/ingest.h"
 #include "json/json.h"
+#include "proof/prove.h"
 #include "report/explain.h"
 #include "report/feed.h"
 #include "server/server_int.h"
@@ -43,6 +44,7 @@ static const struct route_def {
     [R_ME] = {"/v1/me", "GET", SCOPE_PERSON},
     [R_ME_POSTS] = {"/v1/me/posts", "GET", SCOPE_PERSON},
     [R_ME_EXPLAIN] = {"/v1/me/posts/{post}/explain", "GET", SCOPE_PERSON},
+    [R_ME_PROOF] = {"/v1/me/posts/{post}/proof", "GET", SCOPE_PERSON},
     [R_ME_PREF] = {"/v1/me/preference", "PUT", SCOPE_PERSON},
     [R_UNKNOWN] = {"other", "", SCOPE_NONE},
 };
@@ -74,6 +76,7 @@ static int match(srv_req *rq) {
     if (n == 3 && seg_is(rq, 2, "posts")) return R_ME_POSTS;
     if (n == 3 && seg_is(rq, 2, "preference")) return R_ME_PREF;
     if (n == 5 && seg_is(rq, 2, "posts") && seg_is(rq, 4, "explain")) return R_ME_EXPLAIN;
+    if (n == 5 && seg_is(rq, 2, "posts") && seg_is(rq, 4, "proof")) return R_ME_PROOF;
   }
   return R_UNKNOWN;
 }
@@ -389,7 +392,9 @@ static void snapshot_json(licit_buf *b, const licit_snapshot_info *a) {
   policy_json(b, a->policy_name, a->policy_version);
   licit_buf_adds(b, ",\"counts\":");
   licit_counts_json(b, &k);
-  licit_buf_printf(b, ",\"digest\":\"%s\"}", a->digest);
+  licit_buf_printf(b, ",\"digest\":\"%s\",\"merkle_root\":", a->digest);
+  if (a->merkle_root[0]) licit_buf_printf(b, "\"%s\"}", a->merkle_root);
+  else licit_buf_adds(b, "null}");
 }
 
 /* The body as a JSON object: 0, or 400. */
@@ -651,9 +656,16 @@ static void ep_snapshots(srv_req *rq, srv_resp *resp) {
   licit_snapshot_list_free(a, n);
 }
 
-/* The manifest a snapshot wrote, as written; else its registered record. */
-static void manifest_of(const licit_snapshot_info *info, srv_resp *resp) {
+/* The manifest a snapshot wrote, as the store keeps it; else as its
+ * directory holds it; else its registered record. */
+static void manifest_of(licit_txn *t, const licit_snapshot_info *info, srv_resp *resp) {
   ok_json(resp);
+  licit_strv m, sig;
+  if (t && licit_snapshot_manifest(t, info->name, &m, &sig) == 0 && m.n) {
+    licit_buf_add(&resp->body, m.p, m.n);
+    while (resp->body.len && resp->body.data[resp->body.len - 1] == '\n') resp->body.len--;
+    return;
+  }
   if (info->out_dir) {
     licit_buf path = LICIT_BUF_INIT;
     licit_buf_printf(&path, "%s/manifest.json", info->out_dir);
@@ -695,7 +707,7 @@ static void ep_snapshot(srv_req *rq, srv_resp *resp) {
   licit_snapshot_info info;
   memset(&info, 0, sizeof info);
   if (!snapshot_seg(rq, t, &info, &name, resp)) {
-    manifest_of(&info, resp);
+    manifest_of(t, &info, resp);
     licit_snapshot_info_free(&info);
   }
   licit_txn_abort(t);
@@ -781,7 +793,7 @@ static void ep_snapshot_create(srv_req *rq, srv_resp *resp) {
     lib_error(resp, rc, err.msg);
     goto out;
   }
-  manifest_of(&info, resp);
+  manifest_of(NULL, &info, resp);
   licit_snapshot_info_free(&info);
 out:
   if (writer) srv_writer_release(rq->sv);
@@ -955,6 +967,53 @@ out:
   read_end(t, p);
 done:
   licit_buf_free(&post);
+}
+
+static void ep_me_proof(srv_req *rq, srv_resp *resp) {
+  licit_buf post = LICIT_BUF_INIT, snap = LICIT_BUF_INIT;
+  bool present;
+  if (seg_decode(rq, 3, &post, resp) || qarg(rq, "snapshot", &snap, &present, resp)) goto done;
+  if (!present) {
+    srv_error(resp, 400, "usage", "snapshot=NAME is required");
+    goto done;
+  }
+  licit_txn *t;
+  licit_policy *p;
+  if (read_begin(rq, &t, &p, resp)) goto done;
+  uint32_t *ords = NULL;
+  size_t n = 0;
+  licit_post_rec rec;
+  licit_buf scratch = LICIT_BUF_INIT;
+  if (!id_ok(&post) || licit_post_get(t, post.data, post.len, &rec, &scratch) != 0 ||
+      person_of(rq, t, p, &ords, &n, resp) || !person_has(ords, n, rec.user)) {
+    if (resp->status < 500) srv_error(resp, 404, "not_found", "no such post among yours");
+    goto out;
+  }
+  licit_snapshot_info info;
+  memset(&info, 0, sizeof info);
+  if (!id_ok(&snap) || licit_snapshot_get(t, snap.data, &info) != 0) {
+    srv_error(resp, 404, "not_found", "no snapshot named \"%.*s\" is registered", (int)(snap.len < 200 ? snap.len : 200),
+              snap.data ? snap.data : "");
+    goto out;
+  }
+  licit_snapshot_info_free(&info);
+  licit_err err = {0};
+  licit_buf_reset(&resp->body);
+  int rc = licit_proof_build(t, snap.data, post.data, post.len, &resp->body, &err);
+  if (rc == LICIT_EINVAL) {
+    srv_error(resp, 409, "conflict", "%s", err.msg); /* built before Merkle roots: no proof can be made */
+  } else if (rc) {
+    lib_error(resp, rc, err.msg);
+  } else {
+    ok_json(resp);
+  }
+out:
+  free(ords);
+  licit_buf_free(&scratch);
+  read_end(t, p);
+done:
+  licit_buf_free(&post);
+  licit_buf_free(&snap);
 }
 
 typedef struct mypost {
@@ -1292,6 +1351,7 @@ void srv_handle(srv_req *rq, srv_resp *resp) {
     case R_ME: ep_report(rq, resp, rq->claims.sub, rq->claims.sub_len); break;
     case R_ME_POSTS: ep_me_posts(rq, resp); break;
     case R_ME_EXPLAIN: ep_explain(rq, resp, 3, true); break;
+    case R_ME_PROOF: ep_me_proof(rq, resp); break;
     case R_ME_PREF: ep_me_pref(rq, resp); break;
     default: srv_error(resp, 404, "not_found", "no such path"); break;
   }

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "core/hash.h"
+#include "core/sign.h"
 
 /* The map is written in place (MDB_WRITEMAP): a write transaction's dirty
  * pages are the file's own pages, not copies in anonymous memory, so a
@@ -52,6 +53,7 @@ static const char *const dbi_names[DBI_COUNT] = {
     [DBI_SNAPSHOTS] = "snapshots", [DBI_SNAPBITS] = "snapbits", [DBI_POLICIES] = "policies",
     [DBI_ORPHANS] = "orphans",     [DBI_LINKS] = "links",       [DBI_ULINKS] = "ulinks",
     [DBI_UMENTIONS] = "umentions",
+    [DBI_MANIFESTS] = "manifests", [DBI_MERKLE] = "merkle",
 };
 static const unsigned dbi_flags[DBI_COUNT] = {
     [DBI_LOG] = MDB_INTEGERKEY,
@@ -255,6 +257,20 @@ int licit_store_open(const char *dir, unsigned flags, licit_store **out, licit_e
     } else if (rc) {
       goto mdb_fail;
     }
+    /* The snapshot signing key is made with the store (SPEC 5); an older
+     * store gets it here, from the first command that opens it to write. */
+    MDB_val sk = {8, "sign_key"}, sv;
+    rc = mdb_get(txn, s->dbi[DBI_META], &sk, &sv);
+    if (rc == MDB_NOTFOUND) {
+      uint8_t seed[LICIT_ED25519_SEED_LEN], pub[32];
+      if (licit_ed25519_keygen(seed, pub)) {
+        rc = licit_err_set(err, LICIT_EIO, "cannot make the store's signing key");
+        goto fail;
+      }
+      sv = (MDB_val){sizeof seed, seed};
+      rc = mdb_put(txn, s->dbi[DBI_META], &sk, &sv, 0);
+    }
+    if (rc) goto mdb_fail;
     if ((rc = mdb_put(txn, s->dbi[DBI_META], &k, &fv, 0))) goto mdb_fail;
     rc = mdb_txn_commit(txn);
     txn = NULL;

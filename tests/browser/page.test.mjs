@@ -147,6 +147,16 @@ try {
   check("\"Why?\" opens the explanation (checks, events' words)", (await why.getAttribute("aria-expanded")) === "true" &&
     /Not deleted/.test(await page.textContent("#posts ol.checks")));
 
+  const proofBtn = page.locator("#posts button.proof").first();
+  await proofBtn.click();
+  await page.waitForSelector("#posts a[download]");
+  const dl = page.waitForEvent("download");
+  await page.locator("#posts a[download]").first().click();
+  const file = path.join(tmp, "proof.json");
+  await (await dl).saveAs(file);
+  const verify = spawnSync(licit, ["verify", path.join(tmp, "corpus-2025-06"), "--proof", file], { encoding: "utf8" });
+  check("the proof downloaded from the page checks out with licit verify", verify.status === 0, verify.stdout, verify.stderr);
+
   // 3. Object, reload, honoured.
   const btn = page.locator("#choice-button");
   check("the object button is offered", (await btn.textContent()) === "Object to AI training");

@@ -275,6 +275,25 @@ def main():
         st, js = s.json("GET", "/v1/me/posts/p-elena-ig-01/explain", token=LUCIA)
         check("... and 404 for someone else", st == 404, st, js)
 
+        # ---------------------------------------------------------- proofs
+        st, h, body = s.req("GET", "/v1/me/posts/p-lucia-01/proof?snapshot=s1", token=LUCIA)
+        rc, out, _ = lic(LICIT, STORE, "prove", "p-lucia-01", "--snapshot", "s1")
+        check("/v1/me/posts/POST/proof = licit prove", st == 200 and json.loads(body) == json.loads(out) and
+              json.loads(body)["included"] is True, st, body[:300], out[:300])
+        pf = os.path.join(TMP, "proof.json")
+        open(pf, "wb").write(body)
+        rc, out, err = lic(LICIT, STORE, "verify", os.path.join(STORE, "snapshots", "s1"), "--proof", pf)
+        check("the proof checks out with licit verify DIR --proof FILE", rc == 0, out, err)
+        st1, js1 = s.json("GET", "/v1/me/posts/p-jonas-01/proof?snapshot=s1", token=LUCIA)
+        st2, js2 = s.json("GET", "/v1/me/posts/p-nope/proof?snapshot=s1", token=LUCIA)
+        check("proof of another person's post: 404 like an unknown post", st1 == 404 and js1 == js2, js1, js2)
+        st, js = s.json("GET", "/v1/me/posts/p-lucia-01/proof?snapshot=nope", token=LUCIA)
+        check("proof in an unknown snapshot: 404", st == 404, st, js)
+        st, js = s.json("GET", "/v1/me/posts/p-lucia-01/proof", token=LUCIA)
+        check("proof without snapshot=: 400", st == 400, st, js)
+        st, js = s.json("GET", "/v1/me/posts/p-lucia-01/proof?snapshot=s1", token=OP)
+        check("proof with the operator token: 403", st == 403, st, js)
+
         # ----------------------------------------------------- preference
         st, js = s.json("GET", "/v1/me/preference", token=LUCIA)
         check("GET /v1/me/preference: 405", st == 405, st, js)
