@@ -82,3 +82,36 @@ L report u-elena-ig --at 2025-07-31T00:00:00Z | sed -n '1,20p'
 say "    c. Tom (US) posted a beach photo that mentions Elena: it leaves the next corpus"
 L explain p-tom-beach --at 2025-07-31T00:00:00Z | sed -n '1,5p;/10\. /,$p'
 
+
+say "11. licit serve: the API and the page where people see and change what happens to their posts"
+# The server runs for a few seconds on the demo store and is always stopped
+# before the demo ends (the trap), with SIGTERM: its graceful stop.
+"$LICIT" --store "$STORE" serve --listen 127.0.0.1:0 2>"$WORK/serve.log" &
+SERVE_PID=$!
+trap 'kill -TERM "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+PORT=
+for _ in $(seq 100); do
+  PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$WORK/serve.log" | head -1)
+  [ -n "$PORT" ] && break
+  sleep 0.1
+done
+[ -n "$PORT" ] || { cat "$WORK/serve.log" >&2; exit 1; }
+BASE="http://127.0.0.1:$PORT"
+OP=$(L token --operator)
+TOKEN=$(L token u-lucia --ttl 1h)
+echo "GET /healthz:"
+curl -s "$BASE/healthz"; echo
+echo "GET /v1/me with Lucia's token (a person token: her account and her linked ones only):"
+curl -s -H "Authorization: Bearer $TOKEN" "$BASE/v1/me" | jq -c '{user, region, mode, preference, posts: .posts.included, optout_notices}'
+echo "GET /v1/snapshots/at-20240601T000000Z/changes with the operator token (the compliance feed):"
+curl -s -H "Authorization: Bearer $OP" "$BASE/v1/snapshots/at-20240601T000000Z/changes" |
+  jq -c '{left: [.left[] | "\(.post) \(.reason)"], returned, next}'
+echo
+printf '\033[1mLucia'"'"'s page, while this demo runs: %s/#token=%s\033[0m\n' "$BASE" "$TOKEN"
+sleep "${LICIT_DEMO_SERVE_SECONDS:-5}"
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID" || true
+echo
+echo "The server has stopped (SIGTERM: it finishes requests in flight, then exits 0). To run it yourself:"
+echo "  licit --store DIR serve                 # http://127.0.0.1:8080"
+echo "  licit --store DIR token u-lucia         # then open http://127.0.0.1:8080/#token=TOKEN"
