@@ -1095,7 +1095,7 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
     }
     free(po);
   }
-  qsort(posts, np, sizeof *posts, cmp_mypost);
+  if (np) qsort(posts, np, sizeof *posts, cmp_mypost);
   if ((rc = licit_eval_open_lazy(t, p, T, licit_txn_log_len(t), &e, &err)) ||
       (rc = licit_snapshot_list(t, &snaps, &nsnaps))) {
     lib_error(resp, rc, err.msg);

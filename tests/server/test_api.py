@@ -364,6 +364,8 @@ def main():
         out = s.raw(big)
         check("headers over 32 KiB: refused (4xx) and closed", out[:12] in (b"HTTP/1.1 431", b"HTTP/1.1 413", b"HTTP/1.1 400")
               or out == b"", out[:100])
+        rc = s.stop()
+        check("SIGTERM: the server exits 0 (no crash, no leak under the sanitizers)", rc == 0, rc, s.log()[-3000:])
 
     # ------------------------------------------------- slow clients, cap
     with Server(LICIT, STORE, "--request-timeout", "2", "--max-connections", "4") as s:
@@ -406,6 +408,8 @@ def main():
         check("once connections close, requests are served again", st == 200, st, js)
         st, h, _ = s.req("GET", "/healthz")
         check("server still healthy", st == 200)
+        rc = s.stop()
+        check("SIGTERM with slow and refused clients behind it: exit 0", rc == 0, rc, s.log()[-3000:])
     shutil.rmtree(TMP, ignore_errors=True)
     finish()
 

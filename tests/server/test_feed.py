@@ -146,6 +146,8 @@ def main():
         expect(js, prev, cur, "at moved back")
         st, js = s.json("GET", "/v1/snapshots/S/changes?after=1-x", token=OP)
         check("a malformed cursor: 400", st == 400, st, js)
+        rc = s.stop()
+        check("the server exits 0", rc == 0, rc, s.log()[-3000:])
     rc, out, err = lic(LICIT, STORE, "debt", "--snapshot", "S", "--feed", "--at", T1b, "--after", "14-1767225600000000")
     check("debt --feed text: one line per change and the next cursor", rc == 0 and "left\tp-us-4\tdeleted" in out and
           "next: " in out, out, err)
