@@ -60,15 +60,17 @@ test-clang: $(BUILD_CLANG)/build.ninja
 	$(SAN_ENV) meson test -C $(BUILD_CLANG) --no-rebuild --suite fuzz --print-errorlogs --num-processes 2
 
 # ThreadSanitizer on tests/unit/test_threads.c: parsers on several threads,
-# readers beside a committing writer.  tests/tsan.supp says why liblmdb's
-# own accesses are ignored.
+# readers beside a committing writer; and on the server (a thread per
+# connection): its API, shutdown and readers-beside-the-writer tests.
+# tests/tsan.supp says why liblmdb's own accesses are ignored.
 $(BUILD_TSAN)/build.ninja:
 	CC=clang meson setup $(BUILD_TSAN) --buildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
 
 test-tsan: $(BUILD_TSAN)/build.ninja
-	ninja -C $(BUILD_TSAN) tests/test_threads
+	ninja -C $(BUILD_TSAN) tests/test_threads licit
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
-	  meson test -C $(BUILD_TSAN) --no-rebuild --print-errorlogs unit-threads
+	  meson test -C $(BUILD_TSAN) --no-rebuild --print-errorlogs --timeout-multiplier 3 \
+	    unit-threads server-api server-shutdown server-concurrency
 
 demo: deps
 	$(MAKE) build
