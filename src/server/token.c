@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/sign.h"
+#include "core/utf8.h"
 #include "json/json.h"
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -58,16 +59,23 @@ int licit_b64url_decode(const char *s, size_t n, licit_buf *out) {
   return 0;
 }
 
+/* A user id as the store holds them: 1-256 bytes of valid UTF-8 without
+ * control characters (a token for anything else could name no account, and
+ * its payload would not spell the same id). */
 static bool user_ok(const char *u, size_t n) {
   if (n == 0 || n > LICIT_ID_MAX) return false;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n;) {
     if ((unsigned char)u[i] < 0x20) return false;
+    size_t k = licit_utf8_seq((const unsigned char *)u + i, n - i);
+    if (!k) return false;
+    i += k;
+  }
   return true;
 }
 
 int licit_token_mint(const uint8_t seed[32], const char *user, size_t n, int64_t iat_s, int64_t exp_s,
                      licit_buf *out, licit_err *err) {
-  if (!user_ok(user, n)) return licit_err_set(err, LICIT_EINVAL, "not a user id: 1 to 256 bytes, no control characters");
+  if (!user_ok(user, n)) return licit_err_set(err, LICIT_EINVAL, "not a user id: 1 to 256 bytes of UTF-8, no control characters");
   licit_buf payload = LICIT_BUF_INIT, signed_part = LICIT_BUF_INIT;
   int rc = licit_buf_adds(&payload, "{\"sub\":");
   if (!rc) rc = licit_jw_str(&payload, user, n);

@@ -30,7 +30,8 @@ typedef struct licit_token_claims {
   int64_t iat, exp; /* Unix seconds */
 } licit_token_claims;
 
-/* Appends a token for `user` (1-256 bytes, no control characters) to out.
+/* Appends a token for `user` (1-256 bytes of valid UTF-8, no control
+ * characters) to out.
  * LICIT_EINVAL for a string that is no user id, LICIT_EINTERNAL when
  * signing failed, LICIT_ENOMEM; with err. */
 int licit_token_mint(const uint8_t seed[32], const char *user, size_t n, int64_t iat_s, int64_t exp_s,
