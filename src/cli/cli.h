@@ -122,5 +122,6 @@ int cmd_debt(cli *c);
 int cmd_policy_show(cli *c);
 int cmd_ingest(cli *c);
 int cmd_stats(cli *c);
+int cmd_follow(cli *c);
 
 #endif
