@@ -37,7 +37,8 @@ int cmd_follow(cli *c) {
   /* A bad URL ends the command before the store is touched (exit 1, SPEC 10). */
   licit_buf key = LICIT_BUF_INIT;
   licit_err err = {0};
-  int rc = licit_follow_feed_key(o.url, &key, NULL, &err);
+  int64_t url_cursor;
+  int rc = licit_follow_feed_key(o.url, &key, &url_cursor, &err);
   licit_buf_free(&key);
   if (rc) return cli_fail(EXIT_RUNTIME, "follow: %s", err.msg);
   o.progress = !cli_opt_val(c, "no-progress") && isatty(STDERR_FILENO);
@@ -69,6 +70,10 @@ int cmd_follow(cli *c) {
                      (unsigned long long)atomic_load(&st.rejected), (unsigned long long)atomic_load(&st.skipped),
                      (unsigned long long)atomic_load(&st.messages), (unsigned long long)atomic_load(&st.reconnects),
                      (long long)atomic_load(&st.committed_cursor));
+    /* How long the messages took to arrive and be processed: the rate the
+     * follower sustained when the feed sent faster than it could take. */
+    licit_buf_printf(&b, ",\"receiving_s\":%.3f",
+                     (double)(atomic_load(&st.last_arrival_us) - atomic_load(&st.first_arrival_us)) / 1e6);
     if (code) {
       licit_buf_adds(&b, ",\"error\":");
       cli_take_error_json(&b);

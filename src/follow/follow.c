@@ -180,7 +180,9 @@ static int one_message(follower *f, const char *msg, size_t len) {
     atomic_store(&f->st->cursor, t);
   }
   if (t > 0) atomic_store(&f->st->last_time_us, t);
-  atomic_fetch_add(&f->st->messages, 1);
+  int64_t now = licit_time_now();
+  if (atomic_fetch_add(&f->st->messages, 1) == 0) atomic_store(&f->st->first_arrival_us, now);
+  atomic_store(&f->st->last_arrival_us, now);
   publish_counts(f);
   return 0;
 }

@@ -63,6 +63,8 @@ typedef struct licit_follow_stats {
   _Atomic uint64_t accepted, duplicates, rejected, skipped; /* as ingest --json */
   _Atomic uint64_t reconnects;     /* connections opened after the first attempt */
   _Atomic uint64_t commits;
+  _Atomic int64_t first_arrival_us, last_arrival_us; /* wall clock when the run's first
+                                                         and last message arrived; 0 before */
 } licit_follow_stats;
 
 void licit_follow_stats_init(licit_follow_stats *st, const char *url);

@@ -275,6 +275,9 @@ bool licit_ws_is_open(const licit_ws *ws) { return ws->state == ST_OPEN; }
 static void timer_cb(lws_sorted_usec_list_t *sul) {
   licit_ws *ws = lws_container_of(sul, licit_ws, timer);
   ws->timed_out = true;
+  /* lws runs ripe timers before it computes its poll wait, and then waits
+   * for the next timer or 30 s: wake the poll so lws_service returns. */
+  lws_cancel_service(ws->ctx);
 }
 
 /* The next queued message, if any. */
