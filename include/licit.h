@@ -8,9 +8,18 @@
  *   input formats -> events -> store (log + state) -> evaluation
  *                                                  -> snapshot / explain / report
  *
- * Conventions (every function below follows them unless it says otherwise):
+ * Which headers are the API (docs/architecture.md): this one (errors, time)
+ * and the module headers under src/ that the command line and the server
+ * use: store/store.h, ingest/ingest.h, ingest/rules.h, eval/eval.h,
+ * eval/reason.h, policy/policy.h, event/event.h, report/explain.h,
+ * snapshot/snapshot.h, notice/notice.h.  Headers ending in _int.h and the
+ * functions named licit__* are internal to their folder.
+ *
+ * Conventions (every function follows them unless its comment says otherwise):
  *  - Fallible functions return int: 0 on success or a negative LICIT_E* code.
- *    Results go in out-parameters, which are left untouched on failure.
+ *    Results go in out-parameters.  On failure a scalar or pointer
+ *    out-parameter is left untouched; a result structure that has a _free
+ *    function is left empty (already freed: calling _free again is safe).
  *  - Where a caller needs a sentence for a person, the function takes a
  *    `licit_err *`; it may be NULL.  The message names the file, line, field and
  *    what was expected, as far as the function knows them.
@@ -18,9 +27,15 @@
  *    NOT NUL-terminated and may hold NUL bytes (post text may).
  *  - Times are int64 microseconds since 1970-01-01T00:00:00Z (UTC), proleptic
  *    Gregorian, so years 0001..9999 of the spec fit with room to spare.
- *  - Threading: a licit_store may be shared by threads for reading; writes
- *    (ingest, policy set, snapshot registration) are serialised by the store
- *    (LMDB allows one writer).  Other objects are single-threaded.
+ *  - Threading: a licit_store may be shared by threads.  A transaction, and
+ *    everything read through it, belongs to the thread that began it, which
+ *    holds at most one at a time; write transactions are serialised (LMDB
+ *    allows one writer; a second waits).  Growing the store's map waits for
+ *    the transactions open in the process (store_int.h, the map lock), so
+ *    call licit_store_reserve with no transaction open in the calling
+ *    thread.  Other objects (parsers, evaluations, ingest sessions) are used
+ *    by one thread at a time; nothing keeps process-wide mutable state
+ *    (tests/unit/test_threads.c runs under ThreadSanitizer).
  */
 #ifndef LICIT_H
 #define LICIT_H

@@ -66,4 +66,10 @@ typedef struct licit_adapter {
 /* The adapter for a --format name ("native" when NULL), or NULL. */
 const licit_adapter *licit_adapter_find(const char *name);
 
+/* The native format's second half (native.c): what a record whose parse
+ * gave `parse_rc` (0, or the parser's error with its message in err) does
+ * to the sink.  The ingest's pipeline parses on one thread and calls this
+ * on the applying thread; the native adapter's record() is parse + this. */
+int licit__native_finish(licit_sink *sink, int parse_rc, const licit_event *ev, licit_err *err);
+
 #endif

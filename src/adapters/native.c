@@ -14,12 +14,19 @@ static int native_create(void **state, const char *region) {
   return rc;
 }
 
+int licit__native_finish(licit_sink *sink, int parse_rc, const licit_event *ev, licit_err *err) {
+  (void)err; /* on a parse error it already holds the parser's message */
+  if (parse_rc == LICIT_ENOMEM) return parse_rc;
+  /* An object whose id was accepted before is a duplicate whatever else it
+   * holds, invalid fields included (SPEC 2). */
+  if (parse_rc) return ev->id.n && sink->is_duplicate(sink, ev->id.p, ev->id.n) ? 0 : LICIT_EINVAL;
+  return sink->emit(sink, ev, 0);
+}
+
 static int native_record(void *state, const char *line, size_t len, licit_sink *sink, licit_err *err) {
   licit_event ev;
   int rc = licit_event_parse(state, line, len, &ev, err);
-  if (rc == LICIT_ENOMEM) return rc;
-  if (rc) return ev.id.n && sink->is_duplicate(sink, ev.id.p, ev.id.n) ? 0 : LICIT_EINVAL;
-  return sink->emit(sink, &ev, 0);
+  return licit__native_finish(sink, rc, &ev, err);
 }
 
 static void native_destroy(void *state) { licit_event_parser_destroy(state); }

@@ -31,7 +31,7 @@ int cmd_ingest(cli *c) {
   licit_ingest_opts o = {0};
   o.format = cli_opt_val(c, "format");
   o.region = cli_opt_val(c, "region");
-  if (!licit_adapter_find(o.format))
+  if (!(o.adapter = licit_adapter_find(o.format)))
     return cli_fail(EXIT_USAGE, "ingest: unknown --format \"%s\" (expected native, jetstream or activitypub)",
                     o.format);
   if (o.region && !(strlen(o.region) == 2 && o.region[0] >= 'A' && o.region[0] <= 'Z' && o.region[1] >= 'A' &&
@@ -46,6 +46,7 @@ int cmd_ingest(cli *c) {
     o.batch_events = (size_t)n;
   }
   o.progress = !cli_opt_val(c, "no-progress") && isatty(STDERR_FILENO);
+  o.no_pipeline = cli_opt_val(c, "one-thread") != NULL;
   const char *stdin_only[] = {"-"};
   const char *const *inputs = c->npos ? c->pos : stdin_only;
   int ninputs = c->npos ? c->npos : 1;

@@ -18,6 +18,7 @@ static const cli_opt ingest_opts[] = {
     {"region", "CC", "give every account first seen in this input the region CC (adapters)"},
     {"batch", "N", "commit after every N input lines (default 100000, or 64 MiB)"},
     {"no-progress", NULL, "never draw progress, even on a terminal"},
+    {"one-thread", NULL, "parse and apply on one thread (native files are otherwise parsed on a second one)"},
     {NULL, NULL, NULL}};
 
 static const cli_opt follow_opts[] = {

@@ -5,9 +5,12 @@
  * one batch's dirty pages in LMDB (a batch also ends after 64 MiB of input).
  */
 #include "ingest/ingest.h"
+#include "ingest/lines.h"
 #include "ingest/rules.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,8 +20,8 @@
 #include "json/json.h"
 #include "notice/notice.h"
 
-#define READ_CHUNK (1u << 20)
-#define BUF_SIZE (LICIT_LINE_MAX + 2 * READ_CHUNK)
+extern const licit_adapter licit_adapter_native;
+
 #define BATCH_BYTES ((uint64_t)64 << 20)
 #define BATCH_EVENTS 100000
 /* A batch may take at most `cap` bytes of input, and the store's room for
@@ -34,7 +37,7 @@
 #define RESERVE_EXTRA ((size_t)1 << 20)
 #define BATCH_MIN ((uint64_t)LICIT_LINE_MAX + (64u << 10))
 #define BATCH_FIRST_STDIN ((uint64_t)4 << 20)
-#define RAW_EXCERPT 4096 /* bytes of an over-long line kept in the rejects file */
+#define RAW_EXCERPT LICIT_LINE_EXCERPT /* bytes of an over-long line kept in the rejects file */
 
 typedef struct run {
   licit_sink sink; /* first: adapters get &run.sink */
@@ -58,6 +61,7 @@ typedef struct run {
   uint64_t batch_cap;   /* input bytes this batch may take (reserved for) */
   uint64_t next_cap;    /* for standard input: the next batch's cap */
   bool one_txn;         /* a session that is one transaction (opts->one_txn_bytes) */
+  bool notices_done;    /* the pipeline's parser already flagged opt-out notices */
 } run;
 
 static double now_s(void) {
@@ -96,7 +100,7 @@ static int emit(licit_sink *sink, const licit_event *in, unsigned flags) {
   uint64_t seq;
   licit_event ev_copy;
   const licit_event *ev = in;
-  if (in->type == LICIT_EV_POST || in->type == LICIT_EV_EDIT) {
+  if (!r->notices_done && (in->type == LICIT_EV_POST || in->type == LICIT_EV_EDIT)) {
     ev_copy = *in;
     ev_copy.optout_notice = licit_notice_detect(in->text.p, in->text.n, NULL) == 1;
     ev = &ev_copy;
@@ -180,8 +184,17 @@ static void draw_progress(run *r, bool final) {
 
 /* Reserves the store's room for the next batch and begins its write
  * transaction; sets r->batch_cap. */
+/* Batches grow with the input this run has already applied: half of it, at
+ * least BATCH_BYTES / BATCH_EVENTS.  A commit writes every page its batch
+ * touched, and the random keys of the ids and posts tables spread a batch
+ * over about min(records, pages) leaf pages of tables that grow with the
+ * store; with fixed batches the pages written per event grew with the
+ * store (17 kB an event at 4M events against 2 kB at 1M), with batches a
+ * fixed fraction of what is stored they stay flat (docs/store.md). */
+static uint64_t grown(uint64_t fixed, uint64_t done) { return done / 2 > fixed ? done / 2 : fixed; }
+
 static int begin_batch(run *r) {
-  uint64_t cap = BATCH_BYTES, floor = BATCH_MIN;
+  uint64_t cap = grown(BATCH_BYTES, r->c->bytes - r->bytes0), floor = BATCH_MIN;
   if (r->one_txn) {
     cap = floor = r->opts->one_txn_bytes;
   } else if (r->total_bytes) {
@@ -192,9 +205,10 @@ static int begin_batch(run *r) {
     if (cap > left + 4096) cap = left + 4096;
     if (floor > cap) floor = cap;
   } else {
+    uint64_t most = cap;
     if (!r->next_cap) r->next_cap = BATCH_FIRST_STDIN;
     if (cap > r->next_cap) cap = r->next_cap;
-    r->next_cap = r->next_cap * 2 > BATCH_BYTES ? BATCH_BYTES : r->next_cap * 2;
+    r->next_cap = r->next_cap * 2 > most ? most : r->next_cap * 2;
   }
   int rc;
   for (;;) {
@@ -216,7 +230,25 @@ static int commit_batch(run *r, bool reopen) {
 }
 
 /* One record: a line (r->line_no already set) or a whole-file input's item. */
+/* A record parsed ahead by the pipeline (below): its parse result, its
+ * event, and the parser's message when it failed. */
+typedef struct prepared {
+  int rc;
+  licit_event ev;
+  const char *msg;
+} prepared;
+
+/* One record: a line (r->line_no already set) or a whole-file input's item,
+ * through the adapter, or (pre) as the pipeline parsed it. */
+static int one_record(run *r, const licit_adapter *a, void *state, const prepared *pre, const char *p, size_t len,
+                      size_t full_len);
+
 static int one_line(run *r, const licit_adapter *a, void *state, const char *p, size_t len, size_t full_len) {
+  return one_record(r, a, state, NULL, p, len, full_len);
+}
+
+static int one_record(run *r, const licit_adapter *a, void *state, const prepared *pre, const char *p, size_t len,
+                      size_t full_len) {
   r->c->lines++;
   /* Strip the CR of a CRLF ending. */
   if (len == full_len && len > 0 && p[len - 1] == '\r') {
@@ -244,7 +276,13 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
     rc = write_reject(r, msg);
   } else {
     licit_err err;
-    rc = a->record(state, p, len, &r->sink, &err);
+    if (pre) {
+      err.code = pre->rc;
+      snprintf(err.msg, sizeof err.msg, "%s", pre->msg ? pre->msg : "");
+      rc = licit__native_finish(&r->sink, pre->rc, &pre->ev, &err);
+    } else {
+      rc = a->record(state, p, len, &r->sink, &err);
+    }
     if (rc == 1) {
       r->c->skipped++;
       rc = 0;
@@ -261,7 +299,9 @@ static int one_line(run *r, const licit_adapter *a, void *state, const char *p, 
   }
   r->batch_records++;
   r->batch_bytes += full_len;
-  size_t lim = r->opts->batch_events ? r->opts->batch_events : BATCH_EVENTS;
+  uint64_t lim = r->opts->batch_events
+                     ? r->opts->batch_events
+                     : grown(BATCH_EVENTS, r->c->accepted + r->c->duplicates + r->c->rejected + r->c->skipped - r->ev0);
   if (!r->one_txn && (r->batch_records >= lim || r->batch_bytes >= r->batch_cap)) {
     if ((rc = commit_batch(r, true))) return rc;
   }
@@ -311,7 +351,7 @@ static void run_init(run *r, licit_store *s, const licit_ingest_opts *opts, cons
 
 int licit_ingest_open(licit_store *s, const licit_ingest_opts *opts, const char *source, licit_ingest_counts *counts,
                       licit_ingest **out, licit_err *err) {
-  const licit_adapter *a = licit_adapter_find(opts->format);
+  const licit_adapter *a = opts->adapter ? opts->adapter : licit_adapter_find(opts->format);
   if (!a) return licit_err_set(err, LICIT_EUSAGE, "unknown format \"%s\"", opts->format);
   licit_ingest *in = calloc(1, sizeof *in);
   if (!in) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
@@ -373,11 +413,249 @@ void licit_ingest_close(licit_ingest *in) {
   free(in);
 }
 
+
+/* ------------------------------------------------------------ pipeline -- */
+
+/* A native input on two cores: a producer thread reads lines, parses and
+ * validates them and flags opt-out notices (licit_event_parse,
+ * licit_notice_detect: pure work that needs no store), while this thread
+ * applies them in order, exactly as the single-threaded loop would (rules,
+ * store, batches, commits, rejects, progress).  Records travel in a ring of
+ * PIPE_CHUNKS chunks, each holding the lines' bytes and their parsed
+ * events in one arena, so memory is bounded (about PIPE_CHUNKS times
+ * PIPE_BYTES plus one maximal line each) whatever the input; when the ring
+ * is full the producer waits.  Only this thread writes, and a batch commits
+ * only here, so a kill at any moment still leaves a prefix. */
+
+#define PIPE_CHUNKS 3
+#define PIPE_ITEMS 2048
+#define PIPE_BYTES ((size_t)2 << 20)
+
+typedef struct pitem {
+  uint64_t line_no, bytes; /* bytes: input the reader consumed for this line */
+  size_t raw, len, full_len;
+  size_t msg;              /* the parse error message (rc != 0) */
+  int rc;
+  licit_event ev;          /* strings hold arena offsets + 1 until the chunk is sealed */
+} pitem;
+
+typedef struct chunk {
+  pitem items[PIPE_ITEMS];
+  size_t n;
+  licit_buf arena;
+  bool last;  /* the input ends with this chunk */
+  int err;    /* 0, or LICIT_EIO / LICIT_ENOMEM from the producer */
+  int err_no; /* errno of a read error */
+} chunk;
+
+typedef struct pipeline {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  chunk *chunks; /* PIPE_CHUNKS */
+  size_t tail, count; /* filled chunks: tail, tail+1, ... (mod PIPE_CHUNKS) */
+  bool stop;          /* the consumer has given up */
+  bool all_read;      /* the producer has published its last chunk */
+  licit_lines *lines;
+  licit_event_parser *parser;
+} pipeline;
+
+static int arena_str(licit_buf *a, licit_strv *s) {
+  if (!s->p) return 0;
+  size_t off = a->len;
+  if (licit_buf_add(a, s->p, s->n)) return LICIT_ENOMEM;
+  s->p = (const char *)(uintptr_t)(off + 1);
+  return 0;
+}
+
+static int arena_strs(licit_buf *a, licit_strv **arr, size_t n) {
+  if (!*arr) return 0;
+  while (a->len % 8)
+    if (licit_buf_addc(a, 0)) return LICIT_ENOMEM;
+  size_t off = a->len;
+  if (licit_buf_add(a, *arr, n * sizeof **arr)) return LICIT_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    licit_strv s = ((licit_strv *)(a->data + off))[i]; /* re-read: arena_str may move the arena */
+    int rc = arena_str(a, &s);
+    if (rc) return rc;
+    ((licit_strv *)(a->data + off))[i] = s; /* the arena may have moved */
+  }
+  *arr = (licit_strv *)(uintptr_t)(off + 1);
+  return 0;
+}
+
+/* The parsed event's strings into the chunk's arena (as offsets). */
+static int arena_event(licit_buf *a, licit_event *ev) {
+  licit_strv *ss[] = {&ev->id, &ev->post, &ev->user, &ev->text, &ev->kind, &ev->lang, &ev->parent, &ev->with};
+  int rc = 0;
+  for (size_t i = 0; i < sizeof ss / sizeof *ss && !rc; i++) rc = arena_str(a, ss[i]);
+  if (!rc) rc = arena_strs(a, &ev->signals, ev->n_signals);
+  if (!rc) rc = arena_strs(a, &ev->mentions, ev->n_mentions);
+  ev->mentions_enc = NULL;
+  return rc;
+}
+
+static const char *fix(const char *base, const char *p) { return p ? base + ((uintptr_t)p - 1) : NULL; }
+
+/* Offsets to pointers, once the arena no longer grows. */
+static void seal(chunk *c) {
+  const char *base = c->arena.data ? c->arena.data : "";
+  for (size_t i = 0; i < c->n; i++) {
+    licit_event *ev = &c->items[i].ev;
+    licit_strv *ss[] = {&ev->id, &ev->post, &ev->user, &ev->text, &ev->kind, &ev->lang, &ev->parent, &ev->with};
+    for (size_t k = 0; k < sizeof ss / sizeof *ss; k++) ss[k]->p = fix(base, ss[k]->p);
+    licit_strv **arrs[] = {&ev->signals, &ev->mentions};
+    size_t ns[] = {ev->n_signals, ev->n_mentions};
+    for (int k = 0; k < 2; k++) {
+      *arrs[k] = (licit_strv *)fix(base, (const char *)*arrs[k]);
+      for (size_t j = 0; *arrs[k] && j < ns[k]; j++) (*arrs[k])[j].p = fix(base, (*arrs[k])[j].p);
+    }
+  }
+}
+
+/* Fills chunk c from the input. */
+static void produce_chunk(pipeline *pl, chunk *c, uint64_t *line_no) {
+  c->n = 0;
+  c->last = false;
+  c->err = 0;
+  licit_buf_reset(&c->arena);
+  while (c->n < PIPE_ITEMS && c->arena.len < PIPE_BYTES) {
+    const char *line;
+    size_t len, full_len;
+    uint64_t before = licit_lines_bytes(pl->lines);
+    int rc = licit_lines_next(pl->lines, &line, &len, &full_len);
+    if (rc <= 0) {
+      c->last = true;
+      if (rc < 0) {
+        c->err = LICIT_EIO;
+        c->err_no = errno;
+      }
+      return;
+    }
+    pitem *it = &c->items[c->n];
+    memset(it, 0, sizeof *it);
+    it->line_no = ++*line_no;
+    it->bytes = licit_lines_bytes(pl->lines) - before;
+    it->raw = c->arena.len;
+    it->len = len;
+    it->full_len = full_len;
+    if (licit_buf_add(&c->arena, line, len)) goto nomem;
+    /* What one_record will judge: the line without the CR of a CRLF. */
+    size_t plen = len == full_len && len > 0 && line[len - 1] == '\r' ? len - 1 : len;
+    if (full_len <= LICIT_LINE_MAX && !licit_line_is_blank(line, plen)) {
+      licit_err err;
+      it->rc = licit_event_parse(pl->parser, line, plen, &it->ev, &err);
+      if (it->rc == 0 && (it->ev.type == LICIT_EV_POST || it->ev.type == LICIT_EV_EDIT))
+        it->ev.optout_notice = licit_notice_detect(it->ev.text.p, it->ev.text.n, NULL) == 1;
+      if (it->rc) {
+        /* Only the id matters after a parse error (a known id makes it a
+         * duplicate); the message goes along. */
+        licit_strv id = it->ev.id;
+        memset(&it->ev, 0, sizeof it->ev);
+        it->ev.id = id;
+        it->msg = c->arena.len;
+        if (licit_buf_add(&c->arena, err.msg, strlen(err.msg) + 1)) goto nomem;
+      }
+      if (arena_event(&c->arena, &it->ev)) goto nomem;
+    }
+    c->n++;
+  }
+  return;
+nomem:
+  c->err = LICIT_ENOMEM;
+  c->last = true;
+}
+
+static void *producer(void *arg) {
+  pipeline *pl = arg;
+  uint64_t line_no = 0;
+  size_t head = 0;
+  for (;;) {
+    pthread_mutex_lock(&pl->mu);
+    while (pl->count == PIPE_CHUNKS && !pl->stop) pthread_cond_wait(&pl->cv, &pl->mu);
+    bool stop = pl->stop;
+    pthread_mutex_unlock(&pl->mu);
+    if (stop) return NULL;
+    chunk *c = &pl->chunks[head];
+    produce_chunk(pl, c, &line_no);
+    seal(c);
+    pthread_mutex_lock(&pl->mu);
+    pl->count++;
+    pl->all_read = c->last;
+    pthread_cond_broadcast(&pl->cv);
+    pthread_mutex_unlock(&pl->mu);
+    if (c->last) return NULL;
+    head = (head + 1) % PIPE_CHUNKS;
+  }
+}
+
+/* Applies a native input read through the pipeline (r's batch is open). */
+static int run_pipeline(run *r, licit_lines *lines, const char *path) {
+  pipeline pl;
+  memset(&pl, 0, sizeof pl);
+  pl.lines = lines;
+  int rc = licit_event_parser_create(&pl.parser);
+  if (!rc && !(pl.chunks = calloc(PIPE_CHUNKS, sizeof *pl.chunks))) rc = LICIT_ENOMEM;
+  if (rc) {
+    licit_event_parser_destroy(pl.parser);
+    return licit_err_set(r->fatal, LICIT_ENOMEM, "out of memory");
+  }
+  pthread_mutex_init(&pl.mu, NULL);
+  pthread_cond_init(&pl.cv, NULL);
+  pthread_t th;
+  if (pthread_create(&th, NULL, producer, &pl)) {
+    rc = licit_err_set(r->fatal, LICIT_ENOMEM, "cannot start the parsing thread");
+    goto out;
+  }
+  r->notices_done = true;
+  /* A test hook (tests/cli/durability.sh): apply only while the ring is
+   * full, so that a kill lands at the pipeline's busiest moment. */
+  const char *hook = getenv("LICIT_TEST_PIPELINE_FULL");
+  bool wait_full = hook && *hook == '1';
+  bool done = false;
+  while (!done && !rc) {
+    pthread_mutex_lock(&pl.mu);
+    while (pl.count == 0 || (wait_full && pl.count < PIPE_CHUNKS && !pl.all_read)) pthread_cond_wait(&pl.cv, &pl.mu);
+    pthread_mutex_unlock(&pl.mu);
+    chunk *c = &pl.chunks[pl.tail];
+    const char *base = c->arena.data ? c->arena.data : "";
+    for (size_t i = 0; i < c->n && !rc; i++) {
+      const pitem *it = &c->items[i];
+      prepared pre = {it->rc, it->ev, it->rc ? base + it->msg : NULL};
+      r->line_no = it->line_no;
+      rc = one_record(r, NULL, NULL, &pre, base + it->raw, it->len, it->full_len);
+      r->c->bytes += it->bytes;
+      if (!rc && r->opts->progress) draw_progress(r, false);
+    }
+    if (!rc && c->err == LICIT_EIO) {
+      errno = c->err_no;
+      rc = licit_err_set(r->fatal, LICIT_EIO, "%s: read error: %s", path, strerror(c->err_no));
+    } else if (!rc && c->err) {
+      rc = licit_err_set(r->fatal, c->err, "out of memory");
+    }
+    done = c->last;
+    pthread_mutex_lock(&pl.mu);
+    pl.count--;
+    pl.tail = (pl.tail + 1) % PIPE_CHUNKS;
+    if (rc) pl.stop = true;
+    pthread_cond_broadcast(&pl.cv);
+    pthread_mutex_unlock(&pl.mu);
+  }
+  pthread_join(th, NULL);
+out:
+  pthread_cond_destroy(&pl.cv);
+  pthread_mutex_destroy(&pl.mu);
+  for (int i = 0; i < PIPE_CHUNKS; i++) licit_buf_free(&pl.chunks[i].arena);
+  free(pl.chunks);
+  licit_event_parser_destroy(pl.parser);
+  r->notices_done = false;
+  return rc;
+}
+
 /* --------------------------------------------------------------- files -- */
 
 int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts *opts, licit_ingest_counts *counts,
                       licit_err *err) {
-  const licit_adapter *a = licit_adapter_find(opts->format);
+  const licit_adapter *a = opts->adapter ? opts->adapter : licit_adapter_find(opts->format);
   if (!a) return licit_err_set(err, LICIT_EUSAGE, "unknown format \"%s\"", opts->format);
   run r;
   run_init(&r, s, opts, path, counts);
@@ -389,7 +667,7 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
   r.fatal->msg[0] = 0;
   FILE *in = NULL;
   bool is_stdin = strcmp(path, "-") == 0;
-  char *buf = NULL;
+  licit_lines *lines = NULL;
   void *state = NULL;
   int rc = a->create(&state, opts->region);
   if (rc) {
@@ -417,72 +695,32 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
     struct stat st;
     if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) r.total_bytes = (uint64_t)st.st_size;
   }
-  if (!(buf = malloc(BUF_SIZE))) {
-    rc = licit_err_set(r.fatal, LICIT_ENOMEM, "out of memory");
+  if ((rc = licit_lines_open(in, &lines))) {
+    rc = licit_err_set(r.fatal, rc, "out of memory");
     goto out;
   }
   if ((rc = begin_batch(&r))) goto out;
-  size_t start = 0, end = 0;
-  bool eof = false, overflow = false;
-  size_t over_len = 0; /* bytes of the current over-long line seen so far */
+  if (a == &licit_adapter_native && !opts->no_pipeline) {
+    if ((rc = run_pipeline(&r, lines, path))) goto out;
+    rc = commit_batch(&r, false);
+    goto out;
+  }
   for (;;) {
-    /* Lines wholly in the buffer. */
-    char *nl;
-    while ((nl = memchr(buf + start, '\n', end - start)) != NULL) {
-      size_t len = (size_t)(nl - (buf + start));
-      if (overflow) {
-        over_len += len;
-        r.line_no++;
-        rc = one_line(&r, a, state, buf, RAW_EXCERPT, over_len);
-        overflow = false;
-      } else {
-        r.line_no++;
-        rc = one_line(&r, a, state, buf + start, len, len);
-      }
-      if (rc) goto out;
-      start += len + 1;
-      r.c->bytes += len + 1;
+    const char *line;
+    size_t len, full_len;
+    uint64_t before = licit_lines_bytes(lines);
+    rc = licit_lines_next(lines, &line, &len, &full_len);
+    if (rc == 0) break;
+    if (rc < 0) {
+      rc = licit_err_set(r.fatal, LICIT_EIO, "%s: read error: %s", path, strerror(errno));
+      goto out;
     }
-    if (eof) break;
-    size_t pending = end - start;
-    if (overflow || pending > LICIT_LINE_MAX + 1) {
-      /* An over-long line: keep its first bytes for the rejects file (they
-       * stay at the front of the buffer) and drop the rest as it streams. */
-      if (!overflow) {
-        memmove(buf, buf + start, RAW_EXCERPT);
-        overflow = true;
-        over_len = pending;
-      } else {
-        over_len += pending;
-      }
-      r.c->bytes += pending;
-      start = end = RAW_EXCERPT;
-    } else if (start > 0) {
-      memmove(buf, buf + start, pending);
-      start = 0;
-      end = pending;
-    }
-    size_t got = fread(buf + end, 1, READ_CHUNK, in);
-    if (got == 0) {
-      if (ferror(in)) {
-        rc = licit_err_set(r.fatal, LICIT_EIO, "%s: read error: %s", path, strerror(errno));
-        goto out;
-      }
-      eof = true;
-      /* A last line without a newline. */
-      if (overflow) {
-        r.line_no++;
-        rc = one_line(&r, a, state, buf, RAW_EXCERPT, over_len);
-        overflow = false;
-      } else if (end > start) {
-        r.line_no++;
-        rc = one_line(&r, a, state, buf + start, end - start, end - start);
-        r.c->bytes += end - start;
-      }
-      if (rc) goto out;
-      start = end = 0;
-    }
-    end += got;
+    r.line_no++;
+    rc = one_line(&r, a, state, line, len, full_len);
+    /* Bytes count once their line is applied (a batch's cap is worked out
+     * from what is left of the input before the line). */
+    r.c->bytes += licit_lines_bytes(lines) - before;
+    if (rc) goto out;
     if (opts->progress) draw_progress(&r, false);
   }
   rc = commit_batch(&r, false);
@@ -490,7 +728,7 @@ out:
   if (r.txn) licit_txn_abort(r.txn); /* only on failure: the uncommitted batch */
   if (opts->progress) draw_progress(&r, true);
   if (state) a->destroy(state);
-  free(buf);
+  licit_lines_close(lines);
   licit_buf_free(&r.out);
   if (in && !is_stdin) fclose(in);
   return rc;

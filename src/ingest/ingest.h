@@ -21,7 +21,8 @@ typedef struct licit_ingest_counts {
 } licit_ingest_counts;
 
 typedef struct licit_ingest_opts {
-  const char *format; /* "native" when NULL */
+  const licit_adapter *adapter; /* the input format; NULL: the one named by `format` */
+  const char *format;           /* a --format name, used when adapter is NULL ("native" when NULL too) */
   const char *region; /* --region CC for adapters, or NULL */
   FILE *rejects;      /* each rejected line as a JSON object, or NULL */
   bool progress;      /* draw progress on stderr */
@@ -35,6 +36,10 @@ typedef struct licit_ingest_opts {
    * only by licit_ingest_commit, with room reserved for this many bytes of
    * input (a record that would go beyond it fails with LICIT_ETOOBIG). */
   size_t one_txn_bytes;
+  /* Files in the native format are parsed on a second thread while this one
+   * applies (ingest.c, the pipeline); true keeps everything on one thread
+   * (the same result: for comparisons and tests). */
+  bool no_pipeline;
 } licit_ingest_opts;
 
 /* Ingests one input: a path, or "-" for standard input.  Counts are added

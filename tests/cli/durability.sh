@@ -163,4 +163,13 @@ kill_run 0.5
 kill_run 1
 kill_run "0.$((RANDOM % 9 + 1))$((RANDOM % 10))"
 
+# The same with the pipeline (a parsing thread feeding the applying one)
+# at its busiest: the applying thread works only while the ring of parsed
+# chunks is full, so each kill lands with the queue full.
+export LICIT_TEST_PIPELINE_FULL=1
+kill_run 0.3
+kill_run 0.7
+kill_run "0.$((RANDOM % 9 + 1))$((RANDOM % 10))"
+unset LICIT_TEST_PIPELINE_FULL
+
 finish

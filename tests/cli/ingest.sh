@@ -434,4 +434,18 @@ expect_eq "--json --version: JSON" "$(lic --version | sed 's/^licit //')" "$(jq 
 expect_exit 0 lic --version --json
 expect_eq "--version --json: JSON" "$(lic --version | sed 's/^licit //')" "$(jq -r .version "$OUT")"
 
+# ------------------------------------------------------------ the pipeline
+# Native files are parsed on a second thread; --one-thread does everything
+# on one.  Same counts, same rejects (in line order), same log.
+P1=$(newstore)
+P2=$(newstore)
+cat "$EX/events.jsonl" "$EX/events-bad.jsonl" "$EX/events.jsonl" >"$T/mixed.jsonl"
+run lic --store "$P1" --json ingest --rejects "$T/rej1.jsonl" "$T/mixed.jsonl"
+cp "$OUT" "$T/p1.json"
+run lic --store "$P2" --json ingest --one-thread --rejects "$T/rej2.jsonl" "$T/mixed.jsonl"
+expect_eq "pipeline and --one-thread: the same counts" "$(cat "$T/p1.json")" "$(out)"
+expect_eq "pipeline and --one-thread: the same rejects, in line order" "$(cat "$T/rej1.jsonl")" "$(cat "$T/rej2.jsonl")"
+expect_eq "pipeline and --one-thread: the same evaluation" \
+  "$(lic --store "$P1" --json eval --at 2025-06-01T00:00:00Z)" "$(lic --store "$P2" --json eval --at 2025-06-01T00:00:00Z)"
+
 finish

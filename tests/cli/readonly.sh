@@ -12,6 +12,11 @@ if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
   exit 77
 fi
 chmod 0755 "$T"
+if ! setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
+  "test -x '$LICIT' && test -r '$EX/policies/x-grok.json' && test -x '$T'"; then
+  echo "# skipped: the unprivileged user cannot reach the binary, the examples or $T"
+  exit 77
+fi
 AT=2025-06-01T00:00:00Z
 # The read commands, each with its arguments (one per line).
 READS=(

@@ -129,3 +129,80 @@ Test(ingest, session_unknown_format) {
   licit_ingest *in;
   cr_assert_eq(licit_ingest_open(S, &o, "x", &c, &in, &err), LICIT_EUSAGE);
 }
+
+/* ------------------------------------------------------- line reader -- */
+
+#include "event/event.h"
+#include "ingest/lines.h"
+
+static FILE *mem(const char *data, size_t n) {
+  FILE *f = fmemopen((void *)data, n, "r");
+  cr_assert_not_null(f);
+  return f;
+}
+
+Test(lines, terminators_blank_and_last_line) {
+  const char *in = "a\r\n\nbc\nlast";
+  FILE *f = mem(in, strlen(in));
+  licit_lines *r;
+  cr_assert_eq(licit_lines_open(f, &r), 0);
+  const char *l;
+  size_t n, full;
+  const char *want[] = {"a\r", "", "bc", "last"};
+  for (int i = 0; i < 4; i++) {
+    cr_assert_eq(licit_lines_next(r, &l, &n, &full), 1);
+    cr_assert_eq(n, strlen(want[i]));
+    cr_assert_eq(full, n);
+    cr_assert_eq(memcmp(l, want[i], n), 0, "line %d", i);
+  }
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 0);
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 0, "stays at the end");
+  cr_assert_eq(licit_lines_bytes(r), strlen(in));
+  licit_lines_close(r);
+  fclose(f);
+}
+
+Test(lines, over_long_lines_are_cut_not_held) {
+  /* A maximal line, one a byte longer, one much longer without a final
+   * newline: the first whole, the others as excerpts with their length. */
+  size_t big = (size_t)LICIT_LINE_MAX * 3;
+  size_t total = LICIT_LINE_MAX + 1 + (LICIT_LINE_MAX + 1) + 1 + 2 + big;
+  char *in = malloc(total);
+  size_t o = 0;
+  memset(in + o, 'a', LICIT_LINE_MAX);
+  o += LICIT_LINE_MAX;
+  in[o++] = '\n';
+  memset(in + o, 'b', LICIT_LINE_MAX + 1);
+  o += LICIT_LINE_MAX + 1;
+  in[o++] = '\n';
+  memcpy(in + o, "x\n", 2);
+  o += 2;
+  memset(in + o, 'c', big);
+  o += big;
+  cr_assert_eq(o, total);
+  FILE *f = mem(in, total);
+  licit_lines *r;
+  cr_assert_eq(licit_lines_open(f, &r), 0);
+  const char *l;
+  size_t n, full;
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 1);
+  cr_assert_eq(n, LICIT_LINE_MAX, "a line of exactly the limit is whole");
+  cr_assert_eq(full, LICIT_LINE_MAX);
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 1);
+  cr_assert_eq(full, LICIT_LINE_MAX + 1);
+  cr_assert_eq(n, LICIT_LINE_EXCERPT);
+  cr_assert_eq(l[0], 'b');
+  cr_assert_eq(l[n - 1], 'b');
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 1);
+  cr_assert_eq(n, 1);
+  cr_assert_eq(l[0], 'x');
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 1);
+  cr_assert_eq(full, big, "the last over-long line without a newline: %zu", full);
+  cr_assert_eq(n, LICIT_LINE_EXCERPT);
+  cr_assert_eq(l[0], 'c');
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 0);
+  cr_assert_eq(licit_lines_bytes(r), total);
+  licit_lines_close(r);
+  fclose(f);
+  free(in);
+}
