@@ -122,6 +122,10 @@ int cmd_debt(cli *c);
 int cmd_policy_show(cli *c);
 int cmd_ingest(cli *c);
 int cmd_stats(cli *c);
+int cmd_key(cli *c);
+int cmd_prove(cli *c);
+int cmd_verify(cli *c);
+int cmd_snapshot_diff(cli *c);
 int cmd_follow(cli *c);
 
 #endif

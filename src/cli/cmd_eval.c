@@ -1,4 +1,4 @@
-/* cmd_eval.c — `licit eval`, `licit snapshot` and `licit snapshots`. */
+/* cmd_eval.c — `licit eval`, `licit snapshot` and `licit snapshots` (`snapshot diff`: cmd_proof.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,9 +183,11 @@ int cmd_snapshot(cli *c) {
   if (licit_txn_begin(c->store, false, &t, &err)) return cli_fail_code(err.code, "%s", err.msg);
   licit_policy *p = NULL;
   code = cli_load_policy(c, t, NULL, &p);
+  uint64_t install = p ? licit_txn_policy_installs(t) : 0; /* the install `p` was read from */
   licit_txn_abort(t);
   if (code) return code;
   licit_snapshot_opts o = {0};
+  o.policy_install = install;
   o.out_dir = out;
   o.name = cli_opt_val(c, "name");
   o.at = T;
@@ -219,24 +221,35 @@ int cmd_snapshot(cli *c) {
     policy_json(&b, p, info.policy_version);
     licit_buf_adds(&b, ",\"counts\":");
     licit_counts_json(&b, &n);
-    licit_buf_printf(&b, ",\"digest\":\"%s\",\"out\":", info.digest);
+    licit_buf_printf(&b, ",\"digest\":\"%s\",\"merkle_root\":\"%s\",\"out\":", info.digest, info.merkle_root);
     licit_jw_strz(&b, out);
+    licit_buf_printf(&b, ",\"outcome\":\"%s\"",
+                     tm.outcome == LICIT_SNAPSHOT_RECOVERED ? "recovered"
+                     : tm.outcome == LICIT_SNAPSHOT_EXISTED ? "existed"
+                                                             : "built");
     licit_buf_printf(&b,
-                     ",\"timing\":{\"total_s\":%.6f,\"compress_s\":%.6f,\"write_s\":%.6f,\"bytes_raw\":%llu,"
-                     "\"bytes_compressed\":%llu}}",
-                     tm.total_s, tm.compress_s, tm.write_s, (unsigned long long)tm.bytes_raw,
+                     ",\"timing\":{\"total_s\":%.6f,\"compress_s\":%.6f,\"write_s\":%.6f,\"merkle_s\":%.6f,\"publish_s\":%.6f,"
+                     "\"bytes_raw\":%llu,\"bytes_compressed\":%llu}}",
+                     tm.total_s, tm.compress_s, tm.write_s, tm.merkle_s, tm.publish_s, (unsigned long long)tm.bytes_raw,
                      (unsigned long long)tm.bytes_compressed);
     cli_print(&b);
     licit_buf_free(&b);
   } else {
     char tb[LICIT_TIME_BUFSZ];
     licit_time_format(info.at, tb);
-    printf("snapshot %s at %s, log position %llu, written to %s\n", info.name, tb,
-           (unsigned long long)info.log_position, out);
+    if (tm.outcome == LICIT_SNAPSHOT_EXISTED)
+      printf("snapshot %s is already built in %s and registered: nothing to do\n", info.name, out);
+    else if (tm.outcome == LICIT_SNAPSHOT_RECOVERED)
+      printf("snapshot %s at %s, log position %llu: registered the complete directory %s that an interrupted "
+             "build left\n", info.name, tb, (unsigned long long)info.log_position, out);
+    else
+      printf("snapshot %s at %s, log position %llu, written to %s\n", info.name, tb,
+             (unsigned long long)info.log_position, out);
     if (info.policy_version) printf("  policy: %s, version %s\n", info.policy_name, info.policy_version);
     else printf("  policy: %s\n", p ? "no version in force at this time" : "none installed");
     print_counts_text(&n);
-    printf("  digest  %s\n", info.digest);
+    printf("  digest       %s\n", info.digest);
+    if (info.merkle_root[0]) printf("  merkle root  %s\n", info.merkle_root);
   }
   licit_snapshot_info_free(&info);
   licit_policy_free(p);
@@ -273,7 +286,10 @@ int cmd_snapshots(cli *c) {
       else licit_buf_adds(&b, "null");
       licit_buf_adds(&b, "},\"counts\":");
       licit_counts_json(&b, &k);
-      licit_buf_printf(&b, ",\"digest\":\"%s\",\"out\":", a[i].digest);
+      licit_buf_printf(&b, ",\"digest\":\"%s\",\"merkle_root\":", a[i].digest);
+      if (a[i].merkle_root[0]) licit_buf_printf(&b, "\"%s\"", a[i].merkle_root);
+      else licit_buf_adds(&b, "null");
+      licit_buf_adds(&b, ",\"out\":");
       licit_jw_strz(&b, a[i].out_dir ? a[i].out_dir : "");
       licit_buf_addc(&b, '}');
     }

@@ -125,7 +125,10 @@ int cmd_report(cli *c) {
     else
       printf("Policy: %s\n", r.policy_name ? "no version in force at this time" : "none installed");
     printf("Region: %s\n", reg[0] ? reg : "unknown (the policy's default applies)");
-    if (r.version_id) printf("Mode:   %s (%s).\n", licit_mode_name(r.facts.mode), licit_mode_meaning(r.facts.mode));
+    if (r.version_id) {
+      const char *m = licit_mode_meaning(r.facts.mode);
+      printf("Mode:   %s. %c%s.\n", licit_mode_name(r.facts.mode), m[0] >= 'a' && m[0] <= 'z' ? m[0] - 32 : m[0], m + 1);
+    }
     if (r.n_person > 1) {
       printf("Linked accounts (one person):");
       for (size_t i = 0; i < r.n_person; i++) printf(" %s", r.person[i]);

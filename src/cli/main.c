@@ -41,6 +41,13 @@ static const cli_opt snapshot_opts[] = {
     {"part-docs", "N", "documents per part file (default and maximum 1000000)"},
     {NULL, NULL, NULL}};
 
+static const cli_opt prove_opts[] = {{"snapshot", "NAME", "the registered snapshot to prove against"},
+                                     {NULL, NULL, NULL}};
+static const cli_opt verify_opts[] = {
+    {"key", "HEX", "the publisher's public key (licit key): also check who signed it"},
+    {"proof", "FILE", "a proof made by licit prove, checked against the snapshot"},
+    {NULL, NULL, NULL}};
+
 static const cli_opt at_opts[] = {{"at", "T", "the time to answer for, RFC 3339 (default: now)"}, {NULL, NULL, NULL}};
 static const cli_opt debt_opts[] = {
     {"at", "T", "the time to judge the snapshots' posts at, RFC 3339 (default: now)"},
@@ -75,6 +82,13 @@ static const cli_cmd commands[] = {
      "which posts are excluded and why, not only how many.\n"
      "Example: licit eval --at 2025-06-01T00:00:00Z --policy examples/policies/linkedin-genai.json",
      eval_opts},
+    {"snapshot", "diff", cmd_snapshot_diff, "snapshot diff A B", "posts that entered and left between two snapshots",
+     "Lists, in post id order, the posts in B but not in A (entered) and in A but not in B\n"
+     "(left), from the store's lineage.  Each post that left carries its reason in B's own\n"
+     "evaluation (B's T, log position and policy as installed when B was built), or\n"
+     "not_considered.  --json prints JSON Lines {\"post\",\"change\",\"reason\"}.\n"
+     "Example: licit snapshot diff at-20240601T000000Z at-20250601T000000Z",
+     no_opts},
     {"snapshot", NULL, cmd_snapshot, "snapshot --at T --out DIR [--name NAME]", "build and register a snapshot",
      "Writes the corpus of posts included at T as Dolma JSON Lines (zstd) under DIR/documents,\n"
      "with DIR/manifest.json, and registers it in the store under NAME.  Rebuilding from the\n"
@@ -99,6 +113,22 @@ static const cli_cmd commands[] = {
      "model trained on it holds but may no longer use, and what licensees must be told.\n"
      "Example: licit debt --at 2025-06-01T00:00:00Z --list",
      debt_opts},
+    {"prove", NULL, cmd_prove, "prove POST --snapshot NAME", "a Merkle proof that a post is or is not in a snapshot",
+     "Prints, as JSON, an inclusion proof (the post's leaf and RFC 9162 audit path) or a\n"
+     "non-inclusion proof (the two neighbouring documents in id order, each with its audit\n"
+     "path) against the snapshot's Merkle root.  Anyone can check it with licit verify.\n"
+     "Example: licit prove p-lucia-03 --snapshot at-20240601T000000Z > proof.json",
+     prove_opts},
+    {"verify", NULL, cmd_verify, "verify DIR [--key HEX] [--proof FILE]", "check a snapshot directory, no store needed",
+     "Checks, in order: each part's sha256, the documents' number and order, the digest, the\n"
+     "Merkle root, manifest.json.sig, and a proof.  Never opens or creates a store.\n"
+     "Exit status 0 valid, 4 invalid (naming the first failed check), 1 unreadable.\n"
+     "Example: licit verify corpus-2025-06 --key $(licit key) --proof proof.json",
+     verify_opts},
+    {"key", NULL, cmd_key, "key", "the store's public snapshot signing key",
+     "Prints the Ed25519 public key (hex) that signs this store's snapshot manifests, for\n"
+     "operators to publish; licensees pass it to licit verify --key.\nExample: licit key --json",
+     no_opts},
     {"follow", NULL, cmd_follow, "follow URL [--region CC] [--stall SECONDS]", "ingest a live Jetstream feed",
      "Connects to a Bluesky Jetstream WebSocket (ws:// or wss://, the /subscribe path with\n"
      "its query), maps messages as ingest --format jetstream does and commits at least\n"
@@ -130,7 +160,7 @@ static void usage_all(FILE *f) {
           "  --help        help for licit or for a command (licit COMMAND --help)\n"
           "  --version     print the version\n\n"
           "Exit status: 0 success, 1 runtime failure, 2 bad usage or invalid policy,\n"
-          "3 ingest finished but rejected at least one event.\n");
+          "3 ingest finished but rejected at least one event, 4 verify found the snapshot invalid.\n");
 }
 
 static void usage_cmd(FILE *f, const cli_cmd *cmd) {

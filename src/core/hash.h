@@ -1,7 +1,7 @@
 /*
  * hash.h — SHA-256, the keyed pseudonym hash and random bytes.
  *
- * The one module that includes the crypto library (OpenSSL's libcrypto:
+ * With sign.c (Ed25519), the one module that includes the crypto library (OpenSSL's libcrypto:
  * its SHA-256 uses the CPU's SHA extensions where present, which matters
  * because every included post's text is hashed for the snapshot digest).
  */
@@ -18,9 +18,12 @@ void licit_sha256(const void *data, size_t n, uint8_t out[LICIT_SHA256_LEN]);
 /* Incremental SHA-256. */
 typedef struct licit_sha256_ctx licit_sha256_ctx;
 licit_sha256_ctx *licit_sha256_begin(void); /* NULL when out of memory */
-void licit_sha256_update(licit_sha256_ctx *c, const void *data, size_t n);
-/* Writes the digest and frees the context. */
-void licit_sha256_end(licit_sha256_ctx *c, uint8_t out[LICIT_SHA256_LEN]);
+/* 0, or LICIT_EINTERNAL when the library failed; a failure sticks, so
+ * checking licit_sha256_end's result is enough. */
+int licit_sha256_update(licit_sha256_ctx *c, const void *data, size_t n);
+/* Writes the digest and frees the context (always).  0, or LICIT_EINTERNAL
+ * when any update or the final step failed: then `out` is not the digest. */
+int licit_sha256_end(licit_sha256_ctx *c, uint8_t out[LICIT_SHA256_LEN]);
 
 /* HMAC-SHA-256 of data under key. */
 void licit_hmac_sha256(const uint8_t *key, size_t keylen, const void *data, size_t n,

@@ -72,10 +72,10 @@ const char *licit_mode_meaning(licit_mode m) {
       return "in this region there is no choice: public posts are used; only making posts non-public (or the "
              "account private) or deleting them keeps them out, for every corpus built after that";
     case LICIT_MODE_OPT_OUT:
-      return "you may object (opt out): an objection is honoured from the moment you file it, for every "
+      return "you may object: an objection is honoured from the moment you file it, for every "
              "corpus built after that; corpora already built keep what they hold";
     case LICIT_MODE_OPT_IN:
-      return "your posts are used only with your consent (opt in), from the moment you give it";
+      return "your posts are used only with your consent, from the moment you give it";
     case LICIT_MODE_EXCLUDED: return "your region is excluded: no post of yours is used while this holds";
   }
   return "";

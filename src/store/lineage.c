@@ -7,6 +7,19 @@
  * CHUNK_BYTES so each chunk fills LMDB overflow pages almost exactly; chunks
  * with no included post are not stored.  Cost: at most one bit per post per
  * snapshot.
+ *
+ * Later additions, kept so that records written before them still read:
+ *  - the record ends with a tail (tag 'M', the Merkle root in hex or 64
+ *    zero bytes, the policy install number); older records have no tail;
+ *  - table "manifests": name -> u32 length, manifest.json, manifest.json.sig;
+ *  - table "merkle": key (snapshot ordinal u32 BE, kind u8, chunk u32 BE).
+ *    Kind KIND_LEAVES holds the post ordinal of every leaf in leaf order,
+ *    LEAVES_PER_CHUNK per chunk; kind j < 64 holds the hashes of the
+ *    complete subtrees of 2^j leaves (j >= LICIT_MERKLE_MIN_LEVEL),
+ *    HASHES_PER_CHUNK per chunk.  Cost per snapshot of n included posts:
+ *    4n bytes of leaves plus 2 * 32 * n / 2^MIN_LEVEL bytes of hashes
+ *    (6 MiB for 1M posts); a proof then reads O(log n) entries and
+ *    recomputes at most 2 * 2^MIN_LEVEL leaf hashes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +30,10 @@
 #define CHUNK_BITS ((uint32_t)CHUNK_BYTES * 8)
 #define REC_FIXED (4 + 4 + 8 + 8 + 8 * LICIT_SNAP_COUNTS + 64)
 #define NOSTR 0xFFFFu
+#define TAIL_LEN (1 + 64 + 8)
+#define KIND_LEAVES 0xFF
+#define LEAVES_PER_CHUNK ((uint64_t)CHUNK_BYTES / 4)
+#define HASHES_PER_CHUNK ((uint64_t)CHUNK_BYTES / 32)
 
 void licit_snapshot_info_free(licit_snapshot_info *s) {
   if (!s) return;
@@ -50,6 +67,11 @@ static int encode(const licit_snapshot_info *s, licit_buf *b) {
   if (!rc) rc = put_s(b, s->policy_name);
   if (!rc) rc = put_s(b, s->policy_version);
   if (!rc) rc = put_s(b, s->out_dir);
+  char root[64] = {0};
+  if (s->merkle_root[0]) memcpy(root, s->merkle_root, 64);
+  if (!rc) rc = licit_buf_addc(b, 'M');
+  if (!rc) rc = licit_buf_add(b, root, 64);
+  if (!rc) rc = licit_buf_add(b, &s->policy_install, 8);
   return rc;
 }
 
@@ -88,6 +110,13 @@ static int decode(const MDB_val *v, licit_snapshot_info *s) {
   if (!rc) rc = get_s(&p, end, &s->policy_version);
   if (!rc) rc = get_s(&p, end, &s->out_dir);
   if (!rc && !s->name) rc = LICIT_ESTORE;
+  if (!rc && end - p >= TAIL_LEN && *p == 'M') {
+    if (p[1]) {
+      memcpy(s->merkle_root, p + 1, 64);
+      s->merkle_root[64] = 0;
+    }
+    memcpy(&s->policy_install, p + 65, 8);
+  }
   if (rc) licit_snapshot_info_free(s);
   return rc;
 }
@@ -99,7 +128,49 @@ static void chunk_key(uint32_t snap, uint32_t chunk, unsigned char k[8]) {
   }
 }
 
-int licit_snapshot_register(licit_txn *t, licit_snapshot_info *info, const uint64_t *bits, licit_err *err) {
+static void merkle_key(uint32_t snap, unsigned kind, uint32_t chunk, unsigned char k[9]) {
+  for (int i = 0; i < 4; i++) {
+    k[i] = (unsigned char)(snap >> (24 - 8 * i));
+    k[5 + i] = (unsigned char)(chunk >> (24 - 8 * i));
+  }
+  k[4] = (unsigned char)kind;
+}
+
+/* Writes `n` items of `size` bytes in chunks of `per` items under kind. */
+static int put_chunks(licit_txn *t, uint32_t snap, unsigned kind, const void *items, uint64_t n, size_t size,
+                      uint64_t per, licit_err *err) {
+  const unsigned char *p = items;
+  for (uint64_t off = 0; off < n; off += per) {
+    uint64_t cnt = n - off < per ? n - off : per;
+    unsigned char kb[9];
+    merkle_key(snap, kind, (uint32_t)(off / per), kb);
+    MDB_val k = {9, kb}, v = {(size_t)cnt * size, (void *)(p + off * size)};
+    int rc = mdb_put(t->txn, t->s->dbi[DBI_MERKLE], &k, &v, 0);
+    if (rc) return licit__mdb_err(rc, err, "merkle");
+  }
+  return 0;
+}
+
+static int register_extra(licit_txn *t, const licit_snapshot_info *info, const licit_snapshot_extra *x,
+                          licit_err *err) {
+  int rc = put_chunks(t, info->ord, KIND_LEAVES, x->leaf_ords, x->n_leaves, 4, LEAVES_PER_CHUNK, err);
+  for (unsigned j = 0; j < x->n_levels && !rc; j++)
+    rc = put_chunks(t, info->ord, x->min_level + j, x->level[j], x->level_n[j], 32, HASHES_PER_CHUNK, err);
+  if (rc || !x->manifest) return rc;
+  licit_buf *b = &t->enc;
+  licit_buf_reset(b);
+  uint32_t ml = (uint32_t)x->manifest_len;
+  if (licit_buf_add(b, &ml, 4) || licit_buf_add(b, x->manifest, x->manifest_len) ||
+      licit_buf_add(b, x->sig, x->sig_len))
+    return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  MDB_val k = {strlen(info->name), info->name}, v = {b->len, b->data};
+  if ((rc = mdb_put(t->txn, t->s->dbi[DBI_MANIFESTS], &k, &v, MDB_NOOVERWRITE)))
+    return licit__mdb_err(rc, err, "manifests");
+  return 0;
+}
+
+int licit_snapshot_register(licit_txn *t, licit_snapshot_info *info, const uint64_t *bits,
+                            const licit_snapshot_extra *x, licit_err *err) {
   size_t nl = strlen(info->name);
   if (nl == 0 || nl > 256) return licit_err_set(err, LICIT_EINVAL, "a snapshot name has 1-256 bytes");
   MDB_val k = {nl, info->name}, v;
@@ -124,7 +195,7 @@ int licit_snapshot_register(licit_txn *t, licit_snapshot_info *info, const uint6
     MDB_val ck = {8, kb}, cv = {len, (void *)(bytes + off)};
     if ((rc = mdb_put(t->txn, t->s->dbi[DBI_SNAPBITS], &ck, &cv, 0))) return licit__mdb_err(rc, err, "snapbits");
   }
-  return 0;
+  return x ? register_extra(t, info, x, err) : 0;
 }
 
 int licit_snapshot_get(licit_txn *t, const char *name, licit_snapshot_info *info) {
@@ -230,3 +301,60 @@ int licit_snapshot_bits(licit_txn *t, const licit_snapshot_info *s, uint64_t **b
   *bits = b;
   return 0;
 }
+
+int licit_snapshot_manifest(licit_txn *t, const char *name, licit_strv *manifest, licit_strv *sig) {
+  size_t nl = strlen(name);
+  if (nl == 0 || nl > 256) return LICIT_ENOTFOUND;
+  MDB_val k = {nl, (void *)name}, v;
+  int rc = licit__get(t, DBI_MANIFESTS, &k, &v);
+  if (rc == MDB_NOTFOUND) return LICIT_ENOTFOUND;
+  if (rc) return licit__mdb_err(rc, NULL, "manifests");
+  uint32_t ml;
+  if (v.mv_size < 4) return LICIT_ESTORE;
+  memcpy(&ml, v.mv_data, 4);
+  if (ml > v.mv_size - 4) return LICIT_ESTORE;
+  manifest->p = (const char *)v.mv_data + 4;
+  manifest->n = ml;
+  sig->p = manifest->p + ml;
+  sig->n = v.mv_size - 4 - ml;
+  return 0;
+}
+
+/* Item i of kind `kind` (items of `size` bytes, `per` per chunk). */
+static int get_item(licit_txn *t, uint32_t snap, unsigned kind, uint64_t i, size_t size, uint64_t per,
+                    void *out) {
+  unsigned char kb[9];
+  merkle_key(snap, kind, (uint32_t)(i / per), kb);
+  MDB_val k = {9, kb}, v;
+  int rc = licit__get(t, DBI_MERKLE, &k, &v);
+  if (rc == MDB_NOTFOUND) return LICIT_ENOTFOUND;
+  if (rc) return licit__mdb_err(rc, NULL, "merkle");
+  size_t off = (size_t)(i % per) * size;
+  if (off + size > v.mv_size) return LICIT_ENOTFOUND;
+  memcpy(out, (const char *)v.mv_data + off, size);
+  return 0;
+}
+
+int licit_snapshot_leaf_ord(licit_txn *t, const licit_snapshot_info *s, uint64_t i, uint32_t *ord) {
+  if (!s->merkle_root[0] || i >= s->counts[1]) return LICIT_ENOTFOUND;
+  return get_item(t, s->ord, KIND_LEAVES, i, 4, LEAVES_PER_CHUNK, ord);
+}
+
+int licit_snapshot_node(licit_txn *t, const licit_snapshot_info *s, unsigned level, uint64_t index,
+                        uint8_t out[32]) {
+  if (!s->merkle_root[0] || level < LICIT_MERKLE_MIN_LEVEL || level >= 64) return LICIT_ENOTFOUND;
+  return get_item(t, s->ord, level, index, 32, HASHES_PER_CHUNK, out);
+}
+
+int licit_store_policy_install(licit_txn *t, uint64_t no, licit_strv *json) {
+  size_t k0 = (size_t)no;
+  MDB_val k = {sizeof k0, &k0}, v;
+  int rc = licit__get(t, DBI_POLICIES, &k, &v);
+  if (rc == MDB_NOTFOUND) return LICIT_ENOTFOUND;
+  if (rc) return licit__mdb_err(rc, NULL, "policies");
+  json->p = v.mv_data;
+  json->n = v.mv_size;
+  return 0;
+}
+
+uint64_t licit_txn_policy_installs(const licit_txn *t) { return t->ctr[CTR_POLICIES]; }

@@ -52,6 +52,7 @@ static const char *const dbi_names[DBI_COUNT] = {
     [DBI_SNAPSHOTS] = "snapshots", [DBI_SNAPBITS] = "snapbits", [DBI_POLICIES] = "policies",
     [DBI_ORPHANS] = "orphans",     [DBI_LINKS] = "links",       [DBI_ULINKS] = "ulinks",
     [DBI_UMENTIONS] = "umentions",
+    [DBI_MANIFESTS] = "manifests", [DBI_MERKLE] = "merkle",
 };
 static const unsigned dbi_flags[DBI_COUNT] = {
     [DBI_LOG] = MDB_INTEGERKEY,

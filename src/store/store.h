@@ -22,6 +22,9 @@
  *   links     (lower user ordinal, higher) -> history of link (1) / unlink (0)
  *   ulinks    user ordinal -> ordinals of every account it was ever linked to
  *   umentions user ordinal -> ordinals of every post that ever mentioned it
+ *   manifests snapshot name -> its manifest.json and manifest.json.sig as written
+ *   merkle    (snapshot ordinal, kind, chunk) -> a snapshot's Merkle leaves
+ *             (post ordinals in leaf order) and complete subtree hashes
  *
  * Records hold integers (ordinals, times, log positions), never text, so the
  * records evaluation scans stay small.  Every history entry carries the seq of
@@ -277,6 +280,8 @@ typedef struct licit_snapshot_info {
   uint64_t log_position;
   uint64_t counts[LICIT_SNAP_COUNTS];
   char digest[65];
+  char merkle_root[65];  /* "" for a snapshot built before Merkle roots */
+  uint64_t policy_install; /* the install (table policies) it was built under; 0: none or unknown */
   char *name;            /* owned by the info (licit_snapshot_info_free) */
   char *policy_name;     /* NULL when no policy */
   char *policy_version;  /* NULL when no version was in force */
@@ -285,9 +290,27 @@ typedef struct licit_snapshot_info {
 
 void licit_snapshot_info_free(licit_snapshot_info *s);
 
-/* Registers a snapshot and its bitmap (nbits bits, LSB-first in 64-bit
- * words).  Sets info->ord.  LICIT_EEXISTS when the name is taken. */
-int licit_snapshot_register(licit_txn *t, licit_snapshot_info *info, const uint64_t *bits, licit_err *err);
+/* What a snapshot registers beside its record and bitmap, so that proofs
+ * cost O(log n) look-ups and never a re-read of the documents:
+ *  - leaf_ords: the post ordinal of each Merkle leaf, in leaf (id) order;
+ *  - level[j]: the hashes of the complete subtrees of 2^(min_level + j)
+ *    leaves, level_n[j] of them, for j < n_levels;
+ *  - the manifest and signature bytes exactly as written. */
+typedef struct licit_snapshot_extra {
+  uint64_t n_leaves;
+  const uint32_t *leaf_ords;
+  unsigned min_level, n_levels;
+  const uint8_t *const *level;
+  const uint64_t *level_n;
+  const char *manifest, *sig;
+  size_t manifest_len, sig_len;
+} licit_snapshot_extra;
+
+/* Registers a snapshot, its bitmap (nbits bits, LSB-first in 64-bit
+ * words) and `x` (may be NULL: no Merkle data, no manifest).  Sets
+ * info->ord.  LICIT_EEXISTS when the name is taken. */
+int licit_snapshot_register(licit_txn *t, licit_snapshot_info *info, const uint64_t *bits,
+                            const licit_snapshot_extra *x, licit_err *err);
 /* LICIT_ENOTFOUND when no snapshot has that name. */
 int licit_snapshot_get(licit_txn *t, const char *name, licit_snapshot_info *info);
 /* All snapshots in registration order; free with licit_snapshot_list_free. */
@@ -297,6 +320,35 @@ void licit_snapshot_list_free(licit_snapshot_info *arr, size_t n);
 int licit_snapshot_has(licit_txn *t, const licit_snapshot_info *s, uint32_t post_ord);
 /* The snapshot's whole bitmap (nbits bits, zero-filled words; free()). */
 int licit_snapshot_bits(licit_txn *t, const licit_snapshot_info *s, uint64_t **bits);
+
+/* The manifest and signature a snapshot wrote (pointing into the store:
+ * valid until the transaction ends).  LICIT_ENOTFOUND for a snapshot
+ * registered before the store kept them. */
+int licit_snapshot_manifest(licit_txn *t, const char *name, licit_strv *manifest, licit_strv *sig);
+/* The post ordinal of Merkle leaf i of snapshot s.  LICIT_ENOTFOUND when the
+ * snapshot has no Merkle data or i is out of range. */
+int licit_snapshot_leaf_ord(licit_txn *t, const licit_snapshot_info *s, uint64_t i, uint32_t *ord);
+/* The stored hash of the complete subtree (level, index) of snapshot s;
+ * LICIT_ENOTFOUND when not stored (levels below the snapshot's minimum). */
+int licit_snapshot_node(licit_txn *t, const licit_snapshot_info *s, unsigned level, uint64_t index,
+                        uint8_t out[32]);
+/* The lowest level of complete subtrees the store keeps for snapshots. */
+#define LICIT_MERKLE_MIN_LEVEL 5
+
+/* The policy JSON of install number `no` (1, 2, ...; table policies);
+ * LICIT_ENOTFOUND when there is none.  Valid until the transaction ends. */
+int licit_store_policy_install(licit_txn *t, uint64_t no, licit_strv *json);
+/* The number of the installed policy (0: none installed). */
+uint64_t licit_txn_policy_installs(const licit_txn *t);
+
+/* -------------------------------------------------------------- keys -- */
+
+/* The store's snapshot signing key (Ed25519, SPEC section 5): its private
+ * seed and public key (32 bytes each).  A write transaction makes the
+ * pair when the store has none yet (a store made by an earlier version);
+ * a read transaction then gets LICIT_ENOTFOUND.  The seed never leaves
+ * the store except through this call. */
+int licit_store_sign_key(licit_txn *t, uint8_t seed[32], uint8_t pub[32], licit_err *err);
 
 /* ---------------------------------------------------------- policies -- */
 

@@ -80,9 +80,12 @@ expect_exit 2 lic --store "$S" eval --at "$(at 2025-06-01)" extra
 O1=$T/o1
 expect_exit 0 lic --store "$S" --json snapshot --at "$(at 2024-06-01)" --out "$O1"
 expect_eq "snapshot: default name at-YYYYMMDDTHHMMSSZ" "at-20240601T000000Z" "$(jq -r .snapshot "$OUT")"
-expect_eq "snapshot layout: manifest and one part" "./documents/part-00000.jsonl.zst ./manifest.json" \
+expect_eq "snapshot layout: manifest, its signature and one part" \
+  "./documents/part-00000.jsonl.zst ./manifest.json ./manifest.json.sig" \
   "$(cd "$O1" && find . -type f | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "no temporary directory is left next to the output" "" "$(ls -d "$T"/o1.licit-tmp-* 2>/dev/null)"
+expect_eq "every file is read-only (0444), directories 0755" "444 444 444 755 755" \
+  "$(stat -c %a "$O1/documents/part-00000.jsonl.zst" "$O1/manifest.json" "$O1/manifest.json.sig" "$O1/documents" "$O1" | tr '\n' ' ' | sed 's/ $//')"
 check "part-00000 decompresses with zstd" zstd -q -t "$O1/documents/part-00000.jsonl.zst"
 zstd -dc "$O1/documents/part-00000.jsonl.zst" >"$T/docs1.jsonl"
 expect_eq "documents: 18 lines" 18 "$(wc -l <"$T/docs1.jsonl")"
@@ -144,7 +147,7 @@ expect_eq "author: 32 hex digits, equal for one user, different across users" "o
 # recomputed independently from the decompressed documents.
 M1=$O1/manifest.json
 expect_eq "manifest: keys in order" \
-  '["snapshot","at","log_position","policy","counts","digest","documents","licit_version"]' \
+  '["snapshot","at","log_position","policy","counts","digest","merkle_root","documents","licit_version"]' \
   "$(jq -c 'keys_unsorted' "$M1")"
 expect_eq "manifest: snapshot, at, log position, policy" \
   "at-20240601T000000Z 2024-06-01T00:00:00Z 53 meta-genai 2024-05-eu-uk-notice" \
@@ -303,15 +306,20 @@ expect_eq "no version in force: the digest of nothing" \
 expect_eq "no version in force: registered like any other" "at-20240601T000000Z 0" \
   "$(lic --store "$S4" --json snapshots | jq -r '.snapshots[] | "\(.name) \(.counts.included)"')"
 
-# ---------------------------------------------------------------- a killed build
+# ---------------------------------------------------------------- killed builds (SPEC section 7)
+# A snapshot killed at any moment leaves DIR absent or complete; the same
+# command run again ends with it complete, registered once, byte-identical
+# to an uninterrupted build, and no work files left beside DIR.  Kills at
+# every named point of a build (LICIT_TEST_CRASH_AT, snapshot.c), then with
+# SIGKILL from outside after increasing delays.
 scale=${LICIT_TEST_SCALE:-}
 if [ -z "$scale" ]; then
   scale=1
   if ldd "$LICIT" 2>/dev/null | grep -q libasan; then scale=0.3; fi
 fi
-NP=$(python3 -c "import sys; print(max(3000, int(20000 * float(sys.argv[1]))))" "$scale")
-echo "# killed build: $NP posts of ~300 words (LICIT_TEST_SCALE=$scale)"
-python3 - "$NP" >"$T/long.jsonl" <<'EOF'
+NP=$(python3 -c "import sys; print(max(2000, int(8000 * float(sys.argv[1]))))" "$scale")
+echo "# killed builds: $NP posts of ~300 words (LICIT_TEST_SCALE=$scale)"
+python3 - "$NP" >"$T/long.jsonl" <<'PYEOF'
 import random, sys
 n = int(sys.argv[1])
 r = random.Random(20250601)
@@ -322,38 +330,127 @@ for u in range(n // 50 + 1):
 for i in range(n):
     w('{"id":"p%d","type":"post","ts":"2020-01-01T00:%02d:%02dZ","post":"q%07d","user":"u%d","visibility":"public","text":"%s"}\n'
       % (i, i // 60 % 60, i % 60, i, i // 50, " ".join(r.choices(words, k=300))))
-EOF
-B=$(newstore)
-lic --store "$B" policy set "$META" >/dev/null
-lic --store "$B" ingest --no-progress "$T/long.jsonl" >/dev/null
-events0=$(lic --store "$B" --json stats | jq .events)
+PYEOF
+BASE=$T/base-store
+lic --store "$BASE" policy set "$META" >/dev/null
+lic --store "$BASE" ingest --no-progress "$T/long.jsonl" >/dev/null
+lic --store "$BASE" key >/dev/null # the signing key exists before the copies are made
+events0=$(lic --store "$BASE" --json stats | jq .events)
 K=$T/killed
-"$LICIT" --store "$B" snapshot --at "$(at 2025-06-01)" --out "$K" --name killed --part-docs 1000 >/dev/null 2>&1 &
-pid=$!
-killed=no
-for ((i = 0; i < 3000; i++)); do
-  tmp=$(compgen -G "$K.licit-tmp-*" | head -1)
-  if [ -n "$tmp" ] && [ -e "$tmp/documents/part-00001.jsonl.zst" ]; then
-    kill -9 "$pid" 2>/dev/null && killed=yes
-    break
+kcmd() { printf '%s\n' snapshot --at "$(at 2025-06-01)" --out "$1" --name killed --part-docs 200; }
+mapfile -t KCMD < <(kcmd "$K")
+mapfile -t REFCMD < <(kcmd "$T/ref")
+cp -a "$BASE" "$T/ref-store"
+expect_exit 0 lic --store "$T/ref-store" "${REFCMD[@]}"
+ref_sums=$(tree_sums "$T/ref")
+expect_eq "reference build: every post included" "$NP" "$(jq .counts.included "$T/ref/manifest.json")"
+
+# After a kill: DIR absent or complete, registered only if complete; then
+# the same command again, and what it must end with.
+after_kill() {
+  local label=$1 st=$2 want_outcome=${3:-}
+  local present=absent
+  [ -e "$K" ] && present=present
+  if [ "$present" = present ]; then
+    expect_eq "$label: DIR is complete (the files of the uninterrupted build)" "$ref_sums" "$(tree_sums "$K")"
   fi
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.01
+  if [ "$(snap_names "$st" | grep -cx killed)" != 0 ]; then
+    expect_eq "$label: registered only with DIR complete" "present" "$present"
+  fi
+  expect_eq "$label: the store opens with every event" "$events0" "$(lic --store "$st" --json stats | jq .events)"
+  expect_exit 0 lic --store "$st" --json "${KCMD[@]}"
+  if [ -n "$want_outcome" ]; then
+    expect_eq "$label: the rerun says what it did" "$want_outcome" "$(jq -r .outcome "$OUT")"
+  fi
+  expect_eq "$label, then rerun: registered once" "killed" "$(snap_names "$st")"
+  expect_eq "$label, then rerun: byte-identical to the uninterrupted build" "$ref_sums" "$(tree_sums "$K")"
+  expect_eq "$label, then rerun: no work files beside DIR" "" "$(compgen -G "$K.licit-tmp-*")"
+  expect_exit 0 lic --json verify "$K"
+}
+
+for point in work-dir part manifest signature synced registered renamed committed; do
+  st=$T/st-$point
+  rm -rf "$K" "$K".licit-tmp-*
+  cp -a "$BASE" "$st"
+  LICIT_TEST_CRASH_AT=$point "$LICIT" --store "$st" "${KCMD[@]}" >/dev/null 2>&1
+  rc=$?
+  expect_eq "killed at $point: the process died of SIGKILL" 137 "$rc"
+  case $point in
+    work-dir | part | manifest | signature | synced | registered)
+      expect_eq "killed at $point: DIR absent, not registered" "absent " \
+        "$([ -e "$K" ] && echo present || echo absent) $(snap_names "$st")"
+      expect_eq "killed at $point: its work directory is left (for the next build to remove)" 1 \
+        "$(compgen -G "$K.licit-tmp-*" | wc -l)"
+      after_kill "killed at $point" "$st" built ;;
+    renamed)
+      expect_eq "killed after the rename: DIR complete but not registered" "present " \
+        "$([ -e "$K" ] && echo present || echo absent) $(snap_names "$st")"
+      after_kill "killed at $point" "$st" recovered ;;
+    committed)
+      expect_eq "killed after the commit: registered" "killed" "$(snap_names "$st")"
+      after_kill "killed at $point" "$st" existed ;;
+  esac
+  rm -rf "$st"
 done
-wait "$pid" 2>/dev/null
-expect_eq "the build was killed mid-way (else make the store bigger: LICIT_TEST_SCALE)" yes "$killed"
-expect_eq "killed build: not registered" "" "$(snap_names "$B")"
-expect_eq "killed build: the output directory does not exist" "" "$(ls -d "$K" 2>/dev/null)"
-tmp=$(compgen -G "$K.licit-tmp-*" | head -1)
-expect_eq "killed build: the leftover temporary directory is named after the pid and holds no manifest" \
-  "$K.licit-tmp-$pid no-manifest" "$tmp $([ -e "$tmp/manifest.json" ] && echo manifest || echo no-manifest)"
-expect_exit 0 lic --store "$B" --json stats
-expect_eq "killed build: the store opens, same events, no snapshot" "$events0 0" "$(jq -r '"\(.events) \(.snapshots)"' "$OUT")"
-expect_exit 0 lic --store "$B" --json snapshot --at "$(at 2025-06-01)" --out "$K" --name killed --part-docs 1000
-expect_eq "after the kill: the same name and --out succeed, every post included" "killed $NP" \
-  "$(jq -r '"\(.snapshot) \(.counts.included)"' "$OUT")"
-expect_eq "after the kill: the parts hold every document" "$NP $(((NP + 999) / 1000))" \
-  "$(jq -r '"\([.documents[].count] | add) \(.documents | length)"' "$K/manifest.json")"
-expect_eq "after the kill: registered once" "killed" "$(snap_names "$B")"
+
+# SIGKILL from outside, after increasing delays across the whole build.
+mapfile -t TCMD < <(kcmd "$T/timing")
+cp -a "$BASE" "$T/timing-store"
+t0=$(date +%s%N)
+lic --store "$T/timing-store" "${TCMD[@]}" >/dev/null
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "# an uninterrupted build takes ${ms} ms"
+kills=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  delay_ms=$((ms * i / 10))
+  st=$T/st-delay-$i
+  rm -rf "$K" "$K".licit-tmp-*
+  cp -a "$BASE" "$st"
+  "$LICIT" --store "$st" "${KCMD[@]}" >/dev/null 2>&1 &
+  pid=$!
+  sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+  kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
+  wait "$pid" 2>/dev/null
+  after_kill "killed after ${delay_ms} ms" "$st"
+  rm -rf "$st"
+done
+echo "# $kills of 10 builds were killed before they finished"
+expect_eq "most builds were killed mid-way (else make the store bigger: LICIT_TEST_SCALE)" yes \
+  "$([ "$kills" -ge 3 ] && echo yes || echo no)"
+
+# A work directory of a live process is kept by another build; a dead one's
+# is removed.
+mkdir -p "$T/live.licit-tmp-$$/documents" "$T/live.licit-tmp-999999999/documents"
+: >"$T/live.licit-tmp-$$/documents/part-00000.jsonl.zst"
+: >"$T/live.licit-tmp-999999999/documents/part-00000.jsonl.zst"
+expect_exit 0 lic --store "$S4" snapshot --at "$(at 2024-06-01)" --out "$T/live" --name live
+expect_eq "work directories: a live process's kept, a dead one's removed" "$T/live.licit-tmp-$$" \
+  "$(compgen -G "$T/live.licit-tmp-*")"
+
+# ---------------------------------------------------------------- a full disk
+# A 1 MiB file system mounted by the test (root needed; skipped, saying why,
+# otherwise): the error names the path and the reason, and leaves nothing
+# registered and no work files.
+SMALL=$T/small
+mkdir -p "$SMALL"
+if mount -t tmpfs -o size=1m tmpfs "$SMALL" 2>"$T/mount.err"; then
+  trap 'umount "$SMALL" 2>/dev/null; rm -rf "$T"' EXIT
+  st=$T/st-full
+  cp -a "$BASE" "$st"
+  mapfile -t FCMD < <(kcmd "$SMALL/out")
+  expect_exit 1 lic --store "$st" "${FCMD[@]}"
+  expect_contains "full disk: the reason" "no space left on device" "$ERR"
+  expect_contains "full disk: the path" "$SMALL/out" "$ERR"
+  expect_exit 1 lic --store "$st" --json "${FCMD[@]}"
+  expect_eq "full disk, --json: the error is no_space, naming the path and the reason" "no_space true" \
+    "$(jq -r '"\(.error.code) \(.error.message | test("'"$SMALL"'/out.*no space left on device"))"' "$OUT")"
+  expect_eq "full disk: nothing registered" "" "$(snap_names "$st")"
+  expect_eq "full disk: no file left on the small file system" "" "$(ls -A "$SMALL")"
+  expect_eq "full disk: the store opens with every event" "$events0" "$(lic --store "$st" --json stats | jq .events)"
+  umount "$SMALL"
+  trap 'rm -rf "$T"' EXIT
+else
+  echo "# SKIP full-disk test: cannot mount a tmpfs ($(head -c 200 "$T/mount.err"))"
+fi
 
 finish
