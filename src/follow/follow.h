@@ -22,7 +22,11 @@
  * Threading: the run belongs to the thread that calls it; it holds the
  * store's write transaction for at most about a second at a time (other
  * writers, such as the server's POST /v1/events, wait between commits).
- * `stop` and `stats` may be touched from any thread while it runs.
+ * `stop` and `stats` may be touched from any thread while it runs.  The
+ * process should ignore SIGPIPE (as the CLI and a server do): a TLS write to
+ * a connection the server closed raises it.  Several runs may share a
+ * process (each has its own WebSocket context and ingest session), but the
+ * store's one-writer rule makes them take turns at committing.
  */
 #ifndef LICIT_FOLLOW_H
 #define LICIT_FOLLOW_H
