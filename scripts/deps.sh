@@ -14,10 +14,12 @@ PKGS=(
   libzstd-dev       # snapshot documents (src/snapshot)
   libarchive-dev    # Mastodon archives (src/adapters/archive.c)
   libxml2-dev       # Note HTML to plain text (src/adapters/html.c)
+  libwebsockets-dev # the live Jetstream follower's WebSocket client (src/follow/ws.c)
   # tests
   libcriterion-dev  # unit tests
   python3           # the conformance suite's independent formulation
   zstd jq           # reading snapshots in tests and docs
+  python3-websockets openssl  # the follower test's Jetstream stand-in (tests/follow/), its TLS certificate
   clang libclang-rt-14-dev  # clang's ASan/UBSan/TSan builds in `make test`, and `make fuzz`
 )
 [ "${LICIT_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$LICIT_DEPS_EXTRA" && PKGS+=("${extra[@]}")

@@ -126,5 +126,6 @@ int cmd_key(cli *c);
 int cmd_prove(cli *c);
 int cmd_verify(cli *c);
 int cmd_snapshot_diff(cli *c);
+int cmd_follow(cli *c);
 
 #endif

@@ -21,6 +21,13 @@ static const cli_opt ingest_opts[] = {
     {"one-thread", NULL, "parse and apply on one thread (native files are otherwise parsed on a second one)"},
     {NULL, NULL, NULL}};
 
+static const cli_opt follow_opts[] = {
+    {"region", "CC", "give every account first seen in the feed the region CC"},
+    {"stall", "SECONDS", "reconnect after this long without a message (default 60)"},
+    {"rejects", "FILE", "write each rejected message to FILE as {\"source\",\"line\",\"error\",\"raw\"}"},
+    {"no-progress", NULL, "never draw progress, even on a terminal"},
+    {NULL, NULL, NULL}};
+
 static const cli_opt eval_opts[] = {
     {"at", "T", "the time to evaluate at, RFC 3339 (default: now)"},
     {"policy", "FILE", "evaluate under this policy file instead of the installed one (what-if)"},
@@ -122,6 +129,15 @@ static const cli_cmd commands[] = {
      "Prints the Ed25519 public key (hex) that signs this store's snapshot manifests, for\n"
      "operators to publish; licensees pass it to licit verify --key.\nExample: licit key --json",
      no_opts},
+    {"follow", NULL, cmd_follow, "follow URL [--region CC] [--stall SECONDS]", "ingest a live Jetstream feed",
+     "Connects to a Bluesky Jetstream WebSocket (ws:// or wss://, the /subscribe path with\n"
+     "its query), maps messages as ingest --format jetstream does and commits at least\n"
+     "once a second, with the feed's cursor in the same commit.  Reconnects after a drop\n"
+     "or a stall with backoff (0.5 s doubling to 30 s), resuming 5 s before the cursor.\n"
+     "SIGTERM or SIGINT: commit, then exit 0.  Exit 1 for an invalid URL or a refused\n"
+     "TLS certificate.\n"
+     "Example: licit follow 'wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post'",
+     follow_opts},
     {"stats", NULL, cmd_stats, "stats", "sizes of the log and the store",
      "Prints the number of events, posts, users, snapshots and the store's size.\n"
      "Example: licit stats --json",
