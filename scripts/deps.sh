@@ -15,10 +15,12 @@ PKGS=(
   libarchive-dev    # Mastodon archives (src/adapters/archive.c)
   libxml2-dev       # Note HTML to plain text (src/adapters/html.c)
   libmicrohttpd-dev # the HTTP server of licit serve (src/server/http.c)
+  libwebsockets-dev # the live Jetstream follower's WebSocket client (src/follow/ws.c)
   # tests
   libcriterion-dev  # unit tests
   python3           # the conformance suite's independent formulation
   zstd jq           # reading snapshots in tests and docs
+  python3-websockets openssl  # the follower test's Jetstream stand-in (tests/follow/), its TLS certificate
   clang libclang-rt-14-dev  # clang's ASan/UBSan/TSan builds in `make test`, and `make fuzz`
   chromium          # the person's page test (tests/browser), driven by playwright-core
   curl              # the server's part of `make demo`

@@ -128,5 +128,6 @@ int cmd_verify(cli *c);
 int cmd_snapshot_diff(cli *c);
 int cmd_token(cli *c);
 int cmd_serve(cli *c);
+int cmd_follow(cli *c);
 
 #endif

@@ -21,6 +21,7 @@ int cmd_serve(cli *c) {
   o.listen = cli_opt_val(c, "listen");
   o.snapshots_dir = cli_opt_val(c, "snapshots");
   o.log = stderr;
+  o.follow_url = cli_opt_val(c, "follow");
   const char *v;
   int code;
   if ((v = cli_opt_val(c, "max-connections")) &&
@@ -31,6 +32,8 @@ int cmd_serve(cli *c) {
   if ((code = cli_open_store(c, CLI_STORE_CREATE))) return code;
   licit_err err = {0};
   int rc = licit_server_run(c->store, &o, &err);
+  /* A bad --follow URL is exit 1, as for licit follow (SPEC 10). */
+  if (rc == LICIT_EINVAL && o.follow_url) return cli_fail(EXIT_RUNTIME, "serve: --follow: %s", err.msg);
   if (rc) return cli_fail_code(rc, "serve: %s", err.msg);
   return EXIT_OK;
 }

@@ -21,6 +21,13 @@ static const cli_opt ingest_opts[] = {
     {"one-thread", NULL, "parse and apply on one thread (native files are otherwise parsed on a second one)"},
     {NULL, NULL, NULL}};
 
+static const cli_opt follow_opts[] = {
+    {"region", "CC", "give every account first seen in the feed the region CC"},
+    {"stall", "SECONDS", "reconnect after this long without a message (default 60)"},
+    {"rejects", "FILE", "write each rejected message to FILE as {\"source\",\"line\",\"error\",\"raw\"}"},
+    {"no-progress", NULL, "never draw progress, even on a terminal"},
+    {NULL, NULL, NULL}};
+
 static const cli_opt eval_opts[] = {
     {"at", "T", "the time to evaluate at, RFC 3339 (default: now)"},
     {"policy", "FILE", "evaluate under this policy file instead of the installed one (what-if)"},
@@ -58,6 +65,7 @@ static const cli_opt token_opts[] = {
 static const cli_opt serve_opts[] = {
     {"listen", "ADDR:PORT", "where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6)"},
     {"snapshots", "DIR", "where POST /v1/snapshots writes (default STORE/snapshots)"},
+    {"follow", "URL", "also follow this Jetstream feed (ws:// or wss://) as licit follow does"},
     {"max-connections", "N", "connections served at once; more are refused (default 256)"},
     {"request-timeout", "SECONDS", "a request must arrive whole within this time (default 10, plus 1 s per MiB)"},
     {NULL, NULL, NULL}};
@@ -140,6 +148,15 @@ static const cli_cmd commands[] = {
      "Prints the Ed25519 public key (hex) that signs this store's snapshot manifests, for\n"
      "operators to publish; licensees pass it to licit verify --key.\nExample: licit key --json",
      no_opts},
+    {"follow", NULL, cmd_follow, "follow URL [--region CC] [--stall SECONDS]", "ingest a live Jetstream feed",
+     "Connects to a Bluesky Jetstream WebSocket (ws:// or wss://, the /subscribe path with\n"
+     "its query), maps messages as ingest --format jetstream does and commits at least\n"
+     "once a second, with the feed's cursor in the same commit.  Reconnects after a drop\n"
+     "or a stall with backoff (0.5 s doubling to 30 s), resuming 5 s before the cursor.\n"
+     "SIGTERM or SIGINT: commit, then exit 0.  Exit 1 for an invalid URL or a refused\n"
+     "TLS certificate.\n"
+     "Example: licit follow 'wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post'",
+     follow_opts},
     {"token", NULL, cmd_token, "token USER [--ttl 30d] | --revoke USER | --operator [--rotate]",
      "access tokens for licit serve",
      "Mints a person token for USER (the /v1/me endpoints and the page, for USER and its\n"
@@ -147,11 +164,13 @@ static const cli_cmd commands[] = {
      "(every other endpoint).  --json prints {\"token\", \"exp\"}.\n"
      "Example: licit token u-lucia --ttl 7d",
      token_opts},
-    {"serve", NULL, cmd_serve, "serve [--listen ADDR:PORT] [--snapshots DIR]", "the HTTP API and the person's page",
+    {"serve", NULL, cmd_serve, "serve [--listen ADDR:PORT] [--snapshots DIR] [--follow URL]", "the HTTP API and the person's page",
      "Serves the JSON API of SPEC section 9 and the page where people see and change what\n"
      "happens to their posts (open /#token=TOKEN).  Listens on 127.0.0.1:8080 by default.\n"
      "SIGTERM or SIGINT: stop accepting, answer waiting requests with 503, finish the\n"
-     "requests in flight, exit 0.  docs/server.md describes the limits it enforces.\n"
+     "requests in flight, exit 0.  --follow URL runs the live Jetstream follower\n"
+     "inside it (its figures in /healthz and /metrics).  docs/server.md describes the\n"
+     "limits it enforces.\n"
      "Example: licit serve --listen 127.0.0.1:8080",
      serve_opts},
     {"stats", NULL, cmd_stats, "stats", "sizes of the log and the store",

@@ -419,7 +419,27 @@ static void ep_healthz(srv_req *rq, srv_resp *resp) {
   uint64_t pos = licit_txn_log_len(t);
   licit_txn_abort(t);
   ok_json(resp);
-  licit_buf_printf(&resp->body, "{\"status\":\"ok\",\"log_position\":%llu}", (unsigned long long)pos);
+  licit_buf_printf(&resp->body, "{\"status\":\"ok\",\"log_position\":%llu", (unsigned long long)pos);
+  const licit_follow_stats *f = rq->sv->follow;
+  if (f) {
+    licit_buf_adds(&resp->body, ",\"follow\":{\"url\":");
+    licit_jw_strz(&resp->body, f->url);
+    int64_t cur = atomic_load(&f->committed_cursor);
+    double lag = licit_follow_lag_s(f);
+    licit_buf_adds(&resp->body, ",\"cursor\":");
+    if (cur > 0) licit_buf_printf(&resp->body, "%lld", (long long)cur);
+    else licit_buf_adds(&resp->body, "null");
+    licit_buf_adds(&resp->body, ",\"lag_s\":");
+    if (lag >= 0) licit_buf_printf(&resp->body, "%.3f", lag);
+    else licit_buf_adds(&resp->body, "null");
+    licit_buf_printf(&resp->body, ",\"connected\":%s", atomic_load(&f->connected) ? "true" : "false");
+    if (atomic_load(&rq->sv->follow_failed)) {
+      licit_buf_adds(&resp->body, ",\"error\":");
+      licit_jw_strz(&resp->body, rq->sv->follow_error);
+    }
+    licit_buf_addc(&resp->body, '}');
+  }
+  licit_buf_addc(&resp->body, '}');
 }
 
 static const double lat_bounds[SRV_LAT_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
@@ -505,6 +525,36 @@ static void ep_metrics(srv_req *rq, srv_resp *resp) {
                    (unsigned long long)atomic_load(&sv->m.events_rejected), (unsigned long long)pos,
                    (unsigned long long)posts, (unsigned long long)users,
                    (unsigned long long)atomic_load(&sv->m.disconnected_slow), atomic_load(&sv->active));
+  const licit_follow_stats *f = sv->follow;
+  if (f) {
+    double lag = licit_follow_lag_s(f);
+    licit_buf_printf(b,
+                     "# HELP licit_follow_messages_total Jetstream messages received by --follow, by outcome.\n"
+                     "# TYPE licit_follow_messages_total counter\n"
+                     "licit_follow_messages_total{outcome=\"received\"} %llu\n"
+                     "licit_follow_messages_total{outcome=\"accepted\"} %llu\n"
+                     "licit_follow_messages_total{outcome=\"duplicate\"} %llu\n"
+                     "licit_follow_messages_total{outcome=\"rejected\"} %llu\n"
+                     "licit_follow_messages_total{outcome=\"skipped\"} %llu\n"
+                     "# HELP licit_follow_reconnects_total Connections the follower opened after its first.\n"
+                     "# TYPE licit_follow_reconnects_total counter\nlicit_follow_reconnects_total %llu\n"
+                     "# HELP licit_follow_commits_total Commits of the follower.\n"
+                     "# TYPE licit_follow_commits_total counter\nlicit_follow_commits_total %llu\n"
+                     "# HELP licit_follow_connected 1 while the follower's WebSocket is open.\n"
+                     "# TYPE licit_follow_connected gauge\nlicit_follow_connected %d\n"
+                     "# HELP licit_follow_cursor_microseconds The feed cursor last committed (time_us).\n"
+                     "# TYPE licit_follow_cursor_microseconds gauge\nlicit_follow_cursor_microseconds %lld\n",
+                     (unsigned long long)atomic_load(&f->messages), (unsigned long long)atomic_load(&f->accepted),
+                     (unsigned long long)atomic_load(&f->duplicates), (unsigned long long)atomic_load(&f->rejected),
+                     (unsigned long long)atomic_load(&f->skipped), (unsigned long long)atomic_load(&f->reconnects),
+                     (unsigned long long)atomic_load(&f->commits), atomic_load(&f->connected) ? 1 : 0,
+                     (long long)atomic_load(&f->committed_cursor));
+    if (lag >= 0)
+      licit_buf_printf(b,
+                       "# HELP licit_follow_lag_seconds Now minus the time_us of the last message.\n"
+                       "# TYPE licit_follow_lag_seconds gauge\nlicit_follow_lag_seconds %.3f\n",
+                       lag);
+  }
 }
 
 int srv_writer_acquire(srv *sv, srv_resp *resp) {

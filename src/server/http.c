@@ -44,6 +44,11 @@ typedef struct conn_state {
 
 typedef struct http {
   srv *sv;
+  /* --follow */
+  pthread_t follower;
+  bool follower_started;
+  atomic_int follow_stop;
+  licit_follow_stats follow_stats;
   struct MHD_Daemon *d;
   pthread_mutex_t mu; /* the list below */
   conn_state *conns;
@@ -298,6 +303,26 @@ static void log_mhd(void *cls, const char *fmt, va_list ap) {
   (void)ap; /* libmicrohttpd's own messages (a client that went away) are noise here */
 }
 
+/* ----------------------------------------------------------- follower -- */
+
+static void *follower(void *arg) {
+  http *h = arg;
+  srv *sv = h->sv;
+  licit_follow_opts fo = {0};
+  fo.url = sv->opts->follow_url;
+  licit_err err = {0};
+  int rc = licit_follow_run(sv->store, &fo, &h->follow_stop, &h->follow_stats, &err);
+  if (rc) {
+    snprintf(sv->follow_error, sizeof sv->follow_error, "%s", err.msg[0] ? err.msg : licit_strerror(rc));
+    atomic_store(&sv->follow_failed, true);
+    if (sv->opts->log) {
+      fprintf(sv->opts->log, "licit serve: --follow stopped: %s (the API keeps serving)\n", sv->follow_error);
+      fflush(sv->opts->log);
+    }
+  }
+  return NULL;
+}
+
 /* ------------------------------------------------------------- listen -- */
 
 static int parse_listen(const char *s, struct sockaddr_storage *ss, licit_err *err) {
@@ -350,6 +375,13 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
   struct sockaddr_storage ss;
   int rc = parse_listen(opts.listen, &ss, err);
   if (rc) return rc;
+  if (opts.follow_url) { /* a bad URL ends it before anything starts (SPEC 10) */
+    licit_buf key = LICIT_BUF_INIT;
+    int64_t c;
+    rc = licit_follow_feed_key(opts.follow_url, &key, &c, err);
+    licit_buf_free(&key);
+    if (rc) return rc;
+  }
 
   srv *sv = calloc(1, sizeof *sv);
   http *h = calloc(1, sizeof *h);
@@ -409,6 +441,11 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
     goto out;
   }
   pthread_create(&h->watchdog, NULL, watchdog, h);
+  if (opts.follow_url) {
+    licit_follow_stats_init(&h->follow_stats, opts.follow_url);
+    sv->follow = &h->follow_stats;
+    h->follower_started = pthread_create(&h->follower, NULL, follower, h) == 0;
+  }
   if (opts.log) {
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
     fprintf(opts.log, "licit serve: listening on %s (port %u), store %s\n", opts.listen,
@@ -430,6 +467,10 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
     fflush(opts.log);
   }
   while (atomic_load(&sv->active) > 0) usleep(20000);
+  if (h->follower_started) { /* it commits what it processed, then returns */
+    atomic_store(&h->follow_stop, 1);
+    pthread_join(h->follower, NULL);
+  }
   MHD_stop_daemon(h->d);
   atomic_store(&h->quit, true);
   pthread_join(h->watchdog, NULL);

@@ -16,8 +16,11 @@
  * licit_server_run blocks until SIGTERM or SIGINT; then it stops accepting,
  * answers requests that arrive or wait for the writer with 503, finishes
  * the requests in flight (an ingest commits before it answers) and returns
- * 0.  Errors before serving (the address, the store): LICIT_EUSAGE,
- * LICIT_EIO, store errors, with err.
+ * 0.  Errors before serving (the address, the store, a --follow URL that
+ * is not ws:// or wss://): LICIT_EUSAGE, LICIT_EINVAL, LICIT_EIO, store
+ * errors, with err.  A follower that fails later (a refused TLS
+ * certificate, a store error) is reported on the log, in /healthz and
+ * /metrics; the API keeps serving.
  */
 #ifndef LICIT_SERVER_H
 #define LICIT_SERVER_H
@@ -33,6 +36,9 @@ typedef struct licit_server_opts {
   unsigned max_connections;   /* 0: 100 (LMDB's 126 reader slots bound it) */
   unsigned request_timeout_s; /* 0: 10 */
   FILE *log;                  /* one line at start and stop; NULL: none */
+  const char *follow_url;     /* --follow: a Jetstream feed followed on a thread of
+                                 its own (src/follow), stopped and committed at
+                                 shutdown after the requests in flight; NULL: none */
 } licit_server_opts;
 
 #define LICIT_SERVER_MAX_CONNECTIONS 110

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 
 #include "core/buf.h"
+#include "follow/follow.h"
 #include "policy/policy.h"
 #include "server/server.h"
 #include "server/token.h"
@@ -54,6 +55,11 @@ typedef struct srv {
   atomic_int active; /* requests begun and not completed */
   /* Request bodies held in memory at once (all connections). */
   atomic_size_t body_bytes;
+  /* --follow: the follower's live figures (NULL without --follow), and its
+   * fatal error once it has stopped with one. */
+  licit_follow_stats *follow;
+  atomic_bool follow_failed;
+  char follow_error[1024];
   /* Parsed policies by their exact JSON (the installed one changes
    * rarely; parsing it per request was a third of a report's cost).  A
    * cached policy is shared read-only by every request and freed at exit. */

@@ -4,7 +4,7 @@
  *
  * What is kept (one LMDB named database each):
  *   meta      string key -> value: format version, counters, pseudonym key,
- *             the installed policy
+ *             the installed policy, followed feeds' cursors (cursor.c)
  *   log       seq (u64) -> encoded event (event.h): every accepted event in
  *             arrival order; text lives only here
  *   ids       event id -> seq: duplicate detection
@@ -380,6 +380,20 @@ int licit_store_token_revoked(licit_txn *t, const char *user, size_t n, int64_t 
 int licit_store_policy_put(licit_txn *t, const char *json, size_t n);
 /* The current policy text, or LICIT_ENOPOLICY. */
 int licit_store_policy_get(licit_txn *t, licit_strv *json);
+
+/* ----------------------------------------------------------- cursors -- */
+
+/* A followed feed's cursor (src/follow): how far its messages were
+ * processed, as a time_us, written in the same write transaction as the
+ * events of those messages, so a commit holds both or neither.  `feed` is
+ * the feed key (follow.h: the URL without its cursor parameter), 1 byte or
+ * more; long keys are stored by their SHA-256.  Kept in the meta table.
+ * licit_cursor_get: 0 with *cursor set, LICIT_ENOTFOUND when the feed has
+ * none, LICIT_ESTORE for a damaged entry.  licit_cursor_put needs a write
+ * transaction; LICIT_EINVAL for an empty key, else LMDB's errors as
+ * licit_txn_commit's (with err). */
+int licit_cursor_get(licit_txn *t, const char *feed, size_t n, int64_t *cursor);
+int licit_cursor_put(licit_txn *t, const char *feed, size_t n, int64_t cursor, licit_err *err);
 
 /* Sizes and counters.  LICIT_ESTORE / LICIT_EIO when LMDB cannot say
  * (then *st is zeroed). */

@@ -72,7 +72,7 @@ def scenario(sig, sizes, name):
         ta = threading.Thread(target=post, args=(s.port, bodies["A"], op, result, "A", sent))
         ta.start()
         sent.wait(60)
-        time.sleep(0.3)  # A is being ingested
+        time.sleep(0.15)  # A is being ingested (it takes seconds: ~60 MiB)
         queued = []
         for k in sizes:
             if k == "A":
@@ -80,7 +80,7 @@ def scenario(sig, sizes, name):
             t = threading.Thread(target=post, args=(s.port, bodies[k], op, result, k))
             t.start()
             queued.append(t)
-        time.sleep(0.4)  # B, C... have arrived and wait for the writer
+        time.sleep(0.35)  # B, C... have arrived and wait for the writer
         s.proc.send_signal(sig)
         time.sleep(0.2)
         try:
@@ -112,10 +112,12 @@ def scenario(sig, sizes, name):
 
 
 def main():
-    r = scenario(signal.SIGTERM, {"A": 300000, "B": 2000, "C": 2000, "D": 10}, "sigterm")
+    # A is just under the 64 MiB limit, so that it is still being applied when
+    # the others have arrived and the signal comes.
+    r = scenario(signal.SIGTERM, {"A": 440000, "B": 2000, "C": 2000, "D": 10}, "sigterm")
     check("sigterm: the request in flight was finished (200)", r["A"][0] == 200, r["A"])
     check("sigterm: the queued requests got 503", all(r[k][0] == 503 for k in "BCD"), r)
-    r = scenario(signal.SIGINT, {"A": 200000, "B": 5}, "sigint")
+    r = scenario(signal.SIGINT, {"A": 440000, "B": 5}, "sigint")
     check("sigint: in flight finished, queued 503", r["A"][0] == 200 and r["B"][0] == 503, r)
     shutil.rmtree(TMP, ignore_errors=True)
     finish()
