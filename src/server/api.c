@@ -145,6 +145,16 @@ unknown:
   return 404;
 }
 
+bool srv_is_slow(const srv_req *rq) {
+  switch (rq->route) {
+    case R_EVENTS: case R_EVAL: case R_SNAPSHOTS: case R_DEBT: case R_CHANGES: case R_ME_PREF: case R_ME_POSTS:
+    case R_TOKENS: case R_ME_PROOF:
+      return true;
+    default:
+      return false;
+  }
+}
+
 size_t srv_body_limit(const srv_req *rq) { return rq->route == R_EVENTS ? SRV_EVENTS_BODY_MAX : SRV_BODY_MAX; }
 
 static bool ct_equal(const char *a, size_t an, const char *b, size_t bn) {
@@ -518,13 +528,19 @@ static void ep_metrics(srv_req *rq, srv_resp *resp) {
                    "# HELP licit_store_users Accounts in the store.\n# TYPE licit_store_users gauge\nlicit_store_users %llu\n"
                    "# HELP licit_http_disconnected_total Connections closed because a request did not arrive in time.\n"
                    "# TYPE licit_http_disconnected_total counter\nlicit_http_disconnected_total %llu\n"
+                   "# HELP licit_http_refused_total Connections refused over --max-connections, requests refused "
+                   "because too many bodies were held (503).\n"
+                   "# TYPE licit_http_refused_total counter\nlicit_http_refused_total{why=\"connections\"} %llu\n"
+                   "licit_http_refused_total{why=\"bodies\"} %llu\n"
                    "# HELP licit_http_requests_in_flight Requests begun and not yet answered.\n"
                    "# TYPE licit_http_requests_in_flight gauge\nlicit_http_requests_in_flight %d\n",
                    (unsigned long long)atomic_load(&sv->m.events_accepted),
                    (unsigned long long)atomic_load(&sv->m.events_duplicates),
                    (unsigned long long)atomic_load(&sv->m.events_rejected), (unsigned long long)pos,
                    (unsigned long long)posts, (unsigned long long)users,
-                   (unsigned long long)atomic_load(&sv->m.disconnected_slow), atomic_load(&sv->active));
+                   (unsigned long long)atomic_load(&sv->m.disconnected_slow),
+                   (unsigned long long)atomic_load(&sv->m.refused_conns), (unsigned long long)atomic_load(&sv->m.refused_busy),
+                   atomic_load(&sv->active));
   const licit_follow_stats *f = sv->follow;
   if (f) {
     double lag = licit_follow_lag_s(f);

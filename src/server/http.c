@@ -2,6 +2,15 @@
  * http.c — the server's HTTP layer on libmicrohttpd: the one file that
  * includes microhttpd.h (docs/dependencies.md says why this library).
  *
+ * Threads: libmicrohttpd's event loop (epoll) on a pool of about one thread
+ * per CPU serves the quick requests inline (a report, an explanation, a
+ * token): no thread wakes per request, and requests are answered in the
+ * order they are ready, which keeps the slowest answers close to the
+ * typical ones.  Requests that scan the store, build or write (srv_is_slow)
+ * are handed to a thread of their own with MHD_suspend_connection, so
+ * that they never hold up the quick ones, and the connection is resumed
+ * when their answer is ready.
+ *
  * What it adds to the library:
  *  - the raw path: an identity unescape callback, so that api.c decodes
  *    each path segment and query value exactly once (and "+" stays a plus);
@@ -35,6 +44,7 @@ enum { PH_RECV, PH_BODY, PH_PROC };
 
 typedef struct conn_state {
   struct conn_state *prev, *next;
+  bool counted; /* holds one of http.nconn */
   int fd;
   int phase;
   int64_t t0;        /* when the current request began to arrive (us) */
@@ -54,6 +64,9 @@ typedef struct http {
   conn_state *conns;
   pthread_t watchdog;
   atomic_bool quit;
+  /* Connections open or being accepted: the cap is enforced here, exactly,
+   * because libmicrohttpd splits its own limit among the pool's threads. */
+  atomic_uint nconn;
 } http;
 
 static int64_t now_us(void) {
@@ -62,11 +75,26 @@ static int64_t now_us(void) {
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Before a connection is accepted: it takes one of the max_connections
+ * places, or is refused (closed unanswered). */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len) {
+  (void)addr;
+  (void)len;
+  http *h = cls;
+  if (atomic_fetch_add(&h->nconn, 1) >= h->sv->opts->max_connections) {
+    atomic_fetch_sub(&h->nconn, 1);
+    atomic_fetch_add(&h->sv->m.refused_conns, 1);
+    return MHD_NO;
+  }
+  return MHD_YES;
+}
+
 static void notify_conn(void *cls, struct MHD_Connection *c, void **sock_ctx, enum MHD_ConnectionNotificationCode code) {
   http *h = cls;
   if (code == MHD_CONNECTION_NOTIFY_STARTED) {
     conn_state *cs = calloc(1, sizeof *cs);
-    if (!cs) return;
+    if (!cs) return; /* its place stays taken: only when out of memory */
+    cs->counted = true;
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     cs->fd = ci ? ci->connect_fd : -1;
     cs->t0 = now_us();
@@ -84,6 +112,7 @@ static void notify_conn(void *cls, struct MHD_Connection *c, void **sock_ctx, en
     else h->conns = cs->next;
     if (cs->next) cs->next->prev = cs->prev;
     pthread_mutex_unlock(&h->mu);
+    if (cs->counted) atomic_fetch_sub(&h->nconn, 1);
     free(cs);
     *sock_ctx = NULL;
   }
@@ -135,6 +164,7 @@ typedef struct req_ctx {
   struct MHD_Connection *c;
   int64_t t0;
   bool begun, answered_early, too_big, counted;
+  atomic_int work; /* 0: not handed over; 1: a worker thread runs it; 2: its answer is ready */
   size_t limit;
   licit_buf body;
   /* The query string as the client sent it, split in place: libmicrohttpd
@@ -199,6 +229,16 @@ static enum MHD_Result send_resp(req_ctx *rc) {
   enum MHD_Result ok = MHD_queue_response(rc->c, (unsigned)r->status, m);
   MHD_destroy_response(m);
   return ok;
+}
+
+/* A slow request's own thread: it answers, then gives the connection back
+ * to the event loop, which calls on_request again to send the answer. */
+static void *worker(void *arg) {
+  req_ctx *rc = arg;
+  srv_handle(&rc->rq, &rc->resp);
+  atomic_store(&rc->work, 2);
+  MHD_resume_connection(rc->c);
+  return NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -274,8 +314,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     rc->resp.close = true;
     return send_resp(rc);
   }
+  int w = atomic_load(&rc->work);
+  if (w == 2) return send_resp(rc); /* resumed: the worker's answer */
+  if (w == 1) return MHD_YES;        /* not expected: still working */
   rc->rq.body = rc->body.data ? rc->body.data : "";
   rc->rq.body_len = rc->body.len;
+  if (srv_is_slow(&rc->rq)) {
+    pthread_t th;
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    atomic_store(&rc->work, 1);
+    MHD_suspend_connection(c);
+    if (pthread_create(&th, &at, worker, rc) != 0) { /* no thread: answer inline */
+      atomic_store(&rc->work, 0);
+      MHD_resume_connection(c);
+      srv_handle(&rc->rq, &rc->resp);
+      pthread_attr_destroy(&at);
+      return send_resp(rc);
+    }
+    pthread_attr_destroy(&at);
+    return MHD_YES;
+  }
   srv_handle(&rc->rq, &rc->resp);
   return send_resp(rc);
 }
@@ -425,14 +485,18 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
   pthread_sigmask(SIG_BLOCK, &set, &old);
   signal(SIGPIPE, SIG_IGN);
 
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  /* Event-loop threads: each holds an LMDB reader slot, as does each slow
+   * request's thread (at most max_connections): 8 + 110 < 126. */
+  unsigned pool = (unsigned)(ncpu < 2 ? 2 : ncpu > 8 ? 8 : ncpu);
   h->d = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL | MHD_USE_ITC |
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
           (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | MHD_USE_ERROR_LOG,
-      0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
-      (unsigned)opts.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opts.request_timeout_s * 3),
+      0, on_accept, h, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
+      (unsigned)(opts.max_connections * pool + 64), /* on_accept enforces max_connections */ MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opts.request_timeout_s * 3),
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_HEADERS_MAX, MHD_OPTION_URI_LOG_CALLBACK, on_uri, h, MHD_OPTION_NOTIFY_COMPLETED,
       on_completed, h, MHD_OPTION_NOTIFY_CONNECTION, notify_conn, h, MHD_OPTION_UNESCAPE_CALLBACK,
-      unescape_identity, NULL, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+      unescape_identity, NULL, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_LISTEN_BACKLOG_SIZE,
       (unsigned)128, MHD_OPTION_END);
   if (!h->d) {
     pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -2,10 +2,13 @@
  * server.h — `licit serve`: the HTTP API of SPEC section 9 and the person's
  * page, over one store.
  *
- * Threading: one thread per connection (libmicrohttpd); each request reads
- * through its own read transaction, so readers never wait for the writer.
- * Requests that write (POST /v1/events, POST /v1/snapshots, PUT
- * /v1/me/preference) take the server's one writer slot in turn.
+ * Threading: libmicrohttpd's event loop on a pool of about one thread per
+ * CPU answers quick requests inline; requests that scan, build or write run
+ * on a thread of their own (the connection suspended meanwhile).  Each
+ * request reads through its own read transaction, so readers never wait
+ * for the writer.  Requests that write (POST /v1/events, POST
+ * /v1/snapshots, PUT /v1/me/preference) take the server's one writer slot
+ * in turn.
  *
  * Limits (docs/server.md): request bodies (64 MiB for events, 64 KiB
  * otherwise: 413), request headers (32 KiB in all), connections at once
@@ -33,7 +36,8 @@
 typedef struct licit_server_opts {
   const char *listen;         /* "ADDR:PORT", "[V6ADDR]:PORT"; NULL: 127.0.0.1:8080 */
   const char *snapshots_dir;  /* NULL: STORE/snapshots */
-  unsigned max_connections;   /* 0: 100 (LMDB's 126 reader slots bound it) */
+  unsigned max_connections;   /* 0: 100; each may run a slow request on a thread
+                                 with an LMDB reader slot (126 in all) */
   unsigned request_timeout_s; /* 0: 10 */
   FILE *log;                  /* one line at start and stop; NULL: none */
   const char *follow_url;     /* --follow: a Jetstream feed followed on a thread of

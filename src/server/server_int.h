@@ -37,7 +37,7 @@ typedef struct srv_metrics {
   atomic_uint_fast64_t lat_count[R_COUNT];
   atomic_uint_fast64_t lat_sum_us[R_COUNT];
   atomic_uint_fast64_t events_accepted, events_duplicates, events_rejected;
-  atomic_uint_fast64_t disconnected_slow, refused_busy;
+  atomic_uint_fast64_t disconnected_slow, refused_busy, refused_conns;
 } srv_metrics;
 
 typedef struct srv {
@@ -124,6 +124,10 @@ int srv_route(srv_req *rq, srv_resp *resp);
 int srv_authorize(srv_req *rq, srv_resp *resp);
 /* The body limit of the request's route. */
 size_t srv_body_limit(const srv_req *rq);
+/* Whether a request may take long (a scan of the store, a build, a write,
+ * a wait for the writer): it then runs on a thread of its own instead of
+ * the event loop's. */
+bool srv_is_slow(const srv_req *rq);
 /* Serves a routed, authorized request whose body has arrived. */
 void srv_handle(srv_req *rq, srv_resp *resp);
 /* An error response {"error": {"code", "message"}}. */
