@@ -34,13 +34,14 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # The library's sources and dependencies, as meson.build lists them
 # (lib_src and its dependency() lines), so this script follows the build.
 sources=$(sed -n '/^lib_src = files(/,/^)/p' meson.build | grep -o "'src/[^']*\.c'" | tr -d "'")
-deps=$(grep -o "^[a-z0-9_]* *= *dependency('[^']*')" meson.build | sed "s/.*dependency('\([^']*\)')/\1/" | tr '\n' ' ')
+# meson's dependency('threads') is no pkg-config package: it is -pthread.
+deps=$(grep -o "^[a-z0-9_]* *= *dependency('[^']*')" meson.build | sed "s/.*dependency('\([^']*\)')/\1/" | grep -vx threads | tr '\n' ' ')
 [ -n "$sources" ] || { echo "fuzz.sh: cannot read lib_src from meson.build" >&2; exit 2; }
 # shellcheck disable=SC2086
 cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc
         $(pkg-config --cflags $deps)"
 # shellcheck disable=SC2086
-libs=$(pkg-config --libs $deps)
+libs="$(pkg-config --libs $deps) -pthread"
 
 # The library (everything but the command line), instrumented for coverage
 # but without libFuzzer's main().
