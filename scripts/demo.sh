@@ -115,3 +115,12 @@ echo
 echo "The server has stopped (SIGTERM: it finishes requests in flight, then exits 0). To run it yourself:"
 echo "  licit --store DIR serve                 # http://127.0.0.1:8080"
 echo "  licit --store DIR token u-lucia         # then open http://127.0.0.1:8080/#token=TOKEN"
+
+say "12. Proof: Elena's post is not in the newest corpus, and anyone can check it"
+echo "licit prove builds a non-inclusion proof from the store (the two neighbouring documents"
+echo "and their Merkle audit paths); licit verify checks it with nothing but the corpus"
+echo "directory and the store's published key, without a store:"
+L prove p-elena-ig-01 --snapshot at-20250731T000000Z >"$WORK/proof.json"
+jq -c '{snapshot, post, included, tree_size, left: .left.id, right: .right.id}' "$WORK/proof.json"
+KEY=$(L key)
+"$LICIT" verify "$WORK/corpus-2025-07-31" --key "$KEY" --proof "$WORK/proof.json"
