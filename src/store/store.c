@@ -433,55 +433,108 @@ static bool get_varint(const unsigned char **p, const unsigned char *end, uint64
 static uint64_t zz(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
 static int64_t unzz(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
 
-int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) {
-  const unsigned char *p = v->mv_data, *end = p + v->mv_size;
-  uint64_t x[8];
-  int64_t created;
-#define GET(dst)                                  \
-  do {                                            \
-    if (!get_varint(&p, end, &(dst))) return LICIT_ESTORE; \
+#define GET(dst)                                             \
+  do {                                                       \
+    if (!get_varint(pp, end, &(dst))) return LICIT_ESTORE;   \
   } while (0)
+
+/* The fields every post record starts with (licit__post_decode and the
+ * thread pass's licit__post_decode_head share them): ord, user, creation,
+ * flags, deletion, parent.  *flags gets the flags byte. */
+static int decode_head(const unsigned char **pp, const unsigned char *end, licit_post_head *h, unsigned *flags) {
+  uint64_t x[4];
   GET(x[0]);
   GET(x[1]);
   GET(x[2]);
   GET(x[3]);
-  if (x[0] > UINT32_MAX || x[1] > UINT32_MAX || p >= end) return LICIT_ESTORE;
-  r->ord = (uint32_t)x[0];
-  r->user = (uint32_t)x[1];
-  r->created_ts = created = unzz(x[2]);
-  r->created_seq = x[3];
-  unsigned flags = *p++;
-  if (flags & ~7u) return LICIT_ESTORE;
-  r->del_ts = LICIT_TIME_NONE;
-  r->del_seq = 0;
-  r->parent = 0;
+  if (x[0] > UINT32_MAX || x[1] > UINT32_MAX || *pp >= end) return LICIT_ESTORE;
+  h->ord = (uint32_t)x[0];
+  h->user = (uint32_t)x[1];
+  h->created_ts = unzz(x[2]);
+  h->created_seq = x[3];
+  *flags = *(*pp)++;
+  if (*flags & ~7u) return LICIT_ESTORE;
+  h->del_ts = LICIT_TIME_NONE;
+  h->del_seq = 0;
+  h->parent = 0;
+  if (*flags & 1) {
+    GET(x[0]);
+    GET(x[1]);
+    h->del_ts = h->created_ts + (int64_t)x[0];
+    h->del_seq = h->created_seq + x[1];
+  }
+  if (*flags & 2) {
+    GET(x[0]);
+    if (x[0] == 0 || x[0] > UINT32_MAX) return LICIT_ESTORE;
+    h->parent = (uint32_t)x[0];
+  }
+  return 0;
+}
+
+/* n visibility entries (dts, dseq, visibility). */
+static int decode_vis(const unsigned char **pp, const unsigned char *end, const licit_post_head *h, uint32_t n,
+                      licit_hist *vis) {
+  uint64_t dts, dseq;
+  for (uint32_t i = 0; i < n; i++) {
+    GET(dts);
+    GET(dseq);
+    if (*pp >= end) return LICIT_ESTORE;
+    vis[i] = (licit_hist){h->created_ts + (int64_t)dts, h->created_seq + dseq, *(*pp)++, 0};
+  }
+  return 0;
+}
+
+/* n list entries (dts, dseq, offset, count) into nords ordinals, then the
+ * ordinals: the signal and the mention histories. */
+static int decode_lists(const unsigned char **pp, const unsigned char *end, const licit_post_head *h, uint64_t n,
+                        uint64_t nords, licit_hist *e, uint32_t *ords) {
+  uint64_t dts, dseq, a, b;
+  for (uint64_t i = 0; i < n; i++) {
+    GET(dts);
+    GET(dseq);
+    GET(a);
+    GET(b);
+    if (a > nords || b > nords - a) return LICIT_ESTORE;
+    e[i] = (licit_hist){h->created_ts + (int64_t)dts, h->created_seq + dseq, (int32_t)a, (int32_t)b};
+  }
+  for (uint64_t i = 0; i < nords; i++) {
+    GET(a);
+    if (a > UINT32_MAX) return LICIT_ESTORE;
+    ords[i] = (uint32_t)a;
+  }
+  return 0;
+}
+
+int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) {
+  const unsigned char *p = v->mv_data, *end = p + v->mv_size, **pp = &p;
+  licit_post_head h;
+  unsigned flags;
+  int rc = decode_head(pp, end, &h, &flags);
+  if (rc) return rc;
+  r->ord = h.ord;
+  r->user = h.user;
+  r->created_ts = h.created_ts;
+  r->created_seq = h.created_seq;
+  r->del_ts = h.del_ts;
+  r->del_seq = h.del_seq;
+  r->parent = h.parent;
   r->n_men = r->n_menords = 0;
   r->men = NULL;
   r->menords = NULL;
-  if (flags & 1) {
-    GET(x[4]);
-    GET(x[5]);
-    r->del_ts = created + (int64_t)x[4];
-    r->del_seq = r->created_seq + x[5];
-  }
-  if (flags & 2) {
-    GET(x[4]);
-    if (x[4] == 0 || x[4] > UINT32_MAX) return LICIT_ESTORE;
-    r->parent = (uint32_t)x[4];
-  }
-  GET(x[4]);
-  GET(x[5]);
-  GET(x[6]);
-  GET(x[7]);
+  uint64_t x[4];
+  GET(x[0]);
+  GET(x[1]);
+  GET(x[2]);
+  GET(x[3]);
   /* Each entry takes at least 3 bytes (text: 35) and each ord 1, so the
    * counts are bounded by the record's size before any allocation. */
   size_t left = (size_t)(end - p);
-  if (x[4] == 0 || x[5] == 0 || x[4] > left / 3 || x[5] > left / 35 || x[6] > left / 3 || x[7] > left)
+  if (x[0] == 0 || x[1] == 0 || x[0] > left / 3 || x[1] > left / 35 || x[2] > left / 3 || x[3] > left)
     return LICIT_ESTORE;
-  r->n_vis = (uint32_t)x[4];
-  r->n_text = (uint32_t)x[5];
-  r->n_sig = (uint32_t)x[6];
-  r->n_sigords = (uint32_t)x[7];
+  r->n_vis = (uint32_t)x[0];
+  r->n_text = (uint32_t)x[1];
+  r->n_sig = (uint32_t)x[2];
+  r->n_sigords = (uint32_t)x[3];
   size_t need = (size_t)r->n_vis * sizeof(licit_hist) + (size_t)r->n_text * sizeof(licit_text_hist) +
                 (size_t)r->n_sig * sizeof(licit_hist) + (size_t)r->n_sigords * 4;
   /* Mentions come last and are bounded by what is left, as above. */
@@ -494,34 +547,17 @@ int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) 
   licit_text_hist *text = (licit_text_hist *)(o + (size_t)r->n_vis * sizeof(licit_hist));
   licit_hist *sig = (licit_hist *)((char *)text + (size_t)r->n_text * sizeof(licit_text_hist));
   uint32_t *ords = (uint32_t *)((char *)sig + (size_t)r->n_sig * sizeof(licit_hist));
-  uint64_t dts, dseq, a, b;
-  for (uint32_t i = 0; i < r->n_vis; i++) {
-    GET(dts);
-    GET(dseq);
-    if (p >= end) return LICIT_ESTORE;
-    vis[i] = (licit_hist){created + (int64_t)dts, r->created_seq + dseq, *p++, 0};
-  }
+  if ((rc = decode_vis(pp, end, &h, r->n_vis, vis))) return rc;
+  uint64_t dts, dseq;
   for (uint32_t i = 0; i < r->n_text; i++) {
     GET(dts);
     GET(dseq);
     if (end - p < 33) return LICIT_ESTORE;
-    text[i].h = (licit_hist){created + (int64_t)dts, r->created_seq + dseq, *p++, 0};
+    text[i].h = (licit_hist){h.created_ts + (int64_t)dts, h.created_seq + dseq, *p++, 0};
     memcpy(text[i].sha, p, 32);
     p += 32;
   }
-  for (uint32_t i = 0; i < r->n_sig; i++) {
-    GET(dts);
-    GET(dseq);
-    GET(a);
-    GET(b);
-    if (a > r->n_sigords || b > r->n_sigords - a) return LICIT_ESTORE;
-    sig[i] = (licit_hist){created + (int64_t)dts, r->created_seq + dseq, (int32_t)a, (int32_t)b};
-  }
-  for (uint32_t i = 0; i < r->n_sigords; i++) {
-    GET(a);
-    if (a > UINT32_MAX) return LICIT_ESTORE;
-    ords[i] = (uint32_t)a;
-  }
+  if ((rc = decode_lists(pp, end, &h, r->n_sig, r->n_sigords, sig, ords))) return rc;
   if (flags & 4) {
     uint64_t nm, nmo;
     GET(nm);
@@ -533,25 +569,12 @@ int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) 
     off = (off + 7) & ~(size_t)7;
     licit_hist *men = (licit_hist *)(o + off);
     uint32_t *menords = (uint32_t *)(men + nm);
-    for (uint64_t i = 0; i < nm; i++) {
-      GET(dts);
-      GET(dseq);
-      GET(a);
-      GET(b);
-      if (a > nmo || b > nmo - a) return LICIT_ESTORE;
-      men[i] = (licit_hist){created + (int64_t)dts, r->created_seq + dseq, (int32_t)a, (int32_t)b};
-    }
-    for (uint64_t i = 0; i < nmo; i++) {
-      GET(a);
-      if (a > UINT32_MAX) return LICIT_ESTORE;
-      menords[i] = (uint32_t)a;
-    }
+    if ((rc = decode_lists(pp, end, &h, nm, nmo, men, menords))) return rc;
     r->n_men = (uint32_t)nm;
     r->n_menords = (uint32_t)nmo;
     r->men = men;
     r->menords = menords;
   }
-#undef GET
   if (p != end) return LICIT_ESTORE;
   r->vis = vis;
   r->text = text;
@@ -561,38 +584,12 @@ int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) 
 }
 
 int licit__post_decode_head(const MDB_val *v, licit_post_head *h, licit_buf *scratch) {
-  const unsigned char *p = v->mv_data, *end = p + v->mv_size;
-  uint64_t x[4], dts, dseq;
-#define GET(dst)                                  \
-  do {                                            \
-    if (!get_varint(&p, end, &(dst))) return LICIT_ESTORE; \
-  } while (0)
-  GET(x[0]);
-  GET(x[1]);
-  GET(x[2]);
-  GET(x[3]);
-  if (x[0] > UINT32_MAX || x[1] > UINT32_MAX || p >= end) return LICIT_ESTORE;
-  h->ord = (uint32_t)x[0];
-  h->user = (uint32_t)x[1];
-  int64_t created = h->created_ts = unzz(x[2]);
-  h->created_seq = x[3];
-  unsigned flags = *p++;
-  if (flags & ~7u) return LICIT_ESTORE;
-  h->del_ts = LICIT_TIME_NONE;
-  h->del_seq = 0;
-  h->parent = 0;
-  if (flags & 1) {
-    GET(dts);
-    GET(dseq);
-    h->del_ts = created + (int64_t)dts;
-    h->del_seq = h->created_seq + dseq;
-  }
-  if (flags & 2) {
-    GET(x[0]);
-    if (x[0] == 0 || x[0] > UINT32_MAX) return LICIT_ESTORE;
-    h->parent = (uint32_t)x[0];
-  }
-  GET(x[0]); /* n_vis */
+  const unsigned char *p = v->mv_data, *end = p + v->mv_size, **pp = &p;
+  unsigned flags;
+  int rc = decode_head(pp, end, h, &flags);
+  if (rc) return rc;
+  uint64_t x[4];
+  GET(x[0]); /* n_vis; the other counts are not needed */
   GET(x[1]);
   GET(x[2]);
   GET(x[3]);
@@ -602,16 +599,11 @@ int licit__post_decode_head(const MDB_val *v, licit_post_head *h, licit_buf *scr
   licit_buf_reset(scratch);
   if (licit_buf_reserve(scratch, (size_t)h->n_vis * sizeof(licit_hist))) return LICIT_ENOMEM;
   licit_hist *vis = (licit_hist *)scratch->data;
-  for (uint32_t i = 0; i < h->n_vis; i++) {
-    GET(dts);
-    GET(dseq);
-    if (p >= end) return LICIT_ESTORE;
-    vis[i] = (licit_hist){created + (int64_t)dts, h->created_seq + dseq, *p++, 0};
-  }
-#undef GET
+  if ((rc = decode_vis(pp, end, h, h->n_vis, vis))) return rc;
   h->vis = vis;
   return 0;
 }
+#undef GET
 
 int licit__post_encode(const licit_post_rec *r, licit_buf *out) {
   licit_buf_reset(out);
