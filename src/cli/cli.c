@@ -66,6 +66,16 @@ void cli_take_error_json(licit_buf *b) {
   pending.taken = true;
 }
 
+void cli_print_counts_json(licit_buf *b, int code) {
+  if (code) {
+    licit_buf_adds(b, ",\"error\":");
+    cli_take_error_json(b);
+  }
+  licit_buf_addc(b, '}');
+  cli_print(b);
+  licit_buf_free(b);
+}
+
 void cli_flush_error_json(void) {
   if (!pending.json || !pending.set || pending.taken) return;
   licit_buf b = LICIT_BUF_INIT;

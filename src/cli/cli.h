@@ -88,6 +88,10 @@ void cli_set_json(bool json);
  * {"code": …, "message": …} to `b`, or null when there was none; main then
  * prints nothing more. */
 void cli_take_error_json(licit_buf *b);
+/* Ends a counts object that commands print even when they stop on an error
+ * (ingest, follow): adds "error" (the pending error) when code is not 0,
+ * closes the object, prints it and frees b. */
+void cli_print_counts_json(licit_buf *b, int code);
 /* Prints the pending error as {"error": {...}} when --json is on and no
  * command took it (main, at the end). */
 void cli_flush_error_json(void);

@@ -74,13 +74,7 @@ int cmd_follow(cli *c) {
      * follower sustained when the feed sent faster than it could take. */
     licit_buf_printf(&b, ",\"receiving_s\":%.3f",
                      (double)(atomic_load(&st.last_arrival_us) - atomic_load(&st.first_arrival_us)) / 1e6);
-    if (code) {
-      licit_buf_adds(&b, ",\"error\":");
-      cli_take_error_json(&b);
-    }
-    licit_buf_addc(&b, '}');
-    cli_print(&b);
-    licit_buf_free(&b);
+    cli_print_counts_json(&b, code);
   } else {
     char a[32], d[32], r[32], s[32], m[32], n[32];
     printf("accepted %s, duplicates %s, rejected %s, skipped %s (%s messages, %s reconnects)\n",

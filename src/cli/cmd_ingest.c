@@ -80,13 +80,7 @@ int cmd_ingest(cli *c) {
     if (o.format && strcmp(o.format, "native") != 0)
       licit_buf_printf(&b, ",\"skipped\":%llu", (unsigned long long)n.skipped);
     licit_buf_printf(&b, ",\"lines\":%llu,\"bytes\":%llu", (unsigned long long)n.lines, (unsigned long long)n.bytes);
-    if (code) {
-      licit_buf_adds(&b, ",\"error\":");
-      cli_take_error_json(&b);
-    }
-    licit_buf_addc(&b, '}');
-    cli_print(&b);
-    licit_buf_free(&b);
+    cli_print_counts_json(&b, code);
   } else {
     char a[32], d[32], r[32], s[32];
     printf("accepted %s, duplicates %s, rejected %s", cli_num(n.accepted, a), cli_num(n.duplicates, d),
