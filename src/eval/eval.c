@@ -35,6 +35,15 @@ const char *licit_reason_name(int r) { return r >= 0 && r < LICIT_R_COUNT ? reas
 const char *licit_reason_title(int r) { return r >= 0 && r < LICIT_R_COUNT ? reason_titles[r] : "?"; }
 const char *licit_reason_sentence(int r) { return r >= 0 && r < LICIT_R_COUNT ? reason_sentences[r] : "?"; }
 
+int licit_counts_json(licit_buf *b, const licit_counts *c) {
+  int rc = licit_buf_printf(b, "{\"considered\":%llu,\"included\":%llu,\"excluded\":{",
+                            (unsigned long long)c->considered, (unsigned long long)c->included);
+  for (int r = 1; r < LICIT_R_COUNT && !rc; r++)
+    rc = licit_buf_printf(b, "%s\"%s\":%llu", r > 1 ? "," : "", licit_reason_name(r),
+                          (unsigned long long)c->excluded[r]);
+  return rc ? rc : licit_buf_adds(b, "}}");
+}
+
 int licit_reason_parse(const char *s, size_t n) {
   for (int r = 0; r < LICIT_R_COUNT; r++)
     if (strlen(reason_names[r]) == n && memcmp(reason_names[r], s, n) == 0) return r;

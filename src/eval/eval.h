@@ -35,6 +35,10 @@ typedef struct licit_counts {
   uint64_t excluded[LICIT_R_COUNT]; /* index 0 unused */
 } licit_counts;
 
+/* Appends {"considered":..,"included":..,"excluded":{every reason}}: the
+ * counts object of eval, report, manifests and the server.  LICIT_ENOMEM. */
+int licit_counts_json(licit_buf *b, const licit_counts *c);
+
 /* A history entry copied out of a record (seq == 0: none). */
 typedef struct licit_entry {
   int64_t ts;

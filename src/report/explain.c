@@ -691,16 +691,6 @@ void licit_report_free(licit_report *r) {
   r->n_snaps = r->n_notices = r->n_actions = r->n_person = 0;
 }
 
-/* Appends {"considered":..,"included":..,"excluded":{every reason}}. */
-static int counts_json(licit_buf *b, const licit_counts *c) {
-  int rc = licit_buf_printf(b, "{\"considered\":%llu,\"included\":%llu,\"excluded\":{",
-                            (unsigned long long)c->considered, (unsigned long long)c->included);
-  for (int r = 1; r < LICIT_R_COUNT && !rc; r++)
-    rc = licit_buf_printf(b, "%s\"%s\":%llu", r > 1 ? "," : "", licit_reason_name(r),
-                          (unsigned long long)c->excluded[r]);
-  return rc ? rc : licit_buf_adds(b, "}}");
-}
-
 int licit_report_json(licit_buf *b, const licit_report *r) {
   char reg[8] = "";
   if (r->facts.region[0]) snprintf(reg, sizeof reg, "%c%c", r->facts.region[0], r->facts.region[1]);
@@ -728,7 +718,7 @@ int licit_report_json(licit_buf *b, const licit_report *r) {
   if (!rc)
     rc = licit_buf_printf(b, ",\"private\":%s,\"deleted\":%s,\"minor\":%s,\"posts\":", r->facts.private_ ? "true" : "false",
                           r->facts.deleted ? "true" : "false", r->minor_now ? "true" : "false");
-  if (!rc) rc = counts_json(b, &r->posts);
+  if (!rc) rc = licit_counts_json(b, &r->posts);
   if (!rc) rc = licit_buf_adds(b, ",\"snapshots\":[");
   for (size_t i = 0; i < r->n_snaps && !rc; i++) {
     rc = licit_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");

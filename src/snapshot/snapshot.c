@@ -41,15 +41,6 @@
 #define MANIFEST_MAX ((size_t)64 << 20)
 #define CB_FAILED 1 /* a callback's failure, its message kept in build.cb_err */
 
-int licit_counts_json(licit_buf *b, const licit_counts *c) {
-  int rc = licit_buf_printf(b, "{\"considered\":%llu,\"included\":%llu,\"excluded\":{",
-                            (unsigned long long)c->considered, (unsigned long long)c->included);
-  for (int r = 1; r < LICIT_R_COUNT && !rc; r++)
-    rc = licit_buf_printf(b, "%s\"%s\":%llu", r > 1 ? "," : "", licit_reason_name(r),
-                          (unsigned long long)c->excluded[r]);
-  return rc ? rc : licit_buf_adds(b, "}}");
-}
-
 void licit_counts_to_flat(const licit_counts *c, uint64_t flat[LICIT_SNAP_COUNTS]) {
   memset(flat, 0, sizeof(uint64_t) * LICIT_SNAP_COUNTS);
   flat[0] = c->considered;

@@ -90,8 +90,6 @@ int licit_snapshot_manifest_text(licit_buf *m, const char *name, const char *at_
 int licit_snapshot_sig_text(licit_buf *out, const uint8_t seed[32], const uint8_t pub[32], const char *manifest,
                             size_t n);
 
-/* Appends {"considered":..,"included":..,"excluded":{all reasons}}. */
-int licit_counts_json(licit_buf *b, const licit_counts *c);
 /* Converts between licit_counts and the store's flat array. */
 void licit_counts_to_flat(const licit_counts *c, uint64_t flat[LICIT_SNAP_COUNTS]);
 void licit_counts_from_flat(const uint64_t flat[LICIT_SNAP_COUNTS], licit_counts *c);
