@@ -53,15 +53,7 @@ static bool in_snap(const feed_run *fr, uint32_t ord) {
   return ord < fr->nbits && ((fr->bits[ord / 64] >> (ord % 64)) & 1);
 }
 
-static char *dup_id(const char *p, size_t n) {
-  char *s = malloc(n + 1);
-  if (s) {
-    memcpy(s, p, n);
-    s[n] = 0;
-  }
-  return s;
-}
-
+/* Post ids hold no NUL (SPEC 2), so strndup copies them whole. */
 static int add_returned(feed_run *fr, const char *p, size_t n) {
   licit_feed *f = fr->f;
   if (f->n_returned == fr->cap_ret) {
@@ -71,7 +63,7 @@ static int add_returned(feed_run *fr, const char *p, size_t n) {
     f->returned = na;
     fr->cap_ret = nc;
   }
-  if (!(f->returned[f->n_returned] = dup_id(p, n))) return LICIT_ENOMEM;
+  if (!(f->returned[f->n_returned] = strndup(p, n))) return LICIT_ENOMEM;
   f->n_returned++;
   return 0;
 }
@@ -95,7 +87,7 @@ static int feed_cb(void *ctx, licit_strv id, const licit_post_rec *p, licit_reas
       f->left = na;
       fr->cap_left = nc;
     }
-    if (!(f->left[f->n_left].post = dup_id(id.p, id.n))) return LICIT_ENOMEM;
+    if (!(f->left[f->n_left].post = strndup(id.p, id.n))) return LICIT_ENOMEM;
     f->left[f->n_left++].reason = now;
   } else if (!now && fr->prev[p->ord]) {
     return add_returned(fr, id.p, id.n);
