@@ -277,8 +277,9 @@ static int one_record(run *r, const licit_adapter *a, void *state, const prepare
   } else {
     licit_err err;
     if (pre) {
+      /* Only a parse error carries a message (copied once, not per record). */
       err.code = pre->rc;
-      snprintf(err.msg, sizeof err.msg, "%s", pre->msg ? pre->msg : "");
+      if (pre->rc) snprintf(err.msg, sizeof err.msg, "%s", pre->msg ? pre->msg : "");
       rc = licit__native_finish(&r->sink, pre->rc, &pre->ev, &err);
     } else {
       rc = a->record(state, p, len, &r->sink, &err);
