@@ -120,6 +120,19 @@ static int save_user(licit_txn *t, const licit_user_rec *u, bool is_new) {
   return put(t, DBI_USTATE, &o, sizeof o, t->enc.data, t->enc.len, 0);
 }
 
+/* A record for an account the store has none of: known from `seq` when it
+ * acts, or not known when it is only mentioned.  Saved at once, so its new
+ * ordinal always maps to a record. */
+static int create_user(licit_txn *t, licit_strv id, bool known, uint64_t seq, licit_user_rec *u) {
+  memset(u, 0, sizeof *u);
+  u->ord = (uint32_t)t->ctr[CTR_USERS]++;
+  u->id = id.p;
+  u->id_len = id.n;
+  u->unknown = !known;
+  u->first_seq = known ? seq : 0;
+  return save_user(t, u, true);
+}
+
 /* The account an accepted event names: a new record when the store had
  * none, made known as of `seq` when it was only mentioned.  *u is the
  * record to update (saved by the caller, or here when `save`). */
@@ -132,13 +145,7 @@ static int acting_user(licit_txn *t, licit_strv id, bool found, const licit_user
     u->first_seq = seq;
     return save ? save_user(t, u, false) : 0;
   }
-  memset(u, 0, sizeof *u);
-  u->ord = (uint32_t)t->ctr[CTR_USERS]++;
-  u->id = id.p;
-  u->id_len = id.n;
-  u->first_seq = seq;
-  /* A new account is saved at once: its ordinal must map to a record. */
-  return save_user(t, u, true);
+  return create_user(t, id, true, seq, u);
 }
 
 /* The user ordinals an event's mentions name, distinct, in first-seen
@@ -153,14 +160,7 @@ static int intern_mentions(licit_txn *t, const licit_event *ev, licit_buf *ords,
     bool found;
     licit_user_rec u;
     if ((rc = licit_store_user_lookup(t, m, &found, &u, scratch))) return rc;
-    if (!found) {
-      memset(&u, 0, sizeof u);
-      u.ord = (uint32_t)t->ctr[CTR_USERS]++;
-      u.id = m.p;
-      u.id_len = m.n;
-      u.unknown = true;
-      if ((rc = save_user(t, &u, true))) return rc;
-    }
+    if (!found && (rc = create_user(t, m, false, 0, &u))) return rc;
     const uint32_t *have = (const uint32_t *)ords->data;
     bool dup = false;
     for (size_t j = 0; j < ords->len / 4 && !dup; j++) dup = have[j] == u.ord;
