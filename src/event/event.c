@@ -107,7 +107,7 @@ int licit_event_check(const licit_event *ev, licit_err *err) {
   if (ev->text.n > LICIT_TEXT_MAX)
     return licit_err_set(err, LICIT_EINVAL, "field \"text\": %zu bytes is more than the limit of %d",
                          ev->text.n, LICIT_TEXT_MAX);
-  if (ev->parent.n && (rc = check_id("parent", ev->parent, err))) return rc;
+  if (ev->parent.p && (rc = check_id("parent", ev->parent, err))) return rc;
   if (ev->with.p && (rc = check_id("with", ev->with, err))) return rc;
   if (ev->n_signals > LICIT_SIGNALS_MAX)
     return licit_err_set(err, LICIT_EINVAL, "field \"signals\": %zu tokens, more than the limit of %d",
@@ -224,31 +224,32 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
       ev->signals = p->sig;
       return 0;
     }
-    case F_PARENT:
-      if ((rc = get_string(v, "parent", &ev->parent, err))) return rc;
-      return check_id("parent", ev->parent, err);
+    case F_PARENT: /* its value is checked with the other ids by licit_event_check */
+      return get_string(v, "parent", &ev->parent, err);
     case F_MENTIONS: {
       if (v->type != LICIT_JSON_ARRAY) return wrong_type(err, "mentions", "an array of user ids", v);
       size_t n = v->n_items;
       if (n > LICIT_MENTIONS_MAX)
         return licit_err_set(err, LICIT_EINVAL, "field \"mentions\": %zu accounts, more than the limit of %d", n,
                              LICIT_MENTIONS_MAX);
+      /* Each id's value is checked by licit_event_check, once, as for
+       * the events adapters make. */
       for (size_t i = 0; i < n; i++) {
         const licit_fval *e = &v->items[i];
-        char name[32];
-        snprintf(name, sizeof name, "mentions[%zu]", i);
-        if (e->type != LICIT_JSON_STRING) return wrong_type(err, name, "a string (a user id)", e);
+        if (e->type != LICIT_JSON_STRING) {
+          char name[32];
+          snprintf(name, sizeof name, "mentions[%zu]", i);
+          return wrong_type(err, name, "a string (a user id)", e);
+        }
         p->men[i] = (licit_strv){e->s, e->n};
-        if ((rc = check_id(name, p->men[i], err))) return rc;
       }
       ev->has_mentions = true;
       ev->n_mentions = n;
       ev->mentions = p->men;
       return 0;
     }
-    case F_WITH:
-      if ((rc = get_string(v, "with", &ev->with, err))) return rc;
-      return check_id("with", ev->with, err);
+    case F_WITH: /* checked with the other ids by licit_event_check */
+      return get_string(v, "with", &ev->with, err);
     case F_REGION:
       if ((rc = get_string(v, "region", &s, err))) return rc;
       if (!(s.n == 0 || (s.n == 2 && s.p[0] >= 'A' && s.p[0] <= 'Z' && s.p[1] >= 'A' && s.p[1] <= 'Z'))) {

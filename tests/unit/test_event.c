@@ -796,6 +796,11 @@ Test(event, parent_mentions_link_fields) {
          "\"parent\":\"c\"}",
          "cannot be its own parent");
   REJECT("{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"c\",\"user\":\"u\",\"visibility\":\"public\","
+         "\"parent\":\"\"}",
+         "field \"parent\": expected a string of 1-256 bytes");
+  REJECT("{\"type\":\"link\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"a\",\"with\":\"\"}",
+         "field \"with\": expected a string of 1-256 bytes");
+  REJECT("{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"c\",\"user\":\"u\",\"visibility\":\"public\","
          "\"parent\":null}",
          "field \"parent\": expected a string, got null");
   REJECT("{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"c\",\"user\":\"u\",\"visibility\":\"public\","
