@@ -24,6 +24,7 @@ PKGS=(
   clang libclang-rt-14-dev  # clang's ASan/UBSan/TSan builds in `make test`, and `make fuzz`
   chromium          # the person's page test (tests/browser), driven by playwright-core
   curl              # the server's part of `make demo`
+  e2fsprogs         # mkfs.ext4: the full-disk test's loop-mounted file system (tests/cli/fulldisk.sh)
 )
 # Node.js and npm run the page test (tests/browser; its npm packages are
 # installed by scripts/browser-deps.sh).  A machine may have them from
