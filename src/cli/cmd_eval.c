@@ -117,6 +117,17 @@ int cmd_eval(cli *c) {
       return cli_fail(EXIT_USAGE, "eval: --reason \"%s\": expected one of %s", reason, all);
     }
   }
+  int threads = 0;
+  const char *th = cli_opt_val(c, "threads");
+  if (th) {
+    char *end;
+    errno = 0;
+    long v = strtol(th, &end, 10);
+    if (errno || end == th || *end || v < 1 || v > 64)
+      return cli_fail(EXIT_USAGE, "eval: --threads \"%s\": expected a number from 1 to 64", th);
+    if (list) return cli_fail(EXIT_USAGE, "eval: --threads does not go with --list (a list is written in order)");
+    threads = (int)v;
+  }
   int64_t T;
   licit_txn *t;
   licit_policy *p = NULL;
@@ -139,6 +150,7 @@ int cmd_eval(cli *c) {
     licit_txn_abort(t);
     return code;
   }
+  if (!rc) licit_eval_set_threads(e, threads);
   if (!rc) rc = licit_eval_run(e, NULL, NULL, &n, digest, &err);
   const licit_policy_version *v = e ? licit_eval_version(e) : NULL;
   if (rc) {

@@ -33,6 +33,7 @@ static const cli_opt eval_opts[] = {
     {"policy", "FILE", "evaluate under this policy file instead of the installed one (what-if)"},
     {"list", NULL, "one line per considered post (post, user, reason) in post id order"},
     {"reason", "R", "with --list: only posts with this decision (a reason, or included)"},
+    {"threads", "N", "scan with N threads (default: one per CPU, at most 8, for 65,536 posts or more)"},
     {NULL, NULL, NULL}};
 static const cli_opt snapshot_opts[] = {
     {"at", "T", "the snapshot's time, RFC 3339 (default: now)"},

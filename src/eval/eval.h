@@ -184,5 +184,11 @@ typedef int (*licit_eval_cb)(void *ctx, licit_strv id, const licit_post_rec *p, 
                              const licit_text_hist *text);
 int licit_eval_run(licit_eval *e, licit_eval_cb cb, void *ctx, licit_counts *counts, char digest_hex[65],
                    licit_err *err);
+/* Threads licit_eval_run may use when it has no callback (a full
+ * evaluation scans the posts in that many key ranges at once, each with a
+ * read transaction of its own on the same commit; the results are the
+ * same).  1 (the default) scans on the caller's thread; 0: one per CPU (at
+ * most 8) when the store has 65,536 posts or more. */
+void licit_eval_set_threads(licit_eval *e, int n);
 
 #endif

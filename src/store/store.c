@@ -334,8 +334,35 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
   return 0;
 }
 
+/* A second read transaction on the same commit as t, for another thread
+ * of the same reader (a parallel scan).  It takes no maplock: t holds it
+ * shared for longer (the sibling must end before t), and taking it again
+ * could wait behind a pending growth that waits for t.  Begin and end it
+ * on the thread that uses it.  1 (no transaction) when t writes or a commit
+ * came in between: the caller then reads through t. */
+int licit_txn_begin_sibling(licit_txn *parent, licit_txn **out) {
+  if (parent->write) return 1;
+  licit_txn *t = calloc(1, sizeof *t);
+  if (!t) return LICIT_ENOMEM;
+  t->s = parent->s;
+  t->sibling = true;
+  int rc = mdb_txn_begin(t->s->env, NULL, MDB_RDONLY, &t->txn);
+  if (rc) {
+    free(t);
+    return rc == MDB_MAP_RESIZED || rc == MDB_READERS_FULL ? 1 : licit__mdb_err(rc, NULL, "");
+  }
+  if (mdb_txn_id(t->txn) != mdb_txn_id(parent->txn)) {
+    mdb_txn_abort(t->txn);
+    free(t);
+    return 1;
+  }
+  memcpy(t->ctr, parent->ctr, sizeof t->ctr);
+  *out = t;
+  return 0;
+}
+
 static void txn_free(licit_txn *t) {
-  pthread_rwlock_unlock(&t->s->maplock);
+  if (!t->sibling) pthread_rwlock_unlock(&t->s->maplock);
   licit_buf_free(&t->enc);
   licit_buf_free(&t->tmp);
   for (int i = 0; i < LICIT_TXN_BUFS; i++) licit_buf_free(&t->bufs[i]);
@@ -903,6 +930,8 @@ int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord) {
 typedef struct table_iter {
   MDB_cursor *cur;
   bool started;
+  /* A range [from, to) of keys; empty: from the first / to the last. */
+  licit_buf from, to;
 } table_iter;
 
 static int table_iter_open(licit_txn *t, int dbi, table_iter **out) {
@@ -921,15 +950,24 @@ static int table_iter_open(licit_txn *t, int dbi, table_iter **out) {
 /* 1 with k/v set, 0 at the end, or a negative error. */
 static int table_iter_next(table_iter *it, MDB_val *k, MDB_val *v) {
   if (!it->cur) return 0;
-  int rc = mdb_cursor_get(it->cur, k, v, it->started ? MDB_NEXT : MDB_FIRST);
+  MDB_cursor_op op = it->started ? MDB_NEXT : it->from.len ? MDB_SET_RANGE : MDB_FIRST;
+  if (op == MDB_SET_RANGE) *k = (MDB_val){it->from.len, it->from.data};
+  int rc = mdb_cursor_get(it->cur, k, v, op);
   it->started = true;
   if (rc == MDB_NOTFOUND) return 0;
-  return rc ? licit__mdb_err(rc, NULL, "") : 1;
+  if (rc) return licit__mdb_err(rc, NULL, "");
+  if (it->to.len) {
+    MDB_val to = {it->to.len, it->to.data};
+    if (mdb_cmp(mdb_cursor_txn(it->cur), mdb_cursor_dbi(it->cur), k, &to) >= 0) return 0;
+  }
+  return 1;
 }
 
 static void table_iter_close(table_iter *it) {
   if (!it) return;
   if (it->cur) mdb_cursor_close(it->cur);
+  licit_buf_free(&it->from);
+  licit_buf_free(&it->to);
   free(it);
 }
 
@@ -948,6 +986,23 @@ int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *re
 }
 
 void licit_post_iter_close(licit_post_iter *it) { table_iter_close((table_iter *)it); }
+
+int licit_post_iter_open_range(licit_txn *t, licit_strv from, licit_strv to, licit_post_iter **out) {
+  table_iter *it = NULL;
+  int rc = table_iter_open(t, DBI_POSTS, &it);
+  if (rc) return rc;
+  if ((from.n && licit_buf_add(&it->from, from.p, from.n)) || (to.n && licit_buf_add(&it->to, to.p, to.n))) {
+    table_iter_close(it);
+    return LICIT_ENOMEM;
+  }
+  *out = (licit_post_iter *)it;
+  return 0;
+}
+
+int licit_post_id_cmp(licit_txn *t, licit_strv a, licit_strv b) {
+  MDB_val x = {a.n, (void *)a.p}, y = {b.n, (void *)b.p};
+  return mdb_cmp(t->txn, t->s->dbi[DBI_POSTS], &x, &y);
+}
 
 int licit_post_iter_next_head(licit_post_iter *it, licit_post_head *h, licit_buf *scratch) {
   MDB_val k, v;

@@ -146,6 +146,11 @@ int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err);
  * transaction runs at a time in the whole system (others wait).  Decoded
  * records and looked-up strings are valid until the transaction ends. */
 int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err);
+/* A read transaction on the same commit as read transaction t, for another
+ * thread of the same scan: begin it, use it and end it (abort) on that
+ * thread, before t ends.  1 (none made) when t writes or a commit came in
+ * between; then read through t. */
+int licit_txn_begin_sibling(licit_txn *t, licit_txn **out);
 int licit_txn_commit(licit_txn *t, licit_err *err); /* frees t, also on failure */
 void licit_txn_abort(licit_txn *t);                 /* frees t; NULL ok */
 
@@ -239,6 +244,10 @@ void licit_link_iter_close(licit_link_iter *it);
 /* Cursor over all posts in bytewise post-id order. */
 typedef struct licit_post_iter licit_post_iter;
 int licit_post_iter_open(licit_txn *t, licit_post_iter **out);
+/* The posts with from <= id < to (an empty bound: no bound), in id order. */
+int licit_post_iter_open_range(licit_txn *t, licit_strv from, licit_strv to, licit_post_iter **out);
+/* The order of post ids in a scan: <0, 0, >0. */
+int licit_post_id_cmp(licit_txn *t, licit_strv a, licit_strv b);
 /* 1 with id and rec set, 0 at the end, or a negative error. */
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch);
 void licit_post_iter_close(licit_post_iter *it);

@@ -36,6 +36,7 @@ struct licit_txn {
   licit_store *s;
   MDB_txn *txn;
   bool write;
+  bool sibling;            /* licit_txn_begin_sibling: holds no maplock */
   uint64_t ctr[CTR_COUNT]; /* counters; written back to meta at commit */
   licit_buf enc, tmp;      /* encoding scratch for the writer */
   licit_buf bufs[LICIT_TXN_BUFS]; /* licit_txn_buf */

@@ -113,6 +113,11 @@ def one_seed(a, tmp, seed, deep):
         p = run(L + ["eval", "--json", "--at", t])
         ok = p.returncode == 0 and json.loads(p.stdout) == json.loads(wl)
         check(f"seed {seed} eval at {t}", ok, f"\n licit {p.stdout.strip()}\n ref   {wl}")
+        # The same, scanning the posts in key ranges on several threads.
+        n = 2 + seed % 5
+        p = run(L + ["eval", "--json", "--threads", str(n), "--at", t])
+        ok = p.returncode == 0 and json.loads(p.stdout) == json.loads(wl)
+        check(f"seed {seed} eval --threads {n} at {t}", ok, f"\n licit {p.stdout.strip()}\n ref   {wl}")
     if not deep or len(ats) < 2:
         return
     # Two probe times in order: T1 < T2, by the instants ref.py reports.
