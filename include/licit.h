@@ -135,6 +135,11 @@ size_t licit_date_format(int32_t days, char *buf);
 void licit_time_civil(int64_t us, int *year, int *month, int *day);
 /* Civil date of a day number. */
 void licit_date_civil(int32_t days, int *year, int *month, int *day);
+/* The first instant (00:00 UTC) at which someone born on day `birth` is
+ * `years` old (0 <= years <= 1000), the way licit counts age: born on
+ * Feb 29, a common year's birthday is Mar 1.  Younger than `years` at
+ * `us` exactly when us < licit_birthday_us(birth, years). */
+int64_t licit_birthday_us(int32_t birth, int years);
 
 #ifdef __cplusplus
 }

@@ -188,6 +188,14 @@ void licit_date_civil(int32_t days, int *year, int *month, int *day) {
   *year = (int)y;
 }
 
+int64_t licit_birthday_us(int32_t birth, int years) {
+  int64_t y;
+  int m, d;
+  civil_from_days(birth, &y, &m, &d);
+  /* Feb 29 of a common year counts as Mar 1 (days_from_civil does that). */
+  return days_from_civil(y + years, m, d) * 86400 * 1000000;
+}
+
 int64_t licit_time_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);

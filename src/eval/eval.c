@@ -66,12 +66,13 @@ enum { ANC_UNKNOWN = 0, ANC_OK, ANC_MISSING, ANC_FAIL /* + licit_thread_why - 1 
 typedef struct account {
   bool known, deleted, private_, has_birth, objects;
   uint8_t pref, mode;
-  int32_t birth;
   uint32_t person;
+  int64_t adult; /* has_birth: when the account reaches the version's min_age */
 } account;
 
-static void acct_of_facts(const licit_user_facts *f, account *a) {
-  *a = (account){f->known, f->deleted, f->private_, f->has_birth, f->objects, f->pref, f->mode, f->birth, f->person};
+static void acct_of_facts(const licit_user_facts *f, const licit_policy_version *v, account *a) {
+  *a = (account){f->known, f->deleted, f->private_, f->has_birth, f->objects, f->pref, f->mode, f->person, 0};
+  if (f->has_birth && v && v->min_age >= 0) a->adult = licit_birthday_us(f->birth, v->min_age);
 }
 
 struct licit_eval {
@@ -408,7 +409,7 @@ static int eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint
     }
     for (uint32_t i = 0; i < e->nusers; i++) {
       finish_facts(&e->users[i]);
-      acct_of_facts(&e->users[i], &e->accts[i]);
+      acct_of_facts(&e->users[i], e->ver, &e->accts[i]);
     }
   }
   if (e->ver && e->ver->n_honor) {
@@ -502,7 +503,7 @@ static int acct_get(licit_eval *e, uint32_t ord, account *tmp, const account **o
   licit_user_facts f;
   int rc = licit_eval_user(e, ord, &f);
   if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
-  acct_of_facts(&f, tmp);
+  acct_of_facts(&f, e->ver, tmp);
   *out = tmp;
   return 0;
 }
@@ -716,10 +717,11 @@ static int judge(licit_eval *e, const licit_post_rec *p, licit_reason *out, cons
   /* 4. minor */
   bool minor = false;
   if (v->min_age >= 0 && u.has_birth) {
-    int age = licit_age_at(p->created_ts, u.birth);
-    minor = age < v->min_age;
-    if (tr) tr->age = age;
-    if (tr) cite(tr, LICIT_R_MINOR, uf.birth_e.seq, LICIT_NONE, LICIT_NONE);
+    minor = p->created_ts < u.adult; /* = licit_age_at(created, birth) < min_age */
+    if (tr) {
+      tr->age = licit_age_at(p->created_ts, uf.birth);
+      cite(tr, LICIT_R_MINOR, uf.birth_e.seq, LICIT_NONE, LICIT_NONE);
+    }
   }
   OUTCOME(LICIT_R_MINOR, !minor);
   /* 5. region_excluded */

@@ -376,3 +376,26 @@ Test(errors, table) {
   cr_assert_str_eq(e.msg, "field x");
   cr_assert_eq(licit_err_set(NULL, LICIT_EIO, "nothing"), LICIT_EIO);
 }
+
+/* eval decides "minor" as created < licit_birthday_us(birth, min_age); it
+ * must agree with licit_age_at (full years at a UTC date, a Feb 29 birthday
+ * counted on Mar 1 in common years) at every day and at both ends of it. */
+#include "eval/eval.h"
+
+Test(time, birthday_agrees_with_age) {
+  int32_t births[] = {0, -1, 59, 789, 10957 /* 2000-01-01 */, 11016 /* 2000-02-29 */, 11017, 12477 /* 2004-02-29 */,
+                      -25508 /* 1900-02-28 */, 19417, -719162 /* 0001-01-01 */};
+  int ages[] = {0, 1, 4, 13, 16, 18, 21, 100, 150};
+  for (size_t b = 0; b < sizeof births / sizeof births[0]; b++)
+    for (size_t a = 0; a < sizeof ages / sizeof ages[0]; a++) {
+      int64_t when = licit_birthday_us(births[b], ages[a]);
+      cr_assert_eq(when % (86400 * S), 0, "a birthday starts at 00:00 UTC");
+      for (int64_t day = when / (86400 * S) - 400; day <= when / (86400 * S) + 400; day++)
+        for (int edge = 0; edge < 2; edge++) {
+          int64_t us = day * 86400 * S + (edge ? 86400 * S - 1 : 0);
+          bool younger = licit_age_at(us, births[b]) < ages[a];
+          cr_assert_eq(us < when, younger, "birth day %d, age %d, at day %lld%s", births[b], ages[a], (long long)day,
+                       edge ? " (last microsecond)" : "");
+        }
+    }
+}
