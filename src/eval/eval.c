@@ -84,6 +84,7 @@ struct licit_eval {
   uint32_t nusers, nposts;
   bool lazy;
   int threads; /* for licit_eval_run without a callback; 0: as many as useful */
+  bool nofetch; /* a part's walk: 1 instead of reading an unknown ancestor */
   licit_user_facts *users; /* full mode: every account */
   account *accts;             /* full mode: the same, compact, for judge() */
   /* lazy mode: a few accounts, replaced round-robin */
@@ -625,6 +626,7 @@ static int thread_walk(licit_eval *e, uint32_t ord, uint32_t parent, licit_threa
       x.why = st >= ANC_FAIL ? (licit_thread_why)(st - ANC_FAIL + 1) : LICIT_THREAD_OK;
       x.parent = e->anc_parent[a];
     } else {
+      if (e->nofetch) return 1;
       int rc = ancestor(e, a, tr != NULL, &x);
       if (rc) return rc;
       if (memo) {
@@ -829,7 +831,7 @@ int licit_eval_trace(licit_eval *e, const licit_post_rec *p, licit_trace *tr) {
  * thread then walks the waiting threads through those arrays and hashes
  * the lines in order.  One pass over the store, no pre-pass. */
 
-enum { REC_LINE = 1, REC_WAIT = 2 };
+enum { REC_LINE = 1, REC_WAIT, REC_THREAD_OK, REC_THREAD_FAILS };
 
 typedef struct part {
   licit_eval w;         /* the evaluation as this part's thread sees it */
@@ -839,8 +841,49 @@ typedef struct part {
   int rc;
   licit_counts counts;  /* considered, and exclusions that did not wait */
   licit_buf out;        /* REC_LINE: u16 n, id, sha[32]; REC_WAIT: u8 reason,
-                           u32 ord, u32 parent, then the line if included */
+                           u32 ord, u32 parent, then the line if included;
+                           walked, REC_WAIT becomes REC_THREAD_OK or _FAILS */
+  struct gate *gate;
 } part;
+
+/* Where the parts' threads wait, once scanned, for the walks to begin. */
+typedef struct gate {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int scanned; /* threads that have scanned their range */
+  bool go;     /* every range is scanned: walk */
+} gate;
+
+/* Walks the waiting threads of a part, where every ancestor's own audience
+ * is recorded, marking each record with the outcome; the rest (an
+ * ancestor without a record: a damaged store) stay for finish_part. */
+static int walk_part(part *pt) {
+  licit_eval *e = &pt->w;
+  unsigned char *q = (unsigned char *)pt->out.data, *end = q + pt->out.len;
+  e->nofetch = true;
+  int rc = 0;
+  while (q < end && rc >= 0) {
+    unsigned char *kind = q++;
+    bool line = true;
+    if (*kind == REC_WAIT) {
+      line = *q == LICIT_INCLUDED;
+      uint32_t ord, parent;
+      memcpy(&ord, q + 1, 4);
+      memcpy(&parent, q + 5, 4);
+      q += 9;
+      licit_thread_why why;
+      rc = thread_walk(e, ord, parent, &why, NULL);
+      if (rc == 0) *kind = why ? REC_THREAD_FAILS : REC_THREAD_OK;
+    }
+    if (line) {
+      uint16_t n;
+      memcpy(&n, q, 2);
+      q += 2 + (size_t)n + 32;
+    }
+  }
+  e->nofetch = false;
+  return rc < 0 ? rc : 0;
+}
 
 static int scan_part(part *pt) {
   licit_eval *e = &pt->w;
@@ -918,6 +961,21 @@ static void *part_thread(void *arg) {
   return NULL;
 }
 
+/* A part's thread: scan its range, wait until every range is scanned (the
+ * main thread scans those whose thread had no transaction), walk. */
+static void *part_main(void *arg) {
+  part *pt = arg;
+  gate *g = pt->gate;
+  part_thread(pt);
+  pthread_mutex_lock(&g->mu);
+  g->scanned++;
+  pthread_cond_broadcast(&g->cv);
+  while (!g->go) pthread_cond_wait(&g->cv, &g->mu);
+  pthread_mutex_unlock(&g->mu);
+  if (!pt->rc && pt->fill) pt->rc = walk_part(pt);
+  return NULL;
+}
+
 /* Walks the waiting threads of a part and hashes its lines, in order. */
 static int finish_part(licit_eval *e, part *pt, licit_sha256_ctx *h, licit_counts *c) {
   const unsigned char *q = (const unsigned char *)pt->out.data, *end = q + pt->out.len;
@@ -926,14 +984,15 @@ static int finish_part(licit_eval *e, part *pt, licit_sha256_ctx *h, licit_count
   c->considered += pt->counts.considered;
   while (q < end) {
     licit_reason r = LICIT_INCLUDED;
-    if (*q++ == REC_WAIT) {
+    unsigned char kind = *q++;
+    if (kind != REC_LINE) {
       r = (licit_reason)*q++;
       uint32_t ord, parent;
       memcpy(&ord, q, 4);
       memcpy(&parent, q + 4, 4);
       q += 8;
-      licit_thread_why why;
-      int rc = thread_walk(e, ord, parent, &why, NULL);
+      licit_thread_why why = kind == REC_THREAD_FAILS;
+      int rc = kind == REC_WAIT ? thread_walk(e, ord, parent, &why, NULL) : 0;
       if (rc) return rc;
       if (why) {
         c->excluded[LICIT_R_NOT_PUBLIC]++;
@@ -1024,15 +1083,33 @@ static int run_parts(licit_eval *e, licit_counts *counts, licit_sha256_ctx *h) {
     pts[i].to = cut[i + 1];
     pts[i].fill = fill;
   }
+  /* The threads report when they have scanned and wait for the main
+   * thread, which scans the ranges of threads that had no transaction
+   * (or could not start), to let them walk. */
+  gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false};
+  int nstarted = 0;
   for (int i = 1; i < k; i++) {
-    started[i] = pthread_create(&tid[i], NULL, part_thread, &pts[i]) == 0;
-    if (!started[i]) pts[i].fallback = true;
+    pts[i].gate = &g;
+    started[i] = pthread_create(&tid[i], NULL, part_main, &pts[i]) == 0;
+    if (started[i]) nstarted++;
+    else pts[i].fallback = true;
   }
   pts[0].rc = scan_part(&pts[0]);
-  for (int i = 1; i < k; i++)
-    if (started[i]) pthread_join(tid[i], NULL);
+  pthread_mutex_lock(&g.mu);
+  while (g.scanned < nstarted) pthread_cond_wait(&g.cv, &g.mu);
+  pthread_mutex_unlock(&g.mu);
   for (int i = 1; i < k; i++)
     if (pts[i].fallback && !pts[i].rc) pts[i].rc = scan_part(&pts[i]);
+  pthread_mutex_lock(&g.mu);
+  g.go = true;
+  pthread_cond_broadcast(&g.cv);
+  pthread_mutex_unlock(&g.mu);
+  for (int i = 0; i < k; i++)
+    if ((i == 0 || !started[i]) && !pts[i].rc && fill) pts[i].rc = walk_part(&pts[i]);
+  for (int i = 1; i < k; i++)
+    if (started[i]) pthread_join(tid[i], NULL);
+  pthread_mutex_destroy(&g.mu);
+  pthread_cond_destroy(&g.cv);
   for (int i = 0; i < k && !rc; i++) rc = pts[i].rc;
   for (int i = 0; i < k && !rc; i++) rc = finish_part(e, &pts[i], h, counts);
 out:

@@ -635,6 +635,32 @@ static void test_store(void) {
   REQUIRE(licit_txn_commit(w, &err) == 0, "commit: %s", err.msg);
   if (!atomic_load(&blocked_reader_done)) join_threads(&lt, 1);
   free(lone.seen);
+
+  /* An evaluation on several threads whose read transaction is older than
+   * the last commit: the other threads cannot read the same commit, so it
+   * scans through the caller's transaction, and sees exactly what a
+   * one-thread evaluation of that transaction sees (not the newer post). */
+  licit_txn *old;
+  REQUIRE(licit_txn_begin(s, false, &old, &err) == 0, "begin read: %s", err.msg);
+  const char *later = "{\"type\":\"post\",\"ts\":\"2023-01-02T00:00:00Z\",\"post\":\"later\",\"user\":\"u1\","
+                      "\"visibility\":\"public\"}";
+  REQUIRE(licit_txn_begin(s, true, &w, &err) == 0 && licit_event_parse(ep, later, strlen(later), &ev, &err) == 0 &&
+              licit_rules_apply(w, &ev, &seq, &err) == 0 && licit_txn_commit(w, &err) == 0,
+          "apply: %s", err.msg);
+  seen one, three;
+  for (int th = 1; th <= 3; th += 2) {
+    licit_eval *e;
+    seen *sn = th == 1 ? &one : &three;
+    REQUIRE(licit_eval_open(old, pol, FAR, UINT64_MAX, &e, &err) == 0, "eval: %s", err.msg);
+    licit_eval_set_threads(e, th);
+    REQUIRE(licit_eval_run(e, NULL, NULL, &sn->counts, sn->digest, &err) == 0, "eval: %s", err.msg);
+    licit_eval_close(e);
+  }
+  CHECK(one.counts.considered == (uint64_t)N_POSTS + 1, "the old transaction sees %llu posts, not %d",
+        (unsigned long long)one.counts.considered, N_POSTS + 1);
+  CHECK(memcmp(&one.counts, &three.counts, sizeof one.counts) == 0 && strcmp(one.digest, three.digest) == 0,
+        "three threads on an older transaction differ from one");
+  licit_txn_abort(old);
   licit_event_parser_destroy(ep);
   licit_policy_free(pol);
   licit_store_close(s);
