@@ -90,7 +90,7 @@ static const cli_cmd commands[] = {
      "rejected, 1 on an I/O or store failure (committed batches stay).\n"
      "Example: licit ingest --rejects rejects.jsonl examples/events.jsonl",
      ingest_opts},
-    {"eval", NULL, cmd_eval, "eval --at T [--policy FILE] [--list [--reason R]]", "counts and digest at T, writing nothing",
+    {"eval", NULL, cmd_eval, "eval --at T [--policy FILE] [--list [--reason R] | --threads N]", "counts and digest at T, writing nothing",
      "Evaluates every post as of T under the policy version in force at T (SPEC section 4)\n"
      "and prints the counts by reason and the digest a snapshot would have.  Nothing is\n"
      "written or registered.  --policy FILE asks what-if under another policy.\n"
