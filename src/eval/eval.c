@@ -1030,7 +1030,8 @@ static int cmp_ids(const void *a, const void *b) {
 }
 
 /* k - 1 ids that cut the posts into k ranges of about equal size, from the
- * ids of 64 k posts spread evenly over the ordinals. */
+ * ids of 64 k posts spread evenly over the ordinals: the number of ranges
+ * (k, or 1), or a negative error. */
 static int choose_cuts(licit_eval *e, int k, licit_strv *cut) {
   size_t ns = (size_t)64 * (size_t)k, got = 0;
   if (ns > e->nposts) ns = e->nposts;
@@ -1047,9 +1048,11 @@ static int choose_cuts(licit_eval *e, int k, licit_strv *cut) {
     got++;
   }
   qsort(ids, got, sizeof *ids, cmp_ids);
-  for (int i = 1; i < k; i++) cut[i] = got ? ids[(size_t)i * got / (size_t)k] : (licit_strv){0};
+  /* An empty bound means "unbounded": with no id found (a damaged
+   * postord) every range would be the whole table, so then there is one. */
+  for (int i = 1; i < k && got; i++) cut[i] = ids[(size_t)i * got / (size_t)k];
   free(ids);
-  return 0;
+  return got ? k : 1;
 }
 
 static int threads_for(const licit_eval *e) {
@@ -1075,7 +1078,8 @@ static int run_parts(licit_eval *e, licit_counts *counts, licit_sha256_ctx *h) {
     rc = LICIT_ENOMEM;
     goto out;
   }
-  if (k > 1 && (rc = choose_cuts(e, k, cut))) goto out;
+  if (k > 1 && (rc = choose_cuts(e, k, cut)) < 0) goto out;
+  if (k > 1) k = rc, rc = 0;
   for (int i = 0; i < k; i++) {
     pts[i].w = *e;
     pts[i].w.uscratch = pts[i].w.pscratch = pts[i].w.lscratch = (licit_buf)LICIT_BUF_INIT;
