@@ -156,17 +156,17 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 6, real texts never used for tuning, scored once after the round-6
- * table changes (docs/notice-detector.md). The goal (recall >= 0.95, false
+ * rounds 6 and 7, real texts never used for tuning, each scored once with
+ * the table as it is now (docs/notice-detector.md). The goal (recall >= 0.95, false
  * alarms <= 1 %) was NOT met there; the figures of that one measurement are
  * recorded below. This test guards against regressions: it fails if the
  * part changes size, if a language flags fewer notices or more benign
  * posts than recorded. Tuning against this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged */
-    /* de */ {  5,  3,      20, 0 },
-    /* en */ {  0,  0,       0, 0 },
-    /* es */ {  8,  6,       9, 0 },
+    /*         pos flagged  neg flagged   (rounds 6 and 7 together) */
+    /* de */ {  5,  3,      23, 0 },
+    /* en */ {  8,  8,       9, 1 },
+    /* es */ {  8,  6,      10, 0 },
     /* fr */ {  6,  6,       8, 1 },
     /* it */ {  8,  7,       5, 0 },
     /* pt */ {  6,  3,       8, 0 },
@@ -175,7 +175,7 @@ static const lang_count heldout_recorded[N_LANGS] = {
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 6)", c);
+    score_part("notices/heldout", "held-out (rounds 6-7)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
