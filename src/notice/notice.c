@@ -20,9 +20,13 @@
  * replaced by a space ("don t share", "1 308"). The unit tests check that
  * every phrase is already in this form.
  *
- * A phrase matches only at word boundaries. Three wildcards exist:
+ * A phrase matches only at word boundaries. These wildcards exist:
  *   '#'  one word that starts with a digit ("4", "4th", "2015")
  *   '@'  any one word
+ *   '%'  one platform word (facebook, fb, meta, instagram, whatsapp...,
+ *        the list platform_words below): "no doy permiso a %" matches
+ *        "No doy permiso a Instagram". Added with round 6 so that one
+ *        entry covers every platform a wave may name.
  *   '*'  at the end of a word: the word may continue ("fact check*"
  *        matches "fact checkers", "copi* e col*" matches "copie e cole",
  *        "copiar e colar", "copiem e colem").
@@ -1176,6 +1180,210 @@ static const notice_phrase phrases[] = {
     P("desmentiu",                              -4, X),
     P("podem apagar",                           -3, X),
     P("e boato",                                -3, X),
+
+    /* ---- round-6 generalisation: wording families shared by every language */
+    /* "better safe than sorry": the notices' own justification, in every wave */
+    P("better safe than sorry",                      3, G),
+    P("lieber sicher sein",                          3, G),
+    P("besser sicher als",                           3, G),
+    P("sicher ist sicher",                           2, G),
+    P("mejor prevenir",                              3, G),
+    P("mas vale prevenir",                           3, G),
+    P("melhor prevenir",                             3, G),
+    P("melhor ter certeza",                          3, G),
+    P("melhor estar seguro",                         3, G),
+    P("meglio prevenire",                            3, G),
+    P("mieux vaut prevenir",                         3, G),
+    /* "don't forget: tomorrow <platform> starts the new rule(s)": the opening */
+    P("don t forget tomorrow",                       3, R),
+    P("don t forget that tomorrow",                  3, R),
+    P("tomorrow starts the new @ rule",              5, R),
+    P("starts new rules tomorrow",                   5, R),
+    P("vergiss nicht morgen",                        4, R),
+    P("vergesst nicht morgen",                       4, R),
+    P("nicht vergessen morgen",                      4, R),
+    P("morgen startet @ neue regel*",                6, R),
+    P("morgen startet die neue @ regel*",            6, R),
+    P("morgen beginnt die neue @ regel*",            6, R),
+    P("no olvides que manana",                       3, R),
+    P("no olviden que manana",                       3, R),
+    P("no olvides que a partir de manana",           3, R),
+    P("manana empieza la nueva",                     4, R),
+    P("manana comienza la nueva",                    4, R),
+    P("nao esqueca que amanha",                      3, R),
+    P("nao se esqueca que amanha",                   3, R),
+    P("amanha comeca a nova",                        4, R),
+    P("non dimenticate che domani",                  3, R),
+    P("non dimenticare che domani",                  3, R),
+    P("domani inizia la nuova",                      4, R),
+    P("n oubliez pas que demain",                    3, R),
+    P("demain commence la nouvelle",                 4, R),
+    /* "a lawyer advised us to post this": the object, in every language */
+    P("dies zu posten",                              2, A),
+    P("das zu posten",                               2, A),
+    P("to post this",                                2, A),
+    P("poner esto",                                  2, A),
+    P("publicar esto",                               2, A),
+    P("colocar isto",                                2, A),
+    P("postar isso",                                 2, A),
+    P("mettere questo",                              2, A),
+    P("postare questo",                              2, A),
+    P("publier ceci",                                2, A),
+    /* refusals addressed to any platform ('%'), every language: one entry per */
+    /* sentence shape instead of one per platform */
+    P("i do not give %",                             7, G),
+    P("i don t give %",                              7, G),
+    P("i do not authorize %",                        7, G),
+    P("i do not authorise %",                        7, G),
+    P("i don t authorize %",                         7, G),
+    P("i don t authorise %",                         7, G),
+    P("i do not grant %",                            5, G),
+    P("i do not allow %",                            5, G),
+    P("i do not consent to %",                       6, G),
+    P("i do not give permission to %",               7, G),
+    P("i do not give my permission to %",            7, G),
+    P("no doy permiso a %",                          7, G),
+    P("no le doy permiso a %",                       7, G),
+    P("no le doy mi permiso a %",                    7, G),
+    P("no doy mi permiso a %",                       7, G),
+    P("no doy a %",                                  7, G),
+    P("no autorizo a %",                             7, G),
+    P("no permito a %",                              6, G),
+    P("no permito que %",                            6, G),
+    P("no autorizo que %",                           6, G),
+    P("nao dou permissao a %",                       7, G),
+    P("nao dou permissao ao %",                      7, G),
+    P("nao dou permissao para o %",                  7, G),
+    P("nao dou permissao para a %",                  7, G),
+    P("nao dou autorizacao ao %",                    7, G),
+    P("nao dou ao %",                                7, G),
+    P("nao dou a %",                                 7, G),
+    P("nao autorizo o %",                            7, G),
+    P("nao autorizo a %",                            7, G),
+    P("nao autorizo ao %",                           7, G),
+    P("nao permito que o %",                         6, G),
+    P("nao permito que a %",                         6, G),
+    P("non do il permesso a %",                      7, G),
+    P("non do il mio permesso a %",                  7, G),
+    P("non do a %",                                  7, G),
+    P("non do al %",                                 7, G),
+    P("non concedo a %",                             7, G),
+    P("non autorizzo %",                             7, G),
+    P("non permetto a %",                            7, G),
+    P("je n autorise pas %",                         7, G),
+    P("je n autorise pas a %",                       7, G),
+    P("je ne donne pas a %",                         7, G),
+    P("je ne donne pas la permission a %",           7, G),
+    P("je n accorde pas a %",                        7, G),
+    P("ich erteile %",                               5, G),
+    P("ich gebe % ~ nicht die erlaubnis",            7, G),
+    P("ich erteile % ~ nicht die erlaubnis",         7, G),
+    P("ich erlaube % nicht",                         7, G),
+    P("ich untersage %",                             5, G),
+    P("entziehe ich %",                              5, G),
+    /* "the new <platform> rule", every language */
+    P("new % rule",                                  5, R),
+    P("neue % regel*",                               5, R),
+    P("nueva regla de %",                            5, R),
+    P("nueva regla en %",                            5, R),
+    P("nova regra do %",                             5, R),
+    P("nova regra da %",                             5, R),
+    P("nuova regola di %",                           5, R),
+    P("nuova regola %",                              5, R),
+    P("nouvelle regle %",                            5, R),
+    P("nouvelle regle de %",                         5, R),
+    /* the "I'm deactivating too ... $4.99 a month" letter (2023), every language */
+    P("i m deactivating too",                        4, G),
+    P("i am deactivating too",                       4, G),
+    P("anch io sto disattivando",                    4, G),
+    P("ich deaktiviere mich auch",                   4, G),
+    P("ich deaktiviere auch",                        4, G),
+    P("yo tambien me estoy desactivando",            4, G),
+    P("yo tambien estoy desactivando",               4, G),
+    P("me estoy desactivando",                       3, G),
+    P("eu tambem estou desativando",                 4, G),
+    P("estou desativando",                           3, G),
+    P("moi aussi je desactive",                      4, G),
+    P("je desactive aussi",                          4, G),
+    P("canal 4 news",                                3, G),
+    P("son de mi propiedad y no de %",               3, G),
+    P("sao de minha propriedade e nao do %",         3, G),
+    P("sao minha propriedade e nao do %",            3, G),
+    P("sont ma propriete et non %",                  3, G),
+    P("sont ma propriete et pas %",                  3, G),
+    P("sono di mia proprieta e non di %",            3, G),
+    P("sind mein eigentum und nicht %",              3, G),
+    P("are my property and not %",                   3, G),
+    /* "hold your finger on this post": the copy instructions, every language */
+    P("halte deinen finger",                         3, R),
+    P("manten tu dedo",                              3, R),
+    P("segure o dedo",                               3, R),
+    P("mantenha o dedo",                             3, R),
+    /* counter-evidence: the vocabulary of reporting ABOUT a post, any language */
+    P("fals*",                                      -3, X),
+    P("fake",                                       -3, X),
+    P("fake news",                                  -4, X),
+    P("engan*",                                     -3, X),
+    P("ingann*",                                    -3, X),
+    P("trompeu*",                                   -3, X),
+    P("mislead*",                                   -3, X),
+    P("irrefuhrend*",                               -3, X),
+    P("desinform*",                                 -3, X),
+    P("disinform*",                                 -3, X),
+    P("farsa",                                      -3, X),
+    P("embuste",                                    -3, X),
+    P("schwindel",                                  -4, X),
+    P("leyenda urbana",                             -3, X),
+    P("rumor*",                                     -2, X),
+    P("rumeur*",                                    -2, X),
+    P("geruch*",                                    -2, X),
+    P("supuest*",                                   -3, X),
+    P("angeblich*",                                 -3, X),
+    P("vermeintlich*",                              -3, X),
+    P("presunt*",                                   -3, X),
+    P("suposta*",                                   -3, X),
+    P("suposto*",                                   -3, X),
+    P("pretendu*",                                  -3, X),
+    P("soi disant",                                 -3, X),
+    P("sedicent*",                                  -3, X),
+    P("allegedly",                                  -3, X),
+    P("supposedly",                                 -3, X),
+    P("hereingefallen",                             -3, X),
+    P("reingefallen",                               -3, X),
+    P("cayeron en",                                 -3, X),
+    P("han caido en",                               -3, X),
+    P("cairam",                                     -3, X),
+    P("tombent dans le panneau",                    -3, X),
+    P("tombe dans le panneau",                      -3, X),
+    P("celebrities",                                -2, X),
+    P("celebridades",                               -2, X),
+    P("famosos",                                    -2, X),
+    P("promis",                                     -2, X),
+    P("celebrites",                                 -2, X),
+    P("portavoz",                                   -3, X),
+    P("porta voz",                                  -3, X),
+    P("sprecherin",                                 -3, X),
+    P("spokesperson",                               -3, X),
+    P("spokeswoman",                                -3, X),
+    P("spokesman",                                  -3, X),
+    P("porte parole",                               -3, X),
+    P("portavoce",                                  -3, X),
+    P("corrente",                                   -3, X),
+    P("correntes",                                  -3, X),
+    P("cadena",                                     -2, X),
+    P("catena",                                     -2, X),
+    P("alega",                                      -3, X),
+    P("alegam",                                     -3, X),
+    P("afirma que",                                 -2, X),
+    P("asegura que",                                -2, X),
+    P("sostiene que",                               -2, X),
+    P("behauptet",                                  -3, X),
+    P("affirme",                                    -2, X),
+    P("circularam",                                 -2, X),
+    P("circulan",                                   -2, X),
+    P("circulent",                                  -2, X),
+    P("circolano",                                  -2, X),
+    P("circulam",                                   -2, X),
 };
 
 #undef P
@@ -1499,6 +1707,15 @@ static const phrase_index *index_get(phrase_index *local)
     return local;
 }
 
+/* Whether buf[0..len) is one of platform_words. */
+static int is_platform_word(const char *w, size_t len)
+{
+    for (size_t k = 0; k < sizeof platform_words / sizeof platform_words[0]; k++)
+        if (strlen(platform_words[k]) == len && memcmp(platform_words[k], w, len) == 0)
+            return 1;
+    return 0;
+}
+
 /* The most words a '~' in a phrase may stand for. */
 #define GAP_MAX_WORDS 8
 
@@ -1520,7 +1737,16 @@ static size_t match_plain(const char *p, size_t base, const char *buf, size_t j,
             *fail = base + (size_t)(p - p0);
             return 0;
         }
-        if (*p == '#' || *p == '@') {
+        if (*p == '%') { /* one platform word, see platform_words */
+            size_t e = j;
+            while (e < n && buf[e] != ' ')
+                e++;
+            if (!is_platform_word(buf + j, e - j)) {
+                *fail = base + (size_t)(p - p0);
+                return 0;
+            }
+            j = e;
+        } else if (*p == '#' || *p == '@') {
             if (buf[j] == ' ' || (*p == '#' && (buf[j] < '0' || buf[j] > '9'))) {
                 *fail = base + (size_t)(p - p0);
                 return 0;
