@@ -1628,6 +1628,7 @@ typedef struct phrase_index {
     unsigned short start[N_BUCKETS + 1];
     unsigned short ids[N_PHRASES];
     unsigned char lcp[N_PHRASES]; /* shared prefix with the previous id */
+    unsigned short gap[N_PHRASES]; /* by phrase: offset of its '~', 0: none */
 } phrase_index;
 
 static size_t common_prefix(const char *a, const char *b)
@@ -1681,6 +1682,10 @@ static void index_build(phrase_index *ix)
             k--;
         }
         ix->ids[k] = (unsigned short)i;
+    }
+    for (size_t i = 0; i < N_PHRASES; i++) {
+        const char *g = strchr(phrases[i].text, '~');
+        ix->gap[i] = g ? (unsigned short)(g - phrases[i].text) : 0; /* phrases are short */
     }
     for (int b = 0; b < N_BUCKETS; b++)
         for (unsigned k = ix->start[b]; k < ix->start[b + 1]; k++)
@@ -1774,12 +1779,13 @@ static size_t match_plain(const char *p, size_t base, const char *buf, size_t j,
  * (each try depends only on the phrase up to its own failing index, so
  * the skipping rule still holds), or SIZE_MAX if any try failed only for
  * want of a word boundary. Cost: at most GAP_MAX_WORDS + 1 tries. */
-static size_t phrase_match(const char *p, const char *buf, size_t at, size_t n,
+static size_t phrase_match(const char *p, size_t gap_at, const char *buf, size_t at, size_t n,
                            size_t *fail)
 {
-    const char *gap = strchr(p, '~');
-    if (!gap)
+    /* gap_at: the offset of the '~' (phrase_index.gap), 0 for none. */
+    if (!gap_at)
         return match_plain(p, 0, buf, at, n, fail);
+    const char *gap = p + gap_at;
 
     /* The part before the gap ends with a space, matched by the space
      * before the gap's first word. Match it without that space. */
@@ -1852,7 +1858,7 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
             if (fail != SIZE_MAX && ix->lcp[k] > fail)
                 continue; /* same first fail+1 characters: fails the same way */
             unsigned id = ix->ids[k];
-            size_t end = phrase_match(phrases[id].text, norm, at, n, &fail);
+            size_t end = phrase_match(phrases[id].text, ix->gap[id], norm, at, n, &fail);
             /* Longest match wins; equal lengths go to the earlier entry. */
             if (end > best_end || (end && end == best_end && id < best_id)) {
                 best_end = end;
