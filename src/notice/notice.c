@@ -9,6 +9,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ======================================================================
@@ -1518,8 +1519,17 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
  * "meta a1" and "meta a i". Returns the new length (never longer). */
 static size_t fix_lookalikes(char *buf, size_t n)
 {
+    /* Most texts have no "meta a" at a word start: find the first one
+     * before rewriting anything (the bytes before it stay as they are). */
     size_t r = 0, w = 0;
     char prev = ' ';
+    for (const char *m = buf; n && (m = memchr(m, 'm', (size_t)(buf + n - m))) != NULL; m++)
+        if ((size_t)(buf + n - m) >= 7 && (m == buf || m[-1] == ' ') && memcmp(m, "meta a", 6) == 0) {
+            r = w = (size_t)(m - buf);
+            break;
+        }
+    if (!r && !(n >= 7 && memcmp(buf, "meta a", 6) == 0))
+        return n;
 
     while (r < n) {
         if (prev == ' ' && n - r >= 7 && memcmp(buf + r, "meta a", 6) == 0) {
@@ -1624,12 +1634,65 @@ size_t licit__notice_normalize(const char *text, size_t len, char *dst, size_t c
 #define N_CHARS 37 /* a-z, 0-9, space */
 #define N_BUCKETS (36 * N_CHARS)
 
+/* Phrases whose first word is plain letters and digits match only where
+ * the text's word is that word, so they are found by the word instead:
+ * a hash table from each such first word to the run of phrases that start
+ * with it (sorted, with lcp as above), and the 2-character buckets keep
+ * only the phrases whose first word has a wildcard. */
+#define WORD_SLOTS 4096 /* a power of two, over twice the distinct words */
+
+typedef struct word_slot {
+    uint32_t hash;
+    unsigned short first, count; /* ids[first .. first+count); count 0: empty */
+} word_slot;
+
 typedef struct phrase_index {
     unsigned short start[N_BUCKETS + 1];
     unsigned short ids[N_PHRASES];
     unsigned char lcp[N_PHRASES]; /* shared prefix with the previous id */
     unsigned short gap[N_PHRASES]; /* by phrase: offset of its '~', 0: none */
+    word_slot words[WORD_SLOTS];
 } phrase_index;
+
+_Static_assert(WORD_SLOTS >= 2 * N_PHRASES, "the word table must stay at most half full");
+
+static uint32_t word_hash(const char *w, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h;
+}
+
+/* Length of the first word of phrase text p, and whether it is plain. */
+static size_t first_word(const char *p, int *plain)
+{
+    size_t n = 0;
+    *plain = 1;
+    for (; p[n] && p[n] != ' '; n++)
+        if (!((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9')))
+            *plain = 0;
+    return n;
+}
+
+static int cmp_phrase_ids(const void *a, const void *b)
+{
+    return strcmp(phrases[*(const unsigned short *)a].text, phrases[*(const unsigned short *)b].text);
+}
+
+/* The run of phrases whose first word is w[0..n), or NULL. */
+static const word_slot *word_find(const phrase_index *ix, const char *w, size_t n)
+{
+    uint32_t h = word_hash(w, n);
+    for (uint32_t k = h & (WORD_SLOTS - 1);; k = (k + 1) & (WORD_SLOTS - 1)) {
+        const word_slot *ws = &ix->words[k];
+        if (!ws->count)
+            return NULL;
+        const char *t = phrases[ix->ids[ws->first]].text;
+        if (ws->hash == h && memcmp(t, w, n) == 0 && (t[n] == ' ' || t[n] == '\0'))
+            return ws;
+    }
+}
 
 static size_t common_prefix(const char *a, const char *b)
 {
@@ -1661,9 +1724,11 @@ static void index_build(phrase_index *ix)
     unsigned short count[N_BUCKETS] = {0};
     /* A phrase whose second character is a wildcard has no bucket and
      * would never match; the unit tests reject such phrases. */
+    int plain;
     for (size_t i = 0; i < N_PHRASES; i++) {
         int b = bucket_of(phrases[i].text[0], phrases[i].text[1]);
-        if (b >= 0) count[b]++;
+        first_word(phrases[i].text, &plain);
+        if (b >= 0 && !plain) count[b]++;
     }
     ix->start[0] = 0;
     for (int b = 0; b < N_BUCKETS; b++)
@@ -1672,7 +1737,8 @@ static void index_build(phrase_index *ix)
     memcpy(fill, ix->start, sizeof fill);
     for (size_t i = 0; i < N_PHRASES; i++) {
         int b = bucket_of(phrases[i].text[0], phrases[i].text[1]);
-        if (b < 0)
+        first_word(phrases[i].text, &plain);
+        if (b < 0 || plain)
             continue;
         /* Insertion sort by text within the bucket (buckets are small). */
         unsigned k = fill[b]++;
@@ -1691,6 +1757,33 @@ static void index_build(phrase_index *ix)
         for (unsigned k = ix->start[b]; k < ix->start[b + 1]; k++)
             ix->lcp[k] = (unsigned char)(k == ix->start[b] ? 0 :
                 common_prefix(phrases[ix->ids[k - 1]].text, phrases[ix->ids[k]].text));
+    /* The plain first words, after the buckets' ids: sorted by text, the
+     * phrases of one first word are one run ("w" < "w ..." < "wx..."). */
+    unsigned np = ix->start[N_BUCKETS];
+    for (size_t i = 0; i < N_PHRASES; i++) {
+        first_word(phrases[i].text, &plain);
+        if (plain)
+            ix->ids[np++] = (unsigned short)i;
+    }
+    unsigned base = ix->start[N_BUCKETS];
+    qsort(ix->ids + base, np - base, sizeof ix->ids[0], cmp_phrase_ids);
+    memset(ix->words, 0, sizeof ix->words);
+    for (unsigned k = base; k < np;) {
+        const char *t = phrases[ix->ids[k]].text;
+        size_t wl = first_word(t, &plain);
+        unsigned e = k + 1;
+        while (e < np && strncmp(phrases[ix->ids[e]].text, t, wl) == 0 &&
+               (phrases[ix->ids[e]].text[wl] == ' ' || phrases[ix->ids[e]].text[wl] == '\0'))
+            e++;
+        for (unsigned j = k; j < e; j++)
+            ix->lcp[j] = (unsigned char)(j == k ? 0 :
+                common_prefix(phrases[ix->ids[j - 1]].text, phrases[ix->ids[j]].text));
+        uint32_t h = word_hash(t, wl), slot = h & (WORD_SLOTS - 1);
+        while (ix->words[slot].count)
+            slot = (slot + 1) & (WORD_SLOTS - 1);
+        ix->words[slot] = (word_slot){h, (unsigned short)k, (unsigned short)(e - k)};
+        k = e;
+    }
 }
 
 static phrase_index shared_index;
@@ -1852,17 +1945,29 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         int b = bucket_of(norm[at], at + 1 < n ? norm[at + 1] : ' ');
         if (b < 0)
             continue;
-        size_t best_end = 0, fail = SIZE_MAX;
+        size_t best_end = 0;
         unsigned best_id = 0;
-        for (unsigned k = ix->start[b]; k < ix->start[b + 1]; k++) {
-            if (fail != SIZE_MAX && ix->lcp[k] > fail)
-                continue; /* same first fail+1 characters: fails the same way */
-            unsigned id = ix->ids[k];
-            size_t end = phrase_match(phrases[id].text, ix->gap[id], norm, at, n, &fail);
-            /* Longest match wins; equal lengths go to the earlier entry. */
-            if (end > best_end || (end && end == best_end && id < best_id)) {
-                best_end = end;
-                best_id = id;
+        /* The phrases that start with this very word, then those whose
+         * first word has a wildcard: two sorted runs, each with its own
+         * skipping; the outcome does not depend on the order tried. */
+        size_t wend = at;
+        while (wend < n && norm[wend] != ' ')
+            wend++;
+        const word_slot *ws = word_find(ix, norm + at, wend - at);
+        unsigned runs[2][2] = {{ws ? ws->first : 0, ws ? (unsigned)(ws->first + ws->count) : 0},
+                               {ix->start[b], ix->start[b + 1]}};
+        for (int r = 0; r < 2; r++) {
+            size_t fail = SIZE_MAX;
+            for (unsigned k = runs[r][0]; k < runs[r][1]; k++) {
+                if (fail != SIZE_MAX && ix->lcp[k] > fail)
+                    continue; /* same first fail+1 characters: fails the same way */
+                unsigned id = ix->ids[k];
+                size_t end = phrase_match(phrases[id].text, ix->gap[id], norm, at, n, &fail);
+                /* Longest match wins; equal lengths go to the earlier entry. */
+                if (end > best_end || (end && end == best_end && id < best_id)) {
+                    best_end = end;
+                    best_id = id;
+                }
             }
         }
         if (best_end > covered_end) {
