@@ -394,7 +394,9 @@ static int write_post(licit_txn *t, const licit_event *ev, const licit_loaded *l
     return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
   unsigned int po = r.ord, uo = u.ord;
   if ((rc = put(t, DBI_POSTORD, &po, sizeof po, ev->post.p, ev->post.n, MDB_APPEND))) return rc;
-  if ((rc = put(t, DBI_UPOSTS, &uo, sizeof uo, &po, sizeof po, 0))) return rc;
+  /* A new post's ordinal is the greatest yet: append it to the author's
+   * list without searching it (MDB_APPENDDUP). */
+  if ((rc = put(t, DBI_UPOSTS, &uo, sizeof uo, &po, sizeof po, MDB_APPENDDUP))) return rc;
   if (ev->has_mentions && (rc = index_mentions(t, &w->menords, po))) return rc;
   if (ev->parent.n) t->ctr[CTR_REPLIES]++;
   if (ev->parent.n && !ld->parent && (rc = put(t, DBI_ORPHANS, ev->parent.p, ev->parent.n, &po, sizeof po, 0)))
