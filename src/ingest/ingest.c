@@ -26,6 +26,14 @@ extern const licit_adapter licit_adapter_native;
 
 #define BATCH_BYTES ((uint64_t)64 << 20)
 #define BATCH_EVENTS 100000
+/* The kernel writes a dirty page back once it has been dirty for
+ * vm.dirty_expire_centisecs (30 s by default), commit or not, and a batch
+ * of an ingest dirties the same leaf pages of the random-keyed tables over
+ * and over: a batch that lasts longer than that has them written, dirtied
+ * again and written again.  At 10M events the batches that grow with the
+ * input lasted a minute and more, and the bytes written per event were six
+ * times those at 1M.  So a batch also ends after this many seconds. */
+#define BATCH_SECONDS 20.0
 /* A batch may take at most `cap` bytes of input, and the store's room for
  * it is reserved (allocated on disk, licit_store_reserve) before it starts:
  * RESERVE_PER_BYTE times its input (log records, indexes and state take
@@ -64,6 +72,7 @@ typedef struct run {
   uint64_t next_cap;    /* for standard input: the next batch's cap */
   bool one_txn;         /* a session that is one transaction (opts->one_txn_bytes) */
   bool notices_done;    /* the pipeline's parser already flagged opt-out notices */
+  double batch_t0;      /* monotonic seconds when the batch began */
 } run;
 
 static double now_s(void) {
@@ -220,6 +229,7 @@ static int begin_batch(run *r) {
   }
   if (rc) return rc;
   r->batch_cap = cap;
+  r->batch_t0 = now_s();
   return licit_txn_begin(r->s, true, &r->txn, r->fatal);
 }
 
@@ -305,7 +315,11 @@ static int one_record(run *r, const licit_adapter *a, void *state, const prepare
   uint64_t lim = r->opts->batch_events
                      ? r->opts->batch_events
                      : grown(BATCH_EVENTS, r->c->accepted + r->c->duplicates + r->c->rejected + r->c->skipped - r->ev0);
-  if (!r->one_txn && (r->batch_records >= lim || r->batch_bytes >= r->batch_cap)) {
+  /* A batch also ends after BATCH_SECONDS (checked every 4096 records) once
+   * it holds BATCH_EVENTS records, unless --batch fixed its size. */
+  bool old = !r->opts->batch_events && r->batch_records >= BATCH_EVENTS && r->batch_records % 4096 == 0 &&
+             now_s() - r->batch_t0 >= BATCH_SECONDS;
+  if (!r->one_txn && (r->batch_records >= lim || r->batch_bytes >= r->batch_cap || old)) {
     if ((rc = commit_batch(r, true))) return rc;
   }
   return 0;
