@@ -35,7 +35,8 @@ int licit__mdb(int rc) {
  * ordinal (ids up to UC_ID_MAX bytes), and ordinal -> the encoded user
  * record as stored (records up to UC_REC_MAX bytes).  save_user writes
  * through both, and it is the only writer of those tables. */
-#define UC_SLOTS 16384u
+#define UC_ID_SLOTS 65536u /* 64 bytes each */
+#define UC_SLOTS 16384u    /* records */
 #define UC_ID_MAX 51
 #define UC_REC_MAX 512 /* so at most 8 MiB of records */
 
@@ -53,7 +54,7 @@ typedef struct uc_rec {
 
 typedef struct work {
   licit_buf lists[5], sigords, menords, newords, child, link, user;
-  uc_id *uc_ids;   /* UC_SLOTS, or NULL */
+  uc_id *uc_ids;   /* UC_ID_SLOTS, or NULL */
   uc_rec *uc_recs; /* UC_SLOTS, or NULL */
 } work;
 
@@ -62,7 +63,7 @@ static work *get_work(licit_txn *t) {
     work *w = calloc(1, sizeof(work));
     if (!w) return NULL;
     /* Without memory for the cache, look-ups go to the tables. */
-    w->uc_ids = calloc(UC_SLOTS, sizeof *w->uc_ids);
+    w->uc_ids = calloc(UC_ID_SLOTS, sizeof *w->uc_ids);
     w->uc_recs = calloc(UC_SLOTS, sizeof *w->uc_recs);
     t->work = w;
   }
@@ -79,7 +80,7 @@ static work *uc_work(licit_txn *t) { return t->write ? get_work(t) : NULL; }
 
 static bool uc_id_get(work *w, const char *id, size_t n, uint32_t *ord) {
   if (!w || !w->uc_ids || n == 0 || n > UC_ID_MAX) return false;
-  const uc_id *e = &w->uc_ids[uc_hash(id, n) % UC_SLOTS];
+  const uc_id *e = &w->uc_ids[uc_hash(id, n) % UC_ID_SLOTS];
   if (e->len != n || memcmp(e->id, id, n)) return false;
   *ord = e->ord;
   return true;
@@ -87,7 +88,7 @@ static bool uc_id_get(work *w, const char *id, size_t n, uint32_t *ord) {
 
 static void uc_id_put(work *w, const char *id, size_t n, uint32_t ord) {
   if (!w || !w->uc_ids || n == 0 || n > UC_ID_MAX) return;
-  uc_id *e = &w->uc_ids[uc_hash(id, n) % UC_SLOTS];
+  uc_id *e = &w->uc_ids[uc_hash(id, n) % UC_ID_SLOTS];
   e->ord = ord;
   e->len = (uint8_t)n;
   memcpy(e->id, id, n);
