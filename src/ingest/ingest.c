@@ -4,6 +4,7 @@
  * Memory is bounded by the read buffer (a little over two maximal lines) and
  * one batch's dirty pages in LMDB (a batch also ends after 64 MiB of input).
  */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include "ingest/ingest.h"
 #include "ingest/lines.h"
 #include "ingest/rules.h"
@@ -13,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +26,14 @@ extern const licit_adapter licit_adapter_native;
 
 #define BATCH_BYTES ((uint64_t)64 << 20)
 #define BATCH_EVENTS 100000
+/* The kernel writes a dirty page back once it has been dirty for
+ * vm.dirty_expire_centisecs (30 s by default), commit or not, and a batch
+ * of an ingest dirties the same leaf pages of the random-keyed tables over
+ * and over: a batch that lasts longer than that has them written, dirtied
+ * again and written again.  At 10M events the batches that grow with the
+ * input lasted a minute and more, and the bytes written per event were six
+ * times those at 1M.  So a batch also ends after this many seconds. */
+#define BATCH_SECONDS 20.0
 /* A batch may take at most `cap` bytes of input, and the store's room for
  * it is reserved (allocated on disk, licit_store_reserve) before it starts:
  * RESERVE_PER_BYTE times its input (log records, indexes and state take
@@ -62,6 +72,7 @@ typedef struct run {
   uint64_t next_cap;    /* for standard input: the next batch's cap */
   bool one_txn;         /* a session that is one transaction (opts->one_txn_bytes) */
   bool notices_done;    /* the pipeline's parser already flagged opt-out notices */
+  double batch_t0;      /* monotonic seconds when the batch began */
 } run;
 
 static double now_s(void) {
@@ -218,6 +229,7 @@ static int begin_batch(run *r) {
   }
   if (rc) return rc;
   r->batch_cap = cap;
+  r->batch_t0 = now_s();
   return licit_txn_begin(r->s, true, &r->txn, r->fatal);
 }
 
@@ -303,7 +315,11 @@ static int one_record(run *r, const licit_adapter *a, void *state, const prepare
   uint64_t lim = r->opts->batch_events
                      ? r->opts->batch_events
                      : grown(BATCH_EVENTS, r->c->accepted + r->c->duplicates + r->c->rejected + r->c->skipped - r->ev0);
-  if (!r->one_txn && (r->batch_records >= lim || r->batch_bytes >= r->batch_cap)) {
+  /* A batch also ends after BATCH_SECONDS (checked every 4096 records) once
+   * it holds BATCH_EVENTS records, unless --batch fixed its size. */
+  bool old = !r->opts->batch_events && r->batch_records >= BATCH_EVENTS && r->batch_records % 4096 == 0 &&
+             now_s() - r->batch_t0 >= BATCH_SECONDS;
+  if (!r->one_txn && (r->batch_records >= lim || r->batch_bytes >= r->batch_cap || old)) {
     if ((rc = commit_batch(r, true))) return rc;
   }
   return 0;
@@ -458,7 +474,51 @@ typedef struct pipeline {
   bool all_read;      /* the producer has published its last chunk */
   licit_lines *lines;
   licit_event_parser *parser;
+  /* Warming the store's new pages (licit_store_warm): the applying thread
+   * says how far into the data file its batch has probably written
+   * (warm_to, under mu); the producer brings the pages up to there into
+   * the page cache before it parses the next chunk, so the kernel's
+   * zero-filling of fresh pages runs on its core. */
+  licit_store *s;
+  uint64_t warm_to; /* under mu */
+  uint64_t warmed;  /* the producer's own */
+  double cpu[2];    /* the producer's user and system seconds, at its end */
 } pipeline;
+
+/* This thread's user and system CPU seconds. */
+static void thread_cpu(double cpu[2]) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_THREAD, &ru)) return;
+  cpu[0] = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
+  cpu[1] = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/* How far ahead of the estimated end of the batch's writes pages are
+ * warmed: a few chunks' worth (a chunk of at most PIPE_BYTES of input
+ * adds about three times that to the store). */
+#define WARM_AHEAD ((uint64_t)32 << 20)
+
+/* The applying thread's estimate of where its transaction writes new
+ * pages: the end of the last commit plus the input applied since then
+ * times the store's growth per input byte in the batches before (3 until
+ * one was committed).  Only an estimate: pages warmed too early are used
+ * by a later batch, pages missed are zero-filled by the writer as before. */
+typedef struct warm_est {
+  uint64_t end;   /* licit_store_used_bytes at the last commit seen */
+  uint64_t bytes; /* input bytes applied when it was seen */
+  double ratio;
+} warm_est;
+
+static uint64_t warm_target(warm_est *w, licit_store *s, uint64_t bytes) {
+  uint64_t end = licit_store_used_bytes(s);
+  if (end != w->end) {
+    if (w->end && end > w->end && bytes > w->bytes) w->ratio = (double)(end - w->end) / (double)(bytes - w->bytes);
+    w->end = end;
+    w->bytes = bytes;
+  }
+  if (w->ratio <= 0) w->ratio = 3;
+  return end + (uint64_t)((double)(bytes - w->bytes) * w->ratio) + WARM_AHEAD;
+}
 
 static int arena_str(licit_buf *a, licit_strv *s) {
   if (!s->p) return 0;
@@ -566,16 +626,29 @@ nomem:
   c->last = true;
 }
 
+static void *producer_loop(pipeline *pl);
+
 static void *producer(void *arg) {
   pipeline *pl = arg;
+  void *ret = producer_loop(pl);
+  thread_cpu(pl->cpu);
+  return ret;
+}
+
+static void *producer_loop(pipeline *pl) {
   uint64_t line_no = 0;
   size_t head = 0;
   for (;;) {
     pthread_mutex_lock(&pl->mu);
     while (pl->count == PIPE_CHUNKS && !pl->stop) pthread_cond_wait(&pl->cv, &pl->mu);
     bool stop = pl->stop;
+    uint64_t warm_to = pl->warm_to;
     pthread_mutex_unlock(&pl->mu);
     if (stop) return NULL;
+    if (pl->s && warm_to > pl->warmed) {
+      licit_store_warm(pl->s, pl->warmed, warm_to);
+      pl->warmed = warm_to;
+    }
     chunk *c = &pl->chunks[head];
     produce_chunk(pl, c, &line_no);
     seal(c);
@@ -594,6 +667,12 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
   pipeline pl;
   memset(&pl, 0, sizeof pl);
   pl.lines = lines;
+  warm_est we = {0, 0, 0};
+  if (getenv("LICIT_NO_WARM") == NULL) {
+    pl.s = r->s;
+    pl.warm_to = warm_target(&we, r->s, r->c->bytes);
+    pl.warmed = we.end;
+  }
   int rc = licit_event_parser_create(&pl.parser);
   if (!rc && !(pl.chunks = calloc(PIPE_CHUNKS, sizeof *pl.chunks))) rc = LICIT_ENOMEM;
   if (rc) {
@@ -634,7 +713,9 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
       rc = licit_err_set(r->fatal, c->err, "out of memory");
     }
     done = c->last;
+    uint64_t warm_to = pl.s && !rc ? warm_target(&we, r->s, r->c->bytes) : 0;
     pthread_mutex_lock(&pl.mu);
+    if (warm_to > pl.warm_to) pl.warm_to = warm_to;
     pl.count--;
     pl.tail = (pl.tail + 1) % PIPE_CHUNKS;
     if (rc) pl.stop = true;
@@ -642,6 +723,13 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
     pthread_mutex_unlock(&pl.mu);
   }
   pthread_join(th, NULL);
+  if (getenv("LICIT_PIPELINE_TIMES")) {
+    /* For measuring (docs/store.md): which thread is the bottleneck. */
+    double me[2] = {0, 0};
+    thread_cpu(me);
+    fprintf(stderr, "pipeline: applying thread %.2f s user %.2f s sys, parsing thread %.2f s user %.2f s sys\n",
+            me[0], me[1], pl.cpu[0], pl.cpu[1]);
+  }
 out:
   pthread_cond_destroy(&pl.cv);
   pthread_mutex_destroy(&pl.mu);

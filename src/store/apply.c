@@ -26,13 +26,104 @@ int licit__mdb(int rc) {
   return rc > 0 ? LICIT_EIO : LICIT_ESTORE;
 }
 
+/* The writer's cache of accounts, for one write transaction (it goes
+ * with the transaction, so an abort cannot leave it ahead of the store).
+ * An ingest looks an account up for nearly every event (the author, the
+ * mentioned, the linked), and about a fifth of the writing thread went to
+ * descending the users and ustate tables for them.  Two direct-mapped
+ * tables of fixed size, so memory stays flat whatever the input: id ->
+ * ordinal (ids up to UC_ID_MAX bytes), and ordinal -> the encoded user
+ * record as stored (records up to UC_REC_MAX bytes).  save_user writes
+ * through both, and it is the only writer of those tables. */
+#define UC_ID_SLOTS 65536u /* 64 bytes each */
+#define UC_SLOTS 16384u    /* records */
+#define UC_ID_MAX 51
+#define UC_REC_MAX 512 /* so at most 8 MiB of records */
+
+typedef struct uc_id {
+  uint32_t ord;
+  uint8_t len; /* 0: empty */
+  char id[UC_ID_MAX];
+} uc_id;
+
+typedef struct uc_rec {
+  uint32_t ord1; /* ordinal + 1; 0: empty */
+  uint32_t len, cap;
+  char *data;
+} uc_rec;
+
 typedef struct work {
   licit_buf lists[5], sigords, menords, newords, child, link, user;
+  uc_id *uc_ids;   /* UC_ID_SLOTS, or NULL */
+  uc_rec *uc_recs; /* UC_SLOTS, or NULL */
 } work;
 
 static work *get_work(licit_txn *t) {
-  if (!t->work) t->work = calloc(1, sizeof(work));
+  if (!t->work) {
+    work *w = calloc(1, sizeof(work));
+    if (!w) return NULL;
+    /* Without memory for the cache, look-ups go to the tables. */
+    w->uc_ids = calloc(UC_ID_SLOTS, sizeof *w->uc_ids);
+    w->uc_recs = calloc(UC_SLOTS, sizeof *w->uc_recs);
+    t->work = w;
+  }
   return t->work;
+}
+
+static uint32_t uc_hash(const char *p, size_t n) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+  return (uint32_t)(h ^ h >> 32);
+}
+
+static work *uc_work(licit_txn *t) { return t->write ? get_work(t) : NULL; }
+
+static bool uc_id_get(work *w, const char *id, size_t n, uint32_t *ord) {
+  if (!w || !w->uc_ids || n == 0 || n > UC_ID_MAX) return false;
+  const uc_id *e = &w->uc_ids[uc_hash(id, n) % UC_ID_SLOTS];
+  if (e->len != n || memcmp(e->id, id, n)) return false;
+  *ord = e->ord;
+  return true;
+}
+
+static void uc_id_put(work *w, const char *id, size_t n, uint32_t ord) {
+  if (!w || !w->uc_ids || n == 0 || n > UC_ID_MAX) return;
+  uc_id *e = &w->uc_ids[uc_hash(id, n) % UC_ID_SLOTS];
+  e->ord = ord;
+  e->len = (uint8_t)n;
+  memcpy(e->id, id, n);
+}
+
+static const uc_rec *uc_rec_get(work *w, uint32_t ord) {
+  if (!w || !w->uc_recs) return NULL;
+  const uc_rec *e = &w->uc_recs[ord % UC_SLOTS];
+  return e->ord1 == ord + 1 ? e : NULL;
+}
+
+/* Caches the record of `ord` (or forgets the slot's record when this one
+ * is too large to keep). */
+static void uc_rec_put(work *w, uint32_t ord, const void *p, size_t n) {
+  if (!w || !w->uc_recs) return;
+  uc_rec *e = &w->uc_recs[ord % UC_SLOTS];
+  e->ord1 = 0;
+  if (n > UC_REC_MAX) return;
+  if (n > e->cap) {
+    size_t cap = n < 256 ? 256 : UC_REC_MAX;
+    char *d = realloc(e->data, cap);
+    if (!d) return;
+    e->data = d;
+    e->cap = (uint32_t)cap;
+  }
+  memcpy(e->data, p, n);
+  e->len = (uint32_t)n;
+  e->ord1 = ord + 1;
+}
+
+static void uc_free(work *w) {
+  if (w->uc_recs)
+    for (uint32_t i = 0; i < UC_SLOTS; i++) free(w->uc_recs[i].data);
+  free(w->uc_recs);
+  free(w->uc_ids);
 }
 
 /* Copies `n` entries of `stride` bytes into dst with `e` inserted after every
@@ -67,13 +158,34 @@ licit_buf *licit_txn_buf(licit_txn *t, int slot) {
   return slot >= 0 && slot < LICIT_TXN_BUFS ? &t->bufs[slot] : NULL;
 }
 
+int licit_store_user_by_ord(licit_txn *t, uint32_t ord, licit_user_rec *u, licit_buf *scratch) {
+  work *w = uc_work(t);
+  const uc_rec *e = uc_rec_get(w, ord);
+  if (e) {
+    MDB_val v = {e->len, e->data};
+    return licit__user_decode(&v, u, scratch);
+  }
+  unsigned int o = ord;
+  MDB_val k = {sizeof o, &o}, v;
+  int rc = licit__get(t, DBI_USTATE, &k, &v);
+  if (rc) return licit__mdb(rc);
+  if ((rc = licit__user_decode(&v, u, scratch))) return rc;
+  uc_rec_put(w, ord, v.mv_data, v.mv_size);
+  return 0;
+}
+
 int licit_store_user_lookup(licit_txn *t, licit_strv id, bool *found, licit_user_rec *u, licit_buf *scratch) {
   *found = false;
   uint32_t ord;
-  int rc = licit_user_ord(t, id.p, id.n, &ord);
-  if (rc == LICIT_ENOTFOUND) return 0;
-  if (rc) return rc;
-  rc = licit_user_get(t, ord, u, scratch);
+  work *w = uc_work(t);
+  int rc = 0;
+  if (!uc_id_get(w, id.p, id.n, &ord)) {
+    rc = licit_user_ord(t, id.p, id.n, &ord);
+    if (rc == LICIT_ENOTFOUND) return 0;
+    if (rc) return rc;
+    uc_id_put(w, id.p, id.n, ord);
+  }
+  rc = licit_store_user_by_ord(t, ord, u, scratch);
   if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
   *found = true;
   return 0;
@@ -112,12 +224,19 @@ static int save_user(licit_txn *t, const licit_user_rec *u, bool is_new) {
   int rc = licit__user_encode(u, &t->enc);
   if (rc) return rc;
   unsigned int o = u->ord;
+  work *w = get_work(t);
   if (is_new) {
     rc = put(t, DBI_USERS, u->id, u->id_len, &o, 4, MDB_NOOVERWRITE);
     if (!rc) rc = put(t, DBI_USTATE, &o, sizeof o, t->enc.data, t->enc.len, MDB_APPEND);
-    return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
+    if (!rc) uc_id_put(w, u->id, u->id_len, u->ord);
+  } else {
+    rc = put(t, DBI_USTATE, &o, sizeof o, t->enc.data, t->enc.len, 0);
   }
-  return put(t, DBI_USTATE, &o, sizeof o, t->enc.data, t->enc.len, 0);
+  /* Write through (a failed put forgets the slot: the caller gives up the
+   * transaction anyway). */
+  if (!rc) uc_rec_put(w, u->ord, t->enc.data, t->enc.len);
+  else if (w && w->uc_recs && w->uc_recs[u->ord % UC_SLOTS].ord1 == u->ord + 1) w->uc_recs[u->ord % UC_SLOTS].ord1 = 0;
+  return rc == LICIT_EEXISTS && is_new ? LICIT_ESTORE : rc;
 }
 
 /* A record for an account the store has none of: known from `seq` when it
@@ -276,7 +395,9 @@ static int write_post(licit_txn *t, const licit_event *ev, const licit_loaded *l
     return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
   unsigned int po = r.ord, uo = u.ord;
   if ((rc = put(t, DBI_POSTORD, &po, sizeof po, ev->post.p, ev->post.n, MDB_APPEND))) return rc;
-  if ((rc = put(t, DBI_UPOSTS, &uo, sizeof uo, &po, sizeof po, 0))) return rc;
+  /* A new post's ordinal is the greatest yet: append it to the author's
+   * list without searching it (MDB_APPENDDUP). */
+  if ((rc = put(t, DBI_UPOSTS, &uo, sizeof uo, &po, sizeof po, MDB_APPENDDUP))) return rc;
   if (ev->has_mentions && (rc = index_mentions(t, &w->menords, po))) return rc;
   if (ev->parent.n) t->ctr[CTR_REPLIES]++;
   if (ev->parent.n && !ld->parent && (rc = put(t, DBI_ORPHANS, ev->parent.p, ev->parent.n, &po, sizeof po, 0)))
@@ -457,5 +578,6 @@ void licit__apply_free(void *p) {
   licit_buf_free(&w->child);
   licit_buf_free(&w->link);
   licit_buf_free(&w->user);
+  uc_free(w);
   free(w);
 }

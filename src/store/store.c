@@ -1166,6 +1166,24 @@ void licit_store_prefault(licit_store *s) {
 #endif
 }
 
+uint64_t licit_store_used_bytes(licit_store *s) {
+  MDB_envinfo info;
+  MDB_stat ms;
+  if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &ms)) return 0;
+  return (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
+}
+
+void licit_store_warm(licit_store *s, uint64_t from, uint64_t to) {
+  int fd;
+  struct stat st;
+  if (s->readonly || mdb_env_get_fd(s->env, &fd) || fstat(fd, &st)) return;
+  if (to > (uint64_t)st.st_size) to = (uint64_t)st.st_size;
+  /* The kernel reads ahead at most its readahead window per call. */
+  const uint64_t step = (uint64_t)128 << 10;
+  for (uint64_t o = from & ~(uint64_t)4095; o < to; o += step)
+    if (readahead(fd, (off_t)o, (size_t)(to - o < step ? to - o : step))) break;
+}
+
 /* Allocates the data file's blocks for its first `size` bytes (those
  * already allocated cost nothing).  0, or the errno. */
 static int allocate(licit_store *s, size_t size) {
