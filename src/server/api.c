@@ -155,6 +155,15 @@ bool srv_is_slow(const srv_req *rq) {
   }
 }
 
+int srv_niceness(const srv_req *rq) {
+  switch (rq->route) {
+    case R_EVENTS: case R_EVAL: case R_SNAPSHOTS: case R_DEBT: case R_CHANGES:
+      return SRV_BULK_NICE;
+    default:
+      return 0;
+  }
+}
+
 size_t srv_body_limit(const srv_req *rq) { return rq->route == R_EVENTS ? SRV_EVENTS_BODY_MAX : SRV_BODY_MAX; }
 
 static bool ct_equal(const char *a, size_t an, const char *b, size_t bn) {

@@ -15,6 +15,7 @@
 #define SRV_EVENTS_BODY_MAX (64u << 20) /* POST /v1/events */
 #define SRV_BODY_MAX (64u << 10)        /* every other body */
 #define SRV_HEADERS_MAX (32u << 10)     /* request line and headers */
+#define SRV_BULK_NICE 10                /* srv_niceness */
 #define SRV_TOK_SETS 512                /* the verified-token cache: 4,096 tokens */
 #define SRV_TOK_WAYS 8
 
@@ -135,6 +136,10 @@ size_t srv_body_limit(const srv_req *rq);
  * a wait for the writer): it then runs on a thread of its own instead of
  * the event loop's. */
 bool srv_is_slow(const srv_req *rq);
+/* The niceness of a slow request's thread: bulk work (an ingest, a scan of
+ * every post, a snapshot build) yields the cores to the quick requests of
+ * people; 0 for the rest. */
+int srv_niceness(const srv_req *rq);
 /* Serves a routed, authorized request whose body has arrived. */
 void srv_handle(srv_req *rq, srv_resp *resp);
 /* An error response {"error": {"code", "message"}}. */
