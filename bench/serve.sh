@@ -24,15 +24,19 @@ LICIT=$build/licit
 GEN=$build/licit-gen
 LOAD=$build/licit-serve-load
 mkdir -p "$OUT"
+# The store as built (base) and the copy each run serves: the ingest phase
+# adds to the copy, so every run starts from the same 1M events and
+# ingests the same new ones (not duplicates of the last run's).
+base=$OUT/store.base
 store=$OUT/store
-L() { "$LICIT" --store "$store" "$@"; }
+L() { "$LICIT" --store "$base" "$@"; }
 
-if [ ! -f "$OUT/built" ]; then
-  rm -rf "$store"
+if [ ! -f "$OUT/built.base" ]; then
+  rm -rf "$base" "$store" "$OUT/targets.tsv" "$OUT/pairs.tsv"
   echo "serve.sh: building a store of $EVENTS events (licit-gen --seed 42)" >&2
   L policy set "$root/examples/policies/meta-genai.json" >/dev/null
   "$GEN" --seed 42 --events "$EVENTS" | L ingest --no-progress - >/dev/null || [ $? -eq 3 ]
-  touch "$OUT/built"
+  touch "$OUT/built.base"
 fi
 # New events for the ingest phase: another seed, its ids renamed so that
 # every event is new (accounts, posts, event ids).
@@ -59,6 +63,8 @@ for u in random.sample(users, min(int(sys.argv[1]), len(users))):
   done <"$OUT/pairs.tsv" >"$OUT/targets.tsv"
 fi
 
+rm -rf "$store"
+cp -a --sparse=always "$base" "$store"
 log=$OUT/serve.log
 "$LICIT" --store "$store" serve --listen 127.0.0.1:0 2>"$log" &
 pid=$!
@@ -71,7 +77,7 @@ cleanup() {
 trap cleanup EXIT
 for _ in $(seq 100); do grep -q "(port " "$log" && break; sleep 0.1; done
 port=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$log" | head -1)
-op=$(L token --operator)
+op=$("$LICIT" --store "$store" token --operator)
 
 results=$OUT/results.jsonl
 : >"$results"
