@@ -19,6 +19,7 @@ EVENTS=${BENCH_SERVE_EVENTS:-1000000}
 SECONDS_PER=${BENCH_SERVE_SECONDS:-20}
 USERS=${BENCH_SERVE_USERS:-500}
 CLIENTS=${BENCH_SERVE_CLIENTS:-64}
+LOOPS=${BENCH_SERVE_LOOPS:-0} # the load generator: 0 a thread per client, N event loops
 OUT=${BENCH_OUT:-$here/out}/serve-$EVENTS
 LICIT=$build/licit
 GEN=$build/licit-gen
@@ -81,8 +82,16 @@ op=$("$LICIT" --store "$store" token --operator)
 
 results=$OUT/results.jsonl
 : >"$results"
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+# The server's CPU time (user + system, in clock ticks) so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 phase() { # NAME MODE
-  "$LOAD" "$port" "$CLIENTS" "$SECONDS_PER" "$OUT/targets.tsv" "$2" | sed "s/^{/{\"phase\":\"$1\",/" | tee -a "$results"
+  local c0 c1
+  c0=$(cpu_ticks)
+  "$LOAD" "$port" "$CLIENTS" "$SECONDS_PER" "$OUT/targets.tsv" "$2" "$LOOPS" >"$OUT/phase.json"
+  c1=$(cpu_ticks)
+  sed -e "s/^{/{\"phase\":\"$1\",/" -e "s/}\$/,\"server_cpu_ticks\":$((c1 - c0)),\"hz\":$(getconf CLK_TCK)}/" \
+    "$OUT/phase.json" | tee -a "$results"
 }
 phase alone me
 phase alone explain
@@ -109,19 +118,23 @@ t1=$(date +%s.%N)
 pos1=$(curl -s "http://127.0.0.1:$port/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_position"])')
 bad=$(awk '$1 != 200' "$OUT/ingest-status.txt" | wc -l)
 posts=$(wc -l <"$OUT/ingest-status.txt")
-python3 - "$results" "$pos0" "$pos1" "$t0" "$t1" "$posts" "$bad" "$EVENTS" "$CLIENTS" <<'PY'
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
+python3 - "$results" "$pos0" "$pos1" "$t0" "$t1" "$posts" "$bad" "$EVENTS" "$CLIENTS" "$load0" "$load1" <<'PY'
 import json, sys
 res = [json.loads(l) for l in open(sys.argv[1])]
-pos0, pos1, t0, t1, posts, bad, events, clients = sys.argv[2:]
+pos0, pos1, t0, t1, posts, bad, events, clients, load0, load1 = sys.argv[2:]
 rate = (int(pos1) - int(pos0)) / (float(t1) - float(t0))
 print()
-print("| phase | endpoint | requests/s | p50 ms | p90 ms | p99 ms | max ms | requests | failures |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| phase | endpoint | requests/s | p50 ms | p90 ms | p99 ms | max ms | requests | failures | server CPU us/request | client CPU us/request |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in res:
     ep = "GET /v1/me" if r["mode"] == "me" else "GET /v1/me/posts/POST/explain"
-    print("| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %d | %d |" % (r["phase"], ep, r["rps"], r["p50_ms"], r["p90_ms"],
-          r["p99_ms"], r["max_ms"], r["requests"], r["failures"]))
+    cpu = r["server_cpu_ticks"] * 1e6 / r["hz"] / max(r["requests"], 1)
+    print("| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %d | %d | %.0f | %.0f |" % (r["phase"], ep, r["rps"], r["p50_ms"],
+          r["p90_ms"], r["p99_ms"], r["max_ms"], r["requests"], r["failures"], cpu, r["client_cpu_us"]))
 print()
 print("Store: %s events (licit-gen --seed 42), %s clients.  While ingesting: %s POST /v1/events of 10,000 events"
-      " (%s not 200), %.0f events/s committed." % (events, clients, posts, bad, rate))
+      " (%s not 200), %.0f events/s committed.  Load average %s at the start, %s at the end."
+      % (events, clients, posts, bad, rate, load0, load1))
+print("(Server CPU while ingesting includes the ingest's.)")
 PY
