@@ -85,12 +85,18 @@ results=$OUT/results.jsonl
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 # The server's CPU time (user + system, in clock ticks) so far.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# The machine's busy and total CPU time (all cores, clock ticks) so far.
+machine_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
 phase() { # NAME MODE
-  local c0 c1
+  local c0 c1 m0 m1
   c0=$(cpu_ticks)
+  m0=$(machine_ticks)
   "$LOAD" "$port" "$CLIENTS" "$SECONDS_PER" "$OUT/targets.tsv" "$2" "$LOOPS" >"$OUT/phase.json"
   c1=$(cpu_ticks)
-  sed -e "s/^{/{\"phase\":\"$1\",/" -e "s/}\$/,\"server_cpu_ticks\":$((c1 - c0)),\"hz\":$(getconf CLK_TCK)}/" \
+  m1=$(machine_ticks)
+  set -- "$1" "$2" $m0 $m1
+  sed -e "s/^{/{\"phase\":\"$1\",/" \
+    -e "s/}\$/,\"server_cpu_ticks\":$((c1 - c0)),\"busy_ticks\":$(($5 - $3)),\"all_ticks\":$(($6 - $4)),\"hz\":$(getconf CLK_TCK)}/" \
     "$OUT/phase.json" | tee -a "$results"
 }
 phase alone me
@@ -125,16 +131,21 @@ res = [json.loads(l) for l in open(sys.argv[1])]
 pos0, pos1, t0, t1, posts, bad, events, clients, load0, load1 = sys.argv[2:]
 rate = (int(pos1) - int(pos0)) / (float(t1) - float(t0))
 print()
-print("| phase | endpoint | requests/s | p50 ms | p90 ms | p99 ms | max ms | requests | failures | server CPU us/request | client CPU us/request |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| phase | endpoint | requests/s | p50 ms | p90 ms | p99 ms | max ms | requests | failures | server CPU us/request | client CPU us/request | other CPU % |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in res:
     ep = "GET /v1/me" if r["mode"] == "me" else "GET /v1/me/posts/POST/explain"
     cpu = r["server_cpu_ticks"] * 1e6 / r["hz"] / max(r["requests"], 1)
-    print("| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %d | %d | %.0f | %.0f |" % (r["phase"], ep, r["rps"], r["p50_ms"],
-          r["p90_ms"], r["p99_ms"], r["max_ms"], r["requests"], r["failures"], cpu, r["client_cpu_us"]))
+    # The machine's busy time that was neither the server's nor the load
+    # generator's (the ingest's curl, other people's work), as a share of all cores.
+    client_ticks = r["client_cpu_us"] * r["requests"] * r["hz"] / 1e6
+    other = max(0.0, r["busy_ticks"] - r["server_cpu_ticks"] - client_ticks) * 100.0 / max(r["all_ticks"], 1)
+    print("| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %d | %d | %.0f | %.0f | %.0f |" % (r["phase"], ep, r["rps"],
+          r["p50_ms"], r["p90_ms"], r["p99_ms"], r["max_ms"], r["requests"], r["failures"], cpu, r["client_cpu_us"], other))
 print()
 print("Store: %s events (licit-gen --seed 42), %s clients.  While ingesting: %s POST /v1/events of 10,000 events"
       " (%s not 200), %.0f events/s committed.  Load average %s at the start, %s at the end."
       % (events, clients, posts, bad, rate, load0, load1))
-print("(Server CPU while ingesting includes the ingest's.)")
+print("(Server CPU while ingesting includes the ingest's; other CPU: the machine's busy time that was neither the"
+      " server's nor the load generator's, as a share of all its cores.)")
 PY
