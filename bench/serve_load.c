@@ -1,17 +1,24 @@
 /*
  * serve_load.c — a load generator for `licit serve` (bench/serve.sh).
  *
- * Usage: licit-serve-load PORT CLIENTS SECONDS TARGETS MODE
+ * Usage: licit-serve-load PORT CLIENTS SECONDS TARGETS MODE [LOOPS]
  *   TARGETS  a file of lines "TOKEN<TAB>POST"
  *   MODE     me (GET /v1/me) | explain (GET /v1/me/posts/POST/explain)
+ *   LOOPS    0 (the default): a thread per client; N: the clients'
+ *            connections shared among N threads, each waiting on all of
+ *            its connections at once (epoll), as wrk does
  *
- * CLIENTS threads, each with one keep-alive HTTP/1.1 connection to
- * 127.0.0.1:PORT, send requests back to back for SECONDS, each for a random
- * line of TARGETS, and time each from the first byte sent to the last byte
- * of the body.  Prints one JSON object: requests, failures (status other
- * than 200, or a broken connection), requests per second, p50, p90, p99 and
- * max latency in milliseconds.  Plain C and sockets, so that the client's
- * own cost is small beside the server's.
+ * CLIENTS keep-alive HTTP/1.1 connections to 127.0.0.1:PORT, each sending
+ * requests back to back (the next one as soon as the answer has arrived)
+ * for SECONDS, each for a random line of TARGETS; each request is timed
+ * from the first byte sent to the last byte of the body.  Prints one JSON
+ * object: requests, failures (status other than 200, or a broken
+ * connection), requests per second, p50, p90, p99 and max latency in
+ * milliseconds, and the load generator's own CPU time per request.  Plain
+ * C and sockets, so that the client's own cost is small beside the
+ * server's: on a machine whose cores the server shares with the client, a
+ * thread per client costs a thread switch per request (64 threads to
+ * schedule), which the event loops save.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -23,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,9 +90,8 @@ static void pct(char *out, const char *in) {
   *out = 0;
 }
 
-/* One request on fd: 200 -> 0, other status -> 1, broken -> -1. */
-static int one(int fd, const target *t, char *buf, size_t cap) {
-  char req[4096], path[1024];
+static int request_of(const target *t, char *req, size_t cap) {
+  char path[1024];
   if (explain_mode) {
     char enc[800];
     pct(enc, t->post);
@@ -91,30 +99,39 @@ static int one(int fd, const target *t, char *buf, size_t cap) {
   } else {
     snprintf(path, sizeof path, "/v1/me");
   }
-  int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n\r\n", path,
-                   t->token);
+  return snprintf(req, cap, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n\r\n", path,
+                  t->token);
+}
+
+/* The answer so far in buf[0..got): 0 while incomplete, else 200 -> 1,
+ * other status -> 2, unreadable -> -1.  *body_left: bytes of the body
+ * still to come once the header is complete. */
+static int answer(char *buf, size_t got, size_t *need) {
+  buf[got] = 0;
+  char *hend = strstr(buf, "\r\n\r\n");
+  if (!hend) return 0;
+  char *cl = strcasestr(buf, "\r\nContent-Length:");
+  if (!cl || cl > hend) return -1;
+  *need = (size_t)(hend + 4 - buf) + strtoul(cl + 17, NULL, 10);
+  if (got < *need) return 0;
+  return atoi(buf + 9) == 200 ? 1 : 2;
+}
+
+/* One request on fd: 200 -> 0, other status -> 1, broken -> -1. */
+static int one(int fd, const target *t, char *buf, size_t cap) {
+  char req[4096];
+  int n = request_of(t, req, sizeof req);
   if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) return -1;
-  size_t got = 0;
-  char *hend = NULL;
-  while (!hend) {
+  size_t got = 0, need = 0;
+  int st = 0;
+  while (!st) {
+    if (got >= cap - 1) return -1;
     ssize_t k = recv(fd, buf + got, cap - got - 1, 0);
     if (k <= 0) return -1;
     got += (size_t)k;
-    buf[got] = 0;
-    hend = strstr(buf, "\r\n\r\n");
-    if (!hend && got >= cap - 1) return -1;
+    st = answer(buf, got, &need);
   }
-  int status = atoi(buf + 9);
-  char *cl = strcasestr(buf, "\r\nContent-Length:");
-  if (!cl || cl > hend) return -1;
-  size_t len = strtoul(cl + 17, NULL, 10);
-  size_t have = got - (size_t)(hend + 4 - buf);
-  while (have < len) {
-    ssize_t k = recv(fd, buf, cap, 0);
-    if (k <= 0) return -1;
-    have += (size_t)k;
-  }
-  return status == 200 ? 0 : 1;
+  return st < 0 ? -1 : st == 1 ? 0 : 1;
 }
 
 static void *run(void *arg) {
@@ -151,14 +168,108 @@ static void *run(void *arg) {
   return NULL;
 }
 
+/* Event-loop mode: one thread, many connections. */
+typedef struct conn {
+  int fd;
+  double t0;
+  size_t got, need;
+  char *buf;
+} conn;
+
+typedef struct loop {
+  pthread_t th;
+  worker w;
+  int nconn;
+  conn *c;
+} loop;
+
+static void lat_add(worker *w, double dt) {
+  if (w->n == w->cap) {
+    w->cap = w->cap ? w->cap * 2 : 4096;
+    w->lat = realloc(w->lat, w->cap * sizeof *w->lat);
+  }
+  w->lat[w->n++] = dt;
+}
+
+static int conn_send(int ep, worker *w, conn *c) {
+  char req[4096];
+  if (c->fd < 0) {
+    if ((c->fd = dial()) < 0) return -1;
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+    epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
+  }
+  int n = request_of(&targets[rand_r(&w->seed) % ntargets], req, sizeof req);
+  c->got = c->need = 0;
+  c->t0 = now();
+  if (send(c->fd, req, (size_t)n, MSG_NOSIGNAL) != n) return -1;
+  return 0;
+}
+
+static void conn_broken(worker *w, conn *c) {
+  w->failures++;
+  if (c->fd >= 0) close(c->fd); /* leaves the epoll set with it */
+  c->fd = -1;
+}
+
+static void *run_loop(void *arg) {
+  loop *l = arg;
+  worker *w = &l->w;
+  size_t cap = 1 << 20;
+  int ep = epoll_create1(0);
+  for (int i = 0; i < l->nconn; i++) {
+    l->c[i].fd = -1;
+    l->c[i].buf = malloc(cap);
+    while (conn_send(ep, w, &l->c[i]) && now() < t_end) {
+      conn_broken(w, &l->c[i]);
+      usleep(1000);
+    }
+  }
+  struct epoll_event evs[64];
+  while (now() < t_end) {
+    int k = epoll_wait(ep, evs, 64, 100);
+    for (int i = 0; i < k; i++) {
+      conn *c = evs[i].data.ptr;
+      if (c->got >= cap - 1) {
+        conn_broken(w, c);
+      } else {
+        ssize_t r = recv(c->fd, c->buf + c->got, cap - c->got - 1, 0);
+        if (r <= 0) {
+          conn_broken(w, c);
+        } else {
+          c->got += (size_t)r;
+          int st = answer(c->buf, c->got, &c->need);
+          if (st == 0) continue;
+          if (st < 0) {
+            conn_broken(w, c);
+          } else {
+            lat_add(w, now() - c->t0);
+            if (st == 2) w->failures++;
+          }
+        }
+      }
+      if (now() >= t_end) break;
+      while (conn_send(ep, w, c) && now() < t_end) {
+        conn_broken(w, c);
+        usleep(1000);
+      }
+    }
+  }
+  for (int i = 0; i < l->nconn; i++) {
+    if (l->c[i].fd >= 0) close(l->c[i].fd);
+    free(l->c[i].buf);
+  }
+  close(ep);
+  return NULL;
+}
+
 static int cmp(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv) {
-  if (argc != 6) {
-    fprintf(stderr, "usage: licit-serve-load PORT CLIENTS SECONDS TARGETS me|explain\n");
+  if (argc != 6 && argc != 7) {
+    fprintf(stderr, "usage: licit-serve-load PORT CLIENTS SECONDS TARGETS me|explain [LOOPS]\n");
     return 2;
   }
   port = atoi(argv[1]);
@@ -189,32 +300,52 @@ int main(int argc, char **argv) {
     fprintf(stderr, "no targets\n");
     return 1;
   }
-  worker *w = calloc((size_t)clients, sizeof *w);
+  int loops = argc == 7 ? atoi(argv[6]) : 0;
+  if (loops > clients) loops = clients;
+  int nw = loops > 0 ? loops : clients;
+  worker *w = calloc((size_t)nw, sizeof *w);
+  loop *lp = loops > 0 ? calloc((size_t)loops, sizeof *lp) : NULL;
   double t0 = now();
   t_end = t0 + seconds;
-  for (int i = 0; i < clients; i++) {
-    w[i].seed = (unsigned)(i * 7919 + 1);
-    pthread_create(&w[i].th, NULL, run, &w[i]);
+  for (int i = 0; i < nw; i++) {
+    if (lp) {
+      lp[i].nconn = clients / loops + (i < clients % loops);
+      lp[i].c = calloc((size_t)lp[i].nconn, sizeof *lp[i].c);
+      lp[i].w.seed = (unsigned)(i * 7919 + 1);
+      pthread_create(&lp[i].th, NULL, run_loop, &lp[i]);
+    } else {
+      w[i].seed = (unsigned)(i * 7919 + 1);
+      pthread_create(&w[i].th, NULL, run, &w[i]);
+    }
   }
   size_t total = 0;
   uint64_t failures = 0;
-  for (int i = 0; i < clients; i++) {
-    pthread_join(w[i].th, NULL);
+  for (int i = 0; i < nw; i++) {
+    if (lp) {
+      pthread_join(lp[i].th, NULL);
+      w[i] = lp[i].w;
+      free(lp[i].c);
+    } else {
+      pthread_join(w[i].th, NULL);
+    }
     total += w[i].n;
     failures += w[i].failures;
   }
   double elapsed = now() - t0;
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  double cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
   double *all = malloc((total ? total : 1) * sizeof *all);
   size_t k = 0;
-  for (int i = 0; i < clients; i++) {
+  for (int i = 0; i < nw; i++) {
     memcpy(all + k, w[i].lat, w[i].n * sizeof *all);
     k += w[i].n;
   }
   qsort(all, total, sizeof *all, cmp);
 #define P(q) (total ? all[(size_t)((q) * (total - 1))] * 1e3 : 0)
   printf("{\"mode\":\"%s\",\"clients\":%d,\"seconds\":%.1f,\"requests\":%zu,\"failures\":%llu,\"rps\":%.0f,"
-         "\"p50_ms\":%.2f,\"p90_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}\n",
+         "\"p50_ms\":%.2f,\"p90_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"loops\":%d,\"client_cpu_us\":%.1f}\n",
          argv[5], clients, elapsed, total, (unsigned long long)failures, total / elapsed, P(0.5), P(0.9), P(0.99),
-         total ? all[total - 1] * 1e3 : 0);
+         total ? all[total - 1] * 1e3 : 0, loops, total ? cpu * 1e6 / total : 0);
   return 0;
 }

@@ -542,11 +542,21 @@ static int add_actions(licit_report *r, const licit_policy_version *v) {
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
 
 /* Other people's posts that mention the account: how many are considered
  * at T (mentioning it as of T), and how many leave because of its
- * objection (their decision is `mentioned` and the account objects). */
-static int mentioned_by_others(licit_txn *t, licit_eval *e, licit_report *r, licit_buf *pscr) {
+ * objection (their decision is `mentioned` and the account objects).
+ * members: the accounts of the account's person as of T, ascending (an
+ * author among them is the person's own: the same test as comparing the
+ * author's person with the account's, without working out the author's
+ * facts).  The posts are evaluated only when the account objects: only
+ * then can their decision count. */
+static int mentioned_by_others(licit_txn *t, licit_eval *e, licit_report *r, const uint32_t *members,
+                               size_t nmembers, licit_buf *pscr) {
   uint32_t *posts = NULL;
   size_t n = 0;
   int rc = licit_user_mentioned_in(t, r->ord, &posts, &n);
@@ -558,13 +568,12 @@ static int mentioned_by_others(licit_txn *t, licit_eval *e, licit_report *r, lic
     bool names = false;
     for (int32_t k = 0; men && k < men->aux && !names; k++) names = p.menords[men->val + k] == r->ord;
     if (!names) continue;
-    licit_user_facts af;
-    if ((rc = licit_eval_user(e, p.user, &af))) break;
-    if (af.person == r->facts.person) continue; /* the person's own posts */
+    if (bsearch(&p.user, members, nmembers, sizeof *members, cmp_u32)) continue; /* the person's own posts */
     r->mentioned_considered++;
+    if (!r->facts.objects) continue;
     licit_reason d;
     if ((rc = licit_eval_post(e, &p, &d, NULL))) break;
-    if (d == LICIT_R_MENTIONED && r->facts.objects) r->mentioned_excluded++;
+    if (d == LICIT_R_MENTIONED) r->mentioned_excluded++;
   }
   free(posts);
   return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
@@ -655,7 +664,7 @@ int licit_report_user(licit_txn *t, const licit_policy *pol, const char *user, s
     h->at = snaps[s].at;
     h->posts = hits[s];
   }
-  if ((rc = mentioned_by_others(t, e, r, &pscr))) goto store;
+  if ((rc = mentioned_by_others(t, e, r, members, nmembers, &pscr))) goto store;
   if (add_actions(r, v)) goto nomem;
   goto out;
 nomem:

@@ -155,6 +155,15 @@ bool srv_is_slow(const srv_req *rq) {
   }
 }
 
+int srv_niceness(const srv_req *rq) {
+  switch (rq->route) {
+    case R_EVENTS: case R_EVAL: case R_SNAPSHOTS: case R_DEBT: case R_CHANGES:
+      return SRV_BULK_NICE;
+    default:
+      return 0;
+  }
+}
+
 size_t srv_body_limit(const srv_req *rq) { return rq->route == R_EVENTS ? SRV_EVENTS_BODY_MAX : SRV_BODY_MAX; }
 
 static bool ct_equal(const char *a, size_t an, const char *b, size_t bn) {
@@ -165,14 +174,19 @@ static bool ct_equal(const char *a, size_t an, const char *b, size_t bn) {
 }
 
 /* A person token's form and signature, through the cache of tokens already
- * verified. */
+ * verified (the token's exact bytes: any other bytes are verified anew). */
 static bool verified(srv *sv, const char *tok, size_t tn, licit_token_claims *c, const char **why) {
   uint64_t hsh = 1469598103934665603ull; /* FNV-1a */
   for (size_t i = 0; i < tn; i++) hsh = (hsh ^ (unsigned char)tok[i]) * 1099511628211ull;
-  size_t slot = hsh % (sizeof sv->tok / sizeof sv->tok[0]);
+  struct srv_tok *set = &sv->tok[(hsh >> 32) % SRV_TOK_SETS * SRV_TOK_WAYS];
+  bool hit = false;
   pthread_mutex_lock(&sv->tok_mu);
-  bool hit = sv->tok[slot].tok && sv->tok[slot].len == tn && memcmp(sv->tok[slot].tok, tok, tn) == 0;
-  if (hit) *c = sv->tok[slot].claims;
+  for (int w = 0; w < SRV_TOK_WAYS && !hit; w++)
+    if (set[w].tok && set[w].hash == hsh && set[w].len == tn && memcmp(set[w].tok, tok, tn) == 0) {
+      hit = true;
+      set[w].used = ++sv->tok_clock;
+      *c = set[w].claims;
+    }
   pthread_mutex_unlock(&sv->tok_mu);
   if (hit) return true;
   if (licit_token_verify(sv->token_pub, tok, tn, c, why) != 0) return false;
@@ -180,11 +194,25 @@ static bool verified(srv *sv, const char *tok, size_t tn, licit_token_claims *c,
   if (!copy) return true;
   memcpy(copy, tok, tn);
   pthread_mutex_lock(&sv->tok_mu);
-  free(sv->tok[slot].tok);
-  sv->tok[slot].tok = copy;
-  sv->tok[slot].len = tn;
-  sv->tok[slot].claims = *c;
+  int victim = 0;
+  for (int w = 0; w < SRV_TOK_WAYS; w++) {
+    if (set[w].tok && set[w].hash == hsh && set[w].len == tn && memcmp(set[w].tok, tok, tn) == 0) {
+      victim = -1; /* another thread cached it meanwhile */
+      break;
+    }
+    if (set[w].used < set[victim].used) victim = w; /* an empty entry has used 0 */
+  }
+  if (victim >= 0) {
+    free(set[victim].tok);
+    set[victim].tok = copy;
+    set[victim].len = tn;
+    set[victim].hash = hsh;
+    set[victim].used = ++sv->tok_clock;
+    set[victim].claims = *c;
+    copy = NULL;
+  }
   pthread_mutex_unlock(&sv->tok_mu);
+  free(copy);
   return true;
 }
 
@@ -221,7 +249,10 @@ void srv_caches_free(srv *sv) {
     licit_policy_free(sv->pol[i].p);
   }
   sv->n_pol = 0;
-  for (size_t i = 0; i < sizeof sv->tok / sizeof sv->tok[0]; i++) free(sv->tok[i].tok);
+  for (size_t i = 0; i < sizeof sv->tok / sizeof sv->tok[0]; i++) {
+    free(sv->tok[i].tok);
+    sv->tok[i].tok = NULL;
+  }
 }
 
 int srv_authorize(srv_req *rq, srv_resp *resp) {

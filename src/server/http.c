@@ -9,7 +9,11 @@
  * typical ones.  Requests that scan the store, build or write (srv_is_slow)
  * are handed to a thread of their own with MHD_suspend_connection, so
  * that they never hold up the quick ones, and the connection is resumed
- * when their answer is ready.
+ * when their answer is ready.  The threads of bulk work (an ingest, a scan
+ * of every post, a snapshot build: srv_niceness) run at a lower priority,
+ * so that on a busy machine they take the cores the quick requests leave
+ * idle instead of a share of them (readers never wait for the writer's
+ * locks, only for the CPU).
  *
  * What it adds to the library:
  *  - the raw path: an identity unescape callback, so that api.c decodes
@@ -31,7 +35,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -235,6 +241,9 @@ static enum MHD_Result send_resp(req_ctx *rc) {
  * to the event loop, which calls on_request again to send the answer. */
 static void *worker(void *arg) {
   req_ctx *rc = arg;
+  int nice = srv_niceness(&rc->rq);
+  /* Linux: a thread id names the one thread; raising niceness needs no privilege. */
+  if (nice) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
   srv_handle(&rc->rq, &rc->resp);
   atomic_store(&rc->work, 2);
   MHD_resume_connection(rc->c);

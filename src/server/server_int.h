@@ -15,6 +15,9 @@
 #define SRV_EVENTS_BODY_MAX (64u << 20) /* POST /v1/events */
 #define SRV_BODY_MAX (64u << 10)        /* every other body */
 #define SRV_HEADERS_MAX (32u << 10)     /* request line and headers */
+#define SRV_BULK_NICE 10                /* srv_niceness */
+#define SRV_TOK_SETS 512                /* the verified-token cache: 4,096 tokens */
+#define SRV_TOK_WAYS 8
 
 enum srv_route {
   R_PAGE, R_HEALTHZ, R_METRICS, R_EVENTS, R_EVAL, R_SNAPSHOTS, R_SNAPSHOT, R_DEBT, R_CHANGES,
@@ -71,14 +74,19 @@ typedef struct srv {
     struct licit_policy *p;
   } pol[8];
   /* Person tokens whose signature was checked, by their exact bytes
-   * (an Ed25519 verification per request was the next cost).  Expiry and
-   * revocation are still checked on every request. */
+   * (an Ed25519 verification per request was the next cost, about a fifth
+   * of a GET /v1/me).  SRV_TOK_SETS sets of SRV_TOK_WAYS entries, the
+   * least recently used of a set replaced: a direct-mapped table of 1,024
+   * lost a third of 500 tokens to collisions.  Expiry and revocation are
+   * still checked on every request. */
   pthread_mutex_t tok_mu;
-  struct {
+  uint64_t tok_clock;
+  struct srv_tok {
     char *tok;
     size_t len;
+    uint64_t hash, used;
     licit_token_claims claims;
-  } tok[1024];
+  } tok[SRV_TOK_SETS * SRV_TOK_WAYS];
 } srv;
 
 /* The cache's parsed policy for this JSON, or a new one (*owned true: the
@@ -128,6 +136,10 @@ size_t srv_body_limit(const srv_req *rq);
  * a wait for the writer): it then runs on a thread of its own instead of
  * the event loop's. */
 bool srv_is_slow(const srv_req *rq);
+/* The niceness of a slow request's thread: bulk work (an ingest, a scan of
+ * every post, a snapshot build) yields the cores to the quick requests of
+ * people; 0 for the rest. */
+int srv_niceness(const srv_req *rq);
 /* Serves a routed, authorized request whose body has arrived. */
 void srv_handle(srv_req *rq, srv_resp *resp);
 /* An error response {"error": {"code", "message"}}. */

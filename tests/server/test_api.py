@@ -119,9 +119,26 @@ def main():
         check("POST /v1/tokens with a person token: 403", st == 403, st, js)
         kai = s.json("POST", "/v1/tokens", {"user": "u-kai"}, token=OP)[1]["token"]
         check("token before revocation works", who(kai) == 200)
+        # The server caches verified signatures by the token's bytes: a token
+        # it has just accepted many times is still refused at once when
+        # revoked (and the same bytes altered are not taken for it).
+        check("a cached token works on every /v1/me endpoint, again and again",
+              all(who(kai) == 200 and s.json("GET", "/v1/me/posts", token=kai)[0] == 200 for _ in range(5)))
+        kai_flipped = kai[:-2] + ("A" if kai[-2] != "A" else "B") + kai[-1]
+        check("a cached token with its signature altered: 401", who(kai_flipped) == 401)
+        check("a cached token with a byte added: 401", who(kai + "A") == 401)
         rc, out, err = lic(LICIT, STORE, "token", "--revoke", "u-kai")
         check("token --revoke while serving: exit 0", rc == 0, err)
         check("revoked token: 401", who(kai) == 401)
+        check("a revoked token that was cached: 401 at once, on every /v1/me endpoint",
+              s.json("GET", "/v1/me/posts", token=kai)[0] == 401 and
+              s.json("PUT", "/v1/me/preference", {"ai_training": "deny"}, token=kai)[0] == 401 and who(kai) == 401)
+        # More tokens than a set of the cache holds: each one still verified,
+        # each one still its own account's.
+        many = [s.json("POST", "/v1/tokens", {"user": "u-lucia", "ttl_s": 600 + i}, token=OP)[1]["token"]
+                for i in range(40)]
+        check("40 tokens of one account, each used twice: 200 and that account",
+              all(s.json("GET", "/v1/me", token=t)[1].get("user") == "u-lucia" for t in many + many))
         kai2 = s.json("POST", "/v1/tokens", {"user": "u-kai"}, token=OP)[1]["token"]
         check("a token minted after the revocation works", who(kai2) == 200)
         check("other accounts' tokens are not revoked", who(LUCIA) == 200)
