@@ -137,6 +137,7 @@ row('  events/s', fmt(lines / ingestS), fmt(lines / readS), '');
 row('  MB/s of input', fmt(bytes / MB / ingestS), fmt(bytes / MB / readS), '');
 row('  peak resident memory (includes LMDB\'s mapped pages)', mib(med((r) => r.ingest.mon.maxrss_kb)), mib(med((r) => r.duckdb.mon.maxrss_kb)) + ' (whole run)', '');
 row('  peak anonymous memory (RssAnon, sampled every 10 ms)', mib(med((r) => r.ingest.mon.rss_anon_max_kb)), mib(med((r) => r.duckdb.mon.rss_anon_max_kb)) + ' (whole run)', '');
+row('  bytes written to disk per event (write_bytes of /proc/PID/io, from getrusage)', fmt(med((r) => r.ingest.mon.write_bytes) / lines), '', '');
 row('  store on disk (allocated blocks; the data file is sparse) / input', `${fmt(med((r) => r.store_du) / MB)} MB = ${fmt(med((r) => r.store_du) / bytes, 2)}×`, 'n/a (not persisted)', '');
 for (const T of [T1, T2]) {
   row(`eval at ${T}: first run / first query`, s(evalS(T, 'first')), s(qFirst(T)), fmt(evalS(T, 'first') / qFirst(T), 3));

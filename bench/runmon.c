@@ -103,9 +103,13 @@ int main(int argc, char **argv) {
   }
   fprintf(f,
           "{\"exit\":%d,\"wall_s\":%.6f,\"user_s\":%.6f,\"sys_s\":%.6f,\"maxrss_kb\":%ld,"
-          "\"rss_anon_max_kb\":%ld,\"rss_file_max_kb\":%ld,\"samples\":%ld}\n",
+          "\"rss_anon_max_kb\":%ld,\"rss_file_max_kb\":%ld,\"samples\":%ld,\"write_bytes\":%lld}\n",
           code, wall, (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6,
-          (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6, ru.ru_maxrss, anon, file, samples);
+          (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6, ru.ru_maxrss, anon, file, samples,
+          /* Linux: the task's write_bytes (/proc/PID/io) in 512-byte units,
+           * counted when a page is dirtied, so also for pages of the map
+           * that the kernel writes back later. */
+          (long long)ru.ru_oublock * 512);
   fclose(f);
   return code;
 }
