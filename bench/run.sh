@@ -128,3 +128,22 @@ rm -rf "$OUT/snap"
 node "$here/report.mjs" --results "$results" --out "$RESULTS" --events "$events" --bytes "$bytes" \
   --lines "$lines" --size "$SIZE" --seed "$SEED" --runs "$RUNS" --gen "$events.gen.json" --gen-stats "$events.stats" \
   --t1 "$T1" --t2 "$T2" --check-t0 "$CHECK_T0" --policy "$POLICY" --check-policy "$CHECK_POLICY"
+
+# The server under load (issue 13): bench/serve.sh on its 1M-event store, its
+# table appended to the results.  By default only when BENCH_SIZE is 1M;
+# BENCH_SERVE=0 leaves it out, BENCH_SERVE=1 adds it at any size.
+serve_default=0
+[ "$SIZE" = 1000000 ] && serve_default=1
+if [ "${BENCH_SERVE:-$serve_default}" = 1 ]; then
+  echo "bench: licit serve under load (bench/serve.sh)" >&2
+  serve_out=$("$here/serve.sh" "$build")
+  {
+    echo
+    echo "## licit serve under load"
+    echo
+    echo "\`bench/serve.sh\` ([RESULTS-serve.md](RESULTS-serve.md) says how): 64 clients on loopback, a 1M-event store, alone and while"
+    echo "POST /v1/events ingests. Target (issue 13): p99 of GET /v1/me under 10 ms while ingesting, no request failing."
+    echo
+    printf '%s\n' "$serve_out" | sed -n '/^| phase/,$p'
+  } >>"$RESULTS"
+fi
