@@ -6,6 +6,7 @@
 #include "eval/eval.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -832,26 +833,26 @@ int licit_eval_trace(licit_eval *e, const licit_post_rec *p, licit_trace *tr) {
  * the lines in order.  One pass over the store, no pre-pass. */
 
 enum { REC_LINE = 1, REC_WAIT, REC_THREAD_OK, REC_THREAD_FAILS };
+#define PARTS_PER_THREAD 8
 
 typedef struct part {
   licit_eval w;         /* the evaluation as this part's thread sees it */
   licit_strv from, to;  /* the range of post ids; empty: unbounded */
   bool fill;            /* record each post's own audience */
-  bool fallback;        /* no sibling transaction: the main thread scans it */
   int rc;
   licit_counts counts;  /* considered, and exclusions that did not wait */
   licit_buf out;        /* REC_LINE: u16 n, id, sha[32]; REC_WAIT: u8 reason,
                            u32 ord, u32 parent, then the line if included;
                            walked, REC_WAIT becomes REC_THREAD_OK or _FAILS */
-  struct gate *gate;
 } part;
 
 /* Where the parts' threads wait, once scanned, for the walks to begin. */
 typedef struct gate {
   pthread_mutex_t mu;
   pthread_cond_t cv;
-  int scanned; /* threads that have scanned their range */
-  bool go;     /* every range is scanned: walk */
+  int scanned; /* helper threads done scanning */
+  bool go;     /* every part is scanned: walk */
+  int rc;      /* a helper's error beginning its transaction */
 } gate;
 
 /* Walks the waiting threads of a part, where every ancestor's own audience
@@ -942,37 +943,51 @@ static int scan_part(part *pt) {
   return rc < 0 ? rc : 0;
 }
 
-static void *part_thread(void *arg) {
-  part *pt = arg;
-  licit_txn *parent = pt->w.txn, *own;
-  int rc = licit_txn_begin_sibling(parent, &own);
-  if (rc == 1) {
-    pt->fallback = true;
-    return NULL;
+/* The parts of one evaluation and the threads that take them: each thread
+ * takes the next part not yet taken, scans it, and once every part is
+ * scanned (the gate) takes parts to walk the same way, so that a slow
+ * range does not keep the other threads idle. */
+typedef struct pool {
+  licit_eval *e;
+  part *pts;
+  int n;
+  bool fill;
+  atomic_int next_scan, next_walk;
+  gate g;
+} pool;
+
+static void scan_parts(pool *pl, licit_txn *txn) {
+  for (int i; (i = atomic_fetch_add(&pl->next_scan, 1)) < pl->n;) {
+    part *pt = &pl->pts[i];
+    pt->w.txn = txn;
+    pt->rc = scan_part(pt);
+    pt->w.txn = pl->e->txn;
   }
-  if (rc) {
-    pt->rc = rc;
-    return NULL;
-  }
-  pt->w.txn = own;
-  pt->rc = scan_part(pt);
-  pt->w.txn = parent;
-  licit_txn_abort(own);
-  return NULL;
 }
 
-/* A part's thread: scan its range, wait until every range is scanned (the
- * main thread scans those whose thread had no transaction), walk. */
-static void *part_main(void *arg) {
-  part *pt = arg;
-  gate *g = pt->gate;
-  part_thread(pt);
+static void walk_parts(pool *pl) {
+  for (int i; (i = atomic_fetch_add(&pl->next_walk, 1)) < pl->n;)
+    if (!pl->pts[i].rc && pl->fill) pl->pts[i].rc = walk_part(&pl->pts[i]);
+}
+
+/* A helper thread: scan with a transaction of its own on the same commit
+ * (none to be had: leave the parts to the others), report, wait, walk. */
+static void *pool_thread(void *arg) {
+  pool *pl = arg;
+  licit_txn *own;
+  int rc = licit_txn_begin_sibling(pl->e->txn, &own);
+  if (rc == 0) {
+    scan_parts(pl, own);
+    licit_txn_abort(own);
+  }
+  gate *g = &pl->g;
   pthread_mutex_lock(&g->mu);
+  if (rc < 0 && !g->rc) g->rc = rc;
   g->scanned++;
   pthread_cond_broadcast(&g->cv);
   while (!g->go) pthread_cond_wait(&g->cv, &g->mu);
   pthread_mutex_unlock(&g->mu);
-  if (!pt->rc && pt->fill) pt->rc = walk_part(pt);
+  walk_parts(pl);
   return NULL;
 }
 
@@ -1030,10 +1045,11 @@ static int cmp_ids(const void *a, const void *b) {
 }
 
 /* k - 1 ids that cut the posts into k ranges of about equal size, from the
- * ids of 64 k posts spread evenly over the ordinals: the number of ranges
+ * ids of 16 k posts spread evenly over the ordinals (the threads take
+ * ranges as they come, so rough cuts balance): the number of ranges
  * (k, or 1), or a negative error. */
 static int choose_cuts(licit_eval *e, int k, licit_strv *cut) {
-  size_t ns = (size_t)64 * (size_t)k, got = 0;
+  size_t ns = (size_t)16 * (size_t)k, got = 0;
   if (ns > e->nposts) ns = e->nposts;
   licit_strv *ids = malloc((ns ? ns : 1) * sizeof *ids);
   if (!ids) return LICIT_ENOMEM;
@@ -1068,56 +1084,52 @@ static int threads_for(const licit_eval *e) {
 
 static int run_parts(licit_eval *e, licit_counts *counts, licit_sha256_ctx *h) {
   int k = threads_for(e), rc = 0;
+  /* Several parts a thread (when there are threads), taken as they come. */
+  int n = k > 1 ? k * PARTS_PER_THREAD : 1;
+  if ((uint32_t)n > e->nposts) n = e->nposts ? (int)e->nposts : 1;
   bool fill = e->ver && e->ver->inherit_audience && licit_txn_n_replies(e->txn);
   if (fill && (rc = anc_alloc(e))) return rc;
-  part *pts = calloc((size_t)k, sizeof *pts);
-  licit_strv *cut = calloc((size_t)k + 1, sizeof *cut);
+  part *pts = calloc((size_t)n, sizeof *pts);
+  licit_strv *cut = calloc((size_t)n + 1, sizeof *cut);
   pthread_t *tid = calloc((size_t)k, sizeof *tid);
   bool *started = calloc((size_t)k, sizeof *started);
   if (!pts || !cut || !tid || !started) {
     rc = LICIT_ENOMEM;
     goto out;
   }
-  if (k > 1 && (rc = choose_cuts(e, k, cut)) < 0) goto out;
-  if (k > 1) k = rc, rc = 0;
-  for (int i = 0; i < k; i++) {
+  if (n > 1 && (rc = choose_cuts(e, n, cut)) < 0) goto out;
+  if (n > 1) n = rc, rc = 0;
+  for (int i = 0; i < n; i++) {
     pts[i].w = *e;
     pts[i].w.uscratch = pts[i].w.pscratch = pts[i].w.lscratch = (licit_buf)LICIT_BUF_INIT;
     pts[i].from = cut[i];
     pts[i].to = cut[i + 1];
     pts[i].fill = fill;
   }
-  /* The threads report when they have scanned and wait for the main
-   * thread, which scans the ranges of threads that had no transaction
-   * (or could not start), to let them walk. */
-  gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false};
+  pool pl = {e, pts, n, fill, 0, 0, {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false, 0}};
   int nstarted = 0;
-  for (int i = 1; i < k; i++) {
-    pts[i].gate = &g;
-    started[i] = pthread_create(&tid[i], NULL, part_main, &pts[i]) == 0;
-    if (started[i]) nstarted++;
-    else pts[i].fallback = true;
+  for (int i = 1; i < k && n > 1; i++) {
+    started[i] = pthread_create(&tid[i], NULL, pool_thread, &pl) == 0;
+    nstarted += started[i];
   }
-  pts[0].rc = scan_part(&pts[0]);
-  pthread_mutex_lock(&g.mu);
-  while (g.scanned < nstarted) pthread_cond_wait(&g.cv, &g.mu);
-  pthread_mutex_unlock(&g.mu);
-  for (int i = 1; i < k; i++)
-    if (pts[i].fallback && !pts[i].rc) pts[i].rc = scan_part(&pts[i]);
-  pthread_mutex_lock(&g.mu);
-  g.go = true;
-  pthread_cond_broadcast(&g.cv);
-  pthread_mutex_unlock(&g.mu);
-  for (int i = 0; i < k; i++)
-    if ((i == 0 || !started[i]) && !pts[i].rc && fill) pts[i].rc = walk_part(&pts[i]);
+  /* This thread scans through the caller's transaction, and so also every
+   * part the helpers leave (none started, or none with a transaction). */
+  scan_parts(&pl, e->txn);
+  pthread_mutex_lock(&pl.g.mu);
+  while (pl.g.scanned < nstarted) pthread_cond_wait(&pl.g.cv, &pl.g.mu);
+  pl.g.go = true;
+  pthread_cond_broadcast(&pl.g.cv);
+  pthread_mutex_unlock(&pl.g.mu);
+  walk_parts(&pl);
   for (int i = 1; i < k; i++)
     if (started[i]) pthread_join(tid[i], NULL);
-  pthread_mutex_destroy(&g.mu);
-  pthread_cond_destroy(&g.cv);
-  for (int i = 0; i < k && !rc; i++) rc = pts[i].rc;
-  for (int i = 0; i < k && !rc; i++) rc = finish_part(e, &pts[i], h, counts);
+  pthread_mutex_destroy(&pl.g.mu);
+  pthread_cond_destroy(&pl.g.cv);
+  rc = pl.g.rc;
+  for (int i = 0; i < n && !rc; i++) rc = pts[i].rc;
+  for (int i = 0; i < n && !rc; i++) rc = finish_part(e, &pts[i], h, counts);
 out:
-  for (int i = 0; pts && i < k; i++) {
+  for (int i = 0; pts && i < n; i++) {
     licit_buf_free(&pts[i].out);
     licit_buf_free(&pts[i].w.uscratch);
     licit_buf_free(&pts[i].w.pscratch);
