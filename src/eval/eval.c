@@ -522,8 +522,13 @@ typedef struct anc {
   uint32_t user, parent;
 } anc;
 
+/* The parts of a decoded record that the thread rules read. */
+static licit_post_head head_of(const licit_post_rec *r) {
+  return (licit_post_head){r->ord, r->user, r->parent, r->n_vis, r->created_ts, r->del_ts, r->created_seq, r->del_seq, r->vis};
+}
+
 /* A post's own audience as of T, from the parts of its record the walk
- * needs: one rule for the pre-pass and for single look-ups. */
+ * needs: one rule for the scans (anc_note) and for single look-ups. */
 static licit_thread_why own_audience(const licit_eval *e, const licit_post_head *h, const account *u, bool *there,
                                      const licit_hist **vis_at) {
   *there = h->created_ts <= e->T && h->created_seq <= e->maxseq;
@@ -546,7 +551,7 @@ static int ancestor(licit_eval *e, uint32_t ord, bool want_entry, anc *a) {
   licit_post_rec r;
   int rc = licit_post_get_ord(e->txn, ord, &r, &e->pscratch);
   if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
-  licit_post_head h = {r.ord, r.user, r.parent, r.n_vis, r.created_ts, r.del_ts, r.created_seq, r.del_seq, r.vis};
+  licit_post_head h = head_of(&r);
   a->parent = r.parent;
   a->user = r.user;
   account tmp;
@@ -562,6 +567,16 @@ static int ancestor(licit_eval *e, uint32_t ord, bool want_entry, anc *a) {
     a->entry = a->why == LICIT_THREAD_PRIVATE ? full.private_e : full.del;
   }
   return 0;
+}
+
+/* Full evaluations: records post h's own audience and parent in the memo
+ * (h.ord and h.user checked by the caller). */
+static void anc_note(licit_eval *e, const licit_post_head *h) {
+  bool there;
+  const licit_hist *vis;
+  licit_thread_why why = own_audience(e, h, &e->accts[h->user], &there, &vis);
+  e->anc_state[h->ord] = anc_code(there, why);
+  e->anc_parent[h->ord] = h->parent;
 }
 
 static int anc_alloc(licit_eval *e) {
@@ -586,11 +601,7 @@ static int thread_prepass(licit_eval *e) {
       rc = LICIT_ESTORE;
       break;
     }
-    bool there;
-    const licit_hist *vis;
-    licit_thread_why why = own_audience(e, &h, &e->accts[h.user], &there, &vis);
-    e->anc_state[h.ord] = anc_code(there, why);
-    e->anc_parent[h.ord] = h.parent;
+    anc_note(e, &h);
   }
   licit_post_iter_close(it);
   return rc < 0 ? rc : 0;
@@ -805,6 +816,17 @@ done:
   return 0;
 }
 
+/* Adds an included post to the digest: its id, "\n", its text's SHA-256
+ * in hex, "\n" (n <= LICIT_ID_MAX). */
+static void digest_line(licit_sha256_ctx *h, const char *id, size_t n, const uint8_t sha[32]) {
+  char line[LICIT_ID_MAX + 66];
+  memcpy(line, id, n);
+  line[n] = '\n';
+  licit_hex(sha, 32, line + n + 1);
+  line[n + 65] = '\n';
+  licit_sha256_update(h, line, n + 66);
+}
+
 int licit_eval_post(licit_eval *e, const licit_post_rec *p, licit_reason *reason, const licit_text_hist **text) {
   return judge(e, p, reason, text, NULL, NULL);
 }
@@ -824,13 +846,14 @@ int licit_eval_trace(licit_eval *e, const licit_post_rec *p, licit_trace *tr) {
 /* ---------------------------------------------- counting, in key ranges -- */
 
 /* Without a callback licit_eval_run needs only the counts and the digest.
- * Then the posts are scanned in key ranges ("parts"), each on a thread of
- * its own with a read transaction on the same commit, and threads are
- * walked afterwards: a part notes, in id order, the digest line of each
- * post it included and each post whose decision waits for its thread
- * (judge()'s defer), and records every post's own audience; the main
- * thread then walks the waiting threads through those arrays and hashes
- * the lines in order.  One pass over the store, no pre-pass. */
+ * Then the posts are scanned in key ranges ("parts"), which the threads
+ * (see pool) take as they come, each thread through a read transaction on
+ * the same commit, and threads of posts are walked afterwards: a part
+ * notes, in id order, the digest line of each post it included and each
+ * post whose decision waits for its thread (judge()'s defer), and records
+ * every post's own audience; once every part is scanned the waiting
+ * threads are walked through those arrays, and the main thread hashes the
+ * lines in order.  One pass over the store, no pre-pass. */
 
 enum { REC_LINE = 1, REC_WAIT, REC_THREAD_OK, REC_THREAD_FAILS };
 #define PARTS_PER_THREAD 8
@@ -855,6 +878,33 @@ typedef struct gate {
   int rc;      /* a helper's error beginning its transaction */
 } gate;
 
+/* One record of a part's output, as read back. */
+typedef struct rec {
+  unsigned char *kind;  /* REC_*; a walk rewrites REC_WAIT in place */
+  licit_reason reason;  /* REC_LINE: included; else the decision if the thread is public */
+  uint32_t ord, parent; /* not REC_LINE */
+  const char *id;       /* the digest line's parts, when reason is included */
+  uint16_t n;
+  const uint8_t *sha;
+} rec;
+
+/* Reads the record at *q and moves *q past it. */
+static void rec_next(unsigned char **q, rec *r) {
+  *r = (rec){.kind = (*q)++, .reason = LICIT_INCLUDED};
+  if (*r->kind != REC_LINE) {
+    r->reason = (licit_reason) * (*q)++;
+    memcpy(&r->ord, *q, 4);
+    memcpy(&r->parent, *q + 4, 4);
+    *q += 8;
+  }
+  if (r->reason == LICIT_INCLUDED) {
+    memcpy(&r->n, *q, 2);
+    r->id = (const char *)*q + 2;
+    r->sha = *q + 2 + r->n;
+    *q += 2 + (size_t)r->n + 32;
+  }
+}
+
 /* Walks the waiting threads of a part, where every ancestor's own audience
  * is recorded, marking each record with the outcome; the rest (an
  * ancestor without a record: a damaged store) stay for finish_part. */
@@ -864,23 +914,12 @@ static int walk_part(part *pt) {
   e->nofetch = true;
   int rc = 0;
   while (q < end && rc >= 0) {
-    unsigned char *kind = q++;
-    bool line = true;
-    if (*kind == REC_WAIT) {
-      line = *q == LICIT_INCLUDED;
-      uint32_t ord, parent;
-      memcpy(&ord, q + 1, 4);
-      memcpy(&parent, q + 5, 4);
-      q += 9;
-      licit_thread_why why;
-      rc = thread_walk(e, ord, parent, &why, NULL);
-      if (rc == 0) *kind = why ? REC_THREAD_FAILS : REC_THREAD_OK;
-    }
-    if (line) {
-      uint16_t n;
-      memcpy(&n, q, 2);
-      q += 2 + (size_t)n + 32;
-    }
+    rec r;
+    rec_next(&q, &r);
+    if (*r.kind != REC_WAIT) continue;
+    licit_thread_why why;
+    rc = thread_walk(e, r.ord, r.parent, &why, NULL);
+    if (rc == 0) *r.kind = why ? REC_THREAD_FAILS : REC_THREAD_OK;
   }
   e->nofetch = false;
   return rc < 0 ? rc : 0;
@@ -900,12 +939,8 @@ static int scan_part(part *pt) {
       break;
     }
     if (pt->fill) {
-      licit_post_head h = {p.ord, p.user, p.parent, p.n_vis, p.created_ts, p.del_ts, p.created_seq, p.del_seq, p.vis};
-      bool there;
-      const licit_hist *vis;
-      licit_thread_why why = own_audience(e, &h, &e->accts[p.user], &there, &vis);
-      e->anc_state[p.ord] = anc_code(there, why);
-      e->anc_parent[p.ord] = p.parent;
+      licit_post_head h = head_of(&p);
+      anc_note(e, &h);
     }
     if (!licit_eval_considered(e, &p)) continue;
     pt->counts.considered++;
@@ -951,7 +986,6 @@ typedef struct pool {
   licit_eval *e;
   part *pts;
   int n;
-  bool fill;
   atomic_int next_scan, next_walk;
   gate g;
 } pool;
@@ -967,7 +1001,7 @@ static void scan_parts(pool *pl, licit_txn *txn) {
 
 static void walk_parts(pool *pl) {
   for (int i; (i = atomic_fetch_add(&pl->next_walk, 1)) < pl->n;)
-    if (!pl->pts[i].rc && pl->fill) pl->pts[i].rc = walk_part(&pl->pts[i]);
+    if (!pl->pts[i].rc && pl->pts[i].fill) pl->pts[i].rc = walk_part(&pl->pts[i]);
 }
 
 /* A helper thread: scan with a transaction of its own on the same commit
@@ -991,47 +1025,26 @@ static void *pool_thread(void *arg) {
   return NULL;
 }
 
-/* Walks the waiting threads of a part and hashes its lines, in order. */
+/* Walks the threads still waiting (store damage left them) and hashes a
+ * part's lines, in order. */
 static int finish_part(licit_eval *e, part *pt, licit_sha256_ctx *h, licit_counts *c) {
-  const unsigned char *q = (const unsigned char *)pt->out.data, *end = q + pt->out.len;
-  char line[LICIT_ID_MAX + 67];
+  unsigned char *q = (unsigned char *)pt->out.data, *end = q + pt->out.len;
   for (int r = 0; r < LICIT_R_COUNT; r++) c->excluded[r] += pt->counts.excluded[r];
   c->considered += pt->counts.considered;
   while (q < end) {
-    licit_reason r = LICIT_INCLUDED;
-    unsigned char kind = *q++;
-    if (kind != REC_LINE) {
-      r = (licit_reason)*q++;
-      uint32_t ord, parent;
-      memcpy(&ord, q, 4);
-      memcpy(&parent, q + 4, 4);
-      q += 8;
-      licit_thread_why why = kind == REC_THREAD_FAILS;
-      int rc = kind == REC_WAIT ? thread_walk(e, ord, parent, &why, NULL) : 0;
+    rec r;
+    rec_next(&q, &r);
+    licit_thread_why why = *r.kind == REC_THREAD_FAILS;
+    if (*r.kind == REC_WAIT) {
+      int rc = thread_walk(e, r.ord, r.parent, &why, NULL);
       if (rc) return rc;
-      if (why) {
-        c->excluded[LICIT_R_NOT_PUBLIC]++;
-        if (r == LICIT_INCLUDED) {
-          uint16_t n;
-          memcpy(&n, q, 2);
-          q += 2 + n + 32;
-        }
-        continue;
-      }
-      if (r != LICIT_INCLUDED) {
-        c->excluded[r]++;
-        continue;
-      }
     }
-    uint16_t n;
-    memcpy(&n, q, 2);
-    q += 2;
-    memcpy(line, q, n);
-    line[n] = '\n';
-    licit_hex(q + n, 32, line + n + 1);
-    line[n + 65] = '\n';
-    licit_sha256_update(h, line, (size_t)n + 66);
-    q += (size_t)n + 32;
+    licit_reason d = why ? LICIT_R_NOT_PUBLIC : r.reason;
+    if (d != LICIT_INCLUDED) {
+      c->excluded[d]++;
+      continue;
+    }
+    digest_line(h, r.id, r.n, r.sha);
     c->included++;
   }
   return 0;
@@ -1106,7 +1119,7 @@ static int run_parts(licit_eval *e, licit_counts *counts, licit_sha256_ctx *h) {
     pts[i].to = cut[i + 1];
     pts[i].fill = fill;
   }
-  pool pl = {e, pts, n, fill, 0, 0, {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false, 0}};
+  pool pl = {e, pts, n, 0, 0, {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false, 0}};
   int nstarted = 0;
   for (int i = 1; i < k && n > 1; i++) {
     started[i] = pthread_create(&tid[i], NULL, pool_thread, &pl) == 0;
@@ -1175,8 +1188,6 @@ int licit_eval_run(licit_eval *e, licit_eval_cb cb, void *ctx, licit_counts *cou
   licit_strv id;
   licit_post_rec p;
   licit_buf scratch = LICIT_BUF_INIT;
-  /* Digest input per post: id, "\n", 64 hex digits, "\n". */
-  char line[LICIT_ID_MAX + 67];
   while ((rc = licit_post_iter_next(it, &id, &p, &scratch)) == 1) {
     if (!licit_eval_considered(e, &p)) continue;
     if (id.n > LICIT_ID_MAX) {
@@ -1193,11 +1204,7 @@ int licit_eval_run(licit_eval *e, licit_eval_cb cb, void *ctx, licit_counts *cou
         rc = LICIT_ESTORE;
         break;
       }
-      memcpy(line, id.p, id.n);
-      line[id.n] = '\n';
-      licit_hex(text->sha, 32, line + id.n + 1);
-      line[id.n + 65] = '\n';
-      licit_sha256_update(h, line, id.n + 66);
+      digest_line(h, id.p, id.n, text->sha);
     } else {
       counts->excluded[r]++;
     }
