@@ -1039,11 +1039,6 @@ int licit_post_iter_open_range(licit_txn *t, licit_strv from, licit_strv to, lic
   return 0;
 }
 
-int licit_post_id_cmp(licit_txn *t, licit_strv a, licit_strv b) {
-  MDB_val x = {a.n, (void *)a.p}, y = {b.n, (void *)b.p};
-  return mdb_cmp(t->txn, t->s->dbi[DBI_POSTS], &x, &y);
-}
-
 int licit_post_iter_next_head(licit_post_iter *it, licit_post_head *h, licit_buf *scratch) {
   MDB_val k, v;
   int rc = table_iter_next((table_iter *)it, &k, &v);
@@ -1080,6 +1075,19 @@ int licit_store_policy_get(licit_txn *t, licit_strv *json) {
   return 0;
 }
 
+
+/* The bytes of the data file in use (up to the last page LMDB has
+ * written) and the map's size: 0, or LMDB's code. */
+static int env_used(licit_store *s, uint64_t *used, size_t *mapsize) {
+  MDB_envinfo info;
+  MDB_stat ms;
+  int rc;
+  if ((rc = mdb_env_info(s->env, &info)) || (rc = mdb_env_stat(s->env, &ms))) return rc;
+  *used = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
+  if (mapsize) *mapsize = info.me_mapsize;
+  return 0;
+}
+
 int licit_store_stats_get(licit_txn *t, licit_store_stats *st) {
   memset(st, 0, sizeof *st);
   st->events = t->ctr[CTR_LOG];
@@ -1088,12 +1096,8 @@ int licit_store_stats_get(licit_txn *t, licit_store_stats *st) {
   st->signals = t->ctr[CTR_SIGNALS];
   st->snapshots = t->ctr[CTR_SNAPSHOTS];
   st->policies = t->ctr[CTR_POLICIES];
-  MDB_envinfo info;
-  MDB_stat ms;
-  int rc;
-  if ((rc = mdb_env_info(t->s->env, &info)) || (rc = mdb_env_stat(t->s->env, &ms)))
-    return licit__mdb_err(rc, NULL, "stats");
-  st->bytes_used = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
+  int rc = env_used(t->s, &st->bytes_used, NULL);
+  if (rc) return licit__mdb_err(rc, NULL, "stats");
   char path[4096];
   snprintf(path, sizeof path, "%s/data.mdb", t->s->dir);
   struct stat sb;
@@ -1139,10 +1143,8 @@ void licit_store_prefault(licit_store *s) {
 #ifdef MADV_POPULATE_READ
   /* LMDB does not say where it mapped the file (me_mapaddr is only set for
    * MDB_FIXEDMAP), so find the mapping of our data.mdb in /proc/self/maps. */
-  MDB_envinfo info;
-  MDB_stat ms;
-  if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &ms)) return;
-  size_t used = (size_t)(info.me_last_pgno + 1) * ms.ms_psize;
+  uint64_t used;
+  if (env_used(s, &used, NULL)) return;
   int fd;
   struct stat want;
   if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &want)) return;
@@ -1167,10 +1169,8 @@ void licit_store_prefault(licit_store *s) {
 }
 
 uint64_t licit_store_used_bytes(licit_store *s) {
-  MDB_envinfo info;
-  MDB_stat ms;
-  if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &ms)) return 0;
-  return (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
+  uint64_t used;
+  return env_used(s, &used, NULL) ? 0 : used;
 }
 
 void licit_store_warm(licit_store *s, uint64_t from, uint64_t to) {
@@ -1196,17 +1196,15 @@ static size_t align_up(size_t n) { return (n + MAP_ALIGN - 1) / MAP_ALIGN * MAP_
 
 int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err) {
   if (s->readonly) return licit_err_set(err, LICIT_EUSAGE, "store %s is open read-only", s->dir);
-  MDB_envinfo info;
-  MDB_stat ms;
-  int rc;
-  if ((rc = mdb_env_info(s->env, &info)) || (rc = mdb_env_stat(s->env, &ms)))
-    return licit__mdb_err(rc, err, s->dir);
-  size_t used = (size_t)(info.me_last_pgno + 1) * ms.ms_psize;
+  uint64_t used64;
+  size_t map;
+  int rc = env_used(s, &used64, &map);
+  if (rc) return licit__mdb_err(rc, err, s->dir);
+  size_t used = (size_t)used64;
   /* A transaction copies every page it touches before freeing the old
    * one at commit, so beside the new bytes it may need room for a copy of
    * much of the store: keep half the store's size spare as well. */
   size_t need = align_up(used + used / 2 + bytes);
-  size_t map = info.me_mapsize;
   if (need > map) {
     size_t want = map * 2;
     if (want < need) want = need;

@@ -261,8 +261,6 @@ typedef struct licit_post_iter licit_post_iter;
 int licit_post_iter_open(licit_txn *t, licit_post_iter **out);
 /* The posts with from <= id < to (an empty bound: no bound), in id order. */
 int licit_post_iter_open_range(licit_txn *t, licit_strv from, licit_strv to, licit_post_iter **out);
-/* The order of post ids in a scan: <0, 0, >0. */
-int licit_post_id_cmp(licit_txn *t, licit_strv a, licit_strv b);
 /* 1 with id and rec set, 0 at the end, or a negative error. */
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch);
 void licit_post_iter_close(licit_post_iter *it);
