@@ -1626,15 +1626,14 @@ static size_t fix_lookalikes(char *buf, size_t n)
 {
     /* Most texts have no "meta a" at a word start: find the first one
      * before rewriting anything (the bytes before it stay as they are). */
-    size_t r = 0, w = 0;
-    char prev = ' ';
-    for (const char *m = buf; n && (m = memchr(m, 'm', (size_t)(buf + n - m))) != NULL; m++)
-        if ((size_t)(buf + n - m) >= 7 && (m == buf || m[-1] == ' ') && memcmp(m, "meta a", 6) == 0) {
-            r = w = (size_t)(m - buf);
-            break;
-        }
-    if (!r && !(n >= 7 && memcmp(buf, "meta a", 6) == 0))
+    const char *first = NULL;
+    for (const char *m = buf; !first && n && (m = memchr(m, 'm', (size_t)(buf + n - m))) != NULL; m++)
+        if ((size_t)(buf + n - m) >= 7 && (m == buf || m[-1] == ' ') && memcmp(m, "meta a", 6) == 0)
+            first = m;
+    if (!first)
         return n;
+    size_t r = (size_t)(first - buf), w = r;
+    char prev = ' ';
 
     while (r < n) {
         if (prev == ' ' && n - r >= 7 && memcmp(buf + r, "meta a", 6) == 0) {
