@@ -268,6 +268,9 @@ Test(notice, normalise_folds_case_accents_and_lookalikes)
         { "\xf0\x9f\x98\xa1" "Facebook" "\xf0\x9f\x98\xa1", "facebook" }, /* emoji */
         { "UCC 1-308", "ucc 1 308" },
         { "meta also", "meta also" },                                /* not a look-alike */
+        { "Meta Al says", "meta ai says" },                          /* at the start */
+        { "submeta al", "submeta al" },                              /* not at a word start */
+        { "mm meta al and Meta A I", "mm meta ai and meta ai" },     /* after an 'm' that is not one */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t n = licit__notice_normalize(cases[i].in, strlen(cases[i].in), out, sizeof out);
