@@ -114,6 +114,14 @@ static void lib_error(srv_resp *resp, int rc, const char *msg) {
   srv_error(resp, st, licit_strerror_code(rc), "%s", msg && *msg ? msg : licit_strerror(rc));
 }
 
+/* A read transaction: 0, or the error's status (resp set). */
+static int read_txn(srv_req *rq, licit_txn **t, srv_resp *resp) {
+  licit_err err = {0};
+  int rc = licit_txn_begin(rq->sv->store, false, t, &err);
+  if (rc) lib_error(resp, rc, err.msg);
+  return rc ? resp->status : 0;
+}
+
 int srv_route(srv_req *rq, srv_resp *resp) {
   const char *p = rq->path;
   rq->nseg = 0;
@@ -268,12 +276,7 @@ int srv_authorize(srv_req *rq, srv_resp *resp) {
   size_t tn = strlen(tok);
   while (tn && tok[tn - 1] == ' ') tn--;
   licit_txn *t = NULL;
-  licit_err err = {0};
-  int rc = licit_txn_begin(rq->sv->store, false, &t, &err);
-  if (rc) {
-    lib_error(resp, rc, err.msg);
-    return resp->status;
-  }
+  if (read_txn(rq, &t, resp)) return resp->status;
   char secret[LICIT_OPERATOR_TOKEN_MAX];
   const char *why = "the token is not valid";
   if (licit_store_operator_token(t, false, secret, NULL) == 0 && ct_equal(tok, tn, secret, strlen(secret))) {
@@ -380,16 +383,11 @@ static int q_at(srv_req *rq, int64_t *T, srv_resp *resp) {
 /* A read transaction and the installed policy (NULL when none), borrowed
  * from the server's cache unless the cache is full (then rq->own_policy). */
 static int read_begin(srv_req *rq, licit_txn **t, licit_policy **p, srv_resp *resp) {
-  licit_err err = {0};
   *p = NULL;
   rq->own_policy = false;
-  int rc = licit_txn_begin(rq->sv->store, false, t, &err);
-  if (rc) {
-    lib_error(resp, rc, err.msg);
-    return resp->status;
-  }
+  if (read_txn(rq, t, resp)) return resp->status;
   licit_strv js;
-  rc = licit_store_policy_get(*t, &js);
+  int rc = licit_store_policy_get(*t, &js);
   if (rc == LICIT_ENOPOLICY) return 0;
   if (rc || srv_policy(rq->sv, js.p, js.n, p, &rq->own_policy)) {
     licit_txn_abort(*t);
@@ -454,9 +452,7 @@ static int body_object(srv_req *rq, licit_json **js, srv_resp *resp) {
 
 static void ep_healthz(srv_req *rq, srv_resp *resp) {
   licit_txn *t;
-  licit_err err = {0};
-  int rc = licit_txn_begin(rq->sv->store, false, &t, &err);
-  if (rc) return lib_error(resp, rc, err.msg);
+  if (read_txn(rq, &t, resp)) return;
   uint64_t pos = licit_txn_log_len(t);
   licit_txn_abort(t);
   ok_json(resp);
@@ -735,12 +731,10 @@ static void ep_eval(srv_req *rq, srv_resp *resp) {
 
 static void ep_snapshots(srv_req *rq, srv_resp *resp) {
   licit_txn *t;
-  licit_err err = {0};
-  int rc = licit_txn_begin(rq->sv->store, false, &t, &err);
-  if (rc) return lib_error(resp, rc, err.msg);
+  if (read_txn(rq, &t, resp)) return;
   licit_snapshot_info *a = NULL;
   size_t n = 0;
-  rc = licit_snapshot_list(t, &a, &n);
+  int rc = licit_snapshot_list(t, &a, &n);
   licit_txn_abort(t);
   if (rc) return lib_error(resp, rc, "reading the snapshots");
   ok_json(resp);
@@ -797,9 +791,7 @@ static int snapshot_seg(srv_req *rq, licit_txn *t, licit_snapshot_info *info, li
 
 static void ep_snapshot(srv_req *rq, srv_resp *resp) {
   licit_txn *t;
-  licit_err err = {0};
-  int rc = licit_txn_begin(rq->sv->store, false, &t, &err);
-  if (rc) return lib_error(resp, rc, err.msg);
+  if (read_txn(rq, &t, resp)) return;
   licit_buf name = LICIT_BUF_INIT;
   licit_snapshot_info info;
   memset(&info, 0, sizeof info);
@@ -1391,15 +1383,11 @@ static void ep_tokens(srv_req *rq, srv_resp *resp) {
     goto out;
   }
   licit_txn *t;
-  licit_err err = {0};
-  int rc = licit_txn_begin(rq->sv->store, false, &t, &err);
-  if (rc) {
-    lib_error(resp, rc, err.msg);
-    goto out;
-  }
+  if (read_txn(rq, &t, resp)) goto out;
   licit_buf tok = LICIT_BUF_INIT;
   int64_t exp;
-  rc = licit_token_issue(t, rq->sv->token_seed, us, un, licit_time_now() / 1000000, ttl_s, &tok, &exp, &err);
+  licit_err err = {0};
+  int rc = licit_token_issue(t, rq->sv->token_seed, us, un, licit_time_now() / 1000000, ttl_s, &tok, &exp, &err);
   licit_txn_abort(t);
   if (rc) {
     lib_error(resp, rc, err.msg);
