@@ -496,7 +496,7 @@ static void thread_cpu(double cpu[2]) {
 /* How far ahead of the estimated end of the batch's writes pages are
  * warmed: a few chunks' worth (a chunk of at most PIPE_BYTES of input
  * adds about three times that to the store). */
-#define WARM_AHEAD ((uint64_t)32 << 20)
+#define WARM_AHEAD ((uint64_t)64 << 20)
 
 /* The applying thread's estimate of where its transaction writes new
  * pages: the end of the last commit plus the input applied since then
@@ -509,7 +509,12 @@ typedef struct warm_est {
   double ratio;
 } warm_est;
 
-static uint64_t warm_target(warm_est *w, licit_store *s, uint64_t bytes) {
+static uint64_t warm_target(warm_est *w, licit_store *s, licit_txn *txn, uint64_t bytes) {
+  /* Where the transaction takes new pages now, when the store can say:
+   * it reuses freed pages first, so its end stands still for a while and
+   * then moves fast, which no estimate from the input follows. */
+  uint64_t at = txn ? licit_txn_write_end(txn) : 0;
+  if (at) return at + WARM_AHEAD;
   uint64_t end = licit_store_used_bytes(s);
   if (end != w->end) {
     if (w->end && end > w->end && bytes > w->bytes) w->ratio = (double)(end - w->end) / (double)(bytes - w->bytes);
@@ -670,7 +675,7 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
   warm_est we = {0, 0, 0};
   if (getenv("LICIT_NO_WARM") == NULL) {
     pl.s = r->s;
-    pl.warm_to = warm_target(&we, r->s, r->c->bytes);
+    pl.warm_to = warm_target(&we, r->s, r->txn, r->c->bytes);
     pl.warmed = we.end;
   }
   int rc = licit_event_parser_create(&pl.parser);
@@ -713,7 +718,7 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
       rc = licit_err_set(r->fatal, c->err, "out of memory");
     }
     done = c->last;
-    uint64_t warm_to = pl.s && !rc ? warm_target(&we, r->s, r->c->bytes) : 0;
+    uint64_t warm_to = pl.s && !rc ? warm_target(&we, r->s, r->txn, r->c->bytes) : 0;
     pthread_mutex_lock(&pl.mu);
     if (warm_to > pl.warm_to) pl.warm_to = warm_to;
     pl.count--;

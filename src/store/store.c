@@ -310,6 +310,28 @@ const char *licit_store_dir(const licit_store *s) { return s->dir; }
 
 /* ---------------------------------------------------------- transactions -- */
 
+/* Where a write transaction takes its next new page from the end of the
+ * data file, for warming those pages on another thread (licit_txn_write_end).
+ * LMDB has no call for it: its MDB_txn (0.9, 64-bit) starts with two
+ * pointers, then mt_next_pgno and mt_txnid.  The field is used only when
+ * both read as the public calls say at the transaction's start (the next
+ * page = the last commit's last page + 1, the id = mdb_txn_id), so another
+ * layout leaves warming to its estimate, never a wrong read. */
+static void write_end_find(licit_txn *t) {
+  MDB_envinfo info;
+  MDB_stat ms;
+  if (mdb_env_info(t->s->env, &info) || mdb_env_stat(t->s->env, &ms)) return;
+  const size_t *f = (const size_t *)(const void *)((const char *)t->txn + 2 * sizeof(void *));
+  if (f[0] == (size_t)info.me_last_pgno + 1 && f[1] == mdb_txn_id(t->txn)) {
+    t->next_pgno = f;
+    t->psize = ms.ms_psize;
+  }
+}
+
+uint64_t licit_txn_write_end(const licit_txn *t) {
+  return t->next_pgno ? (uint64_t)*t->next_pgno * t->psize : 0;
+}
+
 int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err) {
   licit_txn *t = calloc(1, sizeof *t);
   if (!t) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
@@ -330,6 +352,7 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
     return licit__mdb_err(rc, err, "begin transaction");
   }
   for (int i = 0; i < CTR_COUNT; i++) t->ctr[i] = meta_u64(t, counter_keys[i]);
+  if (write) write_end_find(t);
   *out = t;
   return 0;
 }

@@ -153,6 +153,10 @@ uint64_t licit_store_used_bytes(licit_store *s);
  * thread otherwise).  Changes nothing in the file; safe from any thread at
  * any time; only an optimisation. */
 void licit_store_warm(licit_store *s, uint64_t from, uint64_t to);
+/* The data file's offset where write transaction t takes its next new
+ * page (pages before it are in use or reused from the free list); 0 when
+ * unknown.  For the thread that owns t. */
+uint64_t licit_txn_write_end(const licit_txn *t);
 
 /* Transactions.  A read transaction sees the last commit.  Only one write
  * transaction runs at a time in the whole system (others wait).  Decoded

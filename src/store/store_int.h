@@ -41,6 +41,9 @@ struct licit_txn {
   licit_buf enc, tmp;      /* encoding scratch for the writer */
   licit_buf bufs[LICIT_TXN_BUFS]; /* licit_txn_buf */
   void *work;              /* apply.c's working memory */
+  const size_t *next_pgno; /* a write transaction's next new page, when
+                            * LMDB's layout was recognised (write_end) */
+  unsigned psize;
 };
 
 #define USER_HDR 32

@@ -743,3 +743,32 @@ Test(store, hist_at_synthetic_strides) {
   cr_assert_eq(((const licit_text_hist *)licit_hist_at(&th[0].h, 4, st, 30, UINT64_MAX))->sha[0], 4);
   cr_assert_eq(((const licit_text_hist *)licit_hist_at(&th[0].h, 4, st, 30, 1))->sha[0], 1);
 }
+
+/* The ingest warms the pages a batch will write next (licit_store_warm) from
+ * where the write transaction takes new pages.  LMDB has no call for that
+ * place; the store reads it from LMDB's transaction after checking it
+ * against the public calls.  On the LMDB this project builds with, it must
+ * be found (0 would silently turn the warming back into an estimate), start
+ * at the last commit's end, and move as the transaction grows the file. */
+Test(store, write_end_follows_the_transaction) {
+  commit();
+  begin();
+  uint64_t used = licit_store_used_bytes(S);
+  uint64_t at = licit_txn_write_end(W);
+  cr_assert_neq(at, 0, "LMDB's transaction layout was not recognised");
+  cr_assert_eq(at, used, "a new transaction starts at the last commit's end");
+  char id[64], user[32];
+  for (int i = 0; i < 3000; i++) {
+    snprintf(id, sizeof id, "post-%d-with-a-longer-id-%d", i * 7919 % 3001, i);
+    snprintf(user, sizeof user, "u%d", i % 50);
+    ACC("{\"id\":\"e%d\",\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"%s\",\"user\":\"%s\","
+        "\"visibility\":\"public\",\"text\":\"some text for the page %d\"}",
+        i, id, user, i);
+  }
+  uint64_t grown = licit_txn_write_end(W);
+  cr_assert_gt(grown, at, "3000 posts take new pages");
+  commit();
+  /* The commit may take a few more pages (the free list). */
+  cr_assert_geq(licit_store_used_bytes(S), grown, "the commit ends where the transaction wrote or beyond");
+  begin();
+}
