@@ -396,6 +396,7 @@ static void txn_free(licit_txn *t) {
 int licit_txn_commit(licit_txn *t, licit_err *err) {
   int rc = 0;
   if (t->write) {
+    rc = licit__apply_flush(t);
     for (int i = 0; i < CTR_COUNT && !rc; i++) rc = licit__meta_put(t, counter_keys[i], &t->ctr[i], 8);
     if (rc) {
       mdb_txn_abort(t->txn);
@@ -871,6 +872,8 @@ int licit_user_links(licit_txn *t, uint32_t user, uint32_t **others, size_t *n) 
 }
 
 int licit_user_mentioned_in(licit_txn *t, uint32_t user, uint32_t **posts, size_t *n) {
+  int rc = t->write ? licit__apply_flush(t) : 0;
+  if (rc) return licit__mdb(rc);
   unsigned int u = user;
   MDB_val k = {sizeof u, &u};
   return dup_u32s(t, DBI_UMENTIONS, &k, posts, n);
@@ -1073,6 +1076,8 @@ int licit_post_iter_next_head(licit_post_iter *it, licit_post_head *h, licit_buf
 uint64_t licit_txn_n_replies(const licit_txn *t) { return t->ctr[CTR_REPLIES]; }
 
 int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n) {
+  int rc = t->write ? licit__apply_flush(t) : 0;
+  if (rc) return licit__mdb(rc);
   unsigned int u = user;
   MDB_val k = {sizeof u, &u};
   return dup_u32s(t, DBI_UPOSTS, &k, ords, n);

@@ -79,6 +79,9 @@ int licit__post_decode_head(const MDB_val *v, licit_post_head *h, licit_buf *scr
 int licit__user_decode(const MDB_val *v, licit_user_rec *r, licit_buf *scratch);
 int licit__user_encode(const licit_user_rec *r, licit_buf *out);
 void licit__apply_free(void *w);
+/* Puts the index entries the write transaction holds back (apply.c);
+ * before its commit and before it reads those indexes.  0 or LMDB's code. */
+int licit__apply_flush(licit_txn *t);
 /* The replies waiting for a parent post id (free() *children). */
 int licit__orphans(licit_txn *t, const char *parent, size_t n, uint32_t **children, size_t *count);
 void licit__signal_key(const char *tok, size_t n, char key[520], MDB_val *k);

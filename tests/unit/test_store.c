@@ -512,6 +512,62 @@ Test(store, user_posts_index) {
   licit_buf_free(&b);
 }
 
+/* The account -> posts indexes are put in sorted runs at the commit (or
+ * before the write transaction reads them): the same lists as put one by
+ * one, also for a mention an edit adds to an older post (not the greatest
+ * ordinal), a mention repeated, and lists that span commits. */
+static void want_ords(licit_txn *t, bool mentions, const char *user, const char *const *posts, size_t n) {
+  licit_buf b = LICIT_BUF_INIT;
+  uint32_t ord;
+  cr_assert_eq(licit_user_ord(t, user, strlen(user), &ord), 0, "%s", user);
+  uint32_t *ords = NULL;
+  size_t got = 0;
+  cr_assert_eq(mentions ? licit_user_mentioned_in(t, ord, &ords, &got) : licit_user_posts(t, ord, &ords, &got), 0);
+  cr_assert_eq(got, n, "%s: %zu entries, want %zu", user, got, n);
+  for (size_t i = 0; i < n; i++) {
+    licit_post_rec r;
+    cr_assert_eq(licit_post_get(t, posts[i], strlen(posts[i]), &r, &b), 0);
+    cr_assert_eq(ords[i], r.ord, "%s: entry %zu is not %s", user, i, posts[i]);
+  }
+  free(ords);
+  licit_buf_free(&b);
+}
+
+Test(store, user_indexes_across_commits_and_edits) {
+  ACC("{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"a1\",\"user\":\"alice\","
+      "\"visibility\":\"public\",\"mentions\":[\"bob\",\"bob\"]}");
+  ACC(POST("2024-01-01T00:00:00Z", "c1", "carol"));
+  commit();
+  begin();
+  ACC("{\"type\":\"post\",\"ts\":\"2024-01-02T00:00:00Z\",\"post\":\"c2\",\"user\":\"carol\","
+      "\"visibility\":\"public\",\"mentions\":[\"bob\"]}");
+  ACC(POST("2024-01-02T00:00:00Z", "a2", "alice"));
+  /* An edit of the older post names bob again and dave for the first time. */
+  ACC("{\"type\":\"edit\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"a1\",\"text\":\"hi\","
+      "\"mentions\":[\"dave\",\"bob\"]}");
+  const char *bob[] = {"a1", "c2"}, *dave[] = {"a1"}, *alice[] = {"a1", "a2"}, *carol[] = {"c1", "c2"};
+  /* Read inside the write transaction. */
+  want_ords(W, true, "bob", bob, 2);
+  want_ords(W, true, "dave", dave, 1);
+  want_ords(W, false, "alice", alice, 2);
+  ACC(POST("2024-01-04T00:00:00Z", "a3", "alice"));
+  commit();
+  licit_txn *r;
+  cr_assert_eq(licit_txn_begin(S, false, &r, &err), 0);
+  const char *alice3[] = {"a1", "a2", "a3"};
+  want_ords(r, true, "bob", bob, 2);
+  want_ords(r, true, "dave", dave, 1);
+  want_ords(r, false, "alice", alice3, 3);
+  want_ords(r, false, "carol", carol, 2);
+  licit_txn_abort(r);
+  /* An aborted batch leaves nothing behind. */
+  begin();
+  ACC(POST("2024-01-05T00:00:00Z", "a4", "alice"));
+  licit_txn_abort(W);
+  begin();
+  want_ords(W, false, "alice", alice3, 3);
+}
+
 Test(store, post_iteration_is_bytewise) {
   const char *arrival[] = {"\xc3\xa9", "ab", "B", "aa", "a", "a b", "~"};
   for (int i = 0; i < 7; i++)
