@@ -1490,6 +1490,55 @@ static const notice_phrase phrases[] = {
     P("circulent",                                  -2, X),
     P("circolano",                                  -2, X),
     P("circulam",                                   -2, X),
+    /* ---- round 9 (tuned on rounds 1-8; round 9 not re-run) ---- */
+    /* The "deadline tomorrow: everything you have ever posted becomes
+     * public, even deleted messages" sentences in the other German and
+     * Portuguese spellings the training texts use (de-r8-02, de-real3-02,
+     * pt-r8-01, pt-real-03): the round-8 misses were opening excerpts of
+     * this wave, and the table only knew "gepostet" / "tacitamente". */
+    P("alles was du je veroffentlicht hast",         4, R),
+    P("alles was sie veroffentlicht haben",          4, R),
+    P("sogar nachrichten die geloscht wurden",       4, R),
+    P("die fotos nicht erlaubt sind",                3, R),
+    P("fotos die nicht zugelassen wurden",           3, R),
+    P("vergessen sie nicht die frist",               3, R),
+    P("se nao publicar tal declaracao",              5, C),
+    P("indirectamente permitindo",                   4, C),
+    P("indiretamente permitindo",                    4, C),
+    P("tacitamente permitindo",                      4, C),
+    P("informacoes contidas em suas",                3, C),
+    P("informacoes contidas nas",                    3, C),
+    /* counter-evidence: the words with which an article introduces the
+     * notice it quotes ("the message read: ...", "que decia: ...", "il
+     * testo recita: ..."); a notice does not describe itself this way.
+     * Every blind false alarm of rounds 6-8 was a debunk quoting a
+     * notice's opening (en-r8-06, es-r8-02 in training now). */
+    P("the message read*",                          -3, X),
+    P("the post read*",                             -3, X),
+    P("the text read*",                             -3, X),
+    P("the message says",                           -3, X),
+    P("the post says",                              -3, X),
+    P("que decia",                                  -3, X),
+    P("el mensaje dice",                            -3, X),
+    P("dice el mensaje",                            -3, X),
+    P("el texto dice",                              -3, X),
+    P("reza el mensaje",                            -3, X),
+    P("a mensagem diz",                             -3, X),
+    P("diz a mensagem",                             -3, X),
+    P("o texto diz",                                -3, X),
+    P("diz o texto",                                -3, X),
+    P("il messaggio recita",                        -3, X),
+    P("il testo recita",                            -3, X),
+    P("recita il messaggio",                        -3, X),
+    P("heisst es",                                  -3, X),
+    P("der text lautet",                            -3, X),
+    P("im wortlaut",                                -3, X),
+    P("peut on lire",                               -3, X),
+    P("on peut lire",                               -3, X),
+    P("le message indique",                         -3, X),
+    /* fact-checkers tracing a text back ("we traced this copypasta to 2012") */
+    P("rastreamos",                                 -2, X),
+    P("we traced",                                  -2, X),
 };
 
 #undef P
