@@ -84,6 +84,10 @@ typedef struct licit_event {
    * opt-out notice (notice/notice.h).  Kept with the text version so that
    * report need not re-read every text. */
   bool optout_notice;
+  /* Set by the ingest's parsing thread, not by any input: text_sha is the
+   * SHA-256 of text, computed there so that the applying thread need not. */
+  bool text_sha_set;
+  unsigned char text_sha[32];
 } licit_event;
 
 const char *licit_event_type_name(licit_event_type t);

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/hash.h"
 #include "json/json.h"
 #include "notice/notice.h"
 
@@ -610,8 +611,11 @@ static void produce_chunk(pipeline *pl, chunk *c, uint64_t *line_no) {
     if (full_len <= LICIT_LINE_MAX && !licit_line_is_blank(line, plen)) {
       licit_err err;
       it->rc = licit_event_parse(pl->parser, line, plen, &it->ev, &err);
-      if (it->rc == 0 && (it->ev.type == LICIT_EV_POST || it->ev.type == LICIT_EV_EDIT))
+      if (it->rc == 0 && (it->ev.type == LICIT_EV_POST || it->ev.type == LICIT_EV_EDIT)) {
         it->ev.optout_notice = licit_notice_detect(it->ev.text.p, it->ev.text.n, NULL) == 1;
+        licit_sha256(it->ev.text.p, it->ev.text.n, it->ev.text_sha);
+        it->ev.text_sha_set = true;
+      }
       if (it->rc) {
         /* Only the id matters after a parse error (a known id makes it a
          * duplicate); the message goes along. */

@@ -466,6 +466,13 @@ static int intern_signals(licit_txn *t, const licit_event *ev, licit_buf *ords) 
 /* --------------------------------------------------------------- posts -- */
 
 /* Replies that arrived before this post get its ordinal as their parent. */
+/* The SHA-256 of the event's text (computed ahead by the ingest's parsing
+ * thread when it could). */
+static void text_sha(const licit_event *ev, uint8_t sha[32]) {
+  if (ev->text_sha_set) memcpy(sha, ev->text_sha, 32);
+  else licit_sha256(ev->text.p, ev->text.n, sha);
+}
+
 static int adopt_orphans(licit_txn *t, licit_strv post, uint32_t ord, work *w) {
   uint32_t *kids = NULL;
   size_t n = 0;
@@ -507,7 +514,7 @@ static int write_post(licit_txn *t, const licit_event *ev, const licit_loaded *l
   licit_hist men = {ev->ts, seq, 0, (int32_t)nmen};
   licit_hist vis = {ev->ts, seq, ev->visibility, 0};
   licit_text_hist text = {{ev->ts, seq, ev->optout_notice, 0}, {0}};
-  licit_sha256(ev->text.p, ev->text.n, text.sha);
+  text_sha(ev, text.sha);
   if ((rc = intern_signals(t, ev, &w->sigords))) return rc;
   uint32_t nsig = (uint32_t)(w->sigords.len / 4);
   licit_hist sig = {ev->ts, seq, 0, (int32_t)nsig};
@@ -559,7 +566,7 @@ static int write_post_change(licit_txn *t, const licit_event *ev, const licit_lo
     }
     case LICIT_EV_EDIT: {
       licit_text_hist e = {{ev->ts, seq, ev->optout_notice, 0}, {0}};
-      licit_sha256(ev->text.p, ev->text.n, e.sha);
+      text_sha(ev, e.sha);
       if ((rc = insert_sorted(&w->lists[0], r.text, r.n_text, sizeof e, &e))) return rc;
       r.text = (const licit_text_hist *)w->lists[0].data;
       r.n_text++;
