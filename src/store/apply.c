@@ -32,24 +32,25 @@ int licit__mdb(int rc) {
  * mentioned, the linked), and about a fifth of the writing thread went to
  * descending the users and ustate tables for them.  Two set-associative
  * tables of fixed size (UC_WAYS ways a set, the least recently used one
- * replaced), so memory stays flat whatever the input: id -> ordinal (ids
- * up to UC_ID_MAX bytes), and ordinal -> the encoded user record as stored
- * (records up to UC_REC_MAX bytes).  Accounts are used very unevenly (a few
+ * replaced), so memory stays flat whatever the input: id -> ordinal (by
+ * a hash of the id, 262,144 accounts), and ordinal -> the encoded user
+ * record as stored (32,768 records of up to UC_REC_MAX bytes).  Accounts are used very unevenly (a few
  * post thousands of times more than most): a direct-mapped table let a
  * rare account push out a busy one, and at 4M events (140k accounts) it
  * found 69 % of ids and 52 % of records.  save_user writes through both,
  * and it is the only writer of those tables. */
 #define UC_WAYS 8u
-#define UC_ID_SETS 8192u /* x UC_WAYS entries of 64 bytes: 4 MiB */
-#define UC_SETS 4096u    /* x UC_WAYS records */
-#define UC_ID_MAX 55
-#define UC_REC_MAX 512 /* so at most 16 MiB of records */
+#define UC_ID_SETS 32768u /* x UC_WAYS entries of 16 bytes: 4 MiB */
+#define UC_SETS 4096u     /* x UC_WAYS records */
+#define UC_REC_MAX 512    /* so at most 16 MiB of records */
 
+/* An id is kept as a 64-bit hash: four times as many accounts in the same
+ * memory as the ids themselves.  A hit is only a guess, confirmed against
+ * the id in the account's record (licit_store_user_lookup). */
 typedef struct uc_id {
+  uint64_t h;
   uint32_t ord;
-  uint32_t used; /* the cache's clock when last used */
-  uint8_t len;   /* 0: empty */
-  char id[UC_ID_MAX];
+  uint32_t used; /* the cache's clock when last used; 0: empty */
 } uc_id;
 
 typedef struct uc_rec {
@@ -95,24 +96,26 @@ static work *get_work(licit_txn *t) {
   return t->work;
 }
 
-static uint32_t uc_hash(const char *p, size_t n) {
+static uint64_t uc_hash(const char *p, size_t n) {
   uint64_t h = 1469598103934665603ull; /* FNV-1a */
   for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-  return (uint32_t)(h ^ h >> 32);
+  return h ^ h >> 29;
 }
 
 static work *uc_work(licit_txn *t) { return t->write ? get_work(t) : NULL; }
 
-static uc_id *uc_id_set(work *w, const char *id, size_t n) {
-  return &w->uc_ids[(size_t)(uc_hash(id, n) % UC_ID_SETS) * UC_WAYS];
+static uc_id *uc_id_set(work *w, uint64_t h) {
+  return &w->uc_ids[(size_t)((uint32_t)(h >> 32) % UC_ID_SETS) * UC_WAYS];
 }
 
+/* The ordinal the cache guesses for the id. */
 static bool uc_id_get(work *w, const char *id, size_t n, uint32_t *ord) {
-  if (!w || !w->uc_ids || n == 0 || n > UC_ID_MAX) return false;
-  uc_id *set = uc_id_set(w, id, n);
+  if (!w || !w->uc_ids) return false;
+  uint64_t h = uc_hash(id, n);
+  uc_id *set = uc_id_set(w, h);
   for (unsigned i = 0; i < UC_WAYS; i++) {
     uc_id *e = &set[i];
-    if (e->len == n && !memcmp(e->id, id, n)) {
+    if (e->h == h && e->used) {
       e->used = ++w->clock;
       *ord = e->ord;
       return true;
@@ -122,19 +125,19 @@ static bool uc_id_get(work *w, const char *id, size_t n, uint32_t *ord) {
 }
 
 static void uc_id_put(work *w, const char *id, size_t n, uint32_t ord) {
-  if (!w || !w->uc_ids || n == 0 || n > UC_ID_MAX) return;
-  uc_id *set = uc_id_set(w, id, n), *e = &set[0];
+  if (!w || !w->uc_ids) return;
+  uint64_t h = uc_hash(id, n);
+  uc_id *set = uc_id_set(w, h), *e = &set[0];
   for (unsigned i = 0; i < UC_WAYS; i++) {
-    if (set[i].len == n && !memcmp(set[i].id, id, n)) {
+    if (set[i].h == h && set[i].used) {
       e = &set[i];
       break;
     }
     if (set[i].used < e->used) e = &set[i]; /* empty ways have used 0 */
   }
+  e->h = h;
   e->ord = ord;
   e->used = ++w->clock;
-  e->len = (uint8_t)n;
-  memcpy(e->id, id, n);
 }
 
 static uc_rec *uc_rec_set(work *w, uint32_t ord) {
@@ -247,12 +250,19 @@ int licit_store_user_lookup(licit_txn *t, licit_strv id, bool *found, licit_user
   uint32_t ord;
   work *w = uc_work(t);
   int rc = 0;
-  if (!uc_id_get(w, id.p, id.n, &ord)) {
-    rc = licit_user_ord(t, id.p, id.n, &ord);
-    if (rc == LICIT_ENOTFOUND) return 0;
-    if (rc) return rc;
-    uc_id_put(w, id.p, id.n, ord);
+  if (uc_id_get(w, id.p, id.n, &ord)) {
+    /* The cache's guess holds when the record names the same id. */
+    rc = licit_store_user_by_ord(t, ord, u, scratch);
+    if (rc && rc != LICIT_ENOTFOUND) return rc;
+    if (!rc && u->id_len == id.n && !memcmp(u->id, id.p, id.n)) {
+      *found = true;
+      return 0;
+    }
   }
+  rc = licit_user_ord(t, id.p, id.n, &ord);
+  if (rc == LICIT_ENOTFOUND) return 0;
+  if (rc) return rc;
+  uc_id_put(w, id.p, id.n, ord);
   rc = licit_store_user_by_ord(t, ord, u, scratch);
   if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
   *found = true;
