@@ -69,7 +69,7 @@ typedef struct uc_rec {
  * puts finds each next position on the page it is on.  Nothing inside the
  * write transaction reads these indexes without flushing first. */
 enum { DQ_UPOSTS, DQ_UMENTIONS, DQ_COUNT };
-#define DQ_MAX (1u << 19) /* entries a table: 8 MiB with the sort's scratch */
+#define DQ_MAX (1u << 17) /* entries a table: 2 MiB with the sort's scratch */
 
 typedef struct deferred {
   uint64_t *v;
