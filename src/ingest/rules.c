@@ -129,8 +129,10 @@ static int judge_link(licit_txn *t, const licit_event *ev, licit_loaded *ld, lic
 }
 
 int licit_rules_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, licit_err *err) {
+  /* Between events: what the transaction held back may go in now. */
+  int rc = licit_txn_checkpoint(t);
+  if (rc) return licit_err_set(err, rc, "writing held-back posts: %s", licit_strerror(rc));
   uint64_t seq = licit_txn_next_seq(t);
-  int rc;
   if (ev->id.n) {
     uint64_t dup_of;
     rc = licit_store_claim_id(t, ev->id, seq, &dup_of);

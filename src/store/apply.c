@@ -221,6 +221,13 @@ static int put(licit_txn *t, int dbi, const void *k, size_t kn, const void *v, s
   return licit__mdb(mdb_put(t->txn, t->s->dbi[dbi], &kk, &vv, fl));
 }
 
+/* A post's record: held back when the transaction can (pending.c; the
+ * rules have already looked the id up), else put at once. */
+static int put_post(licit_txn *t, const char *id, size_t n, const void *v, size_t vn, unsigned fl) {
+  int rc = licit__pending_put(t, id, n, v, vn);
+  return rc == 1 ? put(t, DBI_POSTS, id, n, v, vn, fl) : rc;
+}
+
 /* ------------------------------------------------------- typed reads -- */
 
 uint64_t licit_txn_next_seq(const licit_txn *t) { return t->ctr[CTR_LOG] + 1; }
@@ -506,7 +513,7 @@ static int adopt_orphans(licit_txn *t, licit_strv post, uint32_t ord, work *w) {
     if ((rc = licit_post_get(t, idb, idn, &c, &w->child))) break;
     c.parent = ord + 1;
     if ((rc = licit__post_encode(&c, &t->enc))) break;
-    rc = put(t, DBI_POSTS, idb, idn, t->enc.data, t->enc.len, 0);
+    rc = put_post(t, idb, idn, t->enc.data, t->enc.len, 0);
   }
   free(kids);
   if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
@@ -551,7 +558,7 @@ static int write_post(licit_txn *t, const licit_event *ev, const licit_loaded *l
       .menords = (const uint32_t *)w->menords.data,
   };
   if ((rc = licit__post_encode(&r, &t->enc))) return rc;
-  if ((rc = put(t, DBI_POSTS, ev->post.p, ev->post.n, t->enc.data, t->enc.len, MDB_NOOVERWRITE)))
+  if ((rc = put_post(t, ev->post.p, ev->post.n, t->enc.data, t->enc.len, MDB_NOOVERWRITE)))
     return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
   unsigned int po = r.ord, uo = u.ord;
   if ((rc = put(t, DBI_POSTORD, &po, sizeof po, ev->post.p, ev->post.n, MDB_APPEND))) return rc;
@@ -619,7 +626,7 @@ static int write_post_change(licit_txn *t, const licit_event *ev, const licit_lo
     default: return LICIT_EINTERNAL;
   }
   if ((rc = licit__post_encode(&r, &t->enc))) return rc;
-  return put(t, DBI_POSTS, ev->post.p, ev->post.n, t->enc.data, t->enc.len, 0);
+  return put_post(t, ev->post.p, ev->post.n, t->enc.data, t->enc.len, 0);
 }
 
 /* ------------------------------------------------------------ accounts -- */

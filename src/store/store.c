@@ -291,6 +291,7 @@ fail:
 
 void licit_store_close(licit_store *s) {
   if (!s) return;
+  licit__filter_drop(s);
   mdb_env_close(s->env);
   pthread_rwlock_destroy(&s->maplock);
   free(s->dir);
@@ -352,7 +353,10 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
     return licit__mdb_err(rc, err, "begin transaction");
   }
   for (int i = 0; i < CTR_COUNT; i++) t->ctr[i] = meta_u64(t, counter_keys[i]);
-  if (write) write_end_find(t);
+  if (write) {
+    write_end_find(t);
+    licit__filter_txn_begin(t);
+  }
   *out = t;
   return 0;
 }
@@ -390,19 +394,22 @@ static void txn_free(licit_txn *t) {
   licit_buf_free(&t->tmp);
   for (int i = 0; i < LICIT_TXN_BUFS; i++) licit_buf_free(&t->bufs[i]);
   licit__apply_free(t->work);
+  licit__pending_free(t);
   free(t);
 }
 
 int licit_txn_commit(licit_txn *t, licit_err *err) {
   int rc = 0;
   if (t->write) {
-    rc = licit__apply_flush(t);
+    rc = licit__pending_flush(t);
+    if (!rc) rc = licit__apply_flush(t);
     for (int i = 0; i < CTR_COUNT && !rc; i++) rc = licit__meta_put(t, counter_keys[i], &t->ctr[i], 8);
     if (rc) {
       mdb_txn_abort(t->txn);
       txn_free(t);
       return licit__mdb_err(rc, err, "commit");
     }
+    licit__filter_txn_committing(t, mdb_txn_id(t->txn));
   }
   rc = mdb_txn_commit(t->txn);
   txn_free(t);
@@ -774,7 +781,8 @@ static int not_found_or(int rc) {
 int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, licit_buf *scratch) {
   if (n == 0 || n > LICIT_ID_MAX) return LICIT_ENOTFOUND;
   MDB_val k = {n, (void *)id}, v;
-  int rc = licit__get(t, DBI_POSTS, &k, &v);
+  int rc = t->write ? licit__pending_get(t, id, n, &v) : 1;
+  if (rc == 1) rc = licit__get(t, DBI_POSTS, &k, &v);
   if (rc) return not_found_or(rc);
   return licit__post_decode(&v, rec, scratch);
 }
@@ -999,9 +1007,12 @@ static void prefetch_leaf(table_iter *it, const void *data) {
 }
 
 static int table_iter_open(licit_txn *t, int dbi, table_iter **out) {
+  /* A write transaction's held-back posts go into the table first. */
+  int rc = t->write && dbi == DBI_POSTS ? licit__pending_flush(t) : 0;
+  if (rc) return licit__mdb_err(rc, NULL, "");
   table_iter *it = calloc(1, sizeof *it);
   if (!it) return LICIT_ENOMEM;
-  int rc = licit__cursor_open(t, dbi, &it->cur);
+  rc = licit__cursor_open(t, dbi, &it->cur);
   if (rc == MDB_NOTFOUND) rc = 0; /* an absent table: no entries (it->cur NULL) */
   if (rc) {
     free(it);

@@ -30,6 +30,10 @@ struct licit_store {
    * threads reading while the ingest grows the map never see it move.
    * Writer-preferring, so a stream of readers cannot starve a growth. */
   pthread_rwlock_t maplock;
+  /* The writer's filter of post ids (pending.c), or NULL; it has seen
+   * every commit up to pf_txnid. */
+  void *pf;
+  size_t pf_txnid;
 };
 
 struct licit_txn {
@@ -44,6 +48,8 @@ struct licit_txn {
   const size_t *next_pgno; /* a write transaction's next new page, when
                             * LMDB's layout was recognised (write_end) */
   unsigned psize;
+  bool pf_ok;    /* the store's filter holds every post this transaction sees */
+  void *pending; /* posts held back (pending.c) */
 };
 
 #define USER_HDR 32
@@ -82,6 +88,19 @@ void licit__apply_free(void *w);
 /* Puts the index entries the write transaction holds back (apply.c);
  * before its commit and before it reads those indexes.  0 or LMDB's code. */
 int licit__apply_flush(licit_txn *t);
+
+/* pending.c: the posts a write transaction holds back, and the filter.
+ * licit__pending_get: 0 (v is the record), MDB_NOTFOUND (certainly not in
+ * the store), or 1 (ask the table).  licit__pending_put: 0, LICIT_E*, or 1
+ * (not held back: put it in the table).  licit__pending_flush: 0 or LMDB's
+ * code. */
+int licit__pending_get(licit_txn *t, const char *id, size_t n, MDB_val *v);
+int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, size_t vn);
+int licit__pending_flush(licit_txn *t);
+void licit__pending_free(licit_txn *t);
+void licit__filter_drop(licit_store *s);
+void licit__filter_txn_begin(licit_txn *t);
+void licit__filter_txn_committing(licit_txn *t, size_t txnid);
 /* The replies waiting for a parent post id (free() *children). */
 int licit__orphans(licit_txn *t, const char *parent, size_t n, uint32_t **children, size_t *count);
 void licit__signal_key(const char *tok, size_t n, char key[520], MDB_val *k);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/hash.h"
@@ -827,4 +828,71 @@ Test(store, write_end_follows_the_transaction) {
   /* The commit may take a few more pages (the free list). */
   cr_assert_geq(licit_store_used_bytes(S), grown, "the commit ends where the transaction wrote or beyond");
   begin();
+}
+
+/* The ingest's filter of post ids and the posts a transaction holds back
+ * (src/store/pending.c).  Held-back posts are seen by look-ups and by an
+ * iteration inside the transaction, survive checkpoints and the commit;
+ * a post id stays unique; and a commit by another process in between makes
+ * the filter go, so that its posts are still found. */
+static size_t count_posts(licit_txn *t) {
+  licit_post_iter *it;
+  cr_assert_eq(licit_post_iter_open(t, &it), 0);
+  licit_strv id;
+  licit_post_rec r;
+  size_t n = 0;
+  int rc;
+  while ((rc = licit_post_iter_next(it, &id, &r, &scratch)) == 1) n++;
+  cr_assert_eq(rc, 0);
+  licit_post_iter_close(it);
+  return n;
+}
+
+Test(store, posts_filter_and_held_back_posts) {
+  ACC(POST("2024-01-01T00:00:00Z", "old1", "alice"));
+  commit();
+  begin();
+  cr_assert_eq(licit_store_filter_posts(W, 100000), 0);
+  char id[32];
+  for (int i = 0; i < 70000; i++) { /* more than one checkpoint's worth */
+    snprintf(id, sizeof id, "n%d", (i * 7919) % 70000);
+    ACC("{\"type\":\"post\",\"ts\":\"2024-01-02T00:00:00Z\",\"post\":\"%s\",\"user\":\"u%d\",\"visibility\":\"public\"}", id, i % 97);
+  }
+  REJ("already exists", POST("2024-01-03T00:00:00Z", "n5", "bob"));
+  REJ("already exists", POST("2024-01-03T00:00:00Z", "old1", "bob"));
+  /* An edit of a held-back post and of a stored one, then both read back. */
+  ACC("{\"type\":\"edit\",\"ts\":\"2024-01-04T00:00:00Z\",\"post\":\"n69999\",\"text\":\"v2\"}");
+  ACC("{\"type\":\"edit\",\"ts\":\"2024-01-04T00:00:00Z\",\"post\":\"old1\",\"text\":\"v2\"}");
+  cr_assert_eq(get_post("n69999").n_text, 2);
+  cr_assert_eq(get_post("old1").n_text, 2);
+  cr_assert_eq(count_posts(W), 70001, "an iteration in the transaction sees every post");
+  ACC(POST("2024-01-05T00:00:00Z", "after-iter", "carol"));
+  commit();
+  begin();
+  cr_assert_eq(get_post("after-iter").user, get_post("after-iter").user);
+  cr_assert_eq(get_post("n69999").n_text, 2);
+  REJ("already exists", POST("2024-01-06T00:00:00Z", "after-iter", "bob"));
+  licit_txn_abort(W);
+  W = NULL;
+  /* Another process commits a post in between. */
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    licit_store *s2;
+    licit_txn *t2;
+    licit_err e2;
+    if (licit_store_open(dir, false, &s2, &e2) || licit_txn_begin(s2, true, &t2, &e2)) _exit(2);
+    const char *line = "{\"type\":\"post\",\"ts\":\"2024-01-07T00:00:00Z\",\"post\":\"other\",\"user\":\"dave\",\"visibility\":\"public\"}";
+    licit_event ev;
+    uint64_t seq;
+    if (licit_event_parse(EP, line, strlen(line), &ev, &e2) || licit_rules_apply(t2, &ev, &seq, &e2) ||
+        licit_txn_commit(t2, &e2))
+      _exit(3);
+    _exit(0);
+  }
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the other writer failed (%d)", st);
+  begin();
+  REJ("already exists", POST("2024-01-08T00:00:00Z", "other", "bob"));
 }

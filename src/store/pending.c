@@ -1,0 +1,341 @@
+/*
+ * pending.c - the writer's posts held back, and its filter of post ids.
+ *
+ * A new post cost the ingest two descents of the random-keyed `posts`
+ * B-tree: the look-up that finds nothing (is the id taken?) and the put.
+ * At 10M events the look-ups alone were 28 % of the applying thread, and
+ * each is a cold walk through pages that outgrow every cache.  So, for an
+ * ingest that asks for it (licit_store_filter_posts):
+ *
+ *  - A Bloom filter of every post id in the store (blocked: one 64-byte
+ *    block a key, 7 bits in it, about 12 bits a key) answers "certainly not
+ *    there" without touching the B-tree.  It only ever errs towards
+ *    "maybe": a maybe goes to the tree as before, so answers stay exact.
+ *    It lives with the store (one ingest, many batches) and is trusted only
+ *    while this process is the only writer: each write transaction checks
+ *    that its id follows the last commit the filter saw, else the filter is
+ *    dropped (another process wrote posts it does not hold).
+ *  - The records a transaction writes to `posts` wait in its memory
+ *    (id -> record, found by hash) and go into the tree sorted by key,
+ *    through one cursor, at a checkpoint between events once enough wait
+ *    (PENDING_MAX records or 32 MiB), before the commit, and before
+ *    anything iterates `posts` in the transaction.  A sorted run finds each
+ *    next place on or near the page it is on.  Reads in the transaction
+ *    see the waiting record first.
+ *
+ * Records returned from here stay valid until the next checkpoint (the
+ * start of the next event), longer than LMDB's own (until the next put).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+#define PENDING_MAX 65536u               /* records before a checkpoint flushes */
+#define PENDING_BYTES ((size_t)32 << 20) /* or bytes of records and keys */
+#define CHUNK ((size_t)1 << 20)
+#define FILTER_K 7
+
+/* --------------------------------------------------------------- hashing -- */
+
+static uint64_t hash_id(const char *p, size_t n) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a, then a 64-bit finaliser */
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
+/* ---------------------------------------------------------------- filter -- */
+
+typedef struct filter {
+  uint64_t *bits; /* nblocks * 8 words */
+  size_t nblocks;
+} filter;
+
+static uint64_t *filter_block(const filter *f, uint64_t h) {
+  return f->bits + (size_t)(((h >> 32) * (uint64_t)f->nblocks) >> 32) * 8;
+}
+
+static void filter_add(filter *f, uint64_t h) {
+  uint64_t *b = filter_block(f, h);
+  uint32_t x = (uint32_t)h;
+  for (int i = 0; i < FILTER_K; i++) {
+    b[(x >> 6) & 7] |= (uint64_t)1 << (x & 63);
+    x = x * 0x9e3779b1u + 0x7f4a7c15u;
+    x ^= x >> 15;
+  }
+}
+
+static bool filter_maybe(const filter *f, uint64_t h) {
+  const uint64_t *b = filter_block(f, h);
+  uint32_t x = (uint32_t)h;
+  for (int i = 0; i < FILTER_K; i++) {
+    if (!(b[(x >> 6) & 7] >> (x & 63) & 1)) return false;
+    x = x * 0x9e3779b1u + 0x7f4a7c15u;
+    x ^= x >> 15;
+  }
+  return true;
+}
+
+static void filter_free(filter *f) {
+  if (!f) return;
+  free(f->bits);
+  free(f);
+}
+
+void licit__filter_drop(licit_store *s) {
+  filter_free(s->pf);
+  s->pf = NULL;
+}
+
+int licit_store_filter_posts(licit_txn *t, uint64_t expect_new) {
+  licit_store *s = t->s;
+  if (!t->write) return LICIT_EUSAGE;
+  licit__filter_drop(s);
+  t->pf_ok = false;
+  uint64_t keys = t->ctr[CTR_POSTS] + expect_new;
+  /* 12 bits a key in 512-bit blocks; at most 256 MiB. */
+  uint64_t nblocks = keys * 12 / 512 + 1;
+  if (nblocks > ((uint64_t)256 << 20) / 64) nblocks = ((uint64_t)256 << 20) / 64;
+  filter *f = calloc(1, sizeof *f);
+  if (!f || !(f->bits = calloc((size_t)nblocks * 8, 8))) {
+    filter_free(f);
+    return LICIT_ENOMEM; /* the caller goes on without */
+  }
+  f->nblocks = (size_t)nblocks;
+  int rc = licit__pending_flush(t);
+  MDB_cursor *c = NULL;
+  if (!rc) rc = mdb_cursor_open(t->txn, s->dbi[DBI_POSTS], &c);
+  MDB_val k, v;
+  int op = MDB_FIRST;
+  while (!rc && (rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+    filter_add(f, hash_id(k.mv_data, k.mv_size));
+    op = MDB_NEXT;
+  }
+  if (c) mdb_cursor_close(c);
+  if (rc != MDB_NOTFOUND) {
+    filter_free(f);
+    return licit__mdb(rc);
+  }
+  s->pf = f;
+  s->pf_txnid = mdb_txn_id(t->txn) - 1;
+  t->pf_ok = true;
+  return 0;
+}
+
+void licit__filter_txn_begin(licit_txn *t) {
+  licit_store *s = t->s;
+  t->pf_ok = false;
+  if (!s->pf) return;
+  /* Another writer committed since the filter last saw a commit of ours:
+   * it may lack that writer's posts. */
+  if (mdb_txn_id(t->txn) == s->pf_txnid + 1) t->pf_ok = true;
+  else licit__filter_drop(s);
+}
+
+/* Just before t commits, while it still holds LMDB's writer lock: the
+ * filter will have seen commit `txnid`.  Should the commit fail, the next
+ * transaction has that same id and drops the filter. */
+void licit__filter_txn_committing(licit_txn *t, size_t txnid) {
+  if (t->pf_ok && t->s->pf) t->s->pf_txnid = txnid;
+}
+
+/* --------------------------------------------------------------- pending -- */
+
+typedef struct ent {
+  uint64_t h;
+  char *key, *val;
+  uint32_t kn, vn;
+} ent;
+
+typedef struct chunk {
+  struct chunk *next;
+  size_t used, cap;
+  char data[];
+} chunk;
+
+typedef struct pending {
+  ent *ents;
+  size_t n, cap;
+  uint32_t *slots; /* entry index + 1; 0: empty; nslots a power of two */
+  size_t nslots;
+  chunk *chunks;
+  size_t bytes;
+} pending;
+
+static pending *pending_of(licit_txn *t) {
+  if (!t->pending) t->pending = calloc(1, sizeof(pending));
+  return t->pending;
+}
+
+static char *pending_alloc(pending *p, size_t n) {
+  chunk *c = p->chunks;
+  if (!c || c->cap - c->used < n) {
+    size_t cap = n > CHUNK / 4 ? n : CHUNK;
+    chunk *nc = malloc(sizeof *nc + cap);
+    if (!nc) return NULL;
+    nc->used = 0;
+    nc->cap = cap;
+    if (c && n > CHUNK / 4) { /* a large record: behind the current chunk */
+      nc->next = c->next;
+      c->next = nc;
+    } else {
+      nc->next = c;
+      p->chunks = nc;
+    }
+    c = nc;
+  }
+  char *r = c->data + c->used;
+  c->used += (n + 7) & ~(size_t)7;
+  if (c->used > c->cap) c->used = c->cap;
+  p->bytes += n;
+  return r;
+}
+
+static ent *pending_find(pending *p, uint64_t h, const char *id, size_t n, size_t *slot) {
+  if (!p->nslots) return NULL;
+  size_t i = (size_t)h & (p->nslots - 1);
+  for (;; i = (i + 1) & (p->nslots - 1)) {
+    uint32_t e = p->slots[i];
+    if (!e) break;
+    ent *x = &p->ents[e - 1];
+    if (x->h == h && x->kn == n && !memcmp(x->key, id, n)) return x;
+  }
+  if (slot) *slot = i;
+  return NULL;
+}
+
+static int pending_grow(pending *p) {
+  size_t cap = p->cap ? p->cap * 2 : 4096;
+  ent *e = realloc(p->ents, cap * sizeof *e);
+  if (!e) return LICIT_ENOMEM;
+  p->ents = e;
+  p->cap = cap;
+  size_t nslots = cap * 2;
+  uint32_t *sl = calloc(nslots, sizeof *sl);
+  if (!sl) return LICIT_ENOMEM;
+  free(p->slots);
+  p->slots = sl;
+  p->nslots = nslots;
+  for (size_t i = 0; i < p->n; i++) {
+    size_t j = (size_t)p->ents[i].h & (nslots - 1);
+    while (sl[j]) j = (j + 1) & (nslots - 1);
+    sl[j] = (uint32_t)(i + 1);
+  }
+  return 0;
+}
+
+int licit__pending_get(licit_txn *t, const char *id, size_t n, MDB_val *v) {
+  if (!t->pf_ok) return 1;
+  uint64_t h = hash_id(id, n);
+  pending *p = t->pending;
+  const ent *e = p ? pending_find(p, h, id, n, NULL) : NULL;
+  if (e) {
+    v->mv_data = e->val;
+    v->mv_size = e->vn;
+    return 0;
+  }
+  return filter_maybe(t->s->pf, h) ? 1 : MDB_NOTFOUND;
+}
+
+int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, size_t vn) {
+  if (!t->pf_ok) return 1;
+  pending *p = pending_of(t);
+  if (!p) return LICIT_ENOMEM;
+  uint64_t h = hash_id(id, n);
+  size_t slot = 0;
+  ent *e = pending_find(p, h, id, n, &slot);
+  char *vb = pending_alloc(p, vn ? vn : 1);
+  if (!vb) return LICIT_ENOMEM;
+  memcpy(vb, val, vn);
+  if (e) {
+    e->val = vb;
+    e->vn = (uint32_t)vn;
+    return 0;
+  }
+  if (p->n == p->cap) {
+    int rc = pending_grow(p);
+    if (rc) return rc;
+    pending_find(p, h, id, n, &slot);
+  }
+  char *kb = pending_alloc(p, n);
+  if (!kb) return LICIT_ENOMEM;
+  memcpy(kb, id, n);
+  p->ents[p->n] = (ent){h, kb, vb, (uint32_t)n, (uint32_t)vn};
+  p->slots[slot] = (uint32_t)++p->n;
+  filter_add(t->s->pf, h);
+  return 0;
+}
+
+/* LMDB's order of keys: bytes, then length. */
+typedef struct sortkey {
+  uint64_t prefix; /* the first 8 bytes, big-endian, zero-padded */
+  const ent *e;
+} sortkey;
+
+static int cmp_sortkey(const void *a, const void *b) {
+  const sortkey *x = a, *y = b;
+  if (x->prefix != y->prefix) return x->prefix < y->prefix ? -1 : 1;
+  size_t n = x->e->kn < y->e->kn ? x->e->kn : y->e->kn;
+  int c = memcmp(x->e->key, y->e->key, n);
+  if (c) return c;
+  return x->e->kn < y->e->kn ? -1 : x->e->kn > y->e->kn;
+}
+
+static void pending_clear(pending *p) {
+  p->n = 0;
+  p->bytes = 0;
+  if (p->slots) memset(p->slots, 0, p->nslots * sizeof *p->slots);
+  chunk *c = p->chunks;
+  while (c) {
+    chunk *next = c->next;
+    free(c);
+    c = next;
+  }
+  p->chunks = NULL;
+}
+
+int licit__pending_flush(licit_txn *t) {
+  pending *p = t->pending;
+  if (!p || !p->n) return 0;
+  sortkey *sk = malloc(p->n * sizeof *sk);
+  if (!sk) return ENOMEM;
+  for (size_t i = 0; i < p->n; i++) {
+    const ent *e = &p->ents[i];
+    uint64_t pre = 0;
+    for (size_t j = 0; j < 8; j++) pre = pre << 8 | (j < e->kn ? (unsigned char)e->key[j] : 0);
+    sk[i] = (sortkey){pre, e};
+  }
+  qsort(sk, p->n, sizeof *sk, cmp_sortkey);
+  MDB_cursor *c = NULL;
+  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_POSTS], &c);
+  for (size_t i = 0; i < p->n && !rc; i++) {
+    MDB_val k = {sk[i].e->kn, sk[i].e->key}, v = {sk[i].e->vn, sk[i].e->val};
+    rc = mdb_cursor_put(c, &k, &v, 0);
+  }
+  if (c) mdb_cursor_close(c);
+  free(sk);
+  pending_clear(p);
+  return rc;
+}
+
+int licit_txn_checkpoint(licit_txn *t) {
+  const pending *p = t->pending;
+  if (!p || (p->n < PENDING_MAX && p->bytes < PENDING_BYTES)) return 0;
+  return licit__mdb(licit__pending_flush(t));
+}
+
+void licit__pending_free(licit_txn *t) {
+  pending *p = t->pending;
+  if (!p) return;
+  pending_clear(p);
+  free(p->ents);
+  free(p->slots);
+  free(p);
+  t->pending = NULL;
+}
