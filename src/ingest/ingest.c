@@ -455,9 +455,12 @@ void licit_ingest_close(licit_ingest *in) {
  * events in one arena, so memory is bounded (about PIPE_CHUNKS times
  * PIPE_BYTES plus one maximal line each) whatever the input; when the ring
  * is full the producer waits.  Only this thread writes, and a batch commits
- * only here, so a kill at any moment still leaves a prefix. */
+ * only here, so a kill at any moment still leaves a prefix.  With both
+ * threads about equally busy, three chunks left each waiting for the other
+ * at every hiccup; eight made a 1M ingest 10 % and a 4M one 12 % faster
+ * for about 11 MiB more. */
 
-#define PIPE_CHUNKS 3
+#define PIPE_CHUNKS 8
 #define PIPE_ITEMS 2048
 #define PIPE_BYTES ((size_t)2 << 20)
 
