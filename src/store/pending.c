@@ -8,7 +8,7 @@
  * ingest that asks for it (licit_store_filter_posts):
  *
  *  - A Bloom filter of every post id in the store (blocked: one 64-byte
- *    block a key, 7 bits in it, about 12 bits a key) answers "certainly not
+ *    block a key, 7 bits in it, about 12 bits a key, at most 32 MiB) answers "certainly not
  *    there" without touching the B-tree.  It only ever errs towards
  *    "maybe": a maybe goes to the tree as before, so answers stay exact.
  *    It lives with the store (one ingest, many batches) and is trusted only
@@ -99,9 +99,10 @@ int licit_store_filter_posts(licit_txn *t, uint64_t expect_new) {
   licit__filter_drop(s);
   t->pf_ok = false;
   uint64_t keys = t->ctr[CTR_POSTS] + expect_new;
-  /* 12 bits a key in 512-bit blocks; at most 256 MiB. */
+  /* 12 bits a key in 512-bit blocks; at most 32 MiB, so memory stays
+   * bounded: beyond about 20M posts more look-ups go on to the table. */
   uint64_t nblocks = keys * 12 / 512 + 1;
-  if (nblocks > ((uint64_t)256 << 20) / 64) nblocks = ((uint64_t)256 << 20) / 64;
+  if (nblocks > ((uint64_t)32 << 20) / 64) nblocks = ((uint64_t)32 << 20) / 64;
   filter *f = calloc(1, sizeof *f);
   if (!f || !(f->bits = calloc((size_t)nblocks * 8, 8))) {
     filter_free(f);
