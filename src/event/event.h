@@ -88,6 +88,10 @@ typedef struct licit_event {
    * SHA-256 of text, computed there so that the applying thread need not. */
   bool text_sha_set;
   unsigned char text_sha[32];
+  /* Set by the ingest's parsing thread: the event's log record
+   * (licit_event_encode of this very event), or NULL. */
+  const void *log_enc;
+  size_t log_enc_n;
 } licit_event;
 
 const char *licit_event_type_name(licit_event_type t);

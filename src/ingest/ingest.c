@@ -495,6 +495,7 @@ typedef struct pipeline {
    * (warm_to, under mu); the producer brings the pages up to there into
    * the page cache before it parses the next chunk, so the kernel's
    * zero-filling of fresh pages runs on its core. */
+  licit_buf enc;    /* the producer's: encoding a log record */
   licit_store *s;
   uint64_t warm_to; /* under mu */
   uint64_t warmed;  /* the producer's own */
@@ -591,6 +592,7 @@ static void seal(chunk *c) {
       *arrs[k] = (licit_strv *)fix(base, (const char *)*arrs[k]);
       for (size_t j = 0; *arrs[k] && j < ns[k]; j++) (*arrs[k])[j].p = fix(base, (*arrs[k])[j].p);
     }
+    ev->log_enc = fix(base, ev->log_enc);
   }
 }
 
@@ -631,6 +633,14 @@ static void produce_chunk(pipeline *pl, chunk *c, uint64_t *line_no) {
         licit_sha256(it->ev.text.p, it->ev.text.n, it->ev.text_sha);
         it->ev.text_sha_set = true;
       }
+      /* The log record too, while the strings still point into the line
+       * (mentions_enc is cleared below in any case). */
+      bool enc = false;
+      if (it->rc == 0) {
+        it->ev.mentions_enc = NULL;
+        licit_buf_reset(&pl->enc);
+        enc = licit_event_encode(&it->ev, &pl->enc) == 0;
+      }
       if (it->rc) {
         /* Only the id matters after a parse error (a known id makes it a
          * duplicate); the message goes along. */
@@ -641,6 +651,12 @@ static void produce_chunk(pipeline *pl, chunk *c, uint64_t *line_no) {
         if (licit_buf_add(&c->arena, err.msg, strlen(err.msg) + 1)) goto nomem;
       }
       if (arena_event(&c->arena, &it->ev)) goto nomem;
+      if (enc) {
+        size_t off = c->arena.len;
+        if (licit_buf_add(&c->arena, pl->enc.data, pl->enc.len)) goto nomem;
+        it->ev.log_enc = (const void *)(uintptr_t)(off + 1);
+        it->ev.log_enc_n = pl->enc.len;
+      }
     }
     c->n++;
   }
@@ -759,6 +775,7 @@ out:
   pthread_mutex_destroy(&pl.mu);
   for (int i = 0; i < PIPE_CHUNKS; i++) licit_buf_free(&pl.chunks[i].arena);
   free(pl.chunks);
+  licit_buf_free(&pl.enc);
   licit_event_parser_destroy(pl.parser);
   r->notices_done = false;
   return rc;

@@ -725,9 +725,13 @@ int licit_store_write(licit_txn *t, const licit_event *ev, const licit_loaded *l
   }
   /* The log record is the last write: an event is in the log exactly when
    * its state changes are. */
-  if (!rc) rc = licit_event_encode(ev, &t->enc);
   size_t sk = (size_t)seq;
-  if (!rc) rc = put(t, DBI_LOG, &sk, sizeof sk, t->enc.data, t->enc.len, MDB_APPEND);
+  if (!rc && ev->log_enc) {
+    rc = put(t, DBI_LOG, &sk, sizeof sk, ev->log_enc, ev->log_enc_n, MDB_APPEND); /* encoded ahead */
+  } else {
+    if (!rc) rc = licit_event_encode(ev, &t->enc);
+    if (!rc) rc = put(t, DBI_LOG, &sk, sizeof sk, t->enc.data, t->enc.len, MDB_APPEND);
+  }
   if (rc) return licit_err_set(err, rc, "storing event %llu: %s", (unsigned long long)seq, licit_strerror(rc));
   t->ctr[CTR_LOG] = seq;
   return 0;
