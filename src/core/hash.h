@@ -25,6 +25,22 @@ int licit_sha256_update(licit_sha256_ctx *c, const void *data, size_t n);
  * when any update or the final step failed: then `out` is not the digest. */
 int licit_sha256_end(licit_sha256_ctx *c, uint8_t out[LICIT_SHA256_LEN]);
 
+/* A fast 64-bit hash of bytes (FNV-1a, then a 64-bit finaliser so that
+ * every bit depends on every byte), for the in-memory caches and filters.
+ * Not a digest: its users confirm a hit against the bytes themselves or
+ * only lose time on a collision. */
+static inline uint64_t licit_hash64(const void *data, size_t n) {
+  const unsigned char *p = data;
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
 /* HMAC-SHA-256 of data under key. */
 void licit_hmac_sha256(const uint8_t *key, size_t keylen, const void *data, size_t n,
                        uint8_t out[LICIT_SHA256_LEN]);

@@ -88,7 +88,7 @@ static int judge_post_change(licit_txn *t, const licit_event *ev, licit_loaded *
                            ID(ev->post), tb, (unsigned long long)r->del_seq);
   }
   licit_user_rec *u = &ld->user;
-  if ((rc = licit_store_user_by_ord(t, r->user, u, licit_txn_buf(t, BUF_USER)))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
+  if ((rc = licit_user_get(t, r->user, u, licit_txn_buf(t, BUF_USER)))) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
   ld->user_found = true;
   const licit_hist *d = deletion(u);
   if (d && ev->ts >= d->ts) {

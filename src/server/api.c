@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/hash.h"
 #include "ingest/ingest.h"
 #include "json/json.h"
 #include "proof/prove.h"
@@ -184,8 +185,7 @@ static bool ct_equal(const char *a, size_t an, const char *b, size_t bn) {
 /* A person token's form and signature, through the cache of tokens already
  * verified (the token's exact bytes: any other bytes are verified anew). */
 static bool verified(srv *sv, const char *tok, size_t tn, licit_token_claims *c, const char **why) {
-  uint64_t hsh = 1469598103934665603ull; /* FNV-1a */
-  for (size_t i = 0; i < tn; i++) hsh = (hsh ^ (unsigned char)tok[i]) * 1099511628211ull;
+  uint64_t hsh = licit_hash64(tok, tn);
   struct srv_tok *set = &sv->tok[(hsh >> 32) % SRV_TOK_SETS * SRV_TOK_WAYS];
   bool hit = false;
   pthread_mutex_lock(&sv->tok_mu);

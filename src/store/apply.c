@@ -34,10 +34,10 @@ int licit__mdb(int rc) {
  * tables of fixed size (UC_WAYS ways a set, the least recently used one
  * replaced), so memory stays flat whatever the input: id -> ordinal (by
  * a hash of the id, 262,144 accounts), and ordinal -> the encoded user
- * record as stored (32,768 records of up to UC_REC_MAX bytes).  Accounts are used very unevenly (a few
- * post thousands of times more than most): a direct-mapped table let a
- * rare account push out a busy one, and at 4M events (140k accounts) it
- * found 69 % of ids and 52 % of records.  save_user writes through both,
+ * record as stored (32,768 records of up to UC_REC_MAX bytes).  Accounts
+ * are used very unevenly (a few post thousands of times more than most):
+ * a direct-mapped table let a rare account push out a busy one, and at 4M
+ * events (140k accounts) it found 69 % of ids and 52 % of records.  save_user writes through both,
  * and it is the only writer of those tables. */
 #define UC_WAYS 8u
 #define UC_ID_SETS 32768u /* x UC_WAYS entries of 16 bytes: 4 MiB */
@@ -96,12 +96,6 @@ static work *get_work(licit_txn *t) {
   return t->work;
 }
 
-static uint64_t uc_hash(const char *p, size_t n) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-  return h ^ h >> 29;
-}
-
 static work *uc_work(licit_txn *t) { return t->write ? get_work(t) : NULL; }
 
 static uc_id *uc_id_set(work *w, uint64_t h) {
@@ -111,7 +105,7 @@ static uc_id *uc_id_set(work *w, uint64_t h) {
 /* The ordinal the cache guesses for the id. */
 static bool uc_id_get(work *w, const char *id, size_t n, uint32_t *ord) {
   if (!w || !w->uc_ids) return false;
-  uint64_t h = uc_hash(id, n);
+  uint64_t h = licit_hash64(id, n);
   uc_id *set = uc_id_set(w, h);
   for (unsigned i = 0; i < UC_WAYS; i++) {
     uc_id *e = &set[i];
@@ -126,7 +120,7 @@ static bool uc_id_get(work *w, const char *id, size_t n, uint32_t *ord) {
 
 static void uc_id_put(work *w, const char *id, size_t n, uint32_t ord) {
   if (!w || !w->uc_ids) return;
-  uint64_t h = uc_hash(id, n);
+  uint64_t h = licit_hash64(id, n);
   uc_id *set = uc_id_set(w, h), *e = &set[0];
   for (unsigned i = 0; i < UC_WAYS; i++) {
     if (set[i].h == h && set[i].used) {
@@ -236,7 +230,9 @@ licit_buf *licit_txn_buf(licit_txn *t, int slot) {
   return slot >= 0 && slot < LICIT_TXN_BUFS ? &t->bufs[slot] : NULL;
 }
 
-int licit_store_user_by_ord(licit_txn *t, uint32_t ord, licit_user_rec *u, licit_buf *scratch) {
+/* Through the write transaction's cache of accounts; a read transaction
+ * reads the table. */
+int licit_user_get(licit_txn *t, uint32_t ord, licit_user_rec *u, licit_buf *scratch) {
   work *w = uc_work(t);
   const uc_rec *e = uc_rec_get(w, ord);
   if (e) {
@@ -259,7 +255,7 @@ int licit_store_user_lookup(licit_txn *t, licit_strv id, bool *found, licit_user
   int rc = 0;
   if (uc_id_get(w, id.p, id.n, &ord)) {
     /* The cache's guess holds when the record names the same id. */
-    rc = licit_store_user_by_ord(t, ord, u, scratch);
+    rc = licit_user_get(t, ord, u, scratch);
     if (rc && rc != LICIT_ENOTFOUND) return rc;
     if (!rc && u->id_len == id.n && !memcmp(u->id, id.p, id.n)) {
       *found = true;
@@ -270,7 +266,7 @@ int licit_store_user_lookup(licit_txn *t, licit_strv id, bool *found, licit_user
   if (rc == LICIT_ENOTFOUND) return 0;
   if (rc) return rc;
   uc_id_put(w, id.p, id.n, ord);
-  rc = licit_store_user_by_ord(t, ord, u, scratch);
+  rc = licit_user_get(t, ord, u, scratch);
   if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
   *found = true;
   return 0;
@@ -332,7 +328,7 @@ static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n) {
 static int dq_flush(licit_txn *t, work *w, int q) {
   deferred *d = &w->dq[q];
   if (!d->n) return 0;
-  /* The second half of the buffer is the sort's scratch (dq_add keeps it). */
+  /* The second half of the buffer is the sort's scratch (defer_put keeps it). */
   radix_sort(d->v, d->v + d->cap / 2, d->n);
   MDB_cursor *c;
   int rc = mdb_cursor_open(t->txn, t->s->dbi[dq_dbi[q]], &c);
@@ -482,7 +478,6 @@ static int intern_signals(licit_txn *t, const licit_event *ev, licit_buf *ords) 
 
 /* --------------------------------------------------------------- posts -- */
 
-/* Replies that arrived before this post get its ordinal as their parent. */
 /* The SHA-256 of the event's text (computed ahead by the ingest's parsing
  * thread when it could). */
 static void text_sha(const licit_event *ev, uint8_t sha[32]) {
@@ -490,6 +485,7 @@ static void text_sha(const licit_event *ev, uint8_t sha[32]) {
   else licit_sha256(ev->text.p, ev->text.n, sha);
 }
 
+/* Replies that arrived before this post get its ordinal as their parent. */
 static int adopt_orphans(licit_txn *t, licit_strv post, uint32_t ord, work *w) {
   uint32_t *kids = NULL;
   size_t n = 0;

@@ -30,25 +30,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "store/store_int.h"
 
 #define PENDING_MAX 65536u               /* records before a checkpoint flushes */
 #define PENDING_BYTES ((size_t)32 << 20) /* or bytes of records and keys */
 #define CHUNK ((size_t)1 << 20)
 #define FILTER_K 7
-
-/* --------------------------------------------------------------- hashing -- */
-
-static uint64_t hash_id(const char *p, size_t n) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a, then a 64-bit finaliser */
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  return h;
-}
 
 /* ---------------------------------------------------------------- filter -- */
 
@@ -115,7 +103,7 @@ int licit_store_filter_posts(licit_txn *t, uint64_t expect_new) {
   MDB_val k, v;
   int op = MDB_FIRST;
   while (!rc && (rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
-    filter_add(f, hash_id(k.mv_data, k.mv_size));
+    filter_add(f, licit_hash64(k.mv_data, k.mv_size));
     op = MDB_NEXT;
   }
   if (c) mdb_cursor_close(c);
@@ -233,7 +221,7 @@ static int pending_grow(pending *p) {
 
 int licit__pending_get(licit_txn *t, const char *id, size_t n, MDB_val *v) {
   if (!t->pf_ok) return 1;
-  uint64_t h = hash_id(id, n);
+  uint64_t h = licit_hash64(id, n);
   /* Held-back ids are in the filter too: one block says most new ids are
    * nowhere, before the held-back table is probed. */
   if (!filter_maybe(t->s->pf, h)) return MDB_NOTFOUND;
@@ -251,7 +239,7 @@ int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, 
   if (!t->pf_ok) return 1;
   pending *p = pending_of(t);
   if (!p) return LICIT_ENOMEM;
-  uint64_t h = hash_id(id, n);
+  uint64_t h = licit_hash64(id, n);
   size_t slot = 0;
   ent *e = pending_find(p, h, id, n, &slot);
   char *vb = pending_alloc(p, vn ? vn : 1);

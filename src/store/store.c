@@ -901,14 +901,6 @@ int licit__orphans(licit_txn *t, const char *parent, size_t n, uint32_t **childr
   return dup_u32s(t, DBI_ORPHANS, &k, children, count);
 }
 
-int licit_user_get(licit_txn *t, uint32_t ord, licit_user_rec *rec, licit_buf *scratch) {
-  unsigned int o = ord;
-  MDB_val k = {sizeof o, &o}, v;
-  int rc = licit__get(t, DBI_USTATE, &k, &v);
-  if (rc) return not_found_or(rc);
-  return licit__user_decode(&v, rec, scratch);
-}
-
 int licit_user_ord(licit_txn *t, const char *id, size_t n, uint32_t *ord) {
   if (n == 0 || n > LICIT_ID_MAX) return LICIT_ENOTFOUND;
   MDB_val k = {n, (void *)id}, v;

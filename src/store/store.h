@@ -218,9 +218,6 @@ licit_buf *licit_txn_buf(licit_txn *t, int slot);
 /* An account by id: *found false when the store has no record of it.  A
  * record with u->unknown set is an account that was only mentioned. */
 int licit_store_user_lookup(licit_txn *t, licit_strv id, bool *found, licit_user_rec *u, licit_buf *scratch);
-/* An account by ordinal (licit_user_get, through the write transaction's
- * cache of accounts): LICIT_ENOTFOUND when there is no such record. */
-int licit_store_user_by_ord(licit_txn *t, uint32_t ord, licit_user_rec *u, licit_buf *scratch);
 /* A post by id: *found false when the store has none. */
 int licit_store_post_lookup(licit_txn *t, licit_strv id, bool *found, licit_post_rec *p, licit_buf *scratch);
 /* Claims an event id for event `seq` in one look-up: 0 when claimed,
@@ -238,6 +235,8 @@ int licit_store_write(licit_txn *t, const licit_event *ev, const licit_loaded *l
 /* Decodes into `scratch` (owned by the caller, reused between calls). */
 int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, licit_buf *scratch);
 int licit_post_id(licit_txn *t, uint32_t ord, licit_strv *id);
+/* An account by ordinal (in a write transaction through its cache of
+ * accounts): LICIT_ENOTFOUND when there is no such record. */
 int licit_user_get(licit_txn *t, uint32_t ord, licit_user_rec *rec, licit_buf *scratch);
 int licit_user_ord(licit_txn *t, const char *id, size_t n, uint32_t *ord);
 /* The event at `seq`; strings point into the store (valid for the txn). */
