@@ -7,7 +7,7 @@
  */
 #include "notice.h"
 
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1799,12 +1799,44 @@ typedef struct word_slot {
     unsigned short first, count; /* ids[first .. first+count); count 0: empty */
 } word_slot;
 
+/* The exact prefilter (licit_notice_detect without `out`). A phrase can
+ * only match where each of its plain words (letters and digits only: no
+ * '*', '~', '%', '#', '@') is a whole word of the normalised text. So the
+ * positive weights of the phrases whose plain words all occur in a text
+ * (the references capped at REFERENCE_CAP), plus those of phrases with no
+ * plain word, bound its score from above; a text whose bound stays under
+ * the threshold cannot be flagged and is not matched phrase by phrase.
+ * Two stages: each phrase has one "required" word (its longest plain word,
+ * the first of equal length), and the first stage sums the weights of the
+ * phrases whose required word occurs; only when that reaches the threshold
+ * are the phrases checked for all their words. The verdict is the same as
+ * without the prefilter: tests/unit/test_notice.c checks it on the whole
+ * labelled corpus and on random texts. */
+#define PF_SLOTS 8192 /* a power of two, over twice the distinct plain words */
+
+typedef struct pf_slot {
+    uint32_t hash;
+    unsigned short word; /* word id; 0xffff: empty slot */
+    unsigned short phrase; /* a phrase holding the word */
+    unsigned char off, len; /* the word within that phrase's text */
+} pf_slot;
+
 typedef struct phrase_index {
     unsigned short start[N_BUCKETS + 1];
     unsigned short ids[N_PHRASES];
     unsigned char lcp[N_PHRASES]; /* shared prefix with the previous id */
     unsigned short gap[N_PHRASES]; /* by phrase: offset of its '~', 0: none */
     word_slot words[WORD_SLOTS];
+    /* prefilter, see pf_slot: */
+    pf_slot pf[PF_SLOTS];       /* the plain words of the positive phrases */
+    unsigned n_pf_words;
+    short req_weight[PF_SLOTS / 2]; /* by word: weights of the phrases requiring it */
+    short req_ref[PF_SLOTS / 2];    /* the same, references only */
+    unsigned short req_first[PF_SLOTS / 2 + 1]; /* by word: its run in req_phrase */
+    unsigned short req_phrase[N_PHRASES]; /* phrases, by required word */
+    unsigned short pw_first[N_PHRASES + 1]; /* by phrase: its run in pw */
+    unsigned short pw[8 * N_PHRASES]; /* the plain words' ids, by phrase */
+    int base_weight, base_ref; /* phrases without a plain word */
 } phrase_index;
 
 _Static_assert(WORD_SLOTS >= 2 * N_PHRASES, "the word table must stay at most half full");
@@ -1872,6 +1904,8 @@ static int bucket_of(char c0, char c1)
     return a * N_CHARS + b;
 }
 
+static void prefilter_build(phrase_index *ix);
+
 static void index_build(phrase_index *ix)
 {
     unsigned short count[N_BUCKETS] = {0};
@@ -1937,25 +1971,165 @@ static void index_build(phrase_index *ix)
         ix->words[slot] = (word_slot){h, (unsigned short)k, (unsigned short)(e - k)};
         k = e;
     }
+    prefilter_build(ix);
+}
+
+/* The id of plain word w[0..n) in the prefilter's table, adding it when
+ * `add` (with phrase/off saying where it is spelt); -1 if absent. */
+static int pf_word(phrase_index *ix, const char *w, size_t n, int add, size_t phrase, size_t off)
+{
+    uint32_t h = word_hash(w, n);
+    for (uint32_t k = h & (PF_SLOTS - 1);; k = (k + 1) & (PF_SLOTS - 1)) {
+        pf_slot *ps = &ix->pf[k];
+        if (ps->word == 0xffff) {
+            if (!add || ix->n_pf_words >= PF_SLOTS / 2)
+                return -1; /* full: cannot happen, see test_notice.c */
+            *ps = (pf_slot){h, (unsigned short)ix->n_pf_words++, (unsigned short)phrase,
+                            (unsigned char)off, (unsigned char)n};
+            return ps->word;
+        }
+        if (ps->hash == h && ps->len == n && memcmp(phrases[ps->phrase].text + ps->off, w, n) == 0)
+            return ps->word;
+    }
+}
+
+/* The prefilter's tables (see pf_slot). */
+static void prefilter_build(phrase_index *ix)
+{
+    static unsigned short req_of[N_PHRASES]; /* only used under the build's lock */
+    for (size_t k = 0; k < PF_SLOTS; k++)
+        ix->pf[k].word = 0xffff;
+    ix->n_pf_words = 0;
+    memset(ix->req_weight, 0, sizeof ix->req_weight);
+    memset(ix->req_ref, 0, sizeof ix->req_ref);
+    memset(ix->req_first, 0, sizeof ix->req_first);
+    ix->base_weight = ix->base_ref = 0;
+    unsigned n_pw = 0;
+    for (size_t i = 0; i < N_PHRASES; i++) {
+        const char *t = phrases[i].text;
+        int w = phrases[i].weight, ref = phrases[i].family == FAM_REFERENCE;
+        ix->pw_first[i] = (unsigned short)n_pw;
+        req_of[i] = 0xffff;
+        if (w <= 0)
+            continue; /* an upper bound ignores negative weights */
+        size_t best_len = 0;
+        for (size_t a = 0; t[a];) {
+            size_t e = a;
+            int plain = 1;
+            while (t[e] && t[e] != ' ') {
+                if (!((t[e] >= 'a' && t[e] <= 'z') || (t[e] >= '0' && t[e] <= '9')))
+                    plain = 0;
+                e++;
+            }
+            if (plain && n_pw < sizeof ix->pw / sizeof ix->pw[0]) {
+                int id = pf_word(ix, t + a, e - a, 1, i, a);
+                if (id >= 0) {
+                    ix->pw[n_pw++] = (unsigned short)id;
+                    if (e - a > best_len) {
+                        best_len = e - a;
+                        req_of[i] = (unsigned short)id;
+                    }
+                }
+            }
+            a = t[e] ? e + 1 : e;
+        }
+        if (req_of[i] == 0xffff) {
+            *(ref ? &ix->base_ref : &ix->base_weight) += w;
+            ix->pw_first[i] = (unsigned short)(n_pw = ix->pw_first[i]); /* no words */
+            continue;
+        }
+        *(ref ? &ix->req_ref[req_of[i]] : &ix->req_weight[req_of[i]]) += (short)w;
+        ix->req_first[req_of[i] + 1]++;
+    }
+    ix->pw_first[N_PHRASES] = (unsigned short)n_pw;
+    for (unsigned wd = 0; wd < PF_SLOTS / 2; wd++)
+        ix->req_first[wd + 1] = (unsigned short)(ix->req_first[wd + 1] + ix->req_first[wd]);
+    unsigned short fill[PF_SLOTS / 2];
+    memcpy(fill, ix->req_first, sizeof fill);
+    for (size_t i = 0; i < N_PHRASES; i++)
+        if (req_of[i] != 0xffff)
+            ix->req_phrase[fill[req_of[i]]++] = (unsigned short)i;
+}
+
+static int capped(int sum, int ref)
+{
+    return sum + (ref < REFERENCE_CAP ? ref : REFERENCE_CAP);
+}
+
+/* Whether the score of norm[0..n) may reach the threshold: the upper
+ * bound described at pf_slot. */
+static int may_be_notice(const phrase_index *ix, const char *norm, size_t n)
+{
+    uint64_t present[PF_SLOTS / 2 / 64] = {0};
+    unsigned short found[PF_SLOTS / 2]; /* distinct word ids */
+    unsigned n_found = 0;
+    int sum = ix->base_weight, ref = ix->base_ref;
+
+    if (capped(sum, ref) >= LICIT_NOTICE_THRESHOLD)
+        return 1;
+    for (size_t at = 0; at < n;) {
+        uint32_t h = 2166136261u;
+        size_t e = at;
+        while (e < n && norm[e] != ' ') {
+            h = (h ^ (unsigned char)norm[e]) * 16777619u;
+            e++;
+        }
+        size_t len = e - at;
+        for (uint32_t k = h & (PF_SLOTS - 1);; k = (k + 1) & (PF_SLOTS - 1)) {
+            const pf_slot *ps = &ix->pf[k];
+            if (ps->word == 0xffff)
+                break;
+            if (ps->hash == h && ps->len == len &&
+                memcmp(phrases[ps->phrase].text + ps->off, norm + at, len) == 0) {
+                unsigned wd = ps->word;
+                if (!(present[wd / 64] >> (wd % 64) & 1u)) {
+                    present[wd / 64] |= (uint64_t)1 << (wd % 64);
+                    found[n_found++] = (unsigned short)wd;
+                    sum += ix->req_weight[wd];
+                    ref += ix->req_ref[wd];
+                }
+                break;
+            }
+        }
+        at = e + 1;
+    }
+    if (capped(sum, ref) < LICIT_NOTICE_THRESHOLD)
+        return 0;
+    /* Second stage: the phrases whose words all occur. */
+    sum = ix->base_weight;
+    ref = ix->base_ref;
+    for (unsigned f = 0; f < n_found; f++) {
+        unsigned wd = found[f];
+        for (unsigned r = ix->req_first[wd]; r < ix->req_first[wd + 1]; r++) {
+            unsigned ph = ix->req_phrase[r];
+            unsigned k = ix->pw_first[ph];
+            while (k < ix->pw_first[ph + 1] && (present[ix->pw[k] / 64] >> (ix->pw[k] % 64) & 1u))
+                k++;
+            if (k < ix->pw_first[ph + 1])
+                continue;
+            if (phrases[ph].family == FAM_REFERENCE)
+                ref += phrases[ph].weight;
+            else
+                sum += phrases[ph].weight;
+            if (capped(sum, ref) >= LICIT_NOTICE_THRESHOLD)
+                return 1;
+        }
+    }
+    return 0;
 }
 
 static phrase_index shared_index;
-static atomic_int shared_index_state; /* 0 none, 1 building, 2 ready */
+static pthread_once_t shared_index_once = PTHREAD_ONCE_INIT;
 
-static const phrase_index *index_get(phrase_index *local)
+static void shared_index_build(void)
 {
-    if (atomic_load_explicit(&shared_index_state, memory_order_acquire) == 2)
-        return &shared_index;
-    int expected = 0;
-    if (atomic_compare_exchange_strong_explicit(&shared_index_state, &expected, 1,
-                                                memory_order_acq_rel,
-                                                memory_order_acquire)) {
-        index_build(&shared_index);
-        atomic_store_explicit(&shared_index_state, 2, memory_order_release);
-        return &shared_index;
-    }
-    index_build(local);
-    return local;
+    index_build(&shared_index);
+}
+
+static const phrase_index *index_get(void)
+{
+    pthread_once(&shared_index_once, shared_index_build);
+    return &shared_index;
 }
 
 /* Whether buf[0..len) is one of platform_words. */
@@ -2080,7 +2254,6 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
 {
     char norm[LICIT_NOTICE_SCAN_MAX];
     uint64_t seen[(N_PHRASES + 63) / 64] = {0};
-    phrase_index local;
     size_t n = 0;
 
     if (text && len)
@@ -2090,7 +2263,9 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
      * match that ends inside an earlier, longer match is nested in it and
      * adds nothing ("post at least once" inside "if you do not post at
      * least once"); phrases that merely overlap both count. */
-    const phrase_index *ix = n ? index_get(&local) : NULL;
+    const phrase_index *ix = n ? index_get() : NULL;
+    if (!out && ix && !may_be_notice(ix, norm, n))
+        return 0;
     size_t covered_end = 0;
     for (size_t at = 0; at < n; at++) {
         if (at > 0 && norm[at - 1] != ' ')

@@ -45,9 +45,12 @@
  *     for a 1 MiB one; see docs/notice-detector.md). Any bytes are accepted
  *     (NUL, invalid UTF-8), and nothing is read outside [text, text + len).
  *   - No allocation. The only shared state is a lookup index over the
- *     constant table, built once on first use with atomics (a thread that
- *     races the build uses a private copy): safe to call from any number of
- *     threads at once. Uses about 21 KiB of stack.
+ *     constant table, built once on first use (pthread_once): safe to call
+ *     from any number of threads at once. Uses about 40 KiB of stack.
+ *   - Without `out` (ingest) an exact prefilter first bounds the score from
+ *     above by the weights of the phrases whose plain words all occur in
+ *     the text; under the threshold, the phrase-by-phrase matching is
+ *     skipped. The verdict is the same with or without `out`.
  */
 #ifndef LICIT_REPORT_NOTICE_H
 #define LICIT_REPORT_NOTICE_H

@@ -17,6 +17,7 @@
 #include <criterion/criterion.h>
 
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,9 @@ static void run_dir(const char *dir, int expect, lang_count c[N_LANGS])
             c[lang].neg++;
             c[lang].neg_flagged += got;
         }
+        /* Without `out` the prefilter may skip the matching: same verdict. */
+        cr_expect_eq(licit_notice_detect(buf, n, NULL), got,
+                     "%s: the prefilter changed the verdict", path);
         if (got != expect)
             fprintf(stderr, "  %s: %s (score %d, family %s)\n", path,
                     expect ? "missed" : "FALSE POSITIVE", r.score,
@@ -487,4 +491,54 @@ Test(notice, references_need_a_platform_name)
     cr_expect_gt(b.score, a.score, "with a platform name the references count");
     cr_expect_eq(licit_notice_detect(parody, strlen(parody), &c), 0,
                  "parody without a platform flagged (score %d)", c.score);
+}
+
+/* The exact prefilter (licit_notice_detect without `out`) never changes a
+ * verdict. Texts are built from the table's own phrases and words, cut,
+ * shuffled and mixed with noise, so that many scores fall near the
+ * threshold, where a wrong bound would show. */
+Test(notice, prefilter_gives_the_same_verdicts)
+{
+    size_t np = licit__notice_table_size();
+    uint64_t x = 0x9e3779b97f4a7c15u;
+#define RND() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
+    static const char *noise[] = { "the", "and", "Facebook", "META", "I", "ich", "não",
+                                   "Meta AI", "privacy", "photos", ",", "!", "\xc3\xa9" };
+    char text[4096];
+    long flagged = 0, n_texts = 60000;
+    for (long t = 0; t < n_texts; t++) {
+        size_t len = 0;
+        int parts = 1 + (int)(RND() % 12);
+        for (int k = 0; k < parts && len < sizeof text - 300; k++) {
+            const char *piece;
+            int w;
+            if (RND() % 3) {
+                piece = licit__notice_table_phrase(RND() % np, &w);
+            } else {
+                piece = noise[RND() % (sizeof noise / sizeof noise[0])];
+            }
+            size_t pl = strlen(piece);
+            size_t from = 0, to = pl;
+            if (RND() % 4 == 0 && pl > 2) { /* a cut piece: words may break */
+                from = RND() % (pl / 2);
+                to = from + 1 + RND() % (pl - from);
+            }
+            for (size_t i = from; i < to; i++) /* the table's wildcards become words */
+                text[len++] = piece[i] == '~' ? 'x' : piece[i] == '%' ? 'f' :
+                              (piece[i] == '#' ? '7' : piece[i] == '@' ? 'y' :
+                               piece[i] == '*' ? 's' : piece[i]);
+            text[len++] = RND() % 5 ? ' ' : '.';
+        }
+        licit_notice_result r;
+        int full = licit_notice_detect(text, len, &r);
+        flagged += full;
+        int quick = licit_notice_detect(text, len, NULL);
+        if (quick != full)
+            cr_assert_fail("text %ld: %d with the prefilter, %d without (score %d): %.*s",
+                           t, quick, full, r.score, (int)len, text);
+    }
+    /* The texts must exercise both sides of the threshold. */
+    cr_expect_gt(flagged, n_texts / 20, "only %ld of %ld texts flagged", flagged, n_texts);
+    cr_expect_lt(flagged, n_texts - n_texts / 20, "%ld of %ld texts flagged", flagged, n_texts);
+#undef RND
 }
