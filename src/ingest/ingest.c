@@ -62,6 +62,7 @@ typedef struct run {
   size_t line_len;
   size_t line_full_len; /* > line_len when the line was cut (too long) */
   licit_err *fatal;
+  double t_commit, t_begin; /* seconds in commits and in beginning batches (LICIT_PIPELINE_TIMES) */
   licit_buf out; /* a rejects record */
   double t0;            /* monotonic seconds at the start of this input */
   int64_t last_draw;    /* monotonic milliseconds of the last progress line */
@@ -247,11 +248,16 @@ static int begin_batch(run *r) {
 }
 
 static int commit_batch(run *r, bool reopen) {
+  double t0 = now_s();
   int rc = licit_txn_commit(r->txn, r->fatal);
+  double t1 = now_s();
+  r->t_commit += t1 - t0;
   r->txn = NULL;
   r->batch_records = r->batch_bytes = 0;
   if (rc) return rc;
-  return reopen ? begin_batch(r) : 0;
+  rc = reopen ? begin_batch(r) : 0;
+  r->t_begin += now_s() - t1;
+  return rc;
 }
 
 /* One record: a line (r->line_no already set) or a whole-file input's item. */
@@ -500,6 +506,7 @@ typedef struct pipeline {
   uint64_t warm_to; /* under mu */
   uint64_t warmed;  /* the producer's own */
   double cpu[2];    /* the producer's user and system seconds, at its end */
+  double waited;    /* the producer's seconds waiting for a free chunk */
 } pipeline;
 
 /* This thread's user and system CPU seconds. */
@@ -680,7 +687,11 @@ static void *producer_loop(pipeline *pl) {
   size_t head = 0;
   for (;;) {
     pthread_mutex_lock(&pl->mu);
-    while (pl->count == PIPE_CHUNKS && !pl->stop) pthread_cond_wait(&pl->cv, &pl->mu);
+    if (pl->count == PIPE_CHUNKS && !pl->stop) {
+      double t0 = now_s();
+      while (pl->count == PIPE_CHUNKS && !pl->stop) pthread_cond_wait(&pl->cv, &pl->mu);
+      pl->waited += now_s() - t0;
+    }
     bool stop = pl->stop;
     uint64_t warm_to = pl->warm_to;
     pthread_mutex_unlock(&pl->mu);
@@ -732,9 +743,14 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
   const char *hook = getenv("LICIT_TEST_PIPELINE_FULL");
   bool wait_full = hook && *hook == '1';
   bool done = false;
+  double waited = 0, t_start = now_s();
   while (!done && !rc) {
     pthread_mutex_lock(&pl.mu);
-    while (pl.count == 0 || (wait_full && pl.count < PIPE_CHUNKS && !pl.all_read)) pthread_cond_wait(&pl.cv, &pl.mu);
+    if (pl.count == 0 || (wait_full && pl.count < PIPE_CHUNKS && !pl.all_read)) {
+      double t0 = now_s();
+      while (pl.count == 0 || (wait_full && pl.count < PIPE_CHUNKS && !pl.all_read)) pthread_cond_wait(&pl.cv, &pl.mu);
+      waited += now_s() - t0;
+    }
     pthread_mutex_unlock(&pl.mu);
     chunk *c = &pl.chunks[pl.tail];
     const char *base = c->arena.data ? c->arena.data : "";
@@ -769,6 +785,9 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
     thread_cpu(me);
     fprintf(stderr, "pipeline: applying thread %.2f s user %.2f s sys, parsing thread %.2f s user %.2f s sys\n",
             me[0], me[1], pl.cpu[0], pl.cpu[1]);
+    fprintf(stderr, "pipeline: %.2f s wall; applying thread waited %.2f s for input, %.2f s in commits, %.2f s "
+            "beginning batches; parsing thread waited %.2f s for room\n",
+            now_s() - t_start, waited, r->t_commit, r->t_begin, pl.waited);
   }
 out:
   pthread_cond_destroy(&pl.cv);
