@@ -1740,13 +1740,19 @@ size_t licit__notice_normalize(const char *text, size_t len, char *dst, size_t c
         int k;
         unsigned char c = s[i];
 
-        if (c < 0x80) { /* fast path: most posts are mostly ASCII */
-            char m = ascii_fold[c];
-            i++;
-            if (m != ' ')
-                dst[w++] = m;
-            else if (w > 0 && dst[w - 1] != ' ')
-                dst[w++] = ' ';
+        if (c < 0x80) {
+            /* Fast path, most posts being mostly ASCII: without a branch
+             * per byte, a separator is written and kept only when the
+             * byte before it in the output is not one (nor the start). */
+            int sep = w == 0 || dst[w - 1] == ' ';
+            do {
+                char m = ascii_fold[c];
+                int is_sep = m == ' ';
+                dst[w] = m; /* w <= i < n <= cap */
+                w += (size_t)!(is_sep & sep);
+                sep = is_sep;
+                i++;
+            } while (i < n && (c = s[i]) < 0x80);
             continue;
         } else {
             uint32_t cp;
@@ -1974,11 +1980,58 @@ static void index_build(phrase_index *ix)
     prefilter_build(ix);
 }
 
+/* Hash of the word starting at p, a normalised text followed by at least
+ * 8 spaces (so whole 8-byte loads never leave it); *len gets its length.
+ * Eight bytes at a time: the only byte under '0' in a normalised text is
+ * the space, so adding 0x50 to each byte sets the top bit of every byte
+ * but the spaces, without carries (bytes are at most 'z'). */
+static uint32_t pf_hash(const char *p, size_t *len)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u;
+    size_t n = 0;
+    for (;;) {
+        uint64_t v;
+        memcpy(&v, p + n, 8);
+        uint64_t spaces = ~(v + 0x5050505050505050u) & 0x8080808080808080u;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (!spaces) {
+            h = (h ^ v) * 0xff51afd7ed558ccdu;
+            n += 8;
+            continue;
+        }
+        unsigned k = (unsigned)__builtin_ctzll(spaces) >> 3;
+        v = k ? v & (~(uint64_t)0 >> (64 - 8 * k)) : 0;
+#else
+        unsigned k = 0;
+        while (k < 8 && p[n + k] != ' ')
+            k++;
+        if (k == 8) {
+            h = (h ^ v) * 0xff51afd7ed558ccdu;
+            n += 8;
+            continue;
+        }
+        v = 0;
+        memcpy(&v, p + n, k);
+        (void)spaces;
+#endif
+        n += k;
+        h = (h ^ v ^ n) * 0xff51afd7ed558ccdu;
+        *len = n;
+        return (uint32_t)(h >> 32) ^ (uint32_t)h;
+    }
+}
+
 /* The id of plain word w[0..n) in the prefilter's table, adding it when
  * `add` (with phrase/off saying where it is spelt); -1 if absent. */
 static int pf_word(phrase_index *ix, const char *w, size_t n, int add, size_t phrase, size_t off)
 {
-    uint32_t h = word_hash(w, n);
+    char padded[256 + 8];
+    size_t hl;
+    if (n > 256)
+        return -1; /* phrases are short */
+    memcpy(padded, w, n);
+    memset(padded + n, ' ', 8);
+    uint32_t h = pf_hash(padded, &hl);
     for (uint32_t k = h & (PF_SLOTS - 1);; k = (k + 1) & (PF_SLOTS - 1)) {
         pf_slot *ps = &ix->pf[k];
         if (ps->word == 0xffff) {
@@ -2068,13 +2121,9 @@ static int may_be_notice(const phrase_index *ix, const char *norm, size_t n)
     if (capped(sum, ref) >= LICIT_NOTICE_THRESHOLD)
         return 1;
     for (size_t at = 0; at < n;) {
-        uint32_t h = 2166136261u;
-        size_t e = at;
-        while (e < n && norm[e] != ' ') {
-            h = (h ^ (unsigned char)norm[e]) * 16777619u;
-            e++;
-        }
-        size_t len = e - at;
+        size_t len;
+        uint32_t h = pf_hash(norm + at, &len);
+        size_t e = at + len;
         for (uint32_t k = h & (PF_SLOTS - 1);; k = (k + 1) & (PF_SLOTS - 1)) {
             const pf_slot *ps = &ix->pf[k];
             if (ps->word == 0xffff)
@@ -2252,12 +2301,13 @@ static size_t phrase_match(const char *p, size_t gap_at, const char *buf, size_t
 
 int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
 {
-    char norm[LICIT_NOTICE_SCAN_MAX];
+    char norm[LICIT_NOTICE_SCAN_MAX + 8]; /* + 8 spaces for pf_hash */
     uint64_t seen[(N_PHRASES + 63) / 64] = {0};
     size_t n = 0;
 
     if (text && len)
-        n = licit__notice_normalize(text, len, norm, sizeof norm);
+        n = licit__notice_normalize(text, len, norm, LICIT_NOTICE_SCAN_MAX);
+    memset(norm + n, ' ', 8);
 
     /* At each word start take the longest phrase that matches there. A
      * match that ends inside an earlier, longer match is nested in it and
