@@ -507,6 +507,7 @@ typedef struct pipeline {
   uint64_t warmed;  /* the producer's own */
   double cpu[2];    /* the producer's user and system seconds, at its end */
   double waited;    /* the producer's seconds waiting for a free chunk */
+  double t_warm;    /* the producer's seconds warming the store */
 } pipeline;
 
 /* This thread's user and system CPU seconds. */
@@ -521,6 +522,8 @@ static void thread_cpu(double cpu[2]) {
  * warmed: a few chunks' worth (a chunk of at most PIPE_BYTES of input
  * adds about three times that to the store). */
 #define WARM_AHEAD ((uint64_t)64 << 20)
+/* The most the producer warms before its next chunk. */
+#define WARM_STEP ((uint64_t)16 << 20)
 
 /* The applying thread's estimate of where its transaction writes new
  * pages: the end of the last commit plus the input applied since then
@@ -697,7 +700,12 @@ static void *producer_loop(pipeline *pl) {
     pthread_mutex_unlock(&pl->mu);
     if (stop) return NULL;
     if (pl->s && warm_to > pl->warmed) {
+      /* A step at a time, so that a jump of the target (a commit) does not
+       * keep the chunks from coming. */
+      if (warm_to - pl->warmed > WARM_STEP) warm_to = pl->warmed + WARM_STEP;
+      double t0 = now_s();
       licit_store_warm(pl->s, pl->warmed, warm_to);
+      pl->t_warm += now_s() - t0;
       pl->warmed = warm_to;
     }
     chunk *c = &pl->chunks[head];
@@ -786,8 +794,8 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
     fprintf(stderr, "pipeline: applying thread %.2f s user %.2f s sys, parsing thread %.2f s user %.2f s sys\n",
             me[0], me[1], pl.cpu[0], pl.cpu[1]);
     fprintf(stderr, "pipeline: %.2f s wall; applying thread waited %.2f s for input, %.2f s in commits, %.2f s "
-            "beginning batches; parsing thread waited %.2f s for room\n",
-            now_s() - t_start, waited, r->t_commit, r->t_begin, pl.waited);
+            "beginning batches; parsing thread waited %.2f s for room, warmed the store for %.2f s\n",
+            now_s() - t_start, waited, r->t_commit, r->t_begin, pl.waited, pl.t_warm);
   }
 out:
   pthread_cond_destroy(&pl.cv);
