@@ -63,6 +63,7 @@ typedef struct run {
   size_t line_full_len; /* > line_len when the line was cut (too long) */
   licit_err *fatal;
   double t_commit, t_begin; /* seconds in commits and in beginning batches (LICIT_PIPELINE_TIMES) */
+  uint64_t commits;
   licit_buf out; /* a rejects record */
   double t0;            /* monotonic seconds at the start of this input */
   int64_t last_draw;    /* monotonic milliseconds of the last progress line */
@@ -252,6 +253,7 @@ static int commit_batch(run *r, bool reopen) {
   int rc = licit_txn_commit(r->txn, r->fatal);
   double t1 = now_s();
   r->t_commit += t1 - t0;
+  r->commits++;
   r->txn = NULL;
   r->batch_records = r->batch_bytes = 0;
   if (rc) return rc;
@@ -508,6 +510,11 @@ typedef struct pipeline {
   double cpu[2];    /* the producer's user and system seconds, at its end */
   double waited;    /* the producer's seconds waiting for a free chunk */
   double t_warm;    /* the producer's seconds warming the store */
+  /* Pages to map writable ahead of the writer: [ww_from, ww_to) and the
+   * count of commits (epoch), under mu; the producer's progress in that
+   * range (ww_done) in the epoch it was made (ww_epoch). */
+  uint64_t ww_from, ww_to, epoch;
+  uint64_t ww_done, ww_epoch;
 } pipeline;
 
 /* This thread's user and system CPU seconds. */
@@ -522,8 +529,15 @@ static void thread_cpu(double cpu[2]) {
  * warmed: a few chunks' worth (a chunk of at most PIPE_BYTES of input
  * adds about three times that to the store). */
 #define WARM_AHEAD ((uint64_t)64 << 20)
-/* The most the producer warms before its next chunk. */
+/* The most the producer warms at a time, so that it sees soon when the
+ * ring has room again. */
 #define WARM_STEP ((uint64_t)16 << 20)
+/* Pages mapped writable ahead of the writer (licit_store_warm_write): at
+ * most this far ahead of where the transaction takes new pages, a step
+ * at a time, and only in the first WW_BATCH_PERCENT of a batch. */
+#define WW_AHEAD ((uint64_t)4 << 20)
+#define WW_STEP ((uint64_t)1 << 20)
+#define WW_BATCH_PERCENT 80u
 
 /* The applying thread's estimate of where its transaction writes new
  * pages: the end of the last commit plus the input applied since then
@@ -685,29 +699,60 @@ static void *producer(void *arg) {
   return ret;
 }
 
+/* One step of warming the store (at most WARM_STEP), if any is wanted:
+ * first the pages the writer takes next, mapped writable
+ * (licit_store_warm_write), then those further ahead, read into the page
+ * cache (licit_store_warm).  Called without pl->mu held; `ww_from`,
+ * `ww_to`, `warm_to` and `epoch` were read under it.  Returns whether it
+ * did anything. */
+static bool warm_step(pipeline *pl, uint64_t ww_from, uint64_t ww_to, uint64_t warm_to, uint64_t epoch) {
+  if (!pl->s) return false;
+  double t0 = now_s();
+  if (epoch != pl->ww_epoch) { /* a commit since: start again from the writer's end */
+    pl->ww_epoch = epoch;
+    pl->ww_done = 0;
+  }
+  if (pl->ww_done < ww_from) pl->ww_done = ww_from;
+  if (ww_to > pl->ww_done) {
+    uint64_t to = ww_to - pl->ww_done > WW_STEP ? pl->ww_done + WW_STEP : ww_to;
+    licit_store_warm_write(pl->s, pl->ww_done, to);
+    pl->ww_done = to;
+  } else if (warm_to > pl->warmed) {
+    uint64_t to = warm_to - pl->warmed > WARM_STEP ? pl->warmed + WARM_STEP : warm_to;
+    licit_store_warm(pl->s, pl->warmed, to);
+    pl->warmed = to;
+  } else {
+    return false;
+  }
+  pl->t_warm += now_s() - t0;
+  return true;
+}
+
 static void *producer_loop(pipeline *pl) {
   uint64_t line_no = 0;
   size_t head = 0;
   for (;;) {
+    /* While the ring is full the applying thread is the slower one: the
+     * time left over warms the store's pages it will write next, so that
+     * it finds them ready.  When the parsing thread is the slower one it
+     * does not warm at all, and the writer faults its pages in itself. */
     pthread_mutex_lock(&pl->mu);
     if (pl->count == PIPE_CHUNKS && !pl->stop) {
       double t0 = now_s();
-      while (pl->count == PIPE_CHUNKS && !pl->stop) pthread_cond_wait(&pl->cv, &pl->mu);
+      while (pl->count == PIPE_CHUNKS && !pl->stop) {
+        uint64_t ww_from = pl->ww_from, ww_to = pl->ww_to, warm_to = pl->warm_to, epoch = pl->epoch;
+        pthread_mutex_unlock(&pl->mu);
+        bool did = warm_step(pl, ww_from, ww_to, warm_to, epoch);
+        pthread_mutex_lock(&pl->mu);
+        if (!did && pl->count == PIPE_CHUNKS && !pl->stop && pl->ww_to == ww_to && pl->warm_to == warm_to &&
+            pl->epoch == epoch)
+          pthread_cond_wait(&pl->cv, &pl->mu);
+      }
       pl->waited += now_s() - t0;
     }
     bool stop = pl->stop;
-    uint64_t warm_to = pl->warm_to;
     pthread_mutex_unlock(&pl->mu);
     if (stop) return NULL;
-    if (pl->s && warm_to > pl->warmed) {
-      /* A step at a time, so that a jump of the target (a commit) does not
-       * keep the chunks from coming. */
-      if (warm_to - pl->warmed > WARM_STEP) warm_to = pl->warmed + WARM_STEP;
-      double t0 = now_s();
-      licit_store_warm(pl->s, pl->warmed, warm_to);
-      pl->t_warm += now_s() - t0;
-      pl->warmed = warm_to;
-    }
     chunk *c = &pl->chunks[head];
     produce_chunk(pl, c, &line_no);
     seal(c);
@@ -778,8 +823,29 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
     }
     done = c->last;
     uint64_t warm_to = pl.s && !rc ? warm_target(&we, r->s, r->txn, r->c->bytes) : 0;
-    pthread_mutex_lock(&pl.mu);
+    /* Pages to map writable: a few MiB from where the transaction takes
+     * new pages, while the batch is young.  Near its commit they would
+     * be written out still empty, and once more when used. */
+    uint64_t ww_from = 0, ww_to = 0;
+    if (pl.s && !rc && r->txn && !r->opts->batch_events) {
+      uint64_t lim = grown(BATCH_EVENTS, r->c->accepted + r->c->duplicates + r->c->rejected + r->c->skipped - r->ev0);
+      uint64_t at = licit_txn_write_end(r->txn);
+      if (at && r->batch_records * 100 < lim * WW_BATCH_PERCENT) {
+        ww_from = at;
+        ww_to = at + WW_AHEAD;
+      }
+    }
     if (warm_to > pl.warm_to) pl.warm_to = warm_to;
+    if (r->commits != pl.epoch) {
+      pl.epoch = r->commits;
+      pl.ww_from = pl.ww_to = 0;
+    }
+    if (ww_to) {
+      pl.ww_from = ww_from;
+      pl.ww_to = ww_to;
+    } else {
+      pl.ww_to = 0;
+    }
     pl.count--;
     pl.tail = (pl.tail + 1) % PIPE_CHUNKS;
     if (rc) pl.stop = true;

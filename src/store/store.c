@@ -1213,6 +1213,52 @@ uint64_t licit_store_used_bytes(licit_store *s) {
   return env_used(s, &used, NULL) ? 0 : used;
 }
 
+#if !defined(MADV_POPULATE_WRITE) && defined(__linux__)
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14, like MADV_POPULATE_READ */
+#endif
+
+/* Where the data file is mapped, found in /proc/self/maps (see
+ * licit_store_prefault) and remembered while the map keeps its size; NULL
+ * if not found.  Only the ingest's parsing thread calls it, under
+ * maplock. */
+static char *map_base(licit_store *s, const struct stat *st) {
+  MDB_envinfo info;
+  if (mdb_env_info(s->env, &info)) return NULL;
+  if (info.me_mapsize == s->map_size) return s->map_base;
+  s->map_base = NULL;
+  s->map_size = info.me_mapsize;
+  FILE *f = fopen("/proc/self/maps", "r");
+  if (!f) return NULL;
+  char line[4600];
+  while (fgets(line, sizeof line, f)) {
+    unsigned long lo, hi, ino;
+    unsigned maj, min;
+    if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &maj, &min, &ino) != 5) continue;
+    if (ino == (unsigned long)st->st_ino && makedev(maj, min) == st->st_dev && hi - lo == info.me_mapsize)
+      s->map_base = (char *)lo;
+  }
+  fclose(f);
+  return s->map_base;
+}
+
+void licit_store_warm_write(licit_store *s, uint64_t from, uint64_t to) {
+#ifdef MADV_POPULATE_WRITE
+  int fd;
+  struct stat st;
+  if (s->readonly || mdb_env_get_fd(s->env, &fd) || fstat(fd, &st)) return;
+  if (to > (uint64_t)st.st_size) to = (uint64_t)st.st_size;
+  /* The map cannot move while this is held (licit_store_reserve). */
+  pthread_rwlock_rdlock(&s->maplock);
+  char *base = map_base(s, &st);
+  from &= ~(uint64_t)4095;
+  if (base && from < to && to <= s->map_size)
+    (void)madvise(base + from, to - from, MADV_POPULATE_WRITE); /* harmless when it fails */
+  pthread_rwlock_unlock(&s->maplock);
+#else
+  (void)s, (void)from, (void)to;
+#endif
+}
+
 void licit_store_warm(licit_store *s, uint64_t from, uint64_t to) {
   int fd;
   struct stat st;

@@ -34,6 +34,9 @@ struct licit_store {
    * every commit up to pf_txnid. */
   void *pf;
   size_t pf_txnid;
+  /* licit_store_warm_write's memory of where the map is. */
+  char *map_base;
+  size_t map_size;
 };
 
 struct licit_txn {
