@@ -835,6 +835,7 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
         ww_to = at + WW_AHEAD;
       }
     }
+    pthread_mutex_lock(&pl.mu);
     if (warm_to > pl.warm_to) pl.warm_to = warm_to;
     if (r->commits != pl.epoch) {
       pl.epoch = r->commits;
