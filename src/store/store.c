@@ -292,6 +292,7 @@ fail:
 void licit_store_close(licit_store *s) {
   if (!s) return;
   licit__filter_drop(s);
+  licit__ucache_drop(s);
   mdb_env_close(s->env);
   pthread_rwlock_destroy(&s->maplock);
   free(s->dir);
@@ -356,6 +357,7 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
   if (write) {
     write_end_find(t);
     licit__filter_txn_begin(t);
+    licit__ucache_txn_begin(t);
   }
   *out = t;
   return 0;
@@ -405,11 +407,13 @@ int licit_txn_commit(licit_txn *t, licit_err *err) {
     if (!rc) rc = licit__apply_flush(t);
     for (int i = 0; i < CTR_COUNT && !rc; i++) rc = licit__meta_put(t, counter_keys[i], &t->ctr[i], 8);
     if (rc) {
+      licit__ucache_drop(t->s); /* it holds this transaction's puts; before the writer lock goes */
       mdb_txn_abort(t->txn);
       txn_free(t);
       return licit__mdb_err(rc, err, "commit");
     }
     licit__filter_txn_committing(t, mdb_txn_id(t->txn));
+    licit__ucache_txn_committing(t, mdb_txn_id(t->txn));
   }
   rc = mdb_txn_commit(t->txn);
   txn_free(t);
@@ -418,6 +422,7 @@ int licit_txn_commit(licit_txn *t, licit_err *err) {
 
 void licit_txn_abort(licit_txn *t) {
   if (!t) return;
+  if (t->write) licit__ucache_drop(t->s); /* it holds this transaction's puts; before the writer lock goes */
   mdb_txn_abort(t->txn);
   txn_free(t);
 }

@@ -34,6 +34,10 @@ struct licit_store {
    * every commit up to pf_txnid. */
   void *pf;
   size_t pf_txnid;
+  /* The writer's cache of accounts (apply.c), or NULL; it has seen every
+   * commit up to uc_txnid. */
+  void *uc;
+  size_t uc_txnid;
   /* licit_store_warm_write's memory of where the map is. */
   char *map_base;
   size_t map_size;
@@ -104,6 +108,9 @@ void licit__pending_free(licit_txn *t);
 void licit__filter_drop(licit_store *s);
 void licit__filter_txn_begin(licit_txn *t);
 void licit__filter_txn_committing(licit_txn *t, size_t txnid);
+void licit__ucache_drop(licit_store *s);
+void licit__ucache_txn_begin(licit_txn *t);
+void licit__ucache_txn_committing(licit_txn *t, size_t txnid);
 /* The replies waiting for a parent post id (free() *children). */
 int licit__orphans(licit_txn *t, const char *parent, size_t n, uint32_t **children, size_t *count);
 void licit__signal_key(const char *tok, size_t n, char key[520], MDB_val *k);

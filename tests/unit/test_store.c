@@ -909,3 +909,57 @@ Test(store, posts_filter_and_held_back_posts) {
   begin();
   REJ("already exists", POST("2024-01-08T00:00:00Z", "other", "bob"));
 }
+
+static uint32_t n_regions(const char *user) {
+  bool found = false;
+  licit_user_rec u;
+  int rc = licit_store_user_lookup(W, (licit_strv){user, strlen(user)}, &found, &u, &scratch);
+  cr_assert_eq(rc, 0, "user %s: %d", user, rc);
+  cr_assert(found, "user %s not found", user);
+  return u.n_region;
+}
+
+/* The writer's account cache lives from one write transaction to the next
+ * (apply.c), so it must never serve what the store no longer holds: what
+ * an aborted transaction put, or an account another writer changed in
+ * between. */
+Test(store, account_cache_across_transactions) {
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"erin\",\"region\":\"DE\"}");
+  ACC(POST("2024-01-02T00:00:00Z", "e1", "erin"));
+  commit();
+  begin();
+  cr_assert_eq(n_regions("erin"), 1, "kept across a commit");
+  /* A change the transaction puts, then gives up. */
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"erin\",\"region\":\"FR\"}");
+  cr_assert_eq(n_regions("erin"), 2);
+  licit_txn_abort(W);
+  W = NULL;
+  begin();
+  cr_assert_eq(n_regions("erin"), 1, "an aborted transaction's put is not served");
+  ACC(POST("2024-01-04T00:00:00Z", "e2", "erin"));
+  commit();
+  /* Another process changes the account in between. */
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    licit_store *s2;
+    licit_txn *t2;
+    licit_err e2;
+    if (licit_store_open(dir, false, &s2, &e2) || licit_txn_begin(s2, true, &t2, &e2)) _exit(2);
+    const char *line = "{\"type\":\"account\",\"ts\":\"2024-01-05T00:00:00Z\",\"user\":\"erin\",\"region\":\"ES\"}";
+    licit_event ev;
+    uint64_t seq;
+    if (licit_event_parse(EP, line, strlen(line), &ev, &e2) || licit_rules_apply(t2, &ev, &seq, &e2) ||
+        licit_txn_commit(t2, &e2))
+      _exit(3);
+    _exit(0);
+  }
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the other writer failed (%d)", st);
+  begin();
+  cr_assert_eq(n_regions("erin"), 2, "the other writer's change is seen");
+  ACC("{\"type\":\"account\",\"ts\":\"2024-01-06T00:00:00Z\",\"user\":\"erin\",\"region\":\"IT\"}");
+  cr_assert_eq(n_regions("erin"), 3, "and not overwritten from a stale copy");
+  commit();
+}
