@@ -46,7 +46,7 @@
  *     (NUL, invalid UTF-8), and nothing is read outside [text, text + len).
  *   - No allocation. The only shared state is a lookup index over the
  *     constant table, built once on first use (pthread_once): safe to call
- *     from any number of threads at once. Uses about 40 KiB of stack.
+ *     from any number of threads at once. Uses about 26 KiB of stack.
  *   - Without `out` (ingest) an exact prefilter first bounds the score from
  *     above by the weights of the phrases whose plain words all occur in
  *     the text; under the threshold, the phrase-by-phrase matching is
