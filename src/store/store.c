@@ -1184,30 +1184,35 @@ void licit_link_iter_close(licit_link_iter *it) { table_iter_close((table_iter *
 #define MADV_POPULATE_READ 22 /* Linux 5.14; glibc names it only under _GNU_SOURCE */
 #endif
 
-void licit_store_prefault(licit_store *s) {
-#ifdef MADV_POPULATE_READ
-  /* LMDB does not say where it mapped the file (me_mapaddr is only set for
-   * MDB_FIXEDMAP), so find the mapping of our data.mdb in /proc/self/maps. */
-  uint64_t used;
-  if (env_used(s, &used, NULL)) return;
-  int fd;
-  struct stat want;
-  if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &want)) return;
+/* Where this process maps the file `st` describes: LMDB does not say
+ * (me_mapaddr is only set for MDB_FIXEDMAP), so find it in
+ * /proc/self/maps.  false when not found. */
+static bool find_map(const struct stat *st, unsigned long *lo, unsigned long *hi) {
   FILE *f = fopen("/proc/self/maps", "r");
-  if (!f) return;
+  if (!f) return false;
   char line[4600];
-  while (fgets(line, sizeof line, f)) {
-    unsigned long lo, hi, ino;
+  bool found = false;
+  while (!found && fgets(line, sizeof line, f)) {
+    unsigned long ino;
     unsigned maj, min;
-    if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &maj, &min, &ino) != 5) continue;
-    if (ino != (unsigned long)want.st_ino || makedev(maj, min) != want.st_dev) continue;
-    size_t len = hi - lo < used ? hi - lo : used;
-    /* One system call maps every page of the store instead of one page
-     * fault per page touched; harmless when it fails (older kernels). */
-    madvise((void *)lo, len, MADV_POPULATE_READ);
-    break;
+    if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", lo, hi, &maj, &min, &ino) != 5) continue;
+    found = ino == (unsigned long)st->st_ino && makedev(maj, min) == st->st_dev;
   }
   fclose(f);
+  return found;
+}
+
+void licit_store_prefault(licit_store *s) {
+#ifdef MADV_POPULATE_READ
+  uint64_t used;
+  int fd;
+  struct stat st;
+  unsigned long lo, hi;
+  if (env_used(s, &used, NULL) || mdb_env_get_fd(s->env, &fd) || fstat(fd, &st) || !find_map(&st, &lo, &hi))
+    return;
+  /* One system call maps every page of the store instead of one page
+   * fault per page touched; harmless when it fails (older kernels). */
+  madvise((void *)lo, hi - lo < used ? hi - lo : used, MADV_POPULATE_READ);
 #else
   (void)s;
 #endif
@@ -1222,27 +1227,16 @@ uint64_t licit_store_used_bytes(licit_store *s) {
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14, like MADV_POPULATE_READ */
 #endif
 
-/* Where the data file is mapped, found in /proc/self/maps (see
- * licit_store_prefault) and remembered while the map keeps its size; NULL
- * if not found.  Only the ingest's parsing thread calls it, under
- * maplock. */
+/* Where the data file is mapped (find_map), remembered while the map
+ * keeps its size; NULL if not found.  Only the ingest's parsing thread
+ * calls it, under maplock. */
 static char *map_base(licit_store *s, const struct stat *st) {
   MDB_envinfo info;
   if (mdb_env_info(s->env, &info)) return NULL;
   if (info.me_mapsize == s->map_size) return s->map_base;
-  s->map_base = NULL;
+  unsigned long lo, hi;
   s->map_size = info.me_mapsize;
-  FILE *f = fopen("/proc/self/maps", "r");
-  if (!f) return NULL;
-  char line[4600];
-  while (fgets(line, sizeof line, f)) {
-    unsigned long lo, hi, ino;
-    unsigned maj, min;
-    if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &maj, &min, &ino) != 5) continue;
-    if (ino == (unsigned long)st->st_ino && makedev(maj, min) == st->st_dev && hi - lo == info.me_mapsize)
-      s->map_base = (char *)lo;
-  }
-  fclose(f);
+  s->map_base = find_map(st, &lo, &hi) && hi - lo == info.me_mapsize ? (char *)lo : NULL;
   return s->map_base;
 }
 

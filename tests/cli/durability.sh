@@ -7,11 +7,7 @@
 # shellcheck source=tests/cli/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
-scale=${LICIT_TEST_SCALE:-}
-if [ -z "$scale" ]; then
-  scale=1
-  if ldd "$LICIT" 2>/dev/null | grep -q 'libasan'; then scale=0.5; fi
-fi
+scale=$(test_scale 0.5)
 N=$(python3 -c "import sys; print(max(10000, int(100000 * float(sys.argv[1]))))" "$scale")
 BATCH=2000
 IN=$T/events.jsonl

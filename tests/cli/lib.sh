@@ -14,6 +14,8 @@
 #   expect_exit CODE CMD...     run CMD (as `run` does) and pass when it exits with CODE
 #   expect_contains NAME NEEDLE FILE   pass when FILE holds NEEDLE (fixed string)
 #   finish                      print "N passed, M failed" and exit (non-zero on failure)
+#   test_scale SANITIZED        print $LICIT_TEST_SCALE, or 1, or SANITIZED when the
+#                               binary uses AddressSanitizer or ThreadSanitizer
 # Each check prints "ok - NAME" or "FAIL - NAME" with what was expected.
 
 set -u
@@ -113,4 +115,14 @@ finish() {
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]
   exit $?
+}
+
+test_scale() {
+  if [ -n "${LICIT_TEST_SCALE:-}" ]; then
+    echo "$LICIT_TEST_SCALE"
+  elif ldd "$LICIT" 2>/dev/null | grep -Eq 'lib(asan|tsan)'; then
+    echo "$1"
+  else
+    echo 1
+  fi
 }

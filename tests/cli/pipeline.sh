@@ -11,11 +11,7 @@
 # shellcheck source=tests/cli/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
-scale=${LICIT_TEST_SCALE:-}
-if [ -z "$scale" ]; then
-  scale=1
-  if ldd "$LICIT" 2>/dev/null | grep -Eq 'lib(asan|tsan)'; then scale=0.3; fi
-fi
+scale=$(test_scale 0.3)
 N=$(python3 -c "import sys; print(max(20000, int(150000 * float(sys.argv[1]))))" "$scale")
 echo "# $N events of licit-gen --seed 5 (LICIT_TEST_SCALE=$scale)"
 IN=$T/events.jsonl

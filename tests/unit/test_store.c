@@ -861,6 +861,28 @@ static size_t count_posts(licit_txn *t) {
   return n;
 }
 
+/* Another process opens the store and commits one event (`line`): a
+ * second writer between two of this process's transactions. */
+static void other_writer(const char *line) {
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    licit_store *s2;
+    licit_txn *t2;
+    licit_err e2;
+    if (licit_store_open(dir, false, &s2, &e2) || licit_txn_begin(s2, true, &t2, &e2)) _exit(2);
+    licit_event ev;
+    uint64_t seq;
+    if (licit_event_parse(EP, line, strlen(line), &ev, &e2) || licit_rules_apply(t2, &ev, &seq, &e2) ||
+        licit_txn_commit(t2, &e2))
+      _exit(3);
+    _exit(0);
+  }
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the other writer failed (%d)", st);
+}
+
 Test(store, posts_filter_and_held_back_posts) {
   ACC(POST("2024-01-01T00:00:00Z", "old1", "alice"));
   commit();
@@ -888,24 +910,7 @@ Test(store, posts_filter_and_held_back_posts) {
   licit_txn_abort(W);
   W = NULL;
   /* Another process commits a post in between. */
-  pid_t pid = fork();
-  cr_assert_geq(pid, 0);
-  if (pid == 0) {
-    licit_store *s2;
-    licit_txn *t2;
-    licit_err e2;
-    if (licit_store_open(dir, false, &s2, &e2) || licit_txn_begin(s2, true, &t2, &e2)) _exit(2);
-    const char *line = "{\"type\":\"post\",\"ts\":\"2024-01-07T00:00:00Z\",\"post\":\"other\",\"user\":\"dave\",\"visibility\":\"public\"}";
-    licit_event ev;
-    uint64_t seq;
-    if (licit_event_parse(EP, line, strlen(line), &ev, &e2) || licit_rules_apply(t2, &ev, &seq, &e2) ||
-        licit_txn_commit(t2, &e2))
-      _exit(3);
-    _exit(0);
-  }
-  int st;
-  cr_assert_eq(waitpid(pid, &st, 0), pid);
-  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the other writer failed (%d)", st);
+  other_writer("{\"type\":\"post\",\"ts\":\"2024-01-07T00:00:00Z\",\"post\":\"other\",\"user\":\"dave\",\"visibility\":\"public\"}");
   begin();
   REJ("already exists", POST("2024-01-08T00:00:00Z", "other", "bob"));
 }
@@ -939,24 +944,7 @@ Test(store, account_cache_across_transactions) {
   ACC(POST("2024-01-04T00:00:00Z", "e2", "erin"));
   commit();
   /* Another process changes the account in between. */
-  pid_t pid = fork();
-  cr_assert_geq(pid, 0);
-  if (pid == 0) {
-    licit_store *s2;
-    licit_txn *t2;
-    licit_err e2;
-    if (licit_store_open(dir, false, &s2, &e2) || licit_txn_begin(s2, true, &t2, &e2)) _exit(2);
-    const char *line = "{\"type\":\"account\",\"ts\":\"2024-01-05T00:00:00Z\",\"user\":\"erin\",\"region\":\"ES\"}";
-    licit_event ev;
-    uint64_t seq;
-    if (licit_event_parse(EP, line, strlen(line), &ev, &e2) || licit_rules_apply(t2, &ev, &seq, &e2) ||
-        licit_txn_commit(t2, &e2))
-      _exit(3);
-    _exit(0);
-  }
-  int st;
-  cr_assert_eq(waitpid(pid, &st, 0), pid);
-  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the other writer failed (%d)", st);
+  other_writer("{\"type\":\"account\",\"ts\":\"2024-01-05T00:00:00Z\",\"user\":\"erin\",\"region\":\"ES\"}");
   begin();
   cr_assert_eq(n_regions("erin"), 2, "the other writer's change is seen");
   ACC("{\"type\":\"account\",\"ts\":\"2024-01-06T00:00:00Z\",\"user\":\"erin\",\"region\":\"IT\"}");
