@@ -30,10 +30,11 @@ int licit__mdb(int rc) {
  * transaction to the next (it was one transaction's: at 10M events a
  * dozen commits each started it empty), and is dropped when it cannot be
  * trusted: on an abort or a failed commit (it holds that transaction's
- * puts), and when a write transaction does not follow the last commit it
- * saw (another writer came in between; the same rule as the posts filter,
- * pending.c).  Only write transactions use it, one at a time.  An ingest looks an account up for nearly every event (the author, the
- * mentioned, the linked), and about a fifth of the writing thread went to
+ * puts), and when a write transaction does not follow this process's last
+ * commit (another writer came in between: licit_txn_begin, the same rule
+ * as for the posts filter).  Only write transactions use it, one at a
+ * time.  An ingest looks an account up for nearly every event (the
+ * author, the mentioned, the linked), and about a fifth of the writing thread went to
  * descending the users and ustate tables for them.  Two set-associative
  * tables of fixed size (UC_WAYS ways a set, the least recently used one
  * replaced), so memory is bounded whatever the input: id -> ordinal (by
@@ -46,9 +47,8 @@ int licit__mdb(int rc) {
  * accounts) and the misses cost a tenth of the writing thread; with
  * 131,072 it finds 82 % (93 % at 1M); kept across commits, the
  * applying thread took 2 s less at 10M (41.2 -> 39.1 s user).  The
- * tables are calloc'd, so only
- * the sets used take memory: about 30 MiB when every set is used (at
- * most 72 MiB were every record 512 bytes).
+ * tables are calloc'd, so only the sets used take memory: about 30 MiB
+ * when every set is used (at most 72 MiB were every record 512 bytes).
  * save_user writes through both, and it is the only writer of those
  * tables. */
 #define UC_WAYS 8u
@@ -103,7 +103,7 @@ static work *get_work(licit_txn *t) {
 }
 
 /* The cache lives with the store, from one write transaction to the next
- * (licit__ucache_txn_begin says when it may be trusted). */
+ * (licit_txn_begin drops it when it cannot be trusted). */
 typedef struct ucache {
   uc_id *ids;   /* UC_ID_SETS * UC_WAYS */
   uc_rec *recs; /* UC_SETS * UC_WAYS */
@@ -142,17 +142,6 @@ static ucache *uc_work(licit_txn *t) {
 void licit__ucache_drop(licit_store *s) {
   uc_free(s->uc);
   s->uc = NULL;
-}
-
-void licit__ucache_txn_begin(licit_txn *t) {
-  /* Trusted only when this transaction follows the last commit the cache
-   * saw: otherwise another writer (or an aborted or failed transaction of
-   * ours, whose puts it holds) came in between. */
-  if (t->s->uc && mdb_txn_id(t->txn) != t->s->uc_txnid + 1) licit__ucache_drop(t->s);
-}
-
-void licit__ucache_txn_committing(licit_txn *t, size_t txnid) {
-  if (t->s->uc) t->s->uc_txnid = txnid;
 }
 
 static uc_id *uc_id_set(ucache *w, uint64_t h) {

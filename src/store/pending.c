@@ -12,9 +12,10 @@
  *    there" without touching the B-tree.  It only ever errs towards
  *    "maybe": a maybe goes to the tree as before, so answers stay exact.
  *    It lives with the store (one ingest, many batches) and is trusted only
- *    while this process is the only writer: each write transaction checks
- *    that its id follows the last commit the filter saw, else the filter is
- *    dropped (another process wrote posts it does not hold).
+ *    while this process is the only writer: a write transaction that does
+ *    not follow this process's last commit drops it (another process wrote
+ *    posts it does not hold; licit_txn_begin, store_int.h).  An aborted
+ *    transaction's posts stay in it, which only adds "maybe"s.
  *  - The records a transaction writes to `posts` wait in its memory
  *    (id -> record, found by hash) and go into the tree sorted by key,
  *    through one cursor, at a checkpoint between events once enough wait
@@ -112,26 +113,8 @@ int licit_store_filter_posts(licit_txn *t, uint64_t expect_new) {
     return licit__mdb(rc);
   }
   s->pf = f;
-  s->pf_txnid = mdb_txn_id(t->txn) - 1;
   t->pf_ok = true;
   return 0;
-}
-
-void licit__filter_txn_begin(licit_txn *t) {
-  licit_store *s = t->s;
-  t->pf_ok = false;
-  if (!s->pf) return;
-  /* Another writer committed since the filter last saw a commit of ours:
-   * it may lack that writer's posts. */
-  if (mdb_txn_id(t->txn) == s->pf_txnid + 1) t->pf_ok = true;
-  else licit__filter_drop(s);
-}
-
-/* Just before t commits, while it still holds LMDB's writer lock: the
- * filter will have seen commit `txnid`.  Should the commit fail, the next
- * transaction has that same id and drops the filter. */
-void licit__filter_txn_committing(licit_txn *t, size_t txnid) {
-  if (t->pf_ok && t->s->pf) t->s->pf_txnid = txnid;
 }
 
 /* --------------------------------------------------------------- pending -- */

@@ -356,8 +356,13 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
   for (int i = 0; i < CTR_COUNT; i++) t->ctr[i] = meta_u64(t, counter_keys[i]);
   if (write) {
     write_end_find(t);
-    licit__filter_txn_begin(t);
-    licit__ucache_txn_begin(t);
+    /* Another writer (or a failed commit of ours) came in between: what
+     * the writer kept may lack its changes (store_int.h). */
+    if (mdb_txn_id(t->txn) != s->own_txnid + 1) {
+      licit__filter_drop(s);
+      licit__ucache_drop(s);
+    }
+    t->pf_ok = s->pf != NULL;
   }
   *out = t;
   return 0;
@@ -412,8 +417,9 @@ int licit_txn_commit(licit_txn *t, licit_err *err) {
       txn_free(t);
       return licit__mdb_err(rc, err, "commit");
     }
-    licit__filter_txn_committing(t, mdb_txn_id(t->txn));
-    licit__ucache_txn_committing(t, mdb_txn_id(t->txn));
+    /* While this transaction holds the writer lock.  Should the commit
+     * fail, the next transaction has this same id and drops what was kept. */
+    t->s->own_txnid = mdb_txn_id(t->txn);
   }
   rc = mdb_txn_commit(t->txn);
   txn_free(t);

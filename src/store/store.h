@@ -443,9 +443,10 @@ void licit_store_prefault(licit_store *s);
 /* Maps the data file's bytes [from, to) writable in this process ahead of
  * the writer (MADV_POPULATE_WRITE), so that its first writes there do not
  * fault.  Where the file has no blocks yet (beyond licit_store_reserve)
- * the kernel declines, and nothing changes.  The pages become dirty: call it only for pages the writer is about to take, or
- * they are written out empty at the next commit.  Does nothing where the
- * kernel cannot (before Linux 5.14). */
+ * the kernel declines, and nothing changes.  The pages become dirty: call
+ * it only for pages the writer is about to take, or they are written out
+ * empty at the next commit.  Does nothing where the kernel cannot (before
+ * Linux 5.14). */
 void licit_store_warm_write(licit_store *s, uint64_t from, uint64_t to);
 /* The store of a transaction. */
 licit_store *licit_txn_store(licit_txn *t);

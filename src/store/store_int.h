@@ -30,14 +30,14 @@ struct licit_store {
    * threads reading while the ingest grows the map never see it move.
    * Writer-preferring, so a stream of readers cannot starve a growth. */
   pthread_rwlock_t maplock;
-  /* The writer's filter of post ids (pending.c), or NULL; it has seen
-   * every commit up to pf_txnid. */
+  /* What the writer keeps from one write transaction to the next: the
+   * filter of post ids (pending.c) and the cache of accounts (apply.c), or
+   * NULL.  Both are trusted only by a write transaction that follows
+   * own_txnid, the last commit of this process (set while that commit
+   * held LMDB's writer lock); licit_txn_begin drops them otherwise. */
   void *pf;
-  size_t pf_txnid;
-  /* The writer's cache of accounts (apply.c), or NULL; it has seen every
-   * commit up to uc_txnid. */
   void *uc;
-  size_t uc_txnid;
+  size_t own_txnid;
   /* licit_store_warm_write's memory of where the map is. */
   char *map_base;
   size_t map_size;
@@ -106,11 +106,7 @@ int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, 
 int licit__pending_flush(licit_txn *t);
 void licit__pending_free(licit_txn *t);
 void licit__filter_drop(licit_store *s);
-void licit__filter_txn_begin(licit_txn *t);
-void licit__filter_txn_committing(licit_txn *t, size_t txnid);
 void licit__ucache_drop(licit_store *s);
-void licit__ucache_txn_begin(licit_txn *t);
-void licit__ucache_txn_committing(licit_txn *t, size_t txnid);
 /* The replies waiting for a parent post id (free() *children). */
 int licit__orphans(licit_txn *t, const char *parent, size_t n, uint32_t **children, size_t *count);
 void licit__signal_key(const char *tok, size_t n, char key[520], MDB_val *k);
