@@ -837,16 +837,9 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
     }
     pthread_mutex_lock(&pl.mu);
     if (warm_to > pl.warm_to) pl.warm_to = warm_to;
-    if (r->commits != pl.epoch) {
-      pl.epoch = r->commits;
-      pl.ww_from = pl.ww_to = 0;
-    }
-    if (ww_to) {
-      pl.ww_from = ww_from;
-      pl.ww_to = ww_to;
-    } else {
-      pl.ww_to = 0;
-    }
+    pl.epoch = r->commits;
+    pl.ww_from = ww_from;
+    pl.ww_to = ww_to;
     pl.count--;
     pl.tail = (pl.tail + 1) % PIPE_CHUNKS;
     if (rc) pl.stop = true;

@@ -2021,9 +2021,24 @@ static uint32_t pf_hash(const char *p, size_t *len)
     }
 }
 
-/* The id of plain word w[0..n) in the prefilter's table, adding it when
- * `add` (with phrase/off saying where it is spelt); -1 if absent. */
-static int pf_word(phrase_index *ix, const char *w, size_t n, int add, size_t phrase, size_t off)
+/* The slot of word w[0..n), whose pf_hash is h, in the prefilter's table:
+ * its own, or the empty one where it would go (the table is at most half
+ * full, so there is one). */
+static uint32_t pf_slot_of(const phrase_index *ix, uint32_t h, const char *w, size_t n)
+{
+    uint32_t k = h & (PF_SLOTS - 1);
+    for (;; k = (k + 1) & (PF_SLOTS - 1)) {
+        const pf_slot *ps = &ix->pf[k];
+        if (ps->word == 0xffff ||
+            (ps->hash == h && ps->len == n && memcmp(phrases[ps->phrase].text + ps->off, w, n) == 0))
+            return k;
+    }
+}
+
+/* The id of plain word w[0..n) (spelt at `off` in phrase `phrase`) in the
+ * prefilter's table, added if new; -1 when the table is full (the word is
+ * then left out of the bound, which only loosens it). */
+static int pf_word(phrase_index *ix, const char *w, size_t n, size_t phrase, size_t off)
 {
     char padded[256 + 8];
     size_t hl;
@@ -2032,18 +2047,14 @@ static int pf_word(phrase_index *ix, const char *w, size_t n, int add, size_t ph
     memcpy(padded, w, n);
     memset(padded + n, ' ', 8);
     uint32_t h = pf_hash(padded, &hl);
-    for (uint32_t k = h & (PF_SLOTS - 1);; k = (k + 1) & (PF_SLOTS - 1)) {
-        pf_slot *ps = &ix->pf[k];
-        if (ps->word == 0xffff) {
-            if (!add || ix->n_pf_words >= PF_SLOTS / 2)
-                return -1; /* full: cannot happen, see test_notice.c */
-            *ps = (pf_slot){h, (unsigned short)ix->n_pf_words++, (unsigned short)phrase,
-                            (unsigned char)off, (unsigned char)n};
-            return ps->word;
-        }
-        if (ps->hash == h && ps->len == n && memcmp(phrases[ps->phrase].text + ps->off, w, n) == 0)
-            return ps->word;
-    }
+    pf_slot *ps = &ix->pf[pf_slot_of(ix, h, w, n)];
+    if (ps->word != 0xffff)
+        return ps->word;
+    if (ix->n_pf_words >= PF_SLOTS / 2)
+        return -1;
+    *ps = (pf_slot){h, (unsigned short)ix->n_pf_words++, (unsigned short)phrase,
+                    (unsigned char)off, (unsigned char)n};
+    return ps->word;
 }
 
 /* The prefilter's tables (see pf_slot). */
@@ -2075,7 +2086,7 @@ static void prefilter_build(phrase_index *ix)
                 e++;
             }
             if (plain && n_pw < sizeof ix->pw / sizeof ix->pw[0]) {
-                int id = pf_word(ix, t + a, e - a, 1, i, a);
+                int id = pf_word(ix, t + a, e - a, i, a);
                 if (id >= 0) {
                     ix->pw[n_pw++] = (unsigned short)id;
                     if (e - a > best_len) {
@@ -2086,9 +2097,8 @@ static void prefilter_build(phrase_index *ix)
             }
             a = t[e] ? e + 1 : e;
         }
-        if (req_of[i] == 0xffff) {
+        if (req_of[i] == 0xffff) { /* no plain word: always counted */
             *(ref ? &ix->base_ref : &ix->base_weight) += w;
-            ix->pw_first[i] = (unsigned short)(n_pw = ix->pw_first[i]); /* no words */
             continue;
         }
         *(ref ? &ix->req_ref[req_of[i]] : &ix->req_weight[req_of[i]]) += (short)w;
@@ -2124,21 +2134,12 @@ static int may_be_notice(const phrase_index *ix, const char *norm, size_t n)
         size_t len;
         uint32_t h = pf_hash(norm + at, &len);
         size_t e = at + len;
-        for (uint32_t k = h & (PF_SLOTS - 1);; k = (k + 1) & (PF_SLOTS - 1)) {
-            const pf_slot *ps = &ix->pf[k];
-            if (ps->word == 0xffff)
-                break;
-            if (ps->hash == h && ps->len == len &&
-                memcmp(phrases[ps->phrase].text + ps->off, norm + at, len) == 0) {
-                unsigned wd = ps->word;
-                if (!(present[wd / 64] >> (wd % 64) & 1u)) {
-                    present[wd / 64] |= (uint64_t)1 << (wd % 64);
-                    found[n_found++] = (unsigned short)wd;
-                    sum += ix->req_weight[wd];
-                    ref += ix->req_ref[wd];
-                }
-                break;
-            }
+        unsigned wd = ix->pf[pf_slot_of(ix, h, norm + at, len)].word;
+        if (wd != 0xffff && !(present[wd / 64] >> (wd % 64) & 1u)) {
+            present[wd / 64] |= (uint64_t)1 << (wd % 64);
+            found[n_found++] = (unsigned short)wd;
+            sum += ix->req_weight[wd];
+            ref += ix->req_ref[wd];
         }
         at = e + 1;
     }
