@@ -1167,7 +1167,12 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
     }
     for (size_t k = 0; k < pn; k++) {
       licit_strv id;
-      if (licit_post_id(t, po[k], &id)) continue;
+      if ((rc = licit_post_id(t, po[k], &id))) {
+        /* uposts names a post postord does not have: damage, not "no post". */
+        free(po);
+        lib_error(resp, rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc, "reading the account's posts");
+        goto out;
+      }
       if (has_after && cmp_mypost(&(mypost){id.p, id.n, 0, 0}, &(mypost){after.data ? after.data : "", after.len, 0, 0}) <= 0)
         continue;
       if (np == cap) {
@@ -1198,7 +1203,11 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
   bool more = false;
   for (size_t i = 0; i < np; i++) {
     licit_post_rec rec;
-    if (licit_post_get_ord(t, posts[i].ord, &rec, &scratch)) continue;
+    if ((rc = licit_post_get_ord(t, posts[i].ord, &rec, &scratch))) {
+      licit_buf_reset(b);
+      lib_error(resp, rc, "reading a post");
+      goto out;
+    }
     if (!licit_eval_considered(e, &rec)) continue;
     licit_reason r;
     const licit_text_hist *th = NULL;
@@ -1214,20 +1223,26 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
     }
     licit_user_rec u;
     licit_buf us = LICIT_BUF_INIT;
-    bool have_user = licit_user_get(t, rec.user, &u, &us) == 0;
+    licit_event ev;
+    licit_strv sigs[LICIT_SIGNALS_MAX];
+    if ((rc = licit_user_get(t, rec.user, &u, &us)) ||
+        (th && (rc = licit_log_get(t, th->h.seq, &ev, sigs, LICIT_SIGNALS_MAX)))) {
+      /* The post's author or its text's event missing: damage. */
+      licit_buf_free(&us);
+      licit_buf_reset(b);
+      lib_error(resp, rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc, "reading a post's author or text");
+      goto out;
+    }
     if (shown) licit_buf_addc(b, ',');
     licit_buf_adds(b, "{\"post\":");
     licit_jw_str(b, posts[i].id, posts[i].n);
     licit_buf_adds(b, ",\"user\":");
-    if (have_user) licit_jw_str(b, u.id, u.id_len);
-    else licit_buf_adds(b, "null");
+    licit_jw_str(b, u.id, u.id_len);
     licit_buf_free(&us);
     licit_buf_adds(b, ",\"created\":");
     licit_jw_time(b, rec.created_ts);
     licit_buf_adds(b, ",\"excerpt\":");
-    licit_event ev;
-    licit_strv sigs[LICIT_SIGNALS_MAX];
-    if (th && licit_log_get(t, th->h.seq, &ev, sigs, LICIT_SIGNALS_MAX) == 0) {
+    if (th) {
       /* The first 200 Unicode characters: cut before the 201st lead byte. */
       size_t chars = 0, k = 0;
       for (; k < ev.text.n; k++)
@@ -1238,11 +1253,18 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
     }
     licit_buf_printf(b, ",\"reason\":\"%s\",\"snapshots\":[", licit_reason_name(r));
     int ns = 0;
-    for (size_t s = 0; s < nsnaps; s++)
-      if (licit_snapshot_has(t, &snaps[s], rec.ord) == 1) {
+    for (size_t s = 0; s < nsnaps; s++) {
+      int has = licit_snapshot_has(t, &snaps[s], rec.ord);
+      if (has < 0) { /* an error is not "in no snapshot" */
+        licit_buf_reset(b);
+        lib_error(resp, has, "reading a snapshot's lineage");
+        goto out;
+      }
+      if (has) {
         if (ns++) licit_buf_addc(b, ',');
         licit_jw_strz(b, snaps[s].name);
       }
+    }
     licit_buf_adds(b, "]}");
     shown++;
     last = &posts[i];

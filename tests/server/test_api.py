@@ -2,12 +2,13 @@
 """test_api.py — every endpoint and status code of SPEC section 9 against a
 real `licit serve` (tests/server/serverlib.py starts and always stops it).
 
-Usage: test_api.py path/to/licit
+Usage: test_api.py path/to/licit [path/to/store_damage]
 """
 import json
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -16,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serverlib import Server, check, finish, lic  # noqa: E402
 
 LICIT = os.path.abspath(sys.argv[1])
+DAMAGE = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None  # tests/tools/store_damage
 ROOT = os.environ.get("LICIT_SOURCE_ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
 EX = os.path.join(ROOT, "examples")
 TMP = tempfile.mkdtemp(prefix="licit-api-")
@@ -427,8 +429,29 @@ def main():
         check("server still healthy", st == 200)
         rc = s.stop()
         check("SIGTERM with slow and refused clients behind it: exit 0", rc == 0, rc, s.log()[-3000:])
+    damaged_store(LUCIA)
     shutil.rmtree(TMP, ignore_errors=True)
     finish()
+
+
+def damaged_store(token):
+    """A damaged store is an error, never a shorter answer: with one of the
+    person's posts named in `postord` but missing from `posts`, /v1/me/posts
+    answers 500 (it used to leave the post out and answer 200)."""
+    if not DAMAGE:
+        check("store_damage tool given (tests/meson.build)", False)
+        return
+    bad = os.path.join(TMP, "damaged")
+    shutil.copytree(STORE, bad)
+    r = subprocess.run([DAMAGE, bad, "postord", "p-lucia-01", "p-lucia-gone"], capture_output=True, text=True)
+    if not check("store_damage renamed p-lucia-01 in postord", r.returncode == 0, r.stderr):
+        return
+    with Server(LICIT, bad) as s:
+        st, js = s.json("GET", "/v1/me/posts?at=" + AT, token=token)
+        check("/v1/me/posts on a damaged store: 500, a store error, no partial list",
+              st == 500 and "posts" not in js and err_code(js) is not None, st, js)
+        st, js = s.json("GET", "/v1/me", token=token)
+        check("/v1/me on the same damaged store: 500, not a smaller report", st == 500, st, js)
 
 
 if __name__ == "__main__":
