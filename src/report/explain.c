@@ -560,7 +560,9 @@ static int mentioned_by_others(licit_txn *t, licit_eval *e, licit_report *r, con
   uint32_t *posts = NULL;
   size_t n = 0;
   int rc = licit_user_mentioned_in(t, r->ord, &posts, &n);
+  licit_prefetch *pf = rc ? NULL : licit_prefetch_posts(t, posts, n, LICIT_PREFETCH_MIN);
   for (size_t i = 0; i < n && !rc; i++) {
+    licit_prefetch_at(pf, i);
     licit_post_rec p;
     if ((rc = licit_post_get_ord(t, posts[i], &p, pscr))) break;
     if (!licit_eval_considered(e, &p)) continue;
@@ -575,6 +577,7 @@ static int mentioned_by_others(licit_txn *t, licit_eval *e, licit_report *r, con
     if ((rc = licit_eval_post(e, &p, &d, NULL))) break;
     if (d == LICIT_R_MENTIONED) r->mentioned_excluded++;
   }
+  licit_prefetch_end(pf);
   free(posts);
   return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
 }
@@ -590,6 +593,7 @@ int licit_report_user(licit_txn *t, const licit_policy *pol, const char *user, s
   uint32_t *ords = NULL, *members = NULL;
   size_t nords = 0, nmembers = 0;
   uint64_t *hits = NULL;
+  licit_prefetch *pf = NULL;
   uint32_t uo;
   licit_user_rec u;
   int rc = n > LICIT_ID_MAX ? LICIT_ENOTFOUND : licit_user_ord(t, user, n, &uo);
@@ -628,7 +632,9 @@ int licit_report_user(licit_txn *t, const licit_policy *pol, const char *user, s
   qsort(r->person, r->n_person, sizeof *r->person, cmp_str);
   if ((rc = licit_user_posts(t, uo, &ords, &nords)) || (rc = licit_snapshot_list(t, &snaps, &nsnaps))) goto store;
   if (!(hits = calloc(nsnaps ? nsnaps : 1, sizeof *hits))) goto nomem;
+  pf = licit_prefetch_posts(t, ords, nords, LICIT_PREFETCH_MIN);
   for (size_t i = 0; i < nords; i++) {
+    licit_prefetch_at(pf, i);
     licit_strv id;
     licit_post_rec p;
     if ((rc = licit_post_id(t, ords[i], &id)) || (rc = licit_post_get(t, id.p, id.n, &p, &pscr))) goto store;
@@ -655,6 +661,8 @@ int licit_report_user(licit_txn *t, const licit_policy *pol, const char *user, s
       if (push(&r->notices, &r->n_notices, "%.*s", (int)id.n, id.p)) goto nomem;
     }
   }
+  licit_prefetch_end(pf);
+  pf = NULL;
   if (!(r->snaps = calloc(nsnaps ? nsnaps : 1, sizeof *r->snaps))) goto nomem;
   for (size_t s = 0; s < nsnaps; s++) {
     if (!hits[s]) continue;
@@ -674,6 +682,7 @@ store:
   if (rc == LICIT_ENOTFOUND) rc = LICIT_ESTORE;
   rc = licit_err_set(err, rc, "report: reading the store: %s", licit_strerror(rc));
 out:
+  licit_prefetch_end(pf);
   free(hits);
   free(ords);
   free(members);

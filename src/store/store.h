@@ -451,4 +451,22 @@ void licit_store_warm_write(licit_store *s, uint64_t from, uint64_t to);
 /* The store of a transaction. */
 licit_store *licit_txn_store(licit_txn *t);
 
+/* Reading many posts by ordinal on one core is paced by memory: each post
+ * is two look-ups ending on leaf pages of large tables that are rarely
+ * cached.  licit_prefetch_posts starts a thread that reads the same posts
+ * (ords[0..n), the caller's array, kept alive until the end) through a
+ * read transaction on t's commit, from the end backwards, so that their
+ * pages are mapped and cached when the caller reaches them; the caller says
+ * how far it got with licit_prefetch_at (the thread stops there) and calls
+ * licit_prefetch_end before t ends.  NULL (nothing started, and every call
+ * a no-op) below `min` posts (starting a thread costs some tens of µs:
+ * LICIT_PREFETCH_MIN for a caller's walk), for a write transaction, or when no thread can be
+ * had; the thread reads nothing when a commit came in between.  Only an
+ * optimisation: the thread's reads are never used. */
+#define LICIT_PREFETCH_MIN 64
+typedef struct licit_prefetch licit_prefetch;
+licit_prefetch *licit_prefetch_posts(licit_txn *t, const uint32_t *ords, size_t n, size_t min);
+void licit_prefetch_at(licit_prefetch *p, size_t i);
+void licit_prefetch_end(licit_prefetch *p);
+
 #endif

@@ -46,6 +46,7 @@
 #include "json/fast.h"
 #include "notice/notice.h"
 #include "policy/policy.h"
+#include "report/explain.h"
 #include "store/store.h"
 
 /* ------------------------------------------------------------ harness -- */
@@ -472,6 +473,26 @@ static void read_once(read_arg *a, uint32_t *r) {
     /* The accounts are the first N_USERS events. */
     if (len >= N_USERS) CHECK(licit_user_ord(t, id, (size_t)n, &ord) == 0, "reader %d: user %s not found", a->id, id);
   }
+
+  /* A walk over an account's posts with the prefetching thread beside it
+   * (a sibling read transaction while the writer commits): the walk reads
+   * every post itself, and the report (which starts the thread for large
+   * lists) answers for every considered post. */
+  uint32_t uo, *ords = NULL;
+  size_t nords = 0;
+  char uid[16];
+  int un = snprintf(uid, sizeof uid, "u%u", rnd(r) % N_USERS);
+  if (len >= N_USERS && licit_user_ord(t, uid, (size_t)un, &uo) == 0 && licit_user_posts(t, uo, &ords, &nords) == 0) {
+    licit_prefetch *pf = licit_prefetch_posts(t, ords, nords, 1);
+    for (size_t i = 0; i < nords; i++) {
+      licit_prefetch_at(pf, i);
+      licit_post_rec p;
+      CHECK(licit_post_get_ord(t, ords[i], &p, &scratch) == 0 && p.user == uo, "reader %d: post %u of %s unreadable",
+            a->id, ords[i], uid);
+    }
+    licit_prefetch_end(pf);
+  }
+  free(ords);
   licit_buf_free(&scratch);
 
   licit_strv text;
@@ -491,6 +512,18 @@ static void read_once(read_arg *a, uint32_t *r) {
   } else {
     sn->len = len;
     if (sn != &tmp) a->n_seen++;
+  }
+  licit_report rep;
+  if (len >= N_USERS) {
+    int rc = licit_report_user(t, pol, uid, (size_t)un, FAR, &rep, &err);
+    CHECK(rc == 0, "reader %d: report %s: %s", a->id, uid, err.msg);
+    if (rc == 0) {
+      uint64_t sum = rep.posts.included;
+      for (int k = 0; k < LICIT_R_COUNT; k++) sum += rep.posts.excluded[k];
+      CHECK(rep.posts.considered == sum, "reader %d: report %s: %llu considered, %llu decided", a->id, uid,
+            (unsigned long long)rep.posts.considered, (unsigned long long)sum);
+      licit_report_free(&rep);
+    }
   }
   licit_eval_close(e);
   licit_policy_free(pol);
