@@ -25,12 +25,14 @@ struct licit_sink {
    * counted by the ingest); < 0 only for a fatal error, which the adapter
    * must return.  The event's strings need to live only for the call. */
   int (*emit)(licit_sink *s, const licit_event *ev, unsigned flags);
-  /* Whether the store (including this input so far) knows a post / user. */
-  bool (*post_known)(licit_sink *s, const char *id, size_t n);
-  bool (*user_known)(licit_sink *s, const char *id, size_t n);
-  /* True (and counted as a duplicate) when an event with this id was
-   * accepted before: for records that fail validation but carry an id. */
-  bool (*is_duplicate)(licit_sink *s, const char *id, size_t n);
+  /* Whether the store (including this input so far) knows a user: 1 or 0,
+   * or a store error (< 0), which the adapter must return: an error is
+   * never taken for "not known". */
+  int (*user_known)(licit_sink *s, const char *id, size_t n);
+  /* 1 (and counted as a duplicate) when an event with this id was accepted
+   * before, 0 when not, or a store error (< 0): for records that fail
+   * validation but carry an id. */
+  int (*is_duplicate)(licit_sink *s, const char *id, size_t n);
 };
 
 /* A source format: one module per format behind this small interface.

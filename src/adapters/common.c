@@ -52,7 +52,9 @@ int licit__id_fit(licit_buf *b, const char *prefix) {
 }
 
 int licit__region_first_seen(const char *region, licit_sink *sink, licit_strv user, int64_t ts) {
-  if (!region || sink->user_known(sink, user.p, user.n)) return 0;
+  if (!region) return 0;
+  int known = sink->user_known(sink, user.p, user.n);
+  if (known) return known < 0 ? known : 0;
   licit_event ev = {0};
   ev.type = LICIT_EV_ACCOUNT;
   ev.ts = ts;

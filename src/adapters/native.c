@@ -19,7 +19,10 @@ int licit__native_finish(licit_sink *sink, int parse_rc, const licit_event *ev, 
   if (parse_rc == LICIT_ENOMEM) return parse_rc;
   /* An object whose id was accepted before is a duplicate whatever else it
    * holds, invalid fields included (SPEC 2). */
-  if (parse_rc) return ev->id.n && sink->is_duplicate(sink, ev->id.p, ev->id.n) ? 0 : LICIT_EINVAL;
+  if (parse_rc) {
+    int dup = ev->id.n ? sink->is_duplicate(sink, ev->id.p, ev->id.n) : 0;
+    return dup < 0 ? dup : dup ? 0 : LICIT_EINVAL;
+  }
   return sink->emit(sink, ev, 0);
 }
 

@@ -142,32 +142,26 @@ static int emit(licit_sink *sink, const licit_event *in, unsigned flags) {
   return rc;
 }
 
-static bool post_known(licit_sink *sink, const char *id, size_t n) {
-  run *r = (run *)sink;
-  licit_post_rec rec;
-  licit_buf scratch = LICIT_BUF_INIT;
-  bool known = licit_post_get(r->txn, id, n, &rec, &scratch) == 0;
-  licit_buf_free(&scratch);
-  return known;
-}
-
 /* Known: an account with an accepted event of its own; one that was only
  * mentioned has a record but is not known (SPEC section 2). */
-static bool user_known(licit_sink *sink, const char *id, size_t n) {
+static int user_known(licit_sink *sink, const char *id, size_t n) {
   licit_user_rec rec;
   licit_buf scratch = LICIT_BUF_INIT;
   bool found = false;
   int rc = licit_store_user_lookup(((run *)sink)->txn, (licit_strv){id, n}, &found, &rec, &scratch);
   licit_buf_free(&scratch);
-  return rc == 0 && found && !rec.unknown;
+  if (rc) return rc < 0 ? rc : LICIT_ESTORE;
+  return found && !rec.unknown;
 }
 
-static bool is_duplicate(licit_sink *sink, const char *id, size_t n) {
+static int is_duplicate(licit_sink *sink, const char *id, size_t n) {
   run *r = (run *)sink;
   uint64_t seq;
-  if (licit_store_event_id(r->txn, id, n, &seq) != 0) return false;
+  int rc = licit_store_event_id(r->txn, id, n, &seq);
+  if (rc == LICIT_ENOTFOUND) return 0;
+  if (rc) return rc;
   r->c->duplicates++;
-  return true;
+  return 1;
 }
 
 /* One progress line for this input: bytes read, events per second since it
@@ -375,7 +369,6 @@ static void run_init(run *r, licit_store *s, const licit_ingest_opts *opts, cons
                      licit_ingest_counts *counts) {
   memset(r, 0, sizeof *r);
   r->sink.emit = emit;
-  r->sink.post_known = post_known;
   r->sink.user_known = user_known;
   r->sink.is_duplicate = is_duplicate;
   r->s = s;

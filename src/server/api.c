@@ -861,10 +861,14 @@ static void ep_snapshot_create(srv_req *rq, srv_resp *resp) {
   if (read_begin(rq, &t, &p, resp)) goto out;
   licit_snapshot_info info;
   memset(&info, 0, sizeof info);
-  bool exists = licit_snapshot_get(t, namebuf, &info) == 0;
+  int got = licit_snapshot_get(t, namebuf, &info);
   licit_snapshot_info_free(&info);
   licit_txn_abort(t);
-  if (exists) {
+  if (got && got != LICIT_ENOTFOUND) { /* an error is not "no such snapshot" */
+    lib_error(resp, got, "reading the registered snapshots");
+    goto out;
+  }
+  if (!got) {
     srv_error(resp, 409, "exists", "a snapshot named \"%s\" is already registered", namebuf);
     goto out;
   }

@@ -2,7 +2,7 @@
  * fuzz_adapter.h — the shared body of the adapter fuzz targets
  * (fuzz_jetstream.c, fuzz_activitypub.c): one input is one record, fed to
  * the adapter's record() with a stub sink that checks every event the
- * adapter emits and answers post_known/user_known from the id's bytes, so
+ * adapter emits and answers user_known/is_duplicate from the id's bytes, so
  * both the "known" and the "never seen" paths run.
  *
  * Include after defining FUZZ_ADAPTER (the adapter's variable) and
@@ -69,7 +69,7 @@ static int stub_emit(licit_sink *s, const licit_event *ev, unsigned flags) {
   return 0;
 }
 
-static bool stub_known(licit_sink *s, const char *id, size_t n) {
+static int stub_known(licit_sink *s, const char *id, size_t n) {
   (void)s;
   CHECK(n == 0 || id);
   return n > 0 && (id[n - 1] & 1);
@@ -80,8 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!state && FUZZ_ADAPTER.create(&state, FUZZ_REGION)) return 0;
   licit_sink sink = {0};
   sink.emit = stub_emit;
-  sink.post_known = stub_known;
   sink.user_known = stub_known;
+  sink.is_duplicate = stub_known;
   /* An exact-size heap copy so ASan sees any read past the end. */
   char *line = malloc(size ? size : 1);
   if (!line) return 0;

@@ -14,6 +14,7 @@
 #include "json/json.h"
 
 extern const licit_adapter licit_adapter_jetstream;
+extern const licit_adapter licit_adapter_native;
 extern const licit_adapter licit_adapter_activitypub;
 
 /* ------------------------------------------------------ capturing sink -- */
@@ -60,11 +61,19 @@ static int cap_emit(licit_sink *s, const licit_event *ev, unsigned flags) {
   return 0;
 }
 
-static bool known(licit_sink *s, const char *id, size_t n) {
+static int known(licit_sink *s, const char *id, size_t n) {
   (void)s;
   (void)id;
   (void)n;
-  return true;
+  return 1;
+}
+
+/* A store that fails every look-up. */
+static int broken(licit_sink *s, const char *id, size_t n) {
+  (void)s;
+  (void)id;
+  (void)n;
+  return LICIT_EIO;
 }
 
 static licit_err err;
@@ -73,7 +82,7 @@ static licit_err err;
 static int feed(const licit_adapter *a, const char *line) {
   void *state;
   cr_assert_eq(a->create(&state, NULL), 0);
-  licit_sink sink = {cap_emit, known, known, NULL};
+  licit_sink sink = {cap_emit, known, known};
   n_got = 0;
   memset(&err, 0, sizeof err);
   int rc = a->record(state, line, strlen(line), &sink, &err);
@@ -107,6 +116,34 @@ Test(jetstream, reply_parent_and_mentions) {
   cr_assert_eq(got[0].n_mentions, 2, "mentions only, links passed over");
   cr_assert_str_eq(got[0].mentions[0], "did:plc:bob");
   cr_assert_str_eq(got[0].mentions[1], "did:plc:carol");
+}
+
+/* --region adds the account's region on its first event, when the store
+ * does not know the account: a store error there is the record's error,
+ * never "not known" (which would set the region of a known account). */
+Test(jetstream, store_error_is_not_unknown) {
+  void *state;
+  cr_assert_eq(licit_adapter_jetstream.create(&state, "DE"), 0);
+  licit_sink sink = {cap_emit, broken, broken};
+  n_got = 0;
+  const char *line = JS_POST("create", "{\"text\":\"plain\"}");
+  int rc = licit_adapter_jetstream.record(state, line, strlen(line), &sink, &err);
+  licit_adapter_jetstream.destroy(state);
+  cr_assert_eq(rc, LICIT_EIO, "record gave %d", rc);
+  cr_assert_eq(n_got, 0, "an event was emitted despite the store error");
+}
+
+/* A record that fails validation but carries an id is a duplicate when
+ * the id was accepted before; a store error there is the record's error,
+ * not "invalid". */
+Test(native, store_error_is_not_invalid) {
+  void *state;
+  cr_assert_eq(licit_adapter_native.create(&state, NULL), 0);
+  licit_sink sink = {cap_emit, broken, broken};
+  const char *line = "{\"id\":\"e1\",\"type\":\"post\",\"ts\":\"not a time\"}";
+  int rc = licit_adapter_native.record(state, line, strlen(line), &sink, &err);
+  licit_adapter_native.destroy(state);
+  cr_assert_eq(rc, LICIT_EIO, "record gave %d", rc);
 }
 
 Test(jetstream, no_reply_no_parent) {
