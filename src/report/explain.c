@@ -196,8 +196,10 @@ static int explain_checks(licit_txn *t, licit_eval *e, const licit_policy *pol, 
     const licit_ev_ref *ref = NULL;
     for (int i = 0; i < c[LICIT_R_NOT_PUBLIC].n_events; i++)
       if (c[LICIT_R_NOT_PUBLIC].events[i].seq == tr->thread_entry.seq) ref = &c[LICIT_R_NOT_PUBLIC].events[i];
-    licit_strv pid = {"?", 1};
-    licit_post_id(t, tr->thread_post, &pid);
+    licit_strv pid;
+    int prc = licit_post_id(t, tr->thread_post, &pid);
+    /* The walk found this post: not finding its id now is damage. */
+    if (prc) return prc == LICIT_ENOTFOUND ? LICIT_ESTORE : prc;
     tfmt(tr->thread_entry.ts, a);
     snprintf(thread, sizeof thread, "; it is in the thread of post %.*s, which %s (since %s), so its audience is not public",
              (int)(pid.n > 200 ? 200 : pid.n), pid.p, thread_why_text[tr->thread_why], a);
