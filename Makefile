@@ -67,7 +67,7 @@ $(BUILD_TSAN)/build.ninja:
 	CC=clang meson setup $(BUILD_TSAN) --buildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
 
 test-tsan: $(BUILD_TSAN)/build.ninja
-	ninja -C $(BUILD_TSAN) tests/test_threads licit licit-gen
+	ninja -C $(BUILD_TSAN) tests/test_threads tests/store_damage licit licit-gen
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 	  meson test -C $(BUILD_TSAN) --no-rebuild --print-errorlogs --timeout-multiplier 3 \
 	    unit-threads server-api server-shutdown server-concurrency cli-pipeline
