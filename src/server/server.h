@@ -37,7 +37,9 @@ typedef struct licit_server_opts {
   const char *listen;         /* "ADDR:PORT", "[V6ADDR]:PORT"; NULL: 127.0.0.1:8080 */
   const char *snapshots_dir;  /* NULL: STORE/snapshots */
   unsigned max_connections;   /* 0: 100; each may run a slow request on a thread
-                                 with an LMDB reader slot (126 in all) */
+                                 with an LMDB reader slot (126 in all: at most 110
+                                 of them, the event loop's threads at most 8, and
+                                 reports' read-ahead threads at most 2) */
   unsigned request_timeout_s; /* 0: 10 */
   FILE *log;                  /* one line at start and stop; NULL: none */
   const char *follow_url;     /* --follow: a Jetstream feed followed on a thread of

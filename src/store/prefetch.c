@@ -43,15 +43,29 @@ static void *prefetch_main(void *arg) {
   return NULL;
 }
 
+/* At most this many read-ahead threads per store at once: each holds one of
+ * LMDB's 126 reader slots, which a server counts (server.h), and two cores
+ * gain nothing from more. */
+#define MAX_PREFETCHERS 2
+
 licit_prefetch *licit_prefetch_posts(licit_txn *t, const uint32_t *ords, size_t n, size_t min) {
   if (n < min || n < 2 || t->write) return NULL;
+  atomic_int *running = &t->s->prefetchers;
+  int k = atomic_load(running);
+  do
+    if (k >= MAX_PREFETCHERS) return NULL;
+  while (!atomic_compare_exchange_weak(running, &k, k + 1));
   licit_prefetch *p = calloc(1, sizeof *p);
-  if (!p) return NULL;
+  if (!p) {
+    atomic_fetch_sub(running, 1);
+    return NULL;
+  }
   p->parent = t;
   p->ords = ords;
   p->n = n;
   atomic_init(&p->next, 0);
   if (pthread_create(&p->th, NULL, prefetch_main, p)) {
+    atomic_fetch_sub(running, 1);
     free(p);
     return NULL;
   }
@@ -66,5 +80,6 @@ void licit_prefetch_end(licit_prefetch *p) {
   if (!p) return;
   atomic_store_explicit(&p->next, p->n, memory_order_relaxed);
   pthread_join(p->th, NULL);
+  atomic_fetch_sub(&p->parent->s->prefetchers, 1);
   free(p);
 }

@@ -128,6 +128,7 @@ int licit_store_open(const char *dir, unsigned flags, licit_store **out, licit_e
   licit_store *s = calloc(1, sizeof *s);
   if (!s) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   s->readonly = readonly;
+  atomic_init(&s->prefetchers, 0);
   s->dir = strdup(dir);
   pthread_rwlockattr_t la;
   if (!s->dir || pthread_rwlockattr_init(&la)) {

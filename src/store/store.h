@@ -460,8 +460,10 @@ licit_store *licit_txn_store(licit_txn *t);
  * how far it got with licit_prefetch_at (the thread stops there) and calls
  * licit_prefetch_end before t ends.  NULL (nothing started, and every call
  * a no-op) below `min` posts (starting a thread costs some tens of µs:
- * LICIT_PREFETCH_MIN for a caller's walk), for a write transaction, or when no thread can be
- * had; the thread reads nothing when a commit came in between.  Only an
+ * LICIT_PREFETCH_MIN for a caller's walk), for a write transaction, while
+ * two such threads run for the store already (each holds an LMDB reader
+ * slot), or when no thread can be had; the thread reads nothing when a
+ * commit came in between.  Only an
  * optimisation: the thread's reads are never used. */
 #define LICIT_PREFETCH_MIN 64
 typedef struct licit_prefetch licit_prefetch;

@@ -4,6 +4,7 @@
 
 #include <lmdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "store/store.h"
 
@@ -19,6 +20,7 @@ enum { CTR_LOG, CTR_POSTS, CTR_USERS, CTR_SIGNALS, CTR_SNAPSHOTS, CTR_POLICIES, 
 
 struct licit_store {
   MDB_env *env;
+  atomic_int prefetchers; /* read-ahead threads running (prefetch.c) */
   MDB_dbi dbi[DBI_COUNT];
   unsigned absent; /* bit i: table i is not in the file (a read-only open
                       of an older store); it reads as empty */

@@ -694,6 +694,26 @@ static void test_store(void) {
   CHECK(memcmp(&one.counts, &three.counts, sizeof one.counts) == 0 && strcmp(one.digest, three.digest) == 0,
         "three threads on an older transaction differ from one");
   licit_txn_abort(old);
+
+  /* Read-ahead threads hold reader slots, which a server counts: at most
+   * two run for a store at once, the third walk reads alone. */
+  licit_txn *rt2;
+  REQUIRE(licit_txn_begin(s, false, &rt2, &err) == 0, "begin read: %s", err.msg);
+  uint32_t uo, *ords = NULL;
+  size_t nords = 0;
+  REQUIRE(licit_user_ord(rt2, "u1", 2, &uo) == 0 && licit_user_posts(rt2, uo, &ords, &nords) == 0 && nords >= 2,
+          "u1's posts");
+  licit_prefetch *pf1 = licit_prefetch_posts(rt2, ords, nords, 1), *pf2 = licit_prefetch_posts(rt2, ords, nords, 1),
+                 *pf3 = licit_prefetch_posts(rt2, ords, nords, 1);
+  CHECK(pf1 && pf2 && !pf3, "read-ahead threads: want 2 started and the 3rd refused (%d %d %d)", !!pf1, !!pf2, !!pf3);
+  licit_prefetch_end(pf1);
+  licit_prefetch *pf4 = licit_prefetch_posts(rt2, ords, nords, 1);
+  CHECK(pf4 != NULL, "a read-ahead thread once one has ended");
+  licit_prefetch_end(pf2);
+  licit_prefetch_end(pf3);
+  licit_prefetch_end(pf4);
+  free(ords);
+  licit_txn_abort(rt2);
   licit_event_parser_destroy(ep);
   licit_policy_free(pol);
   licit_store_close(s);
