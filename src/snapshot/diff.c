@@ -67,11 +67,13 @@ int licit_snapshot_diff(licit_txn *t, const char *a, const char *b, licit_snapsh
   licit_buf scratch = LICIT_BUF_INIT;
   int rc;
   if ((rc = licit_snapshot_get(t, a, &A))) {
-    rc = licit_err_set(err, rc, rc == LICIT_ENOTFOUND ? "no snapshot named \"%s\" is registered" : "%s", a);
+    rc = rc == LICIT_ENOTFOUND ? licit_err_set(err, rc, "no snapshot named \"%s\" is registered", a)
+                               : licit_err_set(err, rc, "reading snapshot \"%s\": %s", a, licit_strerror(rc));
     goto out;
   }
   if ((rc = licit_snapshot_get(t, b, &B))) {
-    rc = licit_err_set(err, rc, rc == LICIT_ENOTFOUND ? "no snapshot named \"%s\" is registered" : "%s", b);
+    rc = rc == LICIT_ENOTFOUND ? licit_err_set(err, rc, "no snapshot named \"%s\" is registered", b)
+                               : licit_err_set(err, rc, "reading snapshot \"%s\": %s", b, licit_strerror(rc));
     goto out;
   }
   if ((rc = licit_snapshot_bits(t, &A, &ba)) || (rc = licit_snapshot_bits(t, &B, &bb))) {

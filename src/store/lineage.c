@@ -110,7 +110,11 @@ static int decode(const MDB_val *v, licit_snapshot_info *s) {
   if (!rc) rc = get_s(&p, end, &s->policy_version);
   if (!rc) rc = get_s(&p, end, &s->out_dir);
   if (!rc && !s->name) rc = LICIT_ESTORE;
-  if (!rc && end - p >= TAIL_LEN && *p == 'M') {
+  /* Records written before Merkle roots end here; newer ones carry the
+   * whole tail.  Anything else is damage, not an older record: read as one,
+   * a cut record would lose its root and be refused as "built before". */
+  if (!rc && p != end && (end - p != TAIL_LEN || *p != 'M')) rc = LICIT_ESTORE;
+  if (!rc && p != end) {
     if (p[1]) {
       memcpy(s->merkle_root, p + 1, 64);
       s->merkle_root[64] = 0;
