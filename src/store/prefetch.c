@@ -1,5 +1,5 @@
 /* Reading a list of posts with a second core's help (store.h:
- * licit_prefetch_posts_*).
+ * licit_prefetch_posts, licit_prefetch_at, licit_prefetch_end).
  *
  * A reader that walks many posts by ordinal (report: an account's posts)
  * makes two look-ups a post, `postord` then `posts`, each ending on a leaf
