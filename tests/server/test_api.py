@@ -430,8 +430,45 @@ def main():
         rc = s.stop()
         check("SIGTERM with slow and refused clients behind it: exit 0", rc == 0, rc, s.log()[-3000:])
     damaged_store(LUCIA)
+    randomly_damaged(OP, LUCIA, ELENA)
     shutil.rmtree(TMP, ignore_errors=True)
     finish()
+
+
+def randomly_damaged(op, lucia, elena):
+    """A server on a store damaged at random (tests/tools/store_damage: values
+    flipped, cut, lengthened, emptied) answers every request with a status and
+    a JSON body, never drops a connection, and stops cleanly: damage is an
+    error, never a crash of the server that everyone shares."""
+    if not DAMAGE:
+        return
+    paths = [(op, "/v1/eval?at=" + AT), (op, "/v1/posts/p-lucia-03/explain?at=" + AT),
+             (op, "/v1/users/u-lucia/report?at=" + AT), (op, "/v1/snapshots"), (op, "/v1/snapshots/s1"),
+             (op, "/v1/snapshots/s1/debt?at=" + AT), (op, "/v1/snapshots/s1/changes"),
+             (lucia, "/v1/me?at=" + AT), (lucia, "/v1/me/posts?at=" + AT),
+             (lucia, "/v1/me/posts/p-lucia-01/explain?at=" + AT), (lucia, "/v1/me/posts/p-lucia-01/proof?snapshot=s1"),
+             (elena, "/v1/me?at=" + AT), (elena, "/v1/me/posts?at=" + AT)]
+    bad = []
+    seeds = int(os.environ.get("LICIT_DAMAGE_SEEDS", "8"))  # more to hunt, as tests/cli/damage.sh
+    for seed in range(1, seeds + 1):
+        d = os.path.join(TMP, "random-%d" % seed)
+        shutil.copytree(STORE, d)
+        r = subprocess.run([DAMAGE, d, "random", str(seed), "2"], capture_output=True, text=True)
+        what = r.stdout.strip().replace("\n", "; ")
+        with Server(LICIT, d) as s:
+            for tok, path in paths:
+                try:
+                    st, js = s.json("GET", path, token=tok)
+                except Exception as e:  # a dropped connection: the server died
+                    bad.append("seed %d %s: %r after %s" % (seed, path, e, what))
+                    break
+                if st not in (200, 401, 403, 404, 409, 500) or not isinstance(js, dict):
+                    bad.append("seed %d %s: %s %s after %s" % (seed, path, st, str(js)[:200], what))
+            rc = s.stop()
+            if rc != 0:
+                bad.append("seed %d: the server exited %s after %s; %s" % (seed, rc, what, s.log()[-500:]))
+        shutil.rmtree(d, ignore_errors=True)
+    check("a server on %d randomly damaged stores: every request answered, clean stop" % seeds, not bad, *bad[:5])
 
 
 def damaged_store(token):
