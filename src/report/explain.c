@@ -595,6 +595,7 @@ int licit_report_user(licit_txn *t, const licit_policy *pol, const char *user, s
   uint32_t *ords = NULL, *members = NULL;
   size_t nords = 0, nmembers = 0;
   uint64_t *hits = NULL;
+  licit_snap_reader *lin = NULL; /* one per snapshot: each bitmap chunk read once */
   licit_prefetch *pf = NULL;
   uint32_t uo;
   licit_user_rec u;
@@ -633,7 +634,8 @@ int licit_report_user(licit_txn *t, const licit_policy *pol, const char *user, s
   }
   qsort(r->person, r->n_person, sizeof *r->person, cmp_str);
   if ((rc = licit_user_posts(t, uo, &ords, &nords)) || (rc = licit_snapshot_list(t, &snaps, &nsnaps))) goto store;
-  if (!(hits = calloc(nsnaps ? nsnaps : 1, sizeof *hits))) goto nomem;
+  if (!(hits = calloc(nsnaps ? nsnaps : 1, sizeof *hits)) || !(lin = calloc(nsnaps ? nsnaps : 1, sizeof *lin)))
+    goto nomem;
   pf = licit_prefetch_posts(t, ords, nords, LICIT_PREFETCH_MIN);
   for (size_t i = 0; i < nords; i++) {
     licit_prefetch_at(pf, i);
@@ -641,7 +643,7 @@ int licit_report_user(licit_txn *t, const licit_policy *pol, const char *user, s
     licit_post_rec p;
     if ((rc = licit_post_id(t, ords[i], &id)) || (rc = licit_post_get(t, id.p, id.n, &p, &pscr))) goto store;
     for (size_t s = 0; s < nsnaps; s++) {
-      int has = licit_snapshot_has(t, &snaps[s], p.ord);
+      int has = licit_snap_reader_has(t, &snaps[s], &lin[s], p.ord);
       if (has < 0) {
         rc = has;
         goto store;
@@ -685,6 +687,8 @@ store:
   rc = licit_err_set(err, rc, "report: reading the store: %s", licit_strerror(rc));
 out:
   licit_prefetch_end(pf);
+  for (size_t s = 0; lin && s < nsnaps; s++) licit_snap_reader_free(&lin[s]);
+  free(lin);
   free(hits);
   free(ords);
   free(members);

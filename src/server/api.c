@@ -1158,6 +1158,7 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
   licit_eval *e = NULL;
   licit_snapshot_info *snaps = NULL;
   size_t nsnaps = 0;
+  licit_snap_reader *lin = NULL; /* one per snapshot: each bitmap chunk read once */
   licit_buf scratch = LICIT_BUF_INIT;
   licit_err err = {0};
   int rc;
@@ -1197,6 +1198,10 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
   if ((rc = licit_eval_open_lazy(t, p, T, licit_txn_log_len(t), &e, &err)) ||
       (rc = licit_snapshot_list(t, &snaps, &nsnaps))) {
     lib_error(resp, rc, err.msg);
+    goto out;
+  }
+  if (!(lin = calloc(nsnaps ? nsnaps : 1, sizeof *lin))) {
+    srv_error(resp, 500, "out_of_memory", "out of memory");
     goto out;
   }
   ok_json(resp);
@@ -1258,7 +1263,7 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
     licit_buf_printf(b, ",\"reason\":\"%s\",\"snapshots\":[", licit_reason_name(r));
     int ns = 0;
     for (size_t s = 0; s < nsnaps; s++) {
-      int has = licit_snapshot_has(t, &snaps[s], rec.ord);
+      int has = licit_snap_reader_has(t, &snaps[s], &lin[s], rec.ord);
       if (has < 0) { /* an error is not "in no snapshot" */
         licit_buf_reset(b);
         lib_error(resp, has, "reading a snapshot's lineage");
@@ -1278,6 +1283,8 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
   else licit_buf_adds(b, "null");
   licit_buf_addc(b, '}');
 out:
+  for (size_t s = 0; lin && s < nsnaps; s++) licit_snap_reader_free(&lin[s]);
+  free(lin);
   licit_snapshot_list_free(snaps, nsnaps);
   licit_eval_close(e);
   licit_buf_free(&scratch);

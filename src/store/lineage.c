@@ -266,6 +266,48 @@ int licit_snapshot_has(licit_txn *t, const licit_snapshot_info *s, uint32_t post
   return (((const unsigned char *)v.mv_data)[bit / 8] >> (bit % 8)) & 1;
 }
 
+int licit_snap_reader_has(licit_txn *t, const licit_snapshot_info *s, licit_snap_reader *r, uint32_t post_ord) {
+  if (post_ord >= s->nbits) return 0;
+  if (t->write) return licit_snapshot_has(t, s, post_ord);
+  uint32_t chunk = post_ord / CHUNK_BITS, bit = post_ord % CHUNK_BITS;
+  if (!r->chunk) {
+    size_t n = ((size_t)s->nbits + CHUNK_BITS - 1) / CHUNK_BITS;
+    r->chunk = calloc(n, sizeof *r->chunk);
+    r->len = calloc(n, sizeof *r->len);
+    if (!r->chunk || !r->len) {
+      licit_snap_reader_free(r);
+      return LICIT_ENOMEM;
+    }
+    r->nchunks = n;
+  }
+  if (chunk >= r->nchunks) return LICIT_EINVAL; /* another snapshot than the first question's */
+  if (!r->chunk[chunk] && r->len[chunk] != UINT32_MAX) {
+    unsigned char kb[8];
+    chunk_key(s->ord, chunk, kb);
+    MDB_val k = {8, kb}, v;
+    int rc = licit__get(t, DBI_SNAPBITS, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+      r->len[chunk] = UINT32_MAX; /* an all-zero chunk is not stored */
+    } else if (rc) {
+      return licit__mdb_err(rc, NULL, "snapbits");
+    } else {
+      r->chunk[chunk] = v.mv_data;
+      r->len[chunk] = (uint32_t)v.mv_size;
+    }
+  }
+  if (r->len[chunk] == UINT32_MAX) return 0;
+  if (bit / 8 >= r->len[chunk]) return LICIT_ESTORE;
+  return (r->chunk[chunk][bit / 8] >> (bit % 8)) & 1;
+}
+
+void licit_snap_reader_free(licit_snap_reader *r) {
+  free(r->chunk);
+  free(r->len);
+  r->chunk = NULL;
+  r->len = NULL;
+  r->nchunks = 0;
+}
+
 int licit_snapshot_bits(licit_txn *t, const licit_snapshot_info *s, uint64_t **bits) {
   size_t words = ((size_t)s->nbits + 63) / 64;
   uint64_t *b = calloc(words ? words : 1, 8);

@@ -354,6 +354,18 @@ int licit_snapshot_list(licit_txn *t, licit_snapshot_info **arr, size_t *n);
 void licit_snapshot_list_free(licit_snapshot_info *arr, size_t n);
 /* 1 when the snapshot included post `post_ord`, 0 when not, < 0 on error. */
 int licit_snapshot_has(licit_txn *t, const licit_snapshot_info *s, uint32_t post_ord);
+/* The same answers for many posts against one snapshot (a report: every
+ * post of an account): each chunk of the bitmap is looked up once and kept
+ * as a pointer into the map, valid while the read transaction t lasts (in a
+ * write transaction every question is looked up).  Zero-initialise, then
+ * ask; licit_snap_reader_free when done. */
+typedef struct licit_snap_reader {
+  const unsigned char **chunk; /* per chunk: its bytes, NULL while not looked up */
+  uint32_t *len;               /* per chunk: its length, UINT32_MAX when absent (no bits) */
+  size_t nchunks;
+} licit_snap_reader;
+int licit_snap_reader_has(licit_txn *t, const licit_snapshot_info *s, licit_snap_reader *r, uint32_t post_ord);
+void licit_snap_reader_free(licit_snap_reader *r);
 /* The snapshot's whole bitmap (nbits bits, zero-filled words; free()). */
 int licit_snapshot_bits(licit_txn *t, const licit_snapshot_info *s, uint64_t **bits);
 

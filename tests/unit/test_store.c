@@ -951,3 +951,46 @@ Test(store, account_cache_across_transactions) {
   cr_assert_eq(n_regions("erin"), 3, "and not overwritten from a stale copy");
   commit();
 }
+
+/* A lineage reader (each bitmap chunk looked up once, report's way) gives
+ * exactly licit_snapshot_has's answers: set and unset bits, an all-zero
+ * chunk (not stored), the last partial chunk, ordinals beyond the bitmap,
+ * questions in any order, and in a write transaction too. */
+Test(store, snap_reader_answers_as_snapshot_has) {
+  const uint32_t chunk_bits = (4 * 4096 - 64) * 8; /* lineage.c's CHUNK_BITS */
+  const uint32_t nbits = 3 * chunk_bits + 100;
+  size_t words = (nbits + 63) / 64;
+  uint64_t *bits = calloc(words, 8);
+  cr_assert_not_null(bits);
+  uint64_t x = 88172645463325252ULL;
+  for (size_t w = 0; w < words; w++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    bool zero_chunk = w * 64 >= chunk_bits && w * 64 + 64 <= 2 * (uint64_t)chunk_bits;
+    bits[w] = zero_chunk ? 0 : x;
+  }
+  bits[words - 1] &= (1ULL << (nbits % 64)) - 1;
+  licit_snapshot_info info = {0};
+  info.name = "lin";
+  info.nbits = nbits;
+  cr_assert_eq(licit_snapshot_register(W, &info, bits, NULL, &err), 0, "%s", err.msg);
+  commit();
+  for (int pass = 0; pass < 2; pass++) {
+    licit_txn *t;
+    cr_assert_eq(licit_txn_begin(S, pass == 1, &t, &err), 0, "%s", err.msg);
+    licit_snapshot_info s;
+    cr_assert_eq(licit_snapshot_get(t, "lin", &s), 0);
+    licit_snap_reader r = {0};
+    uint64_t y = 7;
+    for (int k = 0; k < 200000; k++) {
+      y ^= y << 13, y ^= y >> 7, y ^= y << 17;
+      uint32_t o = k < 1000 ? nbits - 500 + (uint32_t)k : (uint32_t)(y % (nbits + 64));
+      int want = licit_snapshot_has(t, &s, o), got = licit_snap_reader_has(t, &s, &r, o);
+      cr_assert_eq(got, want, "ordinal %u: reader %d, snapshot_has %d (%s)", o, got, want, pass ? "write" : "read");
+      if (o < nbits) cr_assert_eq(want, (int)((bits[o / 64] >> (o % 64)) & 1), "ordinal %u", o);
+    }
+    licit_snap_reader_free(&r);
+    licit_snapshot_info_free(&s);
+    licit_txn_abort(t);
+  }
+  free(bits);
+}
