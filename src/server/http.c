@@ -532,8 +532,12 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
   pthread_mutex_lock(&sv->mu);
   pthread_cond_broadcast(&sv->cv);
   pthread_mutex_unlock(&sv->mu);
+  /* New connections are refused from now on: the listening socket is shut
+   * down at once, and closed only once the daemon's threads are gone (they
+   * may still be taking it out of their epoll sets: closing it under them
+   * races, and the number could be reused). */
   MHD_socket lfd = MHD_quiesce_daemon(h->d);
-  if (lfd != MHD_INVALID_SOCKET) close(lfd);
+  if (lfd != MHD_INVALID_SOCKET) shutdown(lfd, SHUT_RDWR);
   if (opts.log) {
     fprintf(opts.log, "licit serve: %s: finishing %d request(s) in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM",
             atomic_load(&sv->active));
@@ -545,6 +549,7 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
     pthread_join(h->follower, NULL);
   }
   MHD_stop_daemon(h->d);
+  if (lfd != MHD_INVALID_SOCKET) close(lfd);
   atomic_store(&h->quit, true);
   pthread_join(h->watchdog, NULL);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
