@@ -253,23 +253,34 @@ int licit_snapshot_list(licit_txn *t, licit_snapshot_info **arr, size_t *n) {
   return 0;
 }
 
+/* Chunk `chunk` of the snapshot's bitmap: 1 with *v set, 0 when it is not
+ * stored (all zero), < 0 on error. */
+static int chunk_get(licit_txn *t, const licit_snapshot_info *s, uint32_t chunk, MDB_val *v) {
+  unsigned char kb[8];
+  chunk_key(s->ord, chunk, kb);
+  MDB_val k = {8, kb};
+  int rc = licit__get(t, DBI_SNAPBITS, &k, v);
+  if (rc == MDB_NOTFOUND) return 0;
+  return rc ? licit__mdb_err(rc, NULL, "snapbits") : 1;
+}
+
+/* Bit `bit` of a stored chunk of `len` bytes; LICIT_ESTORE when it is too short. */
+static int chunk_bit(const unsigned char *p, size_t len, uint32_t bit) {
+  if (bit / 8 >= len) return LICIT_ESTORE;
+  return (p[bit / 8] >> (bit % 8)) & 1;
+}
+
 int licit_snapshot_has(licit_txn *t, const licit_snapshot_info *s, uint32_t post_ord) {
   if (post_ord >= s->nbits) return 0;
-  unsigned char kb[8];
-  uint32_t chunk = post_ord / CHUNK_BITS, bit = post_ord % CHUNK_BITS;
-  chunk_key(s->ord, chunk, kb);
-  MDB_val k = {8, kb}, v;
-  int rc = licit__get(t, DBI_SNAPBITS, &k, &v);
-  if (rc == MDB_NOTFOUND) return 0;
-  if (rc) return licit__mdb_err(rc, NULL, "snapbits");
-  if (bit / 8 >= v.mv_size) return LICIT_ESTORE;
-  return (((const unsigned char *)v.mv_data)[bit / 8] >> (bit % 8)) & 1;
+  MDB_val v;
+  int rc = chunk_get(t, s, post_ord / CHUNK_BITS, &v);
+  return rc <= 0 ? rc : chunk_bit(v.mv_data, v.mv_size, post_ord % CHUNK_BITS);
 }
 
 int licit_snap_reader_has(licit_txn *t, const licit_snapshot_info *s, licit_snap_reader *r, uint32_t post_ord) {
   if (post_ord >= s->nbits) return 0;
   if (t->write) return licit_snapshot_has(t, s, post_ord);
-  uint32_t chunk = post_ord / CHUNK_BITS, bit = post_ord % CHUNK_BITS;
+  uint32_t chunk = post_ord / CHUNK_BITS;
   if (!r->chunk) {
     size_t n = ((size_t)s->nbits + CHUNK_BITS - 1) / CHUNK_BITS;
     r->chunk = calloc(n, sizeof *r->chunk);
@@ -282,22 +293,14 @@ int licit_snap_reader_has(licit_txn *t, const licit_snapshot_info *s, licit_snap
   }
   if (chunk >= r->nchunks) return LICIT_EINVAL; /* another snapshot than the first question's */
   if (!r->chunk[chunk] && r->len[chunk] != UINT32_MAX) {
-    unsigned char kb[8];
-    chunk_key(s->ord, chunk, kb);
-    MDB_val k = {8, kb}, v;
-    int rc = licit__get(t, DBI_SNAPBITS, &k, &v);
-    if (rc == MDB_NOTFOUND) {
-      r->len[chunk] = UINT32_MAX; /* an all-zero chunk is not stored */
-    } else if (rc) {
-      return licit__mdb_err(rc, NULL, "snapbits");
-    } else {
-      r->chunk[chunk] = v.mv_data;
-      r->len[chunk] = (uint32_t)v.mv_size;
-    }
+    MDB_val v;
+    int rc = chunk_get(t, s, chunk, &v);
+    if (rc < 0) return rc;
+    r->chunk[chunk] = rc ? v.mv_data : NULL;
+    r->len[chunk] = rc ? (uint32_t)v.mv_size : UINT32_MAX; /* UINT32_MAX: not stored */
   }
   if (r->len[chunk] == UINT32_MAX) return 0;
-  if (bit / 8 >= r->len[chunk]) return LICIT_ESTORE;
-  return (r->chunk[chunk][bit / 8] >> (bit % 8)) & 1;
+  return chunk_bit(r->chunk[chunk], r->len[chunk], post_ord % CHUNK_BITS);
 }
 
 void licit_snap_reader_free(licit_snap_reader *r) {
