@@ -105,7 +105,7 @@ static work *get_work(licit_txn *t) {
 /* The cache lives with the store, from one write transaction to the next
  * (licit_txn_begin drops it when it cannot be trusted). */
 typedef struct ucache {
-  uc_id *ids;   /* UC_ID_SETS * UC_WAYS */
+  uc_id *ids;   /* UC_ID_SETS * UC_WAYS (uc_work makes both or none) */
   uc_rec *recs; /* UC_SETS * UC_WAYS */
   uint32_t clock;
 } ucache;
@@ -150,7 +150,7 @@ static uc_id *uc_id_set(ucache *w, uint64_t h) {
 
 /* The ordinal the cache guesses for the id. */
 static bool uc_id_get(ucache *w, const char *id, size_t n, uint32_t *ord) {
-  if (!w || !w->ids) return false;
+  if (!w) return false;
   uint64_t h = licit_hash64(id, n);
   uc_id *set = uc_id_set(w, h);
   for (unsigned i = 0; i < UC_WAYS; i++) {
@@ -165,7 +165,7 @@ static bool uc_id_get(ucache *w, const char *id, size_t n, uint32_t *ord) {
 }
 
 static void uc_id_put(ucache *w, const char *id, size_t n, uint32_t ord) {
-  if (!w || !w->ids) return;
+  if (!w) return;
   uint64_t h = licit_hash64(id, n);
   uc_id *set = uc_id_set(w, h), *e = &set[0];
   for (unsigned i = 0; i < UC_WAYS; i++) {
@@ -185,7 +185,7 @@ static uc_rec *uc_rec_set(ucache *w, uint32_t ord) {
 }
 
 static const uc_rec *uc_rec_get(ucache *w, uint32_t ord) {
-  if (!w || !w->recs) return NULL;
+  if (!w) return NULL;
   uc_rec *set = uc_rec_set(w, ord);
   for (unsigned i = 0; i < UC_WAYS; i++)
     if (set[i].ord1 == ord + 1) {
@@ -198,7 +198,7 @@ static const uc_rec *uc_rec_get(ucache *w, uint32_t ord) {
 /* Caches the record of `ord` (or forgets it when this one is too large to
  * keep). */
 static void uc_rec_put(ucache *w, uint32_t ord, const void *p, size_t n) {
-  if (!w || !w->recs) return;
+  if (!w) return;
   uc_rec *set = uc_rec_set(w, ord), *e = NULL;
   for (unsigned i = 0; i < UC_WAYS && !e; i++)
     if (set[i].ord1 == ord + 1) e = &set[i];
@@ -224,12 +224,11 @@ static void uc_rec_put(ucache *w, uint32_t ord, const void *p, size_t n) {
 }
 
 static void uc_rec_forget(ucache *w, uint32_t ord) {
-  if (!w || !w->recs) return;
+  if (!w) return;
   uc_rec *set = uc_rec_set(w, ord);
   for (unsigned i = 0; i < UC_WAYS; i++)
     if (set[i].ord1 == ord + 1) set[i].ord1 = 0;
 }
-
 
 /* Copies `n` entries of `stride` bytes into dst with `e` inserted after every
  * entry whose ts <= e's ts (e has the greatest seq), keeping (ts, seq) order. */
