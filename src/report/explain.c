@@ -687,8 +687,7 @@ store:
   rc = licit_err_set(err, rc, "report: reading the store: %s", licit_strerror(rc));
 out:
   licit_prefetch_end(pf);
-  for (size_t s = 0; lin && s < nsnaps; s++) licit_snap_reader_free(&lin[s]);
-  free(lin);
+  licit_snap_readers_free(lin, nsnaps);
   free(hits);
   free(ords);
   free(members);

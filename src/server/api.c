@@ -1283,8 +1283,7 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
   else licit_buf_adds(b, "null");
   licit_buf_addc(b, '}');
 out:
-  for (size_t s = 0; lin && s < nsnaps; s++) licit_snap_reader_free(&lin[s]);
-  free(lin);
+  licit_snap_readers_free(lin, nsnaps);
   licit_snapshot_list_free(snaps, nsnaps);
   licit_eval_close(e);
   licit_buf_free(&scratch);

@@ -311,6 +311,11 @@ void licit_snap_reader_free(licit_snap_reader *r) {
   r->nchunks = 0;
 }
 
+void licit_snap_readers_free(licit_snap_reader *r, size_t n) {
+  for (size_t i = 0; r && i < n; i++) licit_snap_reader_free(&r[i]);
+  free(r);
+}
+
 int licit_snapshot_bits(licit_txn *t, const licit_snapshot_info *s, uint64_t **bits) {
   size_t words = ((size_t)s->nbits + 63) / 64;
   uint64_t *b = calloc(words ? words : 1, 8);

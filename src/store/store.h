@@ -366,6 +366,8 @@ typedef struct licit_snap_reader {
 } licit_snap_reader;
 int licit_snap_reader_has(licit_txn *t, const licit_snapshot_info *s, licit_snap_reader *r, uint32_t post_ord);
 void licit_snap_reader_free(licit_snap_reader *r);
+/* licit_snap_reader_free of each of n readers, then free(r) (NULL: nothing). */
+void licit_snap_readers_free(licit_snap_reader *r, size_t n);
 /* The snapshot's whole bitmap (nbits bits, zero-filled words; free()). */
 int licit_snapshot_bits(licit_txn *t, const licit_snapshot_info *s, uint64_t **bits);
 
