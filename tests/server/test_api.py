@@ -435,6 +435,14 @@ def main():
     finish()
 
 
+def damaged_copy(name, *how):
+    """A copy of the test store under TMP/name, damaged by store_damage as
+    `how` says; the copy's path and the tool's result."""
+    d = os.path.join(TMP, name)
+    shutil.copytree(STORE, d)
+    return d, subprocess.run([DAMAGE, d, *how], capture_output=True, text=True)
+
+
 def randomly_damaged(op, lucia, elena):
     """A server on a store damaged at random (tests/tools/store_damage: values
     flipped, cut, lengthened, emptied) answers every request with a status and
@@ -451,9 +459,7 @@ def randomly_damaged(op, lucia, elena):
     bad = []
     seeds = int(os.environ.get("LICIT_DAMAGE_SEEDS", "8"))  # more to hunt, as tests/cli/damage.sh
     for seed in range(1, seeds + 1):
-        d = os.path.join(TMP, "random-%d" % seed)
-        shutil.copytree(STORE, d)
-        r = subprocess.run([DAMAGE, d, "random", str(seed), "2"], capture_output=True, text=True)
+        d, r = damaged_copy("random-%d" % seed, "random", str(seed), "2")
         what = r.stdout.strip().replace("\n", "; ")
         with Server(LICIT, d) as s:
             for tok, path in paths:
@@ -478,9 +484,7 @@ def damaged_store(token):
     if not DAMAGE:
         check("store_damage tool given (tests/meson.build)", False)
         return
-    bad = os.path.join(TMP, "damaged")
-    shutil.copytree(STORE, bad)
-    r = subprocess.run([DAMAGE, bad, "postord", "p-lucia-01", "p-lucia-gone"], capture_output=True, text=True)
+    bad, r = damaged_copy("damaged", "postord", "p-lucia-01", "p-lucia-gone")
     if not check("store_damage renamed p-lucia-01 in postord", r.returncode == 0, r.stderr):
         return
     with Server(LICIT, bad) as s:
