@@ -13,8 +13,9 @@ DATA=${LICIT_TEST_DATA:-$ROOT/tests/data}
 N=24000
 # The peak also holds the writer's fixed-size account cache and index
 # buffers (src/store/apply.c), which do not grow with the input; under
-# meson's MALLOC_PERTURB_ every allocated byte is touched.  12-13 MiB of
-# anonymous memory here in December 2026 (30-31 under AddressSanitizer),
+# meson's MALLOC_PERTURB_ every allocated byte is touched.  16-17 MiB of
+# anonymous memory here in December 2026 (12-13 without MALLOC_PERTURB_,
+# 30-31 under AddressSanitizer),
 # against 6x the input before; any reader that holds the document holds
 # more than the bound.
 BOUND_MB=24
@@ -25,30 +26,18 @@ if ldd "$LICIT" 2>/dev/null | grep -q libasan; then
   export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}quarantine_size_mb=1"
 fi
 
-# peak CMD... — runs CMD (stdout to $OUT, stderr to $ERR, status in $RC) and
-# sets PEAK_KB to the peak of its anonymous memory (RssAnon, read every
-# 5 ms): what the reader holds, without the store's mapped pages, which are
-# file-backed and which the kernel maps more or fewer of from one machine
-# to the next (peak RSS with them: 30-32 MiB on one machine, 37 on another).
+# peak CMD... — runs CMD under licit-runmon (bench/runmon.c, built beside
+# licit; stdout to $OUT, stderr to $ERR, status in $RC) and sets PEAK_KB to
+# the peak of its anonymous memory (RssAnon, read every 5 ms): what the
+# reader holds, without the store's mapped pages, which are file-backed and
+# which the kernel maps more or fewer of from one machine to the next (peak
+# RSS with them: 30-32 MiB on one machine, 37 on another).
+RUNMON=$(dirname "$LICIT")/licit-runmon
+[ -x "$RUNMON" ] || { fail "licit-runmon built beside $LICIT"; finish; }
 peak() {
-  PEAK_KB=$(python3 -c '
-import subprocess, sys, time
-with open(sys.argv[1], "wb") as o, open(sys.argv[2], "wb") as e:
-    p = subprocess.Popen(sys.argv[4:], stdout=o, stderr=e)
-    peak = 0
-    while p.poll() is None:
-        try:
-            with open("/proc/%d/status" % p.pid) as f:
-                for line in f:
-                    if line.startswith("RssAnon:"):
-                        peak = max(peak, int(line.split()[1]))
-        except OSError:
-            pass
-        time.sleep(0.005)
-    rc = p.wait()
-open(sys.argv[3], "w").write(str(rc))
-print(peak)' "$OUT" "$ERR" "$T/.rc" "$@")
-  RC=$(cat "$T/.rc")
+  RC=0
+  "$RUNMON" -o "$T/.mon" -i 5 -- "$@" >"$OUT" 2>"$ERR" || RC=$?
+  PEAK_KB=$(jq -r .rss_anon_max_kb "$T/.mon")
 }
 adrs() { jq -r '"\(.accepted) \(.duplicates) \(.rejected) \(.skipped)"' "$OUT" 2>/dev/null; }
 
