@@ -160,27 +160,27 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 10, real texts never used for tuning, scored once with the table as
- * it was when round 10 was committed (docs/notice-detector.md; rounds 6-9,
+ * round 11, real texts never used for tuning, scored once with the table as
+ * it was when round 11 was committed (docs/notice-detector.md; rounds 6-10,
  * scored once before, are training now). The goal (recall >= 0.95, false
  * alarms <= 1 %) was NOT met there; the figures of that one measurement are
  * recorded below. This test guards against regressions: it fails if the
  * part changes size, if a language flags fewer notices or more benign posts
  * than recorded. Tuning against this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 10) */
-    /* de */ {  5,  5,      21, 0 },
-    /* en */ {  7,  6,       6, 4 },
-    /* es */ {  3,  3,      16, 0 },
-    /* fr */ {  3,  3,       6, 0 },
-    /* it */ { 10,  9,      11, 0 },
-    /* pt */ {  5,  4,      16, 0 },
+    /*         pos flagged  neg flagged   (round 11) */
+    /* de */ {  4,  3,      25, 1 },
+    /* en */ {  4,  4,       9, 5 },
+    /* es */ {  6,  5,      21, 0 },
+    /* fr */ {  3,  3,      13, 2 },
+    /* it */ {  7,  6,       8, 2 },
+    /* pt */ {  7,  7,      24, 1 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 10)", c);
+    score_part("notices/heldout", "held-out (round 11)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
