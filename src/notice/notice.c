@@ -1597,6 +1597,29 @@ static const notice_phrase phrases[] = {
     P("no existe",                                  -2, X),
     P("nao existe",                                 -2, X),
     P("was ist dran",                               -3, X),
+    /* ---- round 11 (tuned on rounds 1-10; round 11 not re-run) ---- */
+    /* With round 10 in training, English had 5 false alarms in 303 (over
+     * the 1 % the training test allows). Two of them are fixed with
+     * reporting words that training debunks use and no training notice
+     * does. "you have probably seen it" (en-r10-06) escaped the round-10
+     * entry written with "you've": the shorter phrase covers both ("probably
+     * seen": 4 training debunks, no notice). "the message" (17 training
+     * debunks) is the notice named in the third person, as "el mensaje"
+     * and "il messaggio" above. One training notice says it in another
+     * sense, en-r10-04 ("information published in the message on the wall
+     * of your page"), and now misses (10 -> 8): a guard "in the message"
+     * (+1) kept it, but failed the held-out regression guard (one more
+     * English benign post flagged) and was dropped, nothing else changed
+     * (docs/notice-detector.md). A debunk's account of what the notice
+     * claims to do: "revoke" (5 training debunks, no notice; a notice
+     * says "I do not give", "I do not authorize") and "shared on
+     * Instagram/Facebook" (2 debunks, no notice). These take en-r8-06 ("the message shared on Instagram
+     * claims that it is possible to revoke authorization ... the message
+     * read ...") from 15 to 9. */
+    P("probably seen",                              -3, X),
+    P("the message",                                -2, X),
+    P("revok*",                                     -2, X),
+    P("shared on %",                                -2, X),
 };
 
 #undef P
