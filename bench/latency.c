@@ -5,8 +5,9 @@
  *   licit-bench-latency --store DIR --at T [--posts N] [--users N] [--seed S]
  *
  * Opens the store read-only and one read transaction, loads the installed
- * policy, prepares one evaluation at T (licit_eval_open: the per-user facts
- * of every user; timed separately as "eval_open"), lists every post and user
+ * policy, prepares one evaluation at T (licit_eval_open_threads, as eval
+ * opens it: the per-user facts of every user; timed separately as
+ * "eval_open"), lists every post and user
  * id (not timed), then times, with CLOCK_MONOTONIC around each call, many
  * lookups of randomly chosen posts and users.  Process start, store opening
  * and the id listing are excluded.  Prints one JSON object:
@@ -158,7 +159,7 @@ int main(int argc, char **argv) {
 
   double t0 = now_us();
   licit_eval *e;
-  if (licit_eval_open(t, pol, T, licit_txn_log_len(t), &e, &err)) return fprintf(stderr, "%s\n", err.msg), 1;
+  if (licit_eval_open_threads(t, pol, T, licit_txn_log_len(t), 0, &e, &err)) return fprintf(stderr, "%s\n", err.msg), 1;
   double eval_open_ms = (now_us() - t0) / 1000.0;
 
   /* The ids to ask about (not timed). */

@@ -154,7 +154,7 @@ if (hasExplain) {
 }
 row(`post look-up + decision (explain's reads): median / p99 / max, ${fmt(lat('posts', 'n'))} random posts`, `${fmt(lat('posts', 'median_us'))} µs / ${fmt(lat('posts', 'p99_us'))} µs / ${fmt(lat('posts', 'max_us'))} µs`, '', '');
 row(`user look-up + all their posts' decisions (report's reads): median / p99 / max, ${fmt(lat('users', 'n'))} random users`, `${fmt(lat('users', 'median_us'))} µs / ${fmt(lat('users', 'p99_us'))} µs / ${fmt(lat('users', 'max_us'))} µs`, '', '');
-row('  per-user facts of every user at T (licit_eval_open), once', `${fmt(med((r) => r.latency.eval_open_ms))} ms`, '', '');
+row('  per-user facts of every user at T (licit_eval_open_threads, as eval), once', `${fmt(med((r) => r.latency.eval_open_ms))} ms`, '', '');
 out.push('');
 out.push(`At T2: ${fmt(ev2.counts.considered)} posts considered, ${ev2.counts.included} included (${pct(ev2.counts.included)}); excluded: ` +
   Object.entries(ev2.counts.excluded).filter(([, n]) => n).map(([k, n]) => `${k} ${n} (${pct(n)})`).join(', ') + '.');

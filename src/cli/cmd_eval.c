@@ -138,7 +138,8 @@ int cmd_eval(cli *c) {
   licit_counts n;
   char digest[65];
   uint64_t logpos = licit_txn_log_len(t);
-  int rc = licit_eval_open(t, p, T, logpos, &e, &err);
+  /* A list is written in order from one thread; a count may use several. */
+  int rc = licit_eval_open_threads(t, p, T, logpos, list ? 1 : threads, &e, &err);
   if (list) {
     list_ctx l = {t, c->json, only, LICIT_BUF_INIT, LICIT_BUF_INIT, &err};
     if (!rc) rc = licit_eval_run(e, list_cb, &l, &n, digest, &err);
@@ -150,7 +151,6 @@ int cmd_eval(cli *c) {
     licit_txn_abort(t);
     return code;
   }
-  if (!rc) licit_eval_set_threads(e, threads);
   if (!rc) rc = licit_eval_run(e, NULL, NULL, &n, digest, &err);
   const licit_policy_version *v = e ? licit_eval_version(e) : NULL;
   if (rc) {

@@ -362,7 +362,73 @@ static int persons_full(licit_eval *e) {
   return 0;
 }
 
-static int eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq, bool lazy,
+/* Every account's own facts at T from the accounts in [from, to) (to 0:
+ * to the last), read through txn; each lands in e->users[ordinal], so
+ * disjoint ranges can be read at once. */
+static int users_range(licit_eval *e, licit_txn *txn, uint32_t from, uint32_t to, licit_buf *scratch) {
+  licit_user_iter *it;
+  int rc = licit_user_iter_open_range(txn, from, to, &it);
+  if (rc) return rc;
+  licit_user_rec u;
+  uint32_t seen = from, end = to ? to : e->nusers;
+  while ((rc = licit_user_iter_next(it, &u, scratch)) == 1) {
+    if (u.ord >= end || u.ord != seen++) {
+      rc = LICIT_ESTORE;
+      break;
+    }
+    own_facts(e, &u, &e->users[u.ord]);
+  }
+  licit_user_iter_close(it);
+  if (rc < 0) return rc;
+  return seen == end ? 0 : LICIT_ESTORE;
+}
+
+typedef struct users_half {
+  licit_eval *e;
+  uint32_t from;
+  bool done; /* false: no transaction of its own, the half is still to read */
+  int rc;
+} users_half;
+
+/* LMDB ties a read transaction to the thread that began it, so the helper
+ * begins its own and ends it. */
+static void *users_half_main(void *arg) {
+  users_half *h = arg;
+  licit_txn *own;
+  if (licit_txn_begin_sibling(h->e->txn, &own)) return NULL;
+  licit_buf scratch = LICIT_BUF_INIT;
+  h->rc = users_range(h->e, own, h->from, 0, &scratch);
+  h->done = true;
+  licit_buf_free(&scratch);
+  licit_txn_abort(own);
+  return NULL;
+}
+
+/* The accounts' own facts (full mode).  With threads (licit_eval_set_threads;
+ * 0: when the machine has several CPUs and there are USERS_PARALLEL_MIN
+ * accounts or more), a second thread
+ * reads the upper half of the ordinals through a read transaction of its
+ * own on the same commit; when it cannot have one (a write transaction, or
+ * a commit came in between), this thread reads that half too. */
+#define USERS_PARALLEL_MIN 32768
+
+static int users_pass(licit_eval *e) {
+  int k = e->threads;
+  if (k == 0) k = e->nusers >= USERS_PARALLEL_MIN && sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+  if (k < 2 || e->nusers < 2) return users_range(e, e->txn, 0, 0, &e->uscratch);
+  users_half h = {e, e->nusers / 2, false, 0};
+  pthread_t th;
+  bool started = pthread_create(&th, NULL, users_half_main, &h) == 0;
+  int rc = users_range(e, e->txn, 0, started ? h.from : 0, &e->uscratch);
+  if (started) {
+    pthread_join(th, NULL);
+    if (!h.done && !rc) rc = users_range(e, e->txn, h.from, 0, &e->uscratch);
+    else if (!rc) rc = h.rc;
+  }
+  return rc;
+}
+
+static int eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq, bool lazy, int threads,
                      licit_eval **out, licit_err *err) {
   licit_eval *e = calloc(1, sizeof *e);
   if (!e) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
@@ -387,23 +453,8 @@ static int eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint
       rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
       goto fail;
     }
-    licit_user_iter *it;
-    if ((rc = licit_user_iter_open(txn, &it))) goto store_fail;
-    licit_user_rec u;
-    uint32_t seen = 0;
-    while ((rc = licit_user_iter_next(it, &u, &e->uscratch)) == 1) {
-      if (u.ord >= e->nusers || u.ord != seen++) {
-        rc = LICIT_ESTORE;
-        break;
-      }
-      own_facts(e, &u, &e->users[u.ord]);
-    }
-    licit_user_iter_close(it);
-    if (rc < 0) goto store_fail;
-    if (seen != e->nusers) {
-      rc = LICIT_ESTORE;
-      goto store_fail;
-    }
+    e->threads = threads;
+    if ((rc = users_pass(e))) goto store_fail;
     if ((rc = persons_full(e))) goto store_fail;
     if (!(e->accts = malloc((nu ? nu : 1) * sizeof *e->accts))) {
       rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
@@ -445,12 +496,17 @@ fail:
 
 int licit_eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq, licit_eval **out,
                     licit_err *err) {
-  return eval_open(txn, policy, T, maxseq, false, out, err);
+  return eval_open(txn, policy, T, maxseq, false, 1, out, err);
+}
+
+int licit_eval_open_threads(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq, int threads,
+                            licit_eval **out, licit_err *err) {
+  return eval_open(txn, policy, T, maxseq, false, threads < 0 ? 1 : threads, out, err);
 }
 
 int licit_eval_open_lazy(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq,
                          licit_eval **out, licit_err *err) {
-  return eval_open(txn, policy, T, maxseq, true, out, err);
+  return eval_open(txn, policy, T, maxseq, true, 1, out, err);
 }
 
 void licit_eval_close(licit_eval *e) {

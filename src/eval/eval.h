@@ -72,6 +72,10 @@ typedef struct licit_eval licit_eval;
  * which must outlive it.  Errors: LICIT_ENOMEM, store errors (with err). */
 int licit_eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq, licit_eval **out,
                     licit_err *err);
+/* As licit_eval_open followed by licit_eval_set_threads(e, threads): the
+ * account facts are read with the same threads (same results). */
+int licit_eval_open_threads(licit_txn *txn, const licit_policy *policy, int64_t T, uint64_t maxseq, int threads,
+                            licit_eval **out, licit_err *err);
 /* As licit_eval_open, but account facts are worked out on demand (an
  * account's record, and its person's, per lookup, a few cached) instead of
  * for every account up front: for explain and report, which touch few. */

@@ -1163,6 +1163,19 @@ int licit_user_iter_open(licit_txn *t, licit_user_iter **out) {
   return table_iter_open(t, DBI_USTATE, (table_iter **)out);
 }
 
+int licit_user_iter_open_range(licit_txn *t, uint32_t from, uint32_t to, licit_user_iter **out) {
+  table_iter *it = NULL;
+  int rc = table_iter_open(t, DBI_USTATE, &it);
+  if (rc) return rc;
+  /* ustate is keyed by the ordinal as a native uint32_t (MDB_INTEGERKEY). */
+  if ((from && licit_buf_add(&it->from, &from, sizeof from)) || (to && licit_buf_add(&it->to, &to, sizeof to))) {
+    table_iter_close(it);
+    return LICIT_ENOMEM;
+  }
+  *out = (licit_user_iter *)it;
+  return 0;
+}
+
 int licit_user_iter_next(licit_user_iter *it, licit_user_rec *rec, licit_buf *scratch) {
   MDB_val k, v;
   int rc = table_iter_next((table_iter *)it, &k, &v);

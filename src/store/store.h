@@ -299,6 +299,8 @@ int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n);
 /* Cursor over all users in ordinal order. */
 typedef struct licit_user_iter licit_user_iter;
 int licit_user_iter_open(licit_txn *t, licit_user_iter **out);
+/* The users with ordinals in [from, to), or from `from` on when to is 0. */
+int licit_user_iter_open_range(licit_txn *t, uint32_t from, uint32_t to, licit_user_iter **out);
 /* 1 with rec set, 0 at the end, or a negative error. */
 int licit_user_iter_next(licit_user_iter *it, licit_user_rec *rec, licit_buf *scratch);
 void licit_user_iter_close(licit_user_iter *it);

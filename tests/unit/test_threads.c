@@ -502,11 +502,11 @@ static void read_once(read_arg *a, uint32_t *r) {
   seen tmp;
   if (!sn) sn = &tmp;
   if (licit_store_policy_get(t, &text) || licit_policy_parse(text.p, text.n, "store", &pol, &err) ||
-      licit_eval_open(t, pol, FAR, len, &e, &err) ||
-      /* Readers 1 and 2 scan in 2 and 3 key ranges at once (sibling
-       * transactions while the writer commits and grows the map); the
-       * check below evaluates again on one thread. */
-      (licit_eval_set_threads(e, 1 + a->id % 3), 0) ||
+      /* Readers 1 and 2 read the accounts in two halves and scan the
+       * posts in 2 and 3 key ranges at once (sibling transactions while
+       * the writer commits and grows the map); the check below evaluates
+       * again on one thread. */
+      licit_eval_open_threads(t, pol, FAR, len, 1 + a->id % 3, &e, &err) ||
       licit_eval_run(e, NULL, NULL, &sn->counts, sn->digest, &err)) {
     CHECK(0, "reader %d: evaluation at length %llu: %s", a->id, (unsigned long long)len, err.msg);
   } else {
