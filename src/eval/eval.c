@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/bigmem.h"
 #include "core/hash.h"
 #include "event/event.h"
 
@@ -317,7 +318,7 @@ static int persons_full(licit_eval *e) {
       break;
     }
     if (!up) {
-      if (!(up = malloc((size_t)e->nusers * sizeof *up))) {
+      if (!(up = licit_big_calloc(e->nusers, sizeof *up))) {
         rc = LICIT_ENOMEM;
         break;
       }
@@ -329,13 +330,13 @@ static int persons_full(licit_eval *e) {
   }
   licit_link_iter_close(it);
   if (rc < 0 || !up) {
-    free(up);
+    licit_big_free(up);
     return rc < 0 ? rc : 0;
   }
   /* best[root]: the member whose own preference entry is the latest. */
-  uint32_t *best = malloc((size_t)e->nusers * sizeof *best);
+  uint32_t *best = licit_big_calloc(e->nusers, sizeof *best);
   if (!best) {
-    free(up);
+    licit_big_free(up);
     return LICIT_ENOMEM;
   }
   for (uint32_t i = 0; i < e->nusers; i++) best[i] = LICIT_NONE;
@@ -357,8 +358,8 @@ static int persons_full(licit_eval *e) {
       f->pref_user = best[r];
     }
   }
-  free(best);
-  free(up);
+  licit_big_free(best);
+  licit_big_free(up);
   return 0;
 }
 
@@ -448,7 +449,7 @@ static int eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint
   e->nposts = (uint32_t)np;
   e->lazy = lazy;
   if (!lazy) {
-    e->users = calloc(nu ? nu : 1, sizeof *e->users);
+    e->users = licit_big_calloc(nu ? nu : 1, sizeof *e->users);
     if (!e->users) {
       rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
       goto fail;
@@ -456,7 +457,7 @@ static int eval_open(licit_txn *txn, const licit_policy *policy, int64_t T, uint
     e->threads = threads;
     if ((rc = users_pass(e))) goto store_fail;
     if ((rc = persons_full(e))) goto store_fail;
-    if (!(e->accts = malloc((nu ? nu : 1) * sizeof *e->accts))) {
+    if (!(e->accts = licit_big_calloc(nu ? nu : 1, sizeof *e->accts))) {
       rc = licit_err_set(err, LICIT_ENOMEM, "out of memory");
       goto fail;
     }
@@ -511,12 +512,12 @@ int licit_eval_open_lazy(licit_txn *txn, const licit_policy *policy, int64_t T, 
 
 void licit_eval_close(licit_eval *e) {
   if (!e) return;
-  free(e->users);
-  free(e->accts);
+  licit_big_free(e->users);
+  licit_big_free(e->accts);
   free(e->honor_ords);
   free(e->honor_idx);
-  free(e->anc_state);
-  free(e->anc_parent);
+  licit_big_free(e->anc_state);
+  licit_big_free(e->anc_parent);
   licit_buf_free(&e->uscratch);
   licit_buf_free(&e->pscratch);
   licit_buf_free(&e->lscratch);
@@ -637,8 +638,8 @@ static void anc_note(licit_eval *e, const licit_post_head *h) {
 
 static int anc_alloc(licit_eval *e) {
   if (e->anc_state) return 0;
-  e->anc_state = calloc(e->nposts ? e->nposts : 1, 1);
-  e->anc_parent = malloc((e->nposts ? e->nposts : 1) * sizeof *e->anc_parent);
+  e->anc_state = licit_big_calloc(e->nposts ? e->nposts : 1, 1);
+  e->anc_parent = licit_big_calloc(e->nposts ? e->nposts : 1, sizeof *e->anc_parent);
   return e->anc_state && e->anc_parent ? 0 : LICIT_ENOMEM;
 }
 

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdint.h>
 
+#include "core/bigmem.h"
 #include "core/hash.h"
 #include "eval/eval.h"
 #include "ingest/rules.h"
@@ -1190,4 +1192,23 @@ Test(eval, mentioned_account_is_not_known) {
   cr_assert_eq(licit_eval_open(W, POL, T("2021-04-01T00:00:00Z"), s, &e, &err), 0);
   cr_assert(facts(e, ord)->known);
   licit_eval_close(e);
+}
+
+/* The evaluation's large arrays (core/bigmem.h): zeroed below and above the
+ * size where they become their own huge-page mapping, writable to the last
+ * byte, and an overflowing size is refused, not wrapped. */
+Test(eval, big_arrays) {
+  size_t sizes[] = {1, 1000, ((size_t)2 << 20) - 64, (size_t)2 << 20, ((size_t)5 << 20) + 3};
+  for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+    unsigned char *p = licit_big_calloc(sizes[i], 1);
+    cr_assert_not_null(p, "%zu bytes", sizes[i]);
+    cr_assert_eq((uintptr_t)p % 64, 0, "64-byte aligned");
+    for (size_t k = 0; k < sizes[i]; k += 4093) cr_assert_eq(p[k], 0, "zeroed at %zu of %zu", k, sizes[i]);
+    cr_assert_eq(p[sizes[i] - 1], 0);
+    memset(p, 0xA5, sizes[i]);
+    licit_big_free(p);
+  }
+  cr_assert_null(licit_big_calloc(SIZE_MAX / 2, 4));
+  cr_assert_null(licit_big_calloc(SIZE_MAX / 8, 8));
+  licit_big_free(NULL);
 }
