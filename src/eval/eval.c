@@ -407,10 +407,10 @@ static void *users_half_main(void *arg) {
 
 /* The accounts' own facts (full mode).  With threads (licit_eval_set_threads;
  * 0: when the machine has several CPUs and there are USERS_PARALLEL_MIN
- * accounts or more), a second thread
- * reads the upper half of the ordinals through a read transaction of its
- * own on the same commit; when it cannot have one (a write transaction, or
- * a commit came in between), this thread reads that half too. */
+ * accounts or more), a second thread reads the upper half of the ordinals
+ * through a read transaction of its own on the same commit; when it cannot
+ * have one (a write transaction, or a commit came in between), this thread
+ * reads that half too. */
 #define USERS_PARALLEL_MIN 32768
 
 static int users_pass(licit_eval *e) {

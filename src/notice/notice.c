@@ -1613,9 +1613,9 @@ static const notice_phrase phrases[] = {
      * (docs/notice-detector.md). A debunk's account of what the notice
      * claims to do: "revoke" (5 training debunks, no notice; a notice
      * says "I do not give", "I do not authorize") and "shared on
-     * Instagram/Facebook" (2 debunks, no notice). These take en-r8-06 ("the message shared on Instagram
-     * claims that it is possible to revoke authorization ... the message
-     * read ...") from 15 to 9. */
+     * Instagram/Facebook" (2 debunks, no notice). These take en-r8-06
+     * ("the message shared on Instagram claims that it is possible to
+     * revoke authorization ... the message read ...") from 15 to 9. */
     P("probably seen",                              -3, X),
     P("the message",                                -2, X),
     P("revok*",                                     -2, X),

@@ -1051,6 +1051,19 @@ static void table_iter_close(table_iter *it) {
   free(it);
 }
 
+/* A table_iter over the keys in [from, to); an empty bound: none. */
+static int table_iter_open_range(licit_txn *t, int dbi, licit_strv from, licit_strv to, table_iter **out) {
+  table_iter *it = NULL;
+  int rc = table_iter_open(t, dbi, &it);
+  if (rc) return rc;
+  if ((from.n && licit_buf_add(&it->from, from.p, from.n)) || (to.n && licit_buf_add(&it->to, to.p, to.n))) {
+    table_iter_close(it);
+    return LICIT_ENOMEM;
+  }
+  *out = it;
+  return 0;
+}
+
 static void post_iter_prefetch(licit_txn *t, table_iter *it) {
   MDB_stat ms;
   if (it->cur && !mdb_stat(t->txn, t->s->dbi[DBI_POSTS], &ms) && ms.ms_psize >= 512 &&
@@ -1078,13 +1091,9 @@ void licit_post_iter_close(licit_post_iter *it) { table_iter_close((table_iter *
 
 int licit_post_iter_open_range(licit_txn *t, licit_strv from, licit_strv to, licit_post_iter **out) {
   table_iter *it = NULL;
-  int rc = table_iter_open(t, DBI_POSTS, &it);
+  int rc = table_iter_open_range(t, DBI_POSTS, from, to, &it);
   if (rc) return rc;
   post_iter_prefetch(t, it);
-  if ((from.n && licit_buf_add(&it->from, from.p, from.n)) || (to.n && licit_buf_add(&it->to, to.p, to.n))) {
-    table_iter_close(it);
-    return LICIT_ENOMEM;
-  }
   *out = (licit_post_iter *)it;
   return 0;
 }
@@ -1164,16 +1173,10 @@ int licit_user_iter_open(licit_txn *t, licit_user_iter **out) {
 }
 
 int licit_user_iter_open_range(licit_txn *t, uint32_t from, uint32_t to, licit_user_iter **out) {
-  table_iter *it = NULL;
-  int rc = table_iter_open(t, DBI_USTATE, &it);
-  if (rc) return rc;
   /* ustate is keyed by the ordinal as a native uint32_t (MDB_INTEGERKEY). */
-  if ((from && licit_buf_add(&it->from, &from, sizeof from)) || (to && licit_buf_add(&it->to, &to, sizeof to))) {
-    table_iter_close(it);
-    return LICIT_ENOMEM;
-  }
-  *out = (licit_user_iter *)it;
-  return 0;
+  licit_strv f = {from ? (const char *)&from : NULL, from ? sizeof from : 0};
+  licit_strv e = {to ? (const char *)&to : NULL, to ? sizeof to : 0};
+  return table_iter_open_range(t, DBI_USTATE, f, e, (table_iter **)out);
 }
 
 int licit_user_iter_next(licit_user_iter *it, licit_user_rec *rec, licit_buf *scratch) {

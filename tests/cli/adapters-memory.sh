@@ -15,9 +15,8 @@ N=24000
 # buffers (src/store/apply.c), which do not grow with the input; under
 # meson's MALLOC_PERTURB_ every allocated byte is touched.  16-17 MiB of
 # anonymous memory here in December 2026 (12-13 without MALLOC_PERTURB_,
-# 30-31 under AddressSanitizer),
-# against 6x the input before; any reader that holds the document holds
-# more than the bound.
+# 30-31 under AddressSanitizer), against 6x the input before; any reader
+# that holds the document holds more than the bound.
 BOUND_MB=24
 if ldd "$LICIT" 2>/dev/null | grep -q libasan; then
   # AddressSanitizer: shadow memory and red zones, and no 256 MB quarantine
