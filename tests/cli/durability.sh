@@ -143,9 +143,19 @@ kill_run() {
   local tag="kill -9 at ${delay}s"
   $finished && tag="$tag (the ingest had already finished)"
 
-  expect_exit 0 "$LICIT" --store "$S" --json stats
   local e
-  e=$(jq -r .events "$OUT")
+  run "$LICIT" --store "$S" --json stats
+  if [ "$RC" != 0 ] && [ "$(jq -r .error.code "$OUT" 2>/dev/null)" = no_store ]; then
+    # Killed before the ingest had made the store (a slow start, as under
+    # AddressSanitizer, and a short delay): the empty prefix.  Read
+    # commands do not create a store (SPEC 6); the checks below still ask
+    # that the next ingests complete it.
+    tag="$tag (before the store was made)"
+    e=0
+  else
+    expect_eq "$tag: stats exits 0" 0 "$RC"
+    e=$(jq -r .events "$OUT")
+  fi
   echo "# $tag: $e of $N events committed"
   check "$tag: events <= total" test "$e" -le "$N"
   if ! $BIG_INPUT; then
