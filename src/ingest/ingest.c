@@ -527,10 +527,10 @@ static void thread_cpu(double cpu[2]) {
  * adds about three times that to the store). */
 #define WARM_AHEAD ((uint64_t)64 << 20)
 /* The store's size from which the warming runs.  Below it the writer
- * faults its new pages in itself, which on the machines measured is
- * faster (1M events from an empty store: 7.7–7.9 → 6.0–6.2 s); above it
+ * faults its new pages in itself, which on this project's machine is
+ * faster (1M events from an empty store: 7.9–8.5 → 5.6–6.1 s); above it
  * the warming is what keeps the bytes written per event in bounds (10M
- * events without it: 3.6 kB an event, with it from 1 GiB on 1.3 kB).
+ * events without it: 3.6 kB an event, with it from 1 GiB on 1.2–1.3 kB).
  * docs/store.md, round 9.  LICIT_WARM_FROM_MB overrides it (tests,
  * measurements; 0 warms from the start). */
 #define WARM_FROM ((uint64_t)1 << 30)
