@@ -530,7 +530,7 @@ static void thread_cpu(double cpu[2]) {
  * faults its new pages in itself, which on this project's machine is
  * faster (1M events from an empty store: 7.9–8.5 → 5.6–6.1 s); above it
  * the warming is what keeps the bytes written per event in bounds (10M
- * events without it: 3.6 kB an event, with it from 1 GiB on 1.2–1.3 kB).
+ * events without it: 3.6 kB an event, with it from 1 GiB on 1.2–1.4 kB).
  * docs/store.md, round 9.  LICIT_WARM_FROM_MB overrides it (tests,
  * measurements; 0 warms from the start). */
 #define WARM_FROM ((uint64_t)1 << 30)
