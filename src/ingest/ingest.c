@@ -508,10 +508,10 @@ typedef struct pipeline {
    * range (ww_done) in the epoch it was made (ww_epoch). */
   uint64_t ww_from, ww_to, epoch;
   uint64_t ww_done, ww_epoch;
-  /* Where the warming starts once it is turned on (warm_from, under mu;
-   * the producer's copy, warm_from_seen): the writer's end at that time,
-   * not the end at the start of the run. */
-  uint64_t warm_from, warm_from_seen;
+  /* Whether the warming reads ahead into small page-cache folios (set by
+   * the applying thread once the store has reached WARM_FROM, under mu;
+   * the producer's copy, small_seen). */
+  bool small, small_seen;
 } pipeline;
 
 /* This thread's user and system CPU seconds. */
@@ -526,13 +526,16 @@ static void thread_cpu(double cpu[2]) {
  * warmed: a few chunks' worth (a chunk of at most PIPE_BYTES of input
  * adds about three times that to the store). */
 #define WARM_AHEAD ((uint64_t)64 << 20)
-/* The store's size from which the warming runs.  Below it the writer
- * faults its new pages in itself, which on this project's machine is
- * faster (1M events from an empty store: 7.9–8.5 → 5.6–6.1 s); above it
- * the warming is what keeps the bytes written per event in bounds (10M
- * events without it: 3.6 kB an event, with it from 1 GiB on 1.2–1.4 kB).
+/* The store's size from which the warming reads ahead with readahead(2),
+ * into 4 KiB page-cache folios, instead of through the map
+ * (MADV_POPULATE_READ), where the kernel's fault path makes folios of up
+ * to 2 MiB.  Large folios are faster to fault in and to map (1M events:
+ * 7.9–8.5 s warmed with readahead, 4.6–5.6 s through the map), but a 4 KiB
+ * write through the shared map dirties the whole folio, so a large store
+ * written at random places writes much more (10M events warmed through
+ * the map: 3.6 kB an event; with readahead from 1 GiB on: 1.2–1.4 kB).
  * docs/store.md, round 9.  LICIT_WARM_FROM_MB overrides it (tests,
- * measurements; 0 warms from the start). */
+ * measurements; 0 reads ahead with readahead from the start). */
 #define WARM_FROM ((uint64_t)1 << 30)
 /* The most the producer warms at a time, so that it sees soon when the
  * ring has room again. */
@@ -713,7 +716,6 @@ static void *producer(void *arg) {
 static bool warm_step(pipeline *pl, uint64_t ww_from, uint64_t ww_to, uint64_t warm_to, uint64_t epoch) {
   if (!pl->s) return false;
   double t0 = now_s();
-  if (pl->warmed < pl->warm_from_seen) pl->warmed = pl->warm_from_seen;
   if (epoch != pl->ww_epoch) { /* a commit since: start again from the writer's end */
     pl->ww_epoch = epoch;
     pl->ww_done = 0;
@@ -725,7 +727,7 @@ static bool warm_step(pipeline *pl, uint64_t ww_from, uint64_t ww_to, uint64_t w
     pl->ww_done = to;
   } else if (warm_to > pl->warmed) {
     uint64_t to = warm_to - pl->warmed > WARM_STEP ? pl->warmed + WARM_STEP : warm_to;
-    licit_store_warm(pl->s, pl->warmed, to);
+    licit_store_warm(pl->s, pl->warmed, to, !pl->small_seen);
     pl->warmed = to;
   } else {
     return false;
@@ -747,7 +749,7 @@ static void *producer_loop(pipeline *pl) {
       double t0 = now_s();
       while (pl->count == PIPE_CHUNKS && !pl->stop) {
         uint64_t ww_from = pl->ww_from, ww_to = pl->ww_to, warm_to = pl->warm_to, epoch = pl->epoch;
-        pl->warm_from_seen = pl->warm_from;
+        pl->small_seen = pl->small;
         pthread_mutex_unlock(&pl->mu);
         bool did = warm_step(pl, ww_from, ww_to, warm_to, epoch);
         pthread_mutex_lock(&pl->mu);
@@ -780,11 +782,12 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
   pl.lines = lines;
   warm_est we = {0, 0, 0};
   const char *wm = getenv("LICIT_WARM_FROM_MB");
-  uint64_t warm_min = wm && *wm ? (uint64_t)strtoull(wm, NULL, 10) << 20 : WARM_FROM, warm_from = 0;
-  bool warming = warm_min == 0;
+  uint64_t small_from = wm && *wm ? (uint64_t)strtoull(wm, NULL, 10) << 20 : WARM_FROM;
+  bool small = small_from == 0;
+  pl.small = small;
   if (getenv("LICIT_NO_WARM") == NULL) {
     pl.s = r->s;
-    pl.warm_to = warming ? warm_target(&we, r->s, r->txn, r->c->bytes) : 0;
+    pl.warm_to = warm_target(&we, r->s, r->txn, r->c->bytes);
     pl.warmed = we.end;
   }
   int rc = licit_event_parser_create(&pl.parser);
@@ -832,24 +835,13 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
       rc = licit_err_set(r->fatal, c->err, "out of memory");
     }
     done = c->last;
-    /* The warming starts once the store has reached warm_min. */
-    bool warm_on = pl.s && !rc;
-    if (warm_on && !warming) {
-      uint64_t used = licit_store_used_bytes(r->s);
-      if (used >= warm_min) {
-        warming = true;
-        uint64_t at = r->txn ? licit_txn_write_end(r->txn) : 0;
-        warm_from = at ? at : used;
-      } else {
-        warm_on = false;
-      }
-    }
-    uint64_t warm_to = warm_on ? warm_target(&we, r->s, r->txn, r->c->bytes) : 0;
+    uint64_t warm_to = pl.s && !rc ? warm_target(&we, r->s, r->txn, r->c->bytes) : 0;
+    if (warm_to && !small && licit_store_used_bytes(r->s) >= small_from) small = true;
     /* Pages to map writable: a few MiB from where the transaction takes
      * new pages, while the batch is young.  Near its commit they would
      * be written out still empty, and once more when used. */
     uint64_t ww_from = 0, ww_to = 0;
-    if (warm_on && r->txn && !r->opts->batch_events) {
+    if (pl.s && !rc && r->txn && !r->opts->batch_events) {
       uint64_t lim = grown(BATCH_EVENTS, r->c->accepted + r->c->duplicates + r->c->rejected + r->c->skipped - r->ev0);
       uint64_t at = licit_txn_write_end(r->txn);
       if (at && r->batch_records * 100 < lim * WW_BATCH_PERCENT) {
@@ -859,7 +851,7 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
     }
     pthread_mutex_lock(&pl.mu);
     if (warm_to > pl.warm_to) pl.warm_to = warm_to;
-    if (warm_from > pl.warm_from) pl.warm_from = warm_from;
+    pl.small = small;
     pl.epoch = r->commits;
     pl.ww_from = ww_from;
     pl.ww_to = ww_to;

@@ -1281,11 +1281,26 @@ void licit_store_warm_write(licit_store *s, uint64_t from, uint64_t to) {
 #endif
 }
 
-void licit_store_warm(licit_store *s, uint64_t from, uint64_t to) {
+void licit_store_warm(licit_store *s, uint64_t from, uint64_t to, bool through_map) {
   int fd;
   struct stat st;
   if (s->readonly || mdb_env_get_fd(s->env, &fd) || fstat(fd, &st)) return;
   if (to > (uint64_t)st.st_size) to = (uint64_t)st.st_size;
+#ifdef MADV_POPULATE_READ
+  if (through_map) {
+    /* The map cannot move while this is held (licit_store_reserve). */
+    pthread_rwlock_rdlock(&s->maplock);
+    char *base = map_base(s, &st);
+    from &= ~(uint64_t)4095;
+    bool done = base && from < to && to <= s->map_size &&
+                madvise(base + from, to - from, MADV_POPULATE_READ) == 0;
+    pthread_rwlock_unlock(&s->maplock);
+    if (done) return;
+    /* else (an older kernel, the map not found): readahead as below */
+  }
+#else
+  (void)through_map;
+#endif
   /* The kernel reads ahead at most its readahead window per call. */
   const uint64_t step = (uint64_t)128 << 10;
   for (uint64_t o = from & ~(uint64_t)4095; o < to; o += step)

@@ -147,12 +147,16 @@ int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err);
  * transaction takes its new pages from there on. */
 uint64_t licit_store_used_bytes(licit_store *s);
 /* Brings the data file's pages in [from, to) into the page cache ahead of
- * the writer (readahead(2); pages already there cost a look-up), so that
- * the writer's first touch of a new page does not wait for the kernel to
- * make it (zero-filling a page is about a fifth of an ingest's writing
- * thread otherwise).  Changes nothing in the file; safe from any thread at
+ * the writer (pages already there cost a look-up), so that the writer's
+ * first touch of a new page does not wait for the kernel to make it
+ * (zero-filling a page is about a fifth of an ingest's writing thread
+ * otherwise).  `through_map`: by mapping them in this process
+ * (MADV_POPULATE_READ), where the kernel's fault path reads them into
+ * folios of up to 2 MiB; else with readahead(2), in 4 KiB folios (a 4 KiB
+ * write through the shared map dirties its whole folio, which is then
+ * written whole).  Changes nothing in the file; safe from any thread at
  * any time; only an optimisation. */
-void licit_store_warm(licit_store *s, uint64_t from, uint64_t to);
+void licit_store_warm(licit_store *s, uint64_t from, uint64_t to, bool through_map);
 /* The data file's offset where write transaction t takes its next new
  * page (pages before it are in use or reused from the free list); 0 when
  * unknown.  For the thread that owns t. */

@@ -4,8 +4,9 @@
 # start small and grow, so the map grows and commits come often) and the
 # same file in one-event batches (--batch 1: no pipeline timing to speak of)
 # must end with the same events, counts and decisions.  The file is ingested
-# with the warming on from the start (LICIT_WARM_FROM_MB=0), the others as
-# by default (a store this small is not warmed).  `make test-tsan`
+# with the warming reading ahead by readahead(2) from the start
+# (LICIT_WARM_FROM_MB=0), the others as by default (a store this small is
+# warmed through the map, MADV_POPULATE_READ).  `make test-tsan`
 # also runs this under ThreadSanitizer, where a race between the threads
 # stops the binary.
 # Run: bash tests/cli/pipeline.sh /path/to/licit
@@ -37,7 +38,7 @@ ingest_into() { # store, then how to feed it: "file", "stdin" or "batch1"
   local s=$1
   lic --store "$s" policy set "$EX/policies/meta-genai.json" >/dev/null || return 1
   case $2 in
-    file) LICIT_WARM_FROM_MB=0 lic --store "$s" ingest --no-progress "$IN" >/dev/null ;; # warming from the start
+    file) LICIT_WARM_FROM_MB=0 lic --store "$s" ingest --no-progress "$IN" >/dev/null ;; # readahead from the start
     stdin) lic --store "$s" ingest --no-progress - <"$IN" >/dev/null ;;
     batch1) head -n 3000 "$IN" | lic --store "$s" ingest --no-progress --batch 1 - >/dev/null &&
               tail -n +3001 "$IN" | lic --store "$s" ingest --no-progress - >/dev/null ;;

@@ -883,6 +883,28 @@ static void other_writer(const char *line) {
   cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the other writer failed (%d)", st);
 }
 
+/* Warming the pages ahead of the writer, both ways (through the map into
+ * large folios, with readahead into small ones), including pages the
+ * writer then takes, changes nothing in what the store holds. */
+Test(store, warming_changes_nothing) {
+  commit();
+  begin();
+  uint64_t used = licit_store_used_bytes(S);
+  cr_assert_gt(used, 0);
+  licit_store_warm(S, 0, used + ((uint64_t)8 << 20), true);
+  licit_store_warm(S, used / 2, used + ((uint64_t)16 << 20), false);
+  char id[32];
+  for (int i = 0; i < 3000; i++) {
+    snprintf(id, sizeof id, "w%d", (i * 7919) % 3000);
+    ACC("{\"type\":\"post\",\"ts\":\"2024-01-02T00:00:00Z\",\"post\":\"%s\",\"user\":\"u%d\",\"visibility\":\"public\"}", id, i % 31);
+    if (i == 1500) licit_store_warm(S, licit_txn_write_end(W), licit_txn_write_end(W) + ((uint64_t)4 << 20), true);
+  }
+  commit();
+  begin();
+  cr_assert_eq(count_posts(W), 3000);
+  cr_assert_eq(get_post("w2999").n_vis, 1, "each post as written");
+}
+
 Test(store, posts_filter_and_held_back_posts) {
   ACC(POST("2024-01-01T00:00:00Z", "old1", "alice"));
   commit();
