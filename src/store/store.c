@@ -1263,19 +1263,27 @@ static char *map_base(licit_store *s, const struct stat *st) {
   return s->map_base;
 }
 
+/* madvise(advice) on the data file's bytes [from, to) of this process's
+ * map (st: the data file's fstat), from the page holding `from`.  Whether
+ * it was done: false when the map is not found, the range is not in it,
+ * or the kernel declined.  Only the ingest's parsing thread calls it. */
+static bool advise_map(licit_store *s, const struct stat *st, uint64_t from, uint64_t to, int advice) {
+  /* The map cannot move while this is held (licit_store_reserve). */
+  pthread_rwlock_rdlock(&s->maplock);
+  char *base = map_base(s, st);
+  from &= ~(uint64_t)4095;
+  bool done = base && from < to && to <= s->map_size && madvise(base + from, to - from, advice) == 0;
+  pthread_rwlock_unlock(&s->maplock);
+  return done;
+}
+
 void licit_store_warm_write(licit_store *s, uint64_t from, uint64_t to) {
 #ifdef MADV_POPULATE_WRITE
   int fd;
   struct stat st;
   if (s->readonly || mdb_env_get_fd(s->env, &fd) || fstat(fd, &st)) return;
   if (to > (uint64_t)st.st_size) to = (uint64_t)st.st_size;
-  /* The map cannot move while this is held (licit_store_reserve). */
-  pthread_rwlock_rdlock(&s->maplock);
-  char *base = map_base(s, &st);
-  from &= ~(uint64_t)4095;
-  if (base && from < to && to <= s->map_size)
-    (void)madvise(base + from, to - from, MADV_POPULATE_WRITE); /* harmless when it fails */
-  pthread_rwlock_unlock(&s->maplock);
+  (void)advise_map(s, &st, from, to, MADV_POPULATE_WRITE); /* harmless when it fails */
 #else
   (void)s, (void)from, (void)to;
 #endif
@@ -1287,17 +1295,8 @@ void licit_store_warm(licit_store *s, uint64_t from, uint64_t to, bool through_m
   if (s->readonly || mdb_env_get_fd(s->env, &fd) || fstat(fd, &st)) return;
   if (to > (uint64_t)st.st_size) to = (uint64_t)st.st_size;
 #ifdef MADV_POPULATE_READ
-  if (through_map) {
-    /* The map cannot move while this is held (licit_store_reserve). */
-    pthread_rwlock_rdlock(&s->maplock);
-    char *base = map_base(s, &st);
-    from &= ~(uint64_t)4095;
-    bool done = base && from < to && to <= s->map_size &&
-                madvise(base + from, to - from, MADV_POPULATE_READ) == 0;
-    pthread_rwlock_unlock(&s->maplock);
-    if (done) return;
-    /* else (an older kernel, the map not found): readahead as below */
-  }
+  /* When it cannot (an older kernel, the map not found): readahead below. */
+  if (through_map && advise_map(s, &st, from, to, MADV_POPULATE_READ)) return;
 #else
   (void)through_map;
 #endif
