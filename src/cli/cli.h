@@ -25,6 +25,7 @@ typedef struct cli_opt {
 typedef struct cli {
   const char *prog;
   const char *store_dir;
+  uint64_t store_adds; /* bytes a writer expects to add (licit_store_open_adding) */
   bool json;
   bool help;
   const char *cmd;

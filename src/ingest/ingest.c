@@ -536,7 +536,7 @@ static void thread_cpu(double cpu[2]) {
  * the map: 3.6 kB an event; with readahead from 1 GiB on: 1.2–1.4 kB).
  * docs/store.md, round 9.  LICIT_WARM_FROM_MB overrides it (tests,
  * measurements; 0 reads ahead with readahead from the start). */
-#define WARM_FROM ((uint64_t)1 << 30)
+#define WARM_FROM LICIT_STORE_SMALL_FOLIOS_FROM
 /* The most the producer warms at a time, so that it sees soon when the
  * ring has room again. */
 #define WARM_STEP ((uint64_t)16 << 20)

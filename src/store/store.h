@@ -116,6 +116,20 @@ typedef struct licit_store_stats {
 #define LICIT_STORE_RDONLY 1u   /* read only: never creates, never writes */
 #define LICIT_STORE_EXISTING 2u /* read-write, but never creates a store */
 
+/* The store's size from which writers keep the page cache in 4 KiB folios
+ * (docs/store.md, rounds 9 and 10), as a 4 KiB write into a large folio
+ * writes the whole folio back: the ingest's warming reads ahead with
+ * readahead(2) from there on, and a writer that adds less than the store
+ * holds has its map advised MADV_RANDOM beyond it (licit_store_open_adding),
+ * so that its page faults do not read around into large folios. */
+#define LICIT_STORE_SMALL_FOLIOS_FROM ((uint64_t)1 << 30)
+
+/* licit_store_open for a writer that expects to add about `adds` bytes
+ * (an ingest: from its input's size).  A writer that adds less than the
+ * store holds, in a store of LICIT_STORE_SMALL_FOLIOS_FROM or more, keeps
+ * the page cache it reads in small folios (store.c, random_tail). */
+int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, licit_store **out, licit_err *err);
+
 /* Opens the store in directory `dir`.  Without flags a missing store is
  * created (the directory too).  With LICIT_STORE_RDONLY or
  * LICIT_STORE_EXISTING a missing store is LICIT_ENOSTORE (naming `dir`)

@@ -1016,3 +1016,53 @@ Test(store, snap_reader_answers_as_snapshot_has) {
   }
   free(bits);
 }
+
+/* Whether this process maps DIR/data.mdb with some part advised
+ * MADV_RANDOM ("rr" in its VmFlags). */
+static bool map_reads_single_pages(void) {
+  FILE *f = fopen("/proc/self/smaps", "r");
+  cr_assert_not_null(f);
+  char line[4096], path[128];
+  snprintf(path, sizeof path, "%s/data.mdb", dir);
+  bool in = false, rr = false;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long lo, hi;
+    if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) in = strstr(line, path) != NULL; /* a mapping's first line */
+    if (in && !strncmp(line, "VmFlags:", 8) && strstr(line, " rr")) rr = true;
+  }
+  fclose(f);
+  return rr;
+}
+
+/* A writer that adds less than a large store holds (an incremental
+ * ingest, follow, serve) has its map's page faults read single pages, so
+ * that the page cache it fills stays in 4 KiB folios (store.c,
+ * random_tail); a writer that builds the store does not.  Neither changes
+ * what the store holds.  The size from which a store counts as large is
+ * lowered to 4 KiB here. */
+Test(store, small_writers_read_single_pages) {
+  char id[32];
+  for (int i = 0; i < 2000; i++) {
+    snprintf(id, sizeof id, "r%d", i);
+    ACC("{\"type\":\"post\",\"ts\":\"2024-01-02T00:00:00Z\",\"post\":\"%s\",\"user\":\"u%d\",\"visibility\":\"public\"}", id, i % 17);
+  }
+  commit();
+  cr_assert_not(map_reads_single_pages(), "a new store is not large");
+  licit_store_close(S);
+  setenv("LICIT_SMALL_FOLIOS_FROM_KB", "4", 1);
+  cr_assert_eq(licit_store_open_adding(dir, 0, 0, &S, &err), 0, "%s", err.msg);
+  begin();
+  cr_assert(map_reads_single_pages(), "a writer adding little reads single pages");
+  for (int i = 2000; i < 2500; i++) {
+    snprintf(id, sizeof id, "r%d", i);
+    ACC("{\"type\":\"post\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"%s\",\"user\":\"u%d\",\"visibility\":\"public\"}", id, i % 17);
+  }
+  commit();
+  licit_store_close(S);
+  cr_assert_eq(licit_store_open_adding(dir, 0, (uint64_t)1 << 40, &S, &err), 0, "%s", err.msg);
+  unsetenv("LICIT_SMALL_FOLIOS_FROM_KB");
+  begin();
+  cr_assert_not(map_reads_single_pages(), "a writer that builds the store reads around");
+  cr_assert_eq(count_posts(W), 2500);
+  cr_assert_eq(get_post("r2499").n_vis, 1);
+}
