@@ -117,6 +117,7 @@ int cli_at(cli *c, int64_t *T) {
 int cli_open_store(cli *c, enum cli_store_mode mode) {
   licit_err err = {0};
   unsigned flags = mode == CLI_STORE_READ ? LICIT_STORE_RDONLY : mode == CLI_STORE_WRITE ? LICIT_STORE_EXISTING : 0;
+  if (c->store_feed && mode != CLI_STORE_READ) flags |= LICIT_STORE_FEED;
   int rc = licit_store_open_adding(c->store_dir, flags, c->store_adds, &c->store, &err);
   if (rc == LICIT_ENOSTORE)
     return cli_fail_code(rc, "%s; licit policy set FILE or licit ingest FILE creates a store", err.msg);

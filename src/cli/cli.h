@@ -26,6 +26,7 @@ typedef struct cli {
   const char *prog;
   const char *store_dir;
   uint64_t store_adds; /* bytes a writer expects to add (licit_store_open_adding) */
+  bool store_feed;     /* the writer feeds events in: LICIT_STORE_FEED */
   bool json;
   bool help;
   const char *cmd;

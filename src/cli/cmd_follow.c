@@ -45,6 +45,7 @@ int cmd_follow(cli *c) {
   const char *rej = cli_opt_val(c, "rejects");
   if (rej && !(o.rejects = fopen(rej, "w")))
     return cli_fail_code(LICIT_EIO, "follow: cannot open rejects file %s: %s", rej, strerror(errno));
+  c->store_feed = true; /* a few events at a time (licit_store_open_adding) */
   int code = cli_open_store(c, CLI_STORE_CREATE);
   if (code) goto out;
 

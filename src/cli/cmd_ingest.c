@@ -64,6 +64,7 @@ int cmd_ingest(cli *c) {
     if (strcmp(inputs[i], "-") != 0 && stat(inputs[i], &is) == 0 && S_ISREG(is.st_mode))
       c->store_adds += 3 * (uint64_t)is.st_size;
   }
+  c->store_feed = true;
   code = cli_open_store(c, CLI_STORE_CREATE);
   licit_ingest_counts n = {0};
   licit_err err = {0};

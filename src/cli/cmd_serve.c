@@ -29,6 +29,7 @@ int cmd_serve(cli *c) {
     return code;
   if ((v = cli_opt_val(c, "request-timeout")) && (code = uint_opt("request-timeout", v, 1, 3600, &o.request_timeout_s)))
     return code;
+  c->store_feed = o.follow_url != NULL; /* with a follower (licit_store_open_adding) */
   if ((code = cli_open_store(c, CLI_STORE_CREATE))) return code;
   licit_err err = {0};
   int rc = licit_server_run(c->store, &o, &err);

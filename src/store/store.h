@@ -115,6 +115,7 @@ typedef struct licit_store_stats {
 /* licit_store_open flags (0: open, creating the store when missing). */
 #define LICIT_STORE_RDONLY 1u   /* read only: never creates, never writes */
 #define LICIT_STORE_EXISTING 2u /* read-write, but never creates a store */
+#define LICIT_STORE_FEED 4u     /* a writer that feeds events in (ingest, follow) */
 
 /* The store's size from which writers keep the page cache in 4 KiB folios
  * (docs/store.md, rounds 9 and 10), as a 4 KiB write into a large folio
@@ -127,7 +128,10 @@ typedef struct licit_store_stats {
 /* licit_store_open for a writer that expects to add about `adds` bytes
  * (an ingest: from its input's size).  A writer that adds less than the
  * store holds, in a store of LICIT_STORE_SMALL_FOLIOS_FROM or more, keeps
- * the page cache it reads in small folios (store.c, random_tail). */
+ * the page cache it reads in small folios (store.c, random_tail); with
+ * LICIT_STORE_FEED (an incremental ingest, a follower) it does so in a
+ * store of any size and first drops the clean cache of the store's first
+ * 2 GiB, where a first ingest leaves large folios (small_writer). */
 int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, licit_store **out, licit_err *err);
 
 /* Opens the store in directory `dir`.  Without flags a missing store is

@@ -25,7 +25,8 @@ struct licit_store {
   unsigned absent; /* bit i: table i is not in the file (a read-only open
                       of an older store); it reads as empty */
   bool readonly;
-  bool random_tail;  /* advise the map's tail MADV_RANDOM (random_tail) */
+  bool random_tail;  /* advise the map MADV_RANDOM from random_from (random_tail) */
+  uint64_t random_from;
   size_t random_map; /* the map size whose tail was last advised MADV_RANDOM */
   char *dir;
   /* LMDB may remap the file only while no transaction of this process is

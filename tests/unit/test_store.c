@@ -1064,5 +1064,21 @@ Test(store, small_writers_read_single_pages) {
   begin();
   cr_assert_not(map_reads_single_pages(), "a writer that builds the store reads around");
   cr_assert_eq(count_posts(W), 2500);
+  commit();
+  licit_store_close(S);
+  /* A writer that feeds a few events in (an incremental ingest, a
+   * follower) reads single pages in a store of any size, after dropping
+   * and reading back the store's cache; what it reads is unchanged. */
+  cr_assert_eq(licit_store_open_adding(dir, LICIT_STORE_FEED, 0, &S, &err), 0, "%s", err.msg);
+  begin();
+  cr_assert(map_reads_single_pages(), "a feeding writer reads single pages");
+  cr_assert_eq(count_posts(W), 2500);
   cr_assert_eq(get_post("r2499").n_vis, 1);
+  ACC("{\"type\":\"post\",\"ts\":\"2024-01-04T00:00:00Z\",\"post\":\"r2500\",\"user\":\"u1\",\"visibility\":\"public\"}");
+  commit();
+  licit_store_close(S);
+  cr_assert_eq(licit_store_open_adding(dir, LICIT_STORE_FEED, (uint64_t)1 << 40, &S, &err), 0, "%s", err.msg);
+  begin();
+  cr_assert_not(map_reads_single_pages(), "a feeding writer that builds the store reads around");
+  cr_assert_eq(count_posts(W), 2501);
 }
