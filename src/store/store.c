@@ -129,6 +129,8 @@ static int path_in(char *buf, size_t cap, const char *dir, const char *file, lic
  * 3M-event ingest wrote 1.73 GB for 20,000 events; 290 MB once dropped).
  * The pages are read again from the file as they are needed.  Harmless
  * when it fails. */
+static int env_used(licit_store *s, uint64_t *used, size_t *mapsize);
+
 static void small_writer(licit_store *s, uint64_t used) {
   int fd;
   if (getenv("LICIT_NO_RANDOM_MAP") || mdb_env_get_fd(s->env, &fd)) return;
@@ -137,47 +139,12 @@ static void small_writer(licit_store *s, uint64_t used) {
   /* Read them back into 4 KiB folios (readahead(2) makes small ones),
    * sequentially, rather than a page at a time as the writer's faults
    * would. */
-  if (getenv("LICIT_NO_REREAD")) return;
-  const uint64_t step = (uint64_t)128 << 10;
-  for (uint64_t o = 0; o < n; o += step)
-    if (readahead(fd, (off_t)o, (size_t)(n - o < step ? n - o : step))) break;
+  if (!getenv("LICIT_NO_REREAD")) licit_store_warm(s, 0, n, false);
 }
 
 static uint64_t small_folios_from(void) {
   const char *e = getenv("LICIT_SMALL_FOLIOS_FROM_KB"); /* tests */
   return e && *e ? (((uint64_t)strtoull(e, NULL, 10) << 10) + 4095) & ~(uint64_t)4095 : LICIT_STORE_SMALL_FOLIOS_FROM;
-}
-
-/* The bytes of the store's pages in use, read from the data file's meta
- * pages (LMDB 0.9's format: after each page's 16-byte header the meta's
- * magic, then at byte 40 the page size (the free table's md_pad), at 136
- * the last page in use, at 144 the transaction id; the meta with the
- * higher id is current), or 0 when they do not read as such. */
-static uint64_t used_on_disk(const char *datafile) {
-  int fd = open(datafile, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  uint64_t used = 0, best = 0;
-  unsigned char m[152];
-  uint32_t psize = 0;
-  for (int i = 0; i < 2; i++) {
-    if (pread(fd, m, sizeof m, i ? (off_t)psize : 0) != (ssize_t)sizeof m) break;
-    uint32_t magic;
-    uint64_t last, txnid;
-    memcpy(&magic, m + 16, 4);
-    if (magic != 0xBEEFC0DEu) break;
-    if (i == 0) {
-      memcpy(&psize, m + 40, 4);
-      if (psize < 512 || psize > 65536 || (psize & (psize - 1))) break;
-    }
-    memcpy(&last, m + 136, 8);
-    memcpy(&txnid, m + 144, 8);
-    if (i == 0 || txnid > best) {
-      best = txnid;
-      used = (last + 1) * psize;
-    }
-  }
-  close(fd);
-  return used;
 }
 
 int licit_store_open(const char *dir, unsigned flags, licit_store **out, licit_err *err) {
@@ -237,14 +204,6 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
    * it from the file); a new one starts at MAP_INITIAL. */
   if (fresh && (rc = mdb_env_set_mapsize(s->env, MAP_INITIAL))) goto mdb_fail;
   if ((rc = mdb_env_set_maxreaders(s->env, 126))) goto mdb_fail;
-  /* A writer that adds less than a large store holds keeps its map's
-   * page faults to single pages (random_tail). */
-  uint64_t used = !readonly && !fresh ? used_on_disk(datafile) : 0;
-  bool feeds = (flags & LICIT_STORE_FEED) && adds < used;
-  if (!readonly && !fresh) {
-    s->random_tail = feeds || (used >= small_folios_from() && adds < used);
-    s->random_from = feeds ? 0 : small_folios_from();
-  }
   unsigned envflags = readonly ? MDB_RDONLY : MDB_WRITEMAP;
   /* A reader registers in the lock file's table so that writers keep the
    * pages it reads.  Without write access to that file (a store on a
@@ -253,7 +212,16 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
   if (readonly && access(lockfile, W_OK) != 0 && (errno != ENOENT || access(dir, W_OK) != 0))
     envflags |= MDB_NOLOCK;
   if ((rc = mdb_env_open(s->env, dir, envflags, 0644))) goto mdb_fail;
-  if (feeds) small_writer(s, used);
+  /* A writer that adds less than a large store holds keeps its map's
+   * page faults to single pages (random_tail). */
+  uint64_t used;
+  if (!readonly && !fresh && env_used(s, &used, NULL) == 0 && adds < used) {
+    bool feeds = flags & LICIT_STORE_FEED;
+    uint64_t from = small_folios_from();
+    s->random_tail = feeds || used >= from;
+    s->random_from = feeds ? 0 : from;
+    if (feeds) small_writer(s, used);
+  }
   if (!(envflags & MDB_NOLOCK)) {
     int dead = 0;
     mdb_reader_check(s->env, &dead); /* clear slots of readers that were killed */
