@@ -70,6 +70,9 @@ typedef struct licit_notice_result {
                      * the legal references (Berne, UCC, Rome Statute...)
                      * together counting at most 7, and nothing when no
                      * platform is named */
+    int quoted;     /* points not counted: phrases found only inside the
+                     * quotation marks of a text with 40 or more words of
+                     * its own around them (a text about a notice) */
     int threshold;  /* LICIT_NOTICE_THRESHOLD, for reporting */
     /* Family with the largest positive weight among the phrases found
      * ("copyright-2012", "meta-rename-2021", "goodbye-meta-ai-2024",

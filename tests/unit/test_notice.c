@@ -159,28 +159,28 @@ Test(notice, corpus_training_part)
     }
 }
 
-/* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 11, real texts never used for tuning, scored once with the table as
- * it was when round 11 was committed (docs/notice-detector.md; rounds 6-10,
- * scored once before, are training now). The goal (recall >= 0.95, false
- * alarms <= 1 %) was NOT met there; the figures of that one measurement are
- * recorded below. This test guards against regressions: it fails if the
- * part changes size, if a language flags fewer notices or more benign posts
- * than recorded. Tuning against this part would make it training. */
+/* The held-out part: tests/data/notices/heldout/{positive,negative}/.
+ * Round 11 was scored once and moved into training with the quotation rule
+ * (docs/notice-detector.md); round 12, the next held-out part, is being
+ * collected and is not committed yet, so the part is empty and recorded as
+ * such. Once committed, it is scored once and its figures recorded here;
+ * this test then fails if the part changes size, if a language flags fewer
+ * notices or more benign posts than recorded. Tuning against this part
+ * would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 11) */
-    /* de */ {  4,  3,      25, 1 },
-    /* en */ {  4,  4,       9, 5 },
-    /* es */ {  6,  5,      21, 0 },
-    /* fr */ {  3,  3,      13, 2 },
-    /* it */ {  7,  6,       8, 2 },
-    /* pt */ {  7,  7,      24, 1 },
+    /*         pos flagged  neg flagged   (round 12: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 11)", c);
+    score_part("notices/heldout", "held-out (round 12)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -325,6 +325,68 @@ Test(notice, post_explaining_the_hoax_is_benign)
     licit_notice_result r;
     cr_assert_eq(detect_str(s, &r), 0, "score %d", r.score);
     cr_assert(has_match(&r, "hoax"));
+}
+
+/* ---- quotations ------------------------------------------------------ */
+
+static const char quoted_notice[] =
+    "Goodbye Meta AI. Please note an attorney has advised us to put this on, failure to "
+    "do so may result in legal consequences. As Meta is now a public entity all members "
+    "must post a similar statement. I do not give Meta or anyone else permission to use "
+    "any of my personal data, profile information or photos.";
+
+/* A text with 40 words of its own around a quotation is about what it
+ * quotes: the notice inside the quotation marks adds nothing, whatever the
+ * marks (English, German, French), and the points left out are reported. */
+Test(notice, text_quoting_a_notice_is_benign)
+{
+    static const char *marks[][2] = {
+        { "\"", "\"" },
+        { "\xe2\x80\x9c", "\xe2\x80\x9d" }, /* English curly quotes */
+        { "\xe2\x80\x9e", "\xe2\x80\x9c" }, /* German low-high */
+        { "\xc2\xab ", " \xc2\xbb" },         /* French guillemets */
+    };
+    const char *before = "Thousands of people shared a story template this week, among "
+                         "them actors and athletes, believing that it would stop the "
+                         "company from training its models on their pictures. It reads: ";
+    const char *after = " Lawyers we asked were clear that a status update cannot change "
+                        "an agreement the user already accepted when signing up.";
+    licit_notice_result r;
+    cr_assert_eq(detect_str(quoted_notice, &r), 1);
+    int alone = r.score;
+    cr_assert_eq(r.quoted, 0);
+    for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+        char text[2048];
+        snprintf(text, sizeof text, "%s%s%s%s%s", before, marks[m][0], quoted_notice,
+                 marks[m][1], after);
+        cr_assert_eq(detect_str(text, &r), 0, "marks %zu: score %d", m, r.score);
+        cr_assert_geq(r.quoted, alone - 1, "marks %zu: %d points quoted", m, r.quoted);
+        cr_assert_eq(licit_notice_detect(text, strlen(text), NULL), 0);
+    }
+}
+
+/* The notice as posted: behind a line of its own, with quotation marks of
+ * its own inside, or with one stray mark, it is still the notice. */
+Test(notice, notice_with_quotation_marks_is_flagged)
+{
+    licit_notice_result r;
+    char text[2048];
+    snprintf(text, sizeof text, "Copy and paste, just in case: \"%s\"", quoted_notice);
+    cr_assert_eq(detect_str(text, &r), 1, "score %d", r.score); /* under 40 words outside */
+    cr_assert_eq(r.quoted, 0);
+    /* A long notice that quotes a name: what is outside the marks counts. */
+    snprintf(text, sizeof text, "%s The so-called \"Meta AI\" features are now on every "
+             "app, so I am posting this for my family and friends to read and share as "
+             "well before the deadline tonight, since nobody else seems to care.",
+             quoted_notice);
+    cr_assert_eq(detect_str(text, &r), 1, "score %d", r.score);
+    /* One mark that never closes opens no quotation. */
+    snprintf(text, sizeof text, "\xe2\x80\x9c%s I am sharing this because nobody told me "
+             "about it before and my family, my friends and my colleagues should know "
+             "about it before the deadline that the company gave everyone tonight.",
+             quoted_notice);
+    cr_assert_eq(detect_str(text, &r), 1, "score %d", r.score);
+    cr_assert_eq(r.quoted, 0);
 }
 
 Test(notice, family_post_refusing_permission_is_benign)
@@ -503,7 +565,10 @@ Test(notice, prefilter_gives_the_same_verdicts)
     uint64_t x = 0x9e3779b97f4a7c15u;
 #define RND() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
     static const char *noise[] = { "the", "and", "Facebook", "META", "I", "ich", "não",
-                                   "Meta AI", "privacy", "photos", ",", "!", "\xc3\xa9" };
+                                   "Meta AI", "privacy", "photos", ",", "!", "\xc3\xa9",
+                                   /* quotation marks: texts about what they quote */
+                                   "\"", "\xe2\x80\x9c", "\xc2\xbb",
+                                   "the story says that people can stop it and it reads" };
     char text[4096];
     long flagged = 0, n_texts = 60000;
     for (long t = 0; t < n_texts; t++) {
