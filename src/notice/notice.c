@@ -82,8 +82,8 @@ static const char *const family_names[FAM_COUNT] = {
  * "is this real?" quote it inside paragraphs of their own. Decided with
  * round 11 in training, where 12 of the 15 benign posts then flagged
  * were such quotes (with 65 to 227 words of their own) and no notice lost
- * its flag (the notices with quotation marks and as many words outside
- * them score at least 19 outside). See docs/notice-detector.md. */
+ * its flag (three lose points and keep 49 to 65 outside the marks). See
+ * docs/notice-detector.md. */
 #define QUOTE_CONTEXT_WORDS 40
 
 /* Every real notice is addressed to a platform; a post that cites the
