@@ -33,7 +33,11 @@
  *      Statute, L.111...) together add at most 7, and only when the text
  *      also names a platform (Facebook, Meta, Instagram, WhatsApp...):
  *      debunks, law lectures and parodies name the same laws.
- *   3. The post is flagged when the score >= LICIT_NOTICE_THRESHOLD, which is
+ *   3. A text with a quotation and at least 40 words outside its quotation
+ *      marks (" and the curly, low and angle double quotes) is about what
+ *      it quotes: a positive phrase found only inside its quotations adds
+ *      nothing (result's `quoted` says how many points were left out).
+ *   4. The post is flagged when the score >= LICIT_NOTICE_THRESHOLD, which is
  *      defined next to the table.
  *
  * Guarantees

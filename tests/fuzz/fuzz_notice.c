@@ -46,6 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     if ((r.n_matched == 0) && r.family != NULL)
         abort();
+    if (r.quoted < 0) /* points left out for quotations: never negative */
+        abort();
     /* Deterministic, and `out` is optional. */
     if (licit_notice_detect(text, size, NULL) != flagged)
         abort();
