@@ -86,6 +86,14 @@ static const char *const family_names[FAM_COUNT] = {
  * docs/notice-detector.md. */
 #define QUOTE_CONTEXT_WORDS 40
 
+/* Such a text whose quotations hold at least this many points of the table
+ * quotes a notice, and is taken to be about it: the points of what it
+ * says outside its quotations count half (a debunk goes on to paraphrase
+ * the notice in its own words: "Il continue en avertissant Facebook qu'il
+ * est strictement interdit de divulguer…"). Decided with round 12 in
+ * training (see docs/notice-detector.md). */
+#define QUOTED_NOTICE_POINTS 5
+
 /* Every real notice is addressed to a platform; a post that cites the
  * Rome Statute or the Berne Convention but names none is a law lecture or
  * a parody ("I do not give my cat permission ... Rome Statute of sleep").
@@ -2576,7 +2584,9 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
     if (ix)
         find_phrases(ix, norm, n, quote_aware ? quoted : NULL, seen, unquoted);
 
-    int score = 0, ref_sum = 0, quoted_sum = 0, quoted_refs = 0;
+    /* score: counter-evidence, then everything; own: the positive
+     * phrases that count (outside quotations, when those matter) */
+    int score = 0, own = 0, ref_sum = 0, quoted_sum = 0, quoted_refs = 0;
     int fam_sum[FAM_COUNT] = {0};
     const notice_phrase *top[LICIT_NOTICE_MAX_MATCHED];
     int n_top = 0;
@@ -2599,6 +2609,8 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         }
         if (ph->family == FAM_REFERENCE)
             ref_sum += ph->weight; /* capped below */
+        else if (ph->weight > 0)
+            own += ph->weight;
         else
             score += ph->weight;
         if (ph->weight > 0 && ph->family != FAM_REFERENCE)
@@ -2627,7 +2639,14 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         ref_sum = REFERENCE_CAP;
     if (ref_sum > 0 && !platform)
         ref_sum = 0;
-    score += ref_sum;
+    own += ref_sum;
+    /* A text that quotes a notice (QUOTED_NOTICE_POINTS inside its
+     * quotations) is about it: what it says outside them counts half. */
+    if (quote_aware && quoted_sum >= QUOTED_NOTICE_POINTS) {
+        quoted_sum += own - own / 2;
+        own /= 2;
+    }
+    score += own;
     fam_sum[FAM_COPYRIGHT_2012] += ref_sum; /* the references belong to that wave */
 
     int flagged = score >= LICIT_NOTICE_THRESHOLD;
