@@ -36,7 +36,9 @@
  *   3. A text with a quotation and at least 40 words outside its quotation
  *      marks (" and the curly, low and angle double quotes) is about what
  *      it quotes: a positive phrase found only inside its quotations adds
- *      nothing (result's `quoted` says how many points were left out).
+ *      nothing; if those phrases add up to 5 points or more, the text
+ *      quotes a notice and what it says outside the marks counts half
+ *      (result's `quoted` says how many points were left out).
  *   4. The post is flagged when the score >= LICIT_NOTICE_THRESHOLD, which is
  *      defined next to the table.
  *
@@ -76,7 +78,8 @@ typedef struct licit_notice_result {
                      * platform is named */
     int quoted;     /* points not counted: phrases found only inside the
                      * quotation marks of a text with 40 or more words of
-                     * its own around them (a text about a notice) */
+                     * its own around them (a text about a notice), and
+                     * half of the rest when those add up to 5 or more */
     int threshold;  /* LICIT_NOTICE_THRESHOLD, for reporting */
     /* Family with the largest positive weight among the phrases found
      * ("copyright-2012", "meta-rename-2021", "goodbye-meta-ai-2024",
