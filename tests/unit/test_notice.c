@@ -159,22 +159,24 @@ Test(notice, corpus_training_part)
     }
 }
 
-/* The held-out part: tests/data/notices/heldout/{positive,negative}/.
- * Round 13 was scored once (recall 22/28, false alarms 0/89) and moved
- * into training (docs/notice-detector.md); round 14, the next held-out
- * part, is being collected and is not committed yet, so the part is empty
- * and recorded as such. Once committed, it is scored once and its figures
- * recorded here; this test then fails if the part changes size, if a
- * language flags fewer notices or more benign posts than recorded. Tuning
- * against this part would make it training. */
+/* The held-out part: tests/data/notices/heldout/{positive,negative}/,
+ * round 14, real texts never used for tuning, committed after the round-14
+ * changes and scored once with the table as it was then
+ * (docs/notice-detector.md; rounds 6-13, scored once before, are training
+ * now). The goal (recall >= 0.95, false alarms <= 1 % per language) was NOT
+ * met there (recall 13/14, French 3/4; false alarms 0/56); the figures of
+ * that one measurement are recorded below. This test guards against
+ * regressions: it fails if the part changes size, if a language flags
+ * fewer notices or more benign posts than recorded. Tuning against this
+ * part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 14: not collected yet) */
-    /* de */ {  0,  0,       0, 0 },
-    /* en */ {  0,  0,       0, 0 },
-    /* es */ {  0,  0,       0, 0 },
-    /* fr */ {  0,  0,       0, 0 },
-    /* it */ {  0,  0,       0, 0 },
-    /* pt */ {  0,  0,       0, 0 },
+    /*         pos flagged  neg flagged   (round 14) */
+    /* de */ {  3,  3,      10, 0 },
+    /* en */ {  4,  4,      13, 0 },
+    /* es */ {  2,  2,       9, 0 },
+    /* fr */ {  4,  3,       8, 0 },
+    /* it */ {  1,  1,       9, 0 },
+    /* pt */ {  0,  0,       7, 0 },
 };
 
 Test(notice, corpus_heldout_part)
