@@ -1815,8 +1815,6 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
-/* Rewrite the look-alike spellings of "meta ai" in place: "meta al",
- * "meta a1" and "meta a i". Returns the new length (never longer). */
 /* Quotation marks (normalize with `quoted`): bit w of quoted[] says that
  * output byte w lies between two quotation marks. */
 #define QBIT_GET(q, w) ((q)[(w) / 64] >> ((w) % 64) & 1u)
@@ -1825,6 +1823,9 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
                                            ((uint64_t)(v) << ((w) % 64)))
 #define QUOTED_WORDS ((LICIT_NOTICE_SCAN_MAX + 63) / 64)
 
+/* Rewrite the look-alike spellings of "meta ai" in place: "meta al",
+ * "meta a1" and "meta a i". Returns the new length (never longer). With
+ * `quoted`, its bits move with the bytes. */
 static size_t fix_lookalikes(char *buf, size_t n, uint64_t *quoted)
 {
     /* Most texts have no "meta a" at a word start: find the first one
@@ -2552,20 +2553,16 @@ static void find_phrases(const phrase_index *ix, const char *norm, size_t n,
     }
 }
 
-/* Whether the first bytes of the text hold a quotation mark (any of
- * is_quotation_mark's, as UTF-8). */
+/* Whether the first bytes of the text hold a quotation mark
+ * (is_quotation_mark), decoded as normalize decodes them. */
 static int has_quotation_mark(const char *text, size_t len)
 {
     size_t n = len < LICIT_NOTICE_SCAN_MAX ? len : LICIT_NOTICE_SCAN_MAX;
     const unsigned char *s = (const unsigned char *)text;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            return 1;
-        if (s[i] == 0xC2 && i + 1 < n && (s[i + 1] == 0xAB || s[i + 1] == 0xBB))
-            return 1;
-        if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] >= 0x9C && s[i + 2] <= 0x9F)
-            return 1;
-        if (s[i] == 0xEF && i + 2 < n && s[i + 1] == 0xBC && s[i + 2] == 0x82)
+    for (size_t i = 0; i < n;) {
+        uint32_t cp = s[i];
+        i += cp < 0x80 ? 1 : utf8_decode(s + i, n - i, &cp);
+        if (cp != UINT32_MAX && is_quotation_mark(cp))
             return 1;
     }
     return 0;

@@ -120,17 +120,17 @@ static int path_in(char *buf, size_t cap, const char *dir, const char *file, lic
   return 0;
 }
 
-/* A writer that feeds a few events into an existing store (an incremental
- * ingest, a follower) first drops the page cache of the store's first
- * 2 GiB (clean pages no process maps; POSIX_FADV_DONTNEED), and then reads
- * pages one at a time (random_tail, from the start): a first ingest warms
- * its first GiB into large folios (round 9), which a later 4 KiB write
- * rewrites whole (docs/store.md, round 10: a follower-like load after a
- * 3M-event ingest wrote 1.73 GB for 20,000 events; 290 MB once dropped).
- * The pages are read again from the file as they are needed.  Harmless
- * when it fails. */
 static int env_used(licit_store *s, uint64_t *used, size_t *mapsize);
 
+/* A writer that feeds a few events into an existing store (an incremental
+ * ingest, a follower) first drops the page cache of the store's first
+ * 2 GiB (clean pages no process maps; POSIX_FADV_DONTNEED) and reads it
+ * back in 4 KiB folios; its map then reads pages one at a time
+ * (random_tail, from the start): a first ingest warms its first GiB into
+ * large folios (round 9), which a later 4 KiB write rewrites whole
+ * (docs/store.md, round 10: a follower-like load after a 3M-event ingest
+ * wrote 1.73 GB for 20,000 events; 290 MB once dropped and read back).
+ * Harmless when it fails. */
 static void small_writer(licit_store *s, uint64_t used) {
   int fd;
   if (getenv("LICIT_NO_RANDOM_MAP") || mdb_env_get_fd(s->env, &fd)) return;
