@@ -254,11 +254,22 @@ static int put(licit_txn *t, int dbi, const void *k, size_t kn, const void *v, s
   return licit__mdb(mdb_put(t->txn, t->s->dbi[dbi], &kk, &vv, fl));
 }
 
-/* A post's record: held back when the transaction can (pending.c; the
- * rules have already looked the id up), else put at once. */
-static int put_post(licit_txn *t, const char *id, size_t n, const void *v, size_t vn, unsigned fl) {
-  int rc = licit__pending_put(t, id, n, v, vn);
-  return rc == 1 ? put(t, DBI_POSTS, id, n, v, vn, fl) : rc;
+/* A post's record goes to `postrec` under its ordinal: a new post is an
+ * append (ordinals are given in order), a change rewrites the record in
+ * place.  A new post's id goes to `postids`, held back when the
+ * transaction can (pending.c; the rules have already looked the id up),
+ * else put at once. */
+static int put_post(licit_txn *t, uint32_t ord, const void *v, size_t vn) {
+  unsigned int o = ord;
+  return put(t, DBI_POSTREC, &o, sizeof o, v, vn, 0);
+}
+
+static int put_new_post(licit_txn *t, const char *id, size_t n, uint32_t ord, const void *v, size_t vn) {
+  unsigned int o = ord;
+  int rc = put(t, DBI_POSTREC, &o, sizeof o, v, vn, MDB_APPEND);
+  if (rc) return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
+  rc = licit__pending_put(t, id, n, &o, sizeof o);
+  return rc == 1 ? put(t, DBI_POSTIDS, id, n, &o, sizeof o, MDB_NOOVERWRITE) : rc;
 }
 
 /* ------------------------------------------------------- typed reads -- */
@@ -535,20 +546,14 @@ static int adopt_orphans(licit_txn *t, licit_strv post, uint32_t ord, work *w) {
   }
   for (size_t i = 0; i < n && !rc; i++) {
     licit_post_rec c;
-    licit_strv cid;
-    if ((rc = licit_post_id(t, kids[i], &cid))) break;
-    /* cid points into the map; copy it before the put below moves pages. */
-    char idb[LICIT_ID_MAX];
-    if (cid.n > LICIT_ID_MAX) {
+    if ((rc = licit_post_get_ord(t, kids[i], &c, &w->child))) break;
+    if (c.ord != kids[i]) {
       rc = LICIT_ESTORE;
       break;
     }
-    memcpy(idb, cid.p, cid.n);
-    size_t idn = cid.n;
-    if ((rc = licit_post_get(t, idb, idn, &c, &w->child))) break;
     c.parent = ord + 1;
     if ((rc = licit__post_encode(&c, &t->enc))) break;
-    rc = put_post(t, idb, idn, t->enc.data, t->enc.len, 0);
+    rc = put_post(t, kids[i], t->enc.data, t->enc.len);
   }
   free(kids);
   if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
@@ -593,7 +598,7 @@ static int write_post(licit_txn *t, const licit_event *ev, const licit_loaded *l
       .menords = (const uint32_t *)w->menords.data,
   };
   if ((rc = licit__post_encode(&r, &t->enc))) return rc;
-  if ((rc = put_post(t, ev->post.p, ev->post.n, t->enc.data, t->enc.len, MDB_NOOVERWRITE)))
+  if ((rc = put_new_post(t, ev->post.p, ev->post.n, r.ord, t->enc.data, t->enc.len)))
     return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
   unsigned int po = r.ord, uo = u.ord;
   if ((rc = put(t, DBI_POSTORD, &po, sizeof po, ev->post.p, ev->post.n, MDB_APPEND))) return rc;
@@ -661,7 +666,7 @@ static int write_post_change(licit_txn *t, const licit_event *ev, const licit_lo
     default: return LICIT_EINTERNAL;
   }
   if ((rc = licit__post_encode(&r, &t->enc))) return rc;
-  return put_post(t, ev->post.p, ev->post.n, t->enc.data, t->enc.len, 0);
+  return put_post(t, r.ord, t->enc.data, t->enc.len);
 }
 
 /* ------------------------------------------------------------ accounts -- */

@@ -100,7 +100,7 @@ int licit_store_filter_posts(licit_txn *t, uint64_t expect_new) {
   f->nblocks = (size_t)nblocks;
   int rc = licit__pending_flush(t);
   MDB_cursor *c = NULL;
-  if (!rc) rc = mdb_cursor_open(t->txn, s->dbi[DBI_POSTS], &c);
+  if (!rc) rc = mdb_cursor_open(t->txn, s->dbi[DBI_POSTIDS], &c);
   MDB_val k, v;
   int op = MDB_FIRST;
   while (!rc && (rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
@@ -288,7 +288,7 @@ int licit__pending_flush(licit_txn *t) {
   }
   qsort(sk, p->n, sizeof *sk, cmp_sortkey);
   MDB_cursor *c = NULL;
-  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_POSTS], &c);
+  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_POSTIDS], &c);
   for (size_t i = 0; i < p->n && !rc; i++) {
     MDB_val k = {sk[i].e->kn, sk[i].e->key}, v = {sk[i].e->vn, sk[i].e->val};
     rc = mdb_cursor_put(c, &k, &v, 0);

@@ -48,7 +48,7 @@ int licit__mdb_err(int rc, licit_err *err, const char *what) {
 
 static const char *const dbi_names[DBI_COUNT] = {
     [DBI_META] = "meta",       [DBI_LOG] = "log",           [DBI_IDS] = "ids",
-    [DBI_POSTS] = "posts",     [DBI_POSTORD] = "postord",   [DBI_USERS] = "users",
+    [DBI_POSTIDS] = "postids", [DBI_POSTREC] = "postrec", [DBI_POSTORD] = "postord",   [DBI_USERS] = "users",
     [DBI_USTATE] = "ustate",   [DBI_UPOSTS] = "uposts",     [DBI_SIGNALS] = "signals",
     [DBI_SNAPSHOTS] = "snapshots", [DBI_SNAPBITS] = "snapbits", [DBI_POLICIES] = "policies",
     [DBI_ORPHANS] = "orphans",     [DBI_LINKS] = "links",       [DBI_ULINKS] = "ulinks",
@@ -57,6 +57,7 @@ static const char *const dbi_names[DBI_COUNT] = {
 };
 static const unsigned dbi_flags[DBI_COUNT] = {
     [DBI_LOG] = MDB_INTEGERKEY,
+    [DBI_POSTREC] = MDB_INTEGERKEY,
     [DBI_POSTORD] = MDB_INTEGERKEY,
     [DBI_USTATE] = MDB_INTEGERKEY,
     [DBI_UPOSTS] = MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP,
@@ -98,8 +99,8 @@ static const char *const counter_keys[CTR_COUNT] = {
  * version added read as empty) and is upgraded by the first write open
  * (the missing tables created, the mark rewritten). */
 #define FORMAT_PREFIX "licit-store-"
-#define FORMAT_VERSION 2 /* 2: compact post records */
-#define FORMAT_OLDEST 2  /* the oldest version this licit reads */
+#define FORMAT_VERSION 3 /* 2: compact post records; 3: posts kept by ordinal (postrec, postids) */
+#define FORMAT_OLDEST 2  /* the oldest version this licit opens (a version 2 store only to upgrade it) */
 
 /* Reads the version out of a format mark; 0 when it is not one. */
 static int format_version(const MDB_val *v) {
@@ -121,6 +122,42 @@ static int path_in(char *buf, size_t cap, const char *dir, const char *file, lic
 }
 
 static int env_used(licit_store *s, uint64_t *used, size_t *mapsize);
+
+/* Format 2 kept each post's record under its id (`posts`); format 3 keeps
+ * it under its ordinal (`postrec`), so new posts are appended, with the id
+ * index (`postids`: id -> ordinal) beside it.  Rewrites the one as the
+ * other in the caller's write transaction (the upgrade commits whole or
+ * not at all) and drops `posts`. */
+static int upgrade_posts(MDB_txn *txn, licit_store *s) {
+  MDB_dbi old;
+  int rc = mdb_dbi_open(txn, "posts", 0, &old);
+  if (rc == MDB_NOTFOUND) return 0;
+  if (rc) return rc;
+  MDB_cursor *c = NULL, *ids = NULL;
+  if ((rc = mdb_cursor_open(txn, old, &c)) || (rc = mdb_cursor_open(txn, s->dbi[DBI_POSTIDS], &ids))) goto out;
+  licit_buf scratch = LICIT_BUF_INIT;
+  MDB_val k, v;
+  for (int op = MDB_FIRST; (rc = mdb_cursor_get(c, &k, &v, op)) == 0; op = MDB_NEXT) {
+    licit_post_head h;
+    if (licit__post_decode_head(&v, &h, &scratch)) {
+      rc = MDB_CORRUPTED;
+      break;
+    }
+    unsigned int o = h.ord;
+    MDB_val ok = {sizeof o, &o};
+    /* Ids come in key order: appended. */
+    MDB_val ov = {sizeof o, &o};
+    if ((rc = mdb_cursor_put(ids, &k, &ov, MDB_APPEND))) break;
+    if ((rc = mdb_put(txn, s->dbi[DBI_POSTREC], &ok, &v, MDB_NOOVERWRITE))) break;
+  }
+  licit_buf_free(&scratch);
+  if (rc == MDB_NOTFOUND) rc = 0;
+out:
+  if (c) mdb_cursor_close(c);
+  if (ids) mdb_cursor_close(ids);
+  if (!rc) rc = mdb_drop(txn, old, 1);
+  return rc;
+}
 
 /* A writer that feeds a few events into an existing store (an incremental
  * ingest, a follower) first drops the page cache of the store's first
@@ -257,6 +294,20 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
       }
     }
   }
+  size_t upgrade_bytes = 0; /* format 2: the posts table, written again */
+  if (version == 2) {
+    MDB_dbi old;
+    MDB_stat ms;
+    if (mdb_dbi_open(txn, "posts", 0, &old) == 0 && mdb_stat(txn, old, &ms) == 0)
+      upgrade_bytes = (size_t)ms.ms_psize * (ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages);
+  }
+  if (version == 2 && readonly) {
+    rc = licit_err_set(err, LICIT_ESTORE,
+                       "store %s has format " FORMAT_PREFIX "2, which keeps posts by id: the first command that "
+                       "writes to it (policy set, ingest, follow, serve) upgrades it to " FORMAT_PREFIX "%d",
+                       dir, FORMAT_VERSION);
+    goto fail;
+  }
   if (version == 0 && !create) {
     /* No format mark: not a licit store, or one killed while it was being
      * created (its first commit holds the tables and the mark together). */
@@ -276,7 +327,7 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
   } else {
     mdb_txn_abort(txn);
     txn = NULL;
-    if ((rc = licit_store_reserve(s, 0, err))) goto fail;
+    if ((rc = licit_store_reserve(s, upgrade_bytes, err))) goto fail;
     if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn))) goto mdb_fail;
     for (int i = 0; i < DBI_COUNT; i++)
       if ((rc = mdb_dbi_open(txn, dbi_names[i], dbi_flags[i] | MDB_CREATE, &s->dbi[i]))) goto mdb_fail;
@@ -313,6 +364,7 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
       rc = mdb_put(txn, s->dbi[DBI_META], &sk, &sv, 0);
     }
     if (rc) goto mdb_fail;
+    if (version == 2 && (rc = upgrade_posts(txn, s))) goto mdb_fail;
     if ((rc = mdb_put(txn, s->dbi[DBI_META], &k, &fv, 0))) goto mdb_fail;
     rc = mdb_txn_commit(txn);
     txn = NULL;
@@ -861,13 +913,34 @@ static int not_found_or(int rc) {
   return rc ? licit__mdb_err(rc, NULL, "") : 0;
 }
 
-int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, licit_buf *scratch) {
-  if (n == 0 || n > LICIT_ID_MAX) return LICIT_ENOTFOUND;
+/* The ordinal of a post id: `postids`, or what the writer holds back. */
+static int post_ord(licit_txn *t, const char *id, size_t n, uint32_t *ord) {
+  if (n == 0 || n > LICIT_ID_MAX) return MDB_NOTFOUND;
   MDB_val k = {n, (void *)id}, v;
   int rc = t->write ? licit__pending_get(t, id, n, &v) : 1;
-  if (rc == 1) rc = licit__get(t, DBI_POSTS, &k, &v);
+  if (rc == 1) rc = licit__get(t, DBI_POSTIDS, &k, &v);
+  if (rc) return rc;
+  if (v.mv_size != 4) return MDB_CORRUPTED;
+  memcpy(ord, v.mv_data, 4);
+  return 0;
+}
+
+/* The record of ordinal `ord`, which must name itself. */
+static int post_rec(licit_txn *t, uint32_t ord, licit_post_rec *rec, licit_buf *scratch) {
+  unsigned int o = ord;
+  MDB_val k = {sizeof o, &o}, v;
+  int rc = licit__get(t, DBI_POSTREC, &k, &v);
   if (rc) return not_found_or(rc);
-  return licit__post_decode(&v, rec, scratch);
+  if ((rc = licit__post_decode(&v, rec, scratch))) return rc;
+  return rec->ord == ord ? 0 : LICIT_ESTORE;
+}
+
+int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, licit_buf *scratch) {
+  uint32_t ord;
+  int rc = post_ord(t, id, n, &ord);
+  if (rc) return not_found_or(rc);
+  rc = post_rec(t, ord, rec, scratch);
+  return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc; /* an id without its record */
 }
 
 int licit_post_id(licit_txn *t, uint32_t ord, licit_strv *id) {
@@ -1082,8 +1155,8 @@ static void prefetch_leaf(table_iter *it, const void *data) {
 }
 
 static int table_iter_open(licit_txn *t, int dbi, table_iter **out) {
-  /* A write transaction's held-back posts go into the table first. */
-  int rc = t->write && dbi == DBI_POSTS ? licit__pending_flush(t) : 0;
+  /* A write transaction's held-back post ids go into the table first. */
+  int rc = t->write && dbi == DBI_POSTIDS ? licit__pending_flush(t) : 0;
   if (rc) return licit__mdb_err(rc, NULL, "");
   table_iter *it = calloc(1, sizeof *it);
   if (!it) return LICIT_ENOMEM;
@@ -1135,46 +1208,109 @@ static int table_iter_open_range(licit_txn *t, int dbi, licit_strv from, licit_s
   return 0;
 }
 
-static void post_iter_prefetch(licit_txn *t, table_iter *it) {
+static void post_iter_prefetch(licit_txn *t, table_iter *it, int dbi) {
   MDB_stat ms;
-  if (it->cur && !mdb_stat(t->txn, t->s->dbi[DBI_POSTS], &ms) && ms.ms_psize >= 512 &&
-      !(ms.ms_psize & (ms.ms_psize - 1)))
+  if (it->cur && !mdb_stat(t->txn, t->s->dbi[dbi], &ms) && ms.ms_psize >= 512 && !(ms.ms_psize & (ms.ms_psize - 1)))
     it->psize = ms.ms_psize;
 }
 
+/* In id order: a cursor over `postids`, each record read by its ordinal.
+ * In ordinal order: a cursor over `postrec`, and one over `postord` that
+ * keeps step with it for the ids. */
+struct licit_post_iter {
+  licit_txn *t;
+  table_iter *ti;
+  MDB_cursor *idc; /* by ordinal: postord */
+  bool by_ord;
+};
+
+static int post_iter_make(licit_txn *t, table_iter *ti, bool by_ord, licit_post_iter **out) {
+  licit_post_iter *it = calloc(1, sizeof *it);
+  if (!it) {
+    table_iter_close(ti);
+    return LICIT_ENOMEM;
+  }
+  *it = (licit_post_iter){.t = t, .ti = ti, .by_ord = by_ord};
+  post_iter_prefetch(t, ti, by_ord ? DBI_POSTREC : DBI_POSTIDS);
+  *out = it;
+  return 0;
+}
+
 int licit_post_iter_open(licit_txn *t, licit_post_iter **out) {
-  int rc = table_iter_open(t, DBI_POSTS, (table_iter **)out);
-  if (!rc) post_iter_prefetch(t, (table_iter *)*out);
-  return rc;
+  licit_strv none = {NULL, 0};
+  return licit_post_iter_open_range(t, none, none, out);
+}
+
+int licit_post_iter_open_range(licit_txn *t, licit_strv from, licit_strv to, licit_post_iter **out) {
+  table_iter *ti = NULL;
+  int rc = table_iter_open_range(t, DBI_POSTIDS, from, to, &ti);
+  return rc ? rc : post_iter_make(t, ti, false, out);
+}
+
+int licit_post_iter_open_ords(licit_txn *t, uint32_t from, uint32_t to, licit_post_iter **out) {
+  table_iter *ti = NULL;
+  unsigned int f = from, e = to;
+  licit_strv fv = {(const char *)&f, from ? sizeof f : 0}, tv = {(const char *)&e, to ? sizeof e : 0};
+  int rc = table_iter_open_range(t, DBI_POSTREC, fv, tv, &ti);
+  return rc ? rc : post_iter_make(t, ti, true, out);
+}
+
+/* The next entry: the record's bytes in *v, its id in *id (when asked). */
+static int post_iter_step(licit_post_iter *it, licit_strv *id, MDB_val *v) {
+  MDB_val k;
+  int rc = table_iter_next(it->ti, &k, v);
+  if (rc != 1) return rc;
+  if (!it->by_ord) {
+    if (v->mv_size != 4) return LICIT_ESTORE;
+    unsigned int o;
+    memcpy(&o, v->mv_data, 4);
+    if (id) *id = (licit_strv){k.mv_data, k.mv_size};
+    MDB_val ok = {sizeof o, &o};
+    rc = licit__get(it->t, DBI_POSTREC, &ok, v);
+    if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
+    return 1;
+  }
+  if (!id) return 1;
+  if (k.mv_size != 4) return LICIT_ESTORE;
+  /* postord has the same keys as postrec: the next one is most often it. */
+  MDB_val ik = k, iv;
+  if (!it->idc) {
+    rc = licit__cursor_open(it->t, DBI_POSTORD, &it->idc);
+    if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
+    rc = mdb_cursor_get(it->idc, &ik, &iv, MDB_SET_KEY);
+  } else {
+    rc = mdb_cursor_get(it->idc, &ik, &iv, MDB_NEXT);
+    if (!rc && (ik.mv_size != 4 || memcmp(ik.mv_data, k.mv_data, 4))) {
+      ik = k;
+      rc = mdb_cursor_get(it->idc, &ik, &iv, MDB_SET_KEY);
+    }
+  }
+  if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
+  *id = (licit_strv){iv.mv_data, iv.mv_size};
+  return 1;
 }
 
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch) {
-  MDB_val k, v;
-  int rc = table_iter_next((table_iter *)it, &k, &v);
+  MDB_val v;
+  int rc = post_iter_step(it, id, &v);
   if (rc != 1) return rc;
-  id->p = k.mv_data;
-  id->n = k.mv_size;
   rc = licit__post_decode(&v, rec, scratch);
   return rc ? rc : 1;
 }
 
-void licit_post_iter_close(licit_post_iter *it) { table_iter_close((table_iter *)it); }
-
-int licit_post_iter_open_range(licit_txn *t, licit_strv from, licit_strv to, licit_post_iter **out) {
-  table_iter *it = NULL;
-  int rc = table_iter_open_range(t, DBI_POSTS, from, to, &it);
-  if (rc) return rc;
-  post_iter_prefetch(t, it);
-  *out = (licit_post_iter *)it;
-  return 0;
-}
-
 int licit_post_iter_next_head(licit_post_iter *it, licit_post_head *h, licit_buf *scratch) {
-  MDB_val k, v;
-  int rc = table_iter_next((table_iter *)it, &k, &v);
+  MDB_val v;
+  int rc = post_iter_step(it, NULL, &v);
   if (rc != 1) return rc;
   rc = licit__post_decode_head(&v, h, scratch);
   return rc ? rc : 1;
+}
+
+void licit_post_iter_close(licit_post_iter *it) {
+  if (!it) return;
+  if (it->idc) mdb_cursor_close(it->idc);
+  table_iter_close(it->ti);
+  free(it);
 }
 
 uint64_t licit_txn_n_replies(const licit_txn *t) { return t->ctr[CTR_REPLIES]; }

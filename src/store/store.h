@@ -268,7 +268,7 @@ int licit_store_event_id(licit_txn *t, const char *id, size_t n, uint64_t *seq);
 /* The signal token of an ordinal / the ordinal of a token. */
 int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord);
 
-/* A post by ordinal (through postord); LICIT_ENOTFOUND when none. */
+/* A post by ordinal (one look-up in postrec); LICIT_ENOTFOUND when none. */
 int licit_post_get_ord(licit_txn *t, uint32_t ord, licit_post_rec *rec, licit_buf *scratch);
 
 /* Links between accounts.  Each pair's history is a list of entries
@@ -297,6 +297,9 @@ typedef struct licit_post_iter licit_post_iter;
 int licit_post_iter_open(licit_txn *t, licit_post_iter **out);
 /* The posts with from <= id < to (an empty bound: no bound), in id order. */
 int licit_post_iter_open_range(licit_txn *t, licit_strv from, licit_strv to, licit_post_iter **out);
+/* The posts with from <= ordinal < to (to 0: no bound), in ordinal order:
+ * the order they are stored in, read sequentially. */
+int licit_post_iter_open_ords(licit_txn *t, uint32_t from, uint32_t to, licit_post_iter **out);
 /* 1 with id and rec set, 0 at the end, or a negative error. */
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch);
 void licit_post_iter_close(licit_post_iter *it);
