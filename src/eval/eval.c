@@ -651,7 +651,7 @@ static int thread_prepass(licit_eval *e) {
   int rc = anc_alloc(e);
   if (rc) return rc;
   licit_post_iter *it;
-  if ((rc = licit_post_iter_open(e->txn, &it))) return rc;
+  if ((rc = licit_post_iter_open_ords(e->txn, 0, 0, &it))) return rc;
   licit_post_head h;
   while ((rc = licit_post_iter_next_head(it, &h, &e->pscratch)) == 1) {
     if (h.ord >= e->nposts || h.user >= e->nusers) {
@@ -903,23 +903,27 @@ int licit_eval_trace(licit_eval *e, const licit_post_rec *p, licit_trace *tr) {
 /* ---------------------------------------------- counting, in key ranges -- */
 
 /* Without a callback licit_eval_run needs only the counts and the digest.
- * Then the posts are scanned in key ranges ("parts"), which the threads
- * (see pool) take as they come, each thread through a read transaction on
- * the same commit, and threads of posts are walked afterwards: a part
- * notes, in id order, the digest line of each post it included and each
- * post whose decision waits for its thread (judge()'s defer), and records
- * every post's own audience; once every part is scanned the waiting
- * threads are walked through those arrays, and the main thread hashes the
- * lines in order.  One pass over the store, no pre-pass. */
+ * Then the posts are scanned in ranges of ordinals ("parts"), the order
+ * they are stored in, which the threads (see pool) take as they come, each
+ * thread through a read transaction on the same commit, and threads of
+ * posts are walked afterwards: a part notes the digest line of each post
+ * it included and each post whose decision waits for its thread (judge()'s
+ * defer), and records every post's own audience; once every part is
+ * scanned the waiting threads are walked through those arrays, each part
+ * sorts its included lines by id, and the main thread merges the parts'
+ * lines and hashes them in id order.  One pass over the store. */
 
 enum { REC_LINE = 1, REC_WAIT, REC_THREAD_OK, REC_THREAD_FAILS };
 #define PARTS_PER_THREAD 8
 
 typedef struct part {
   licit_eval w;         /* the evaluation as this part's thread sees it */
-  licit_strv from, to;  /* the range of post ids; empty: unbounded */
+  uint32_t from, to;    /* the range of post ordinals; to 0: unbounded */
   bool fill;            /* record each post's own audience */
+  bool waits;           /* records still waiting after the walks (finish_part) */
   int rc;
+  struct line *lines;   /* the included posts' digest lines, sorted by id */
+  size_t nlines;
   licit_counts counts;  /* considered, and exclusions that did not wait */
   licit_buf out;        /* REC_LINE: u16 n, id, sha[32]; REC_WAIT: u8 reason,
                            u32 ord, u32 parent, then the line if included;
@@ -985,7 +989,7 @@ static int walk_part(part *pt) {
 static int scan_part(part *pt) {
   licit_eval *e = &pt->w;
   licit_post_iter *it;
-  int rc = licit_post_iter_open_range(e->txn, pt->from, pt->to, &it);
+  int rc = licit_post_iter_open_ords(e->txn, pt->from, pt->to, &it);
   if (rc) return rc;
   licit_strv id;
   licit_post_rec p;
@@ -1056,9 +1060,16 @@ static void scan_parts(pool *pl, licit_txn *txn) {
   }
 }
 
+static int part_lines(licit_eval *e, part *pt, bool walk);
+
+/* Walks a part's threads (when it has replies to walk), then sorts its
+ * lines. */
 static void walk_parts(pool *pl) {
-  for (int i; (i = atomic_fetch_add(&pl->next_walk, 1)) < pl->n;)
-    if (!pl->pts[i].rc && pl->pts[i].fill) pl->pts[i].rc = walk_part(&pl->pts[i]);
+  for (int i; (i = atomic_fetch_add(&pl->next_walk, 1)) < pl->n;) {
+    part *pt = &pl->pts[i];
+    if (!pt->rc && pt->fill) pt->rc = walk_part(pt);
+    if (!pt->rc) pt->rc = part_lines(&pt->w, pt, false);
+  }
 }
 
 /* A helper thread: scan with a transaction of its own on the same commit
@@ -1082,63 +1093,132 @@ static void *pool_thread(void *arg) {
   return NULL;
 }
 
-/* Walks the threads still waiting (store damage left them) and hashes a
- * part's lines, in order. */
-static int finish_part(licit_eval *e, part *pt, licit_sha256_ctx *h, licit_counts *c) {
+/* A digest line, with the first 8 bytes of its id big-endian (zero-padded)
+ * for quick comparisons. */
+typedef struct line {
+  uint64_t pre;
+  const char *id;
+  const uint8_t *sha;
+  size_t n;
+} line;
+
+/* Bytewise, shorter first on a tie: the order of ids in postids. */
+static int line_cmp(const line *x, const line *y) {
+  if (x->pre != y->pre) return x->pre < y->pre ? -1 : 1;
+  int d = memcmp(x->id, y->id, x->n < y->n ? x->n : y->n);
+  return d ? d : (x->n > y->n) - (x->n < y->n);
+}
+
+static int cmp_lines(const void *a, const void *b) { return line_cmp(a, b); }
+
+/* Counts a part's outcomes and sorts its included posts' lines.  A record
+ * still waiting for its thread (store damage left it) is walked when
+ * `walk` (on the main thread, through e); otherwise the part is left for
+ * finish_part (pt->waits). */
+static int part_lines(licit_eval *e, part *pt, bool walk) {
   unsigned char *q = (unsigned char *)pt->out.data, *end = q + pt->out.len;
-  for (int r = 0; r < LICIT_R_COUNT; r++) c->excluded[r] += pt->counts.excluded[r];
-  c->considered += pt->counts.considered;
+  licit_counts c = pt->counts;
+  size_t n = 0, cap = 0;
+  line *ls = NULL;
   while (q < end) {
     rec r;
     rec_next(&q, &r);
     licit_thread_why why = *r.kind == REC_THREAD_FAILS;
     if (*r.kind == REC_WAIT) {
+      if (!walk) {
+        free(ls);
+        pt->waits = true;
+        return 0;
+      }
       int rc = thread_walk(e, r.ord, r.parent, &why, NULL);
-      if (rc) return rc;
+      if (rc) {
+        free(ls);
+        return rc;
+      }
     }
     licit_reason d = why ? LICIT_R_NOT_PUBLIC : r.reason;
     if (d != LICIT_INCLUDED) {
-      c->excluded[d]++;
+      c.excluded[d]++;
       continue;
     }
-    digest_line(h, r.id, r.n, r.sha);
-    c->included++;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 1024;
+      line *nl = realloc(ls, cap * sizeof *nl);
+      if (!nl) {
+        free(ls);
+        return LICIT_ENOMEM;
+      }
+      ls = nl;
+    }
+    uint64_t pre = 0;
+    for (size_t j = 0; j < 8; j++) pre = pre << 8 | (j < r.n ? (unsigned char)r.id[j] : 0);
+    ls[n++] = (line){pre, r.id, r.sha, r.n};
+    c.included++;
   }
+  qsort(ls, n, sizeof *ls, cmp_lines);
+  pt->counts = c;
+  pt->lines = ls;
+  pt->nlines = n;
+  pt->waits = false;
   return 0;
 }
 
-/* Bytewise, shorter first on a tie: the order of the posts table. */
-static int cmp_ids(const void *a, const void *b) {
-  const licit_strv *x = a, *y = b;
-  int d = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
-  return d ? d : (x->n > y->n) - (x->n < y->n);
+/* Hashes the parts' lines in id order: a k-way merge through a binary heap
+ * of the parts' next lines. */
+static int merge_lines(part *pts, int n, licit_sha256_ctx *h) {
+  int *heap = malloc((size_t)(n ? n : 1) * sizeof *heap), hn = 0;
+  size_t *at = calloc((size_t)(n ? n : 1), sizeof *at);
+  if (!heap || !at) {
+    free(heap);
+    free(at);
+    return LICIT_ENOMEM;
+  }
+#define HEAD(i) (&pts[i].lines[at[i]])
+  for (int i = 0; i < n; i++) {
+    if (!pts[i].nlines) continue;
+    int j = hn++;
+    while (j > 0 && line_cmp(HEAD(i), HEAD(heap[(j - 1) / 2])) < 0) {
+      heap[j] = heap[(j - 1) / 2];
+      j = (j - 1) / 2;
+    }
+    heap[j] = i;
+  }
+  while (hn > 0) {
+    int top = heap[0];
+    const line *l = HEAD(top);
+    digest_line(h, l->id, l->n, l->sha);
+    if (++at[top] == pts[top].nlines) top = heap[--hn];
+    /* Sift `top` down from the root. */
+    int j = 0;
+    for (;;) {
+      int c = 2 * j + 1;
+      if (c >= hn) break;
+      if (c + 1 < hn && line_cmp(HEAD(heap[c + 1]), HEAD(heap[c])) < 0) c++;
+      if (line_cmp(HEAD(heap[c]), HEAD(top)) >= 0) break;
+      heap[j] = heap[c];
+      j = c;
+    }
+    if (hn > 0) heap[j] = top;
+  }
+#undef HEAD
+  free(heap);
+  free(at);
+  return 0;
 }
 
-/* k - 1 ids that cut the posts into k ranges of about equal size, from the
- * ids of 16 k posts spread evenly over the ordinals (the threads take
- * ranges as they come, so rough cuts balance): the number of ranges
- * (k, or 1), or a negative error. */
-static int choose_cuts(licit_eval *e, int k, licit_strv *cut) {
-  size_t ns = (size_t)16 * (size_t)k, got = 0;
-  if (ns > e->nposts) ns = e->nposts;
-  licit_strv *ids = malloc((ns ? ns : 1) * sizeof *ids);
-  if (!ids) return LICIT_ENOMEM;
-  for (size_t i = 0; i < ns; i++) {
-    uint32_t ord = (uint32_t)(((uint64_t)i * e->nposts + e->nposts / 2) / ns);
-    int rc = licit_post_id(e->txn, ord, &ids[got]);
-    if (rc == LICIT_ENOTFOUND) continue;
-    if (rc) {
-      free(ids);
-      return rc;
+/* Sums the parts' counts, finishes the parts that still wait (store
+ * damage), and hashes every line in id order. */
+static int finish_parts(licit_eval *e, part *pts, int n, licit_sha256_ctx *h, licit_counts *c) {
+  for (int i = 0; i < n; i++) {
+    if (pts[i].waits) {
+      int rc = part_lines(e, &pts[i], true);
+      if (rc) return rc;
     }
-    got++;
+    c->considered += pts[i].counts.considered;
+    c->included += pts[i].counts.included;
+    for (int r = 0; r < LICIT_R_COUNT; r++) c->excluded[r] += pts[i].counts.excluded[r];
   }
-  qsort(ids, got, sizeof *ids, cmp_ids);
-  /* An empty bound means "unbounded": with no id found (a damaged
-   * postord) every range would be the whole table, so then there is one. */
-  for (int i = 1; i < k && got; i++) cut[i] = ids[(size_t)i * got / (size_t)k];
-  free(ids);
-  return got ? k : 1;
+  return merge_lines(pts, n, h);
 }
 
 static int threads_for(const licit_eval *e) {
@@ -1160,20 +1240,18 @@ static int run_parts(licit_eval *e, licit_counts *counts, licit_sha256_ctx *h) {
   bool fill = e->ver && e->ver->inherit_audience && licit_txn_n_replies(e->txn);
   if (fill && (rc = anc_alloc(e))) return rc;
   part *pts = calloc((size_t)n, sizeof *pts);
-  licit_strv *cut = calloc((size_t)n + 1, sizeof *cut);
   pthread_t *tid = calloc((size_t)k, sizeof *tid);
   bool *started = calloc((size_t)k, sizeof *started);
-  if (!pts || !cut || !tid || !started) {
+  if (!pts || !tid || !started) {
     rc = LICIT_ENOMEM;
     goto out;
   }
-  if (n > 1 && (rc = choose_cuts(e, n, cut)) < 0) goto out;
-  if (n > 1) n = rc, rc = 0;
   for (int i = 0; i < n; i++) {
     pts[i].w = *e;
     pts[i].w.uscratch = pts[i].w.pscratch = pts[i].w.lscratch = (licit_buf)LICIT_BUF_INIT;
-    pts[i].from = cut[i];
-    pts[i].to = cut[i + 1];
+    /* Ordinals are dense: equal ranges are parts of about equal size. */
+    pts[i].from = (uint32_t)((uint64_t)i * e->nposts / (uint64_t)n);
+    pts[i].to = i + 1 < n ? (uint32_t)((uint64_t)(i + 1) * e->nposts / (uint64_t)n) : 0;
     pts[i].fill = fill;
   }
   pool pl = {e, pts, n, 0, 0, {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false, 0}};
@@ -1197,16 +1275,16 @@ static int run_parts(licit_eval *e, licit_counts *counts, licit_sha256_ctx *h) {
   pthread_cond_destroy(&pl.g.cv);
   rc = pl.g.rc;
   for (int i = 0; i < n && !rc; i++) rc = pts[i].rc;
-  for (int i = 0; i < n && !rc; i++) rc = finish_part(e, &pts[i], h, counts);
+  if (!rc) rc = finish_parts(e, pts, n, h, counts);
 out:
   for (int i = 0; pts && i < n; i++) {
     licit_buf_free(&pts[i].out);
+    free(pts[i].lines);
     licit_buf_free(&pts[i].w.uscratch);
     licit_buf_free(&pts[i].w.pscratch);
     licit_buf_free(&pts[i].w.lscratch);
   }
   free(pts);
-  free(cut);
   free(tid);
   free(started);
   return rc;
