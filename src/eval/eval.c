@@ -991,11 +991,11 @@ static int scan_part(part *pt) {
   licit_post_iter *it;
   int rc = licit_post_iter_open_ords(e->txn, pt->from, pt->to, &it);
   if (rc) return rc;
-  licit_strv id;
+  licit_strv id = {NULL, 0};
   licit_post_rec p;
   licit_buf scratch = LICIT_BUF_INIT;
-  while ((rc = licit_post_iter_next(it, &id, &p, &scratch)) == 1) {
-    if (p.ord >= e->nposts || p.user >= e->nusers || id.n > LICIT_ID_MAX) {
+  while ((rc = licit_post_iter_next(it, NULL, &p, &scratch)) == 1) {
+    if (p.ord >= e->nposts || p.user >= e->nusers) {
       rc = LICIT_ESTORE;
       break;
     }
@@ -1017,6 +1017,9 @@ static int scan_part(part *pt) {
       rc = LICIT_ESTORE;
       break;
     }
+    if (r == LICIT_INCLUDED && (rc = licit_post_iter_id(it, &id)) == 0 && (id.n == 0 || id.n > LICIT_ID_MAX))
+      rc = LICIT_ESTORE;
+    if (rc) break;
     unsigned char hdr[10];
     size_t nh = 0;
     hdr[nh++] = wait ? REC_WAIT : REC_LINE;

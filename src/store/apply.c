@@ -261,12 +261,14 @@ static int put(licit_txn *t, int dbi, const void *k, size_t kn, const void *v, s
  * else put at once. */
 static int put_post(licit_txn *t, uint32_t ord, const void *v, size_t vn) {
   unsigned int o = ord;
-  return put(t, DBI_POSTREC, &o, sizeof o, v, vn, 0);
+  int rc = licit__pending_rec_put(t, ord, v, vn, false);
+  return rc == 1 ? put(t, DBI_POSTREC, &o, sizeof o, v, vn, 0) : rc;
 }
 
 static int put_new_post(licit_txn *t, const char *id, size_t n, uint32_t ord, const void *v, size_t vn) {
   unsigned int o = ord;
-  int rc = put(t, DBI_POSTREC, &o, sizeof o, v, vn, MDB_APPEND);
+  int rc = licit__pending_rec_put(t, ord, v, vn, true);
+  if (rc == 1) rc = put(t, DBI_POSTREC, &o, sizeof o, v, vn, MDB_APPEND);
   if (rc) return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
   rc = licit__pending_put(t, id, n, &o, sizeof o);
   return rc == 1 ? put(t, DBI_POSTIDS, id, n, &o, sizeof o, MDB_NOOVERWRITE) : rc;

@@ -132,6 +132,13 @@ typedef struct chunk {
 } chunk;
 
 typedef struct pending {
+  /* New posts' records, ordinals rbase .. rbase + rn - 1, appended to
+   * postrec together at the flush, so that their pages are taken one after
+   * another rather than between other tables' pages. */
+  uint32_t rbase;
+  size_t rn, rcap;
+  char **rval;
+  uint32_t *rlen;
   ent *ents;
   size_t n, cap;
   uint32_t *slots; /* entry index + 1; 0: empty; nslots a power of two */
@@ -264,6 +271,7 @@ static int cmp_sortkey(const void *a, const void *b) {
 
 static void pending_clear(pending *p) {
   p->n = 0;
+  p->rn = 0;
   p->bytes = 0;
   if (p->slots) memset(p->slots, 0, p->nslots * sizeof *p->slots);
   chunk *c = p->chunks;
@@ -275,9 +283,70 @@ static void pending_clear(pending *p) {
   p->chunks = NULL;
 }
 
+int licit__pending_rec_put(licit_txn *t, uint32_t ord, const void *val, size_t vn, bool is_new) {
+  if (!t->pf_ok) return 1;
+  pending *p = pending_of(t);
+  if (!p) return LICIT_ENOMEM;
+  bool held = p->rn && ord >= p->rbase && ord - p->rbase < p->rn;
+  if (!held && !is_new) return 1;
+  if (!held && p->rn && ord != p->rbase + p->rn) { /* not the next: the run goes in first */
+    int rc = licit__pending_flush(t);
+    if (rc) return licit__mdb(rc);
+  }
+  char *vb = pending_alloc(p, vn ? vn : 1);
+  if (!vb) return LICIT_ENOMEM;
+  memcpy(vb, val, vn);
+  if (held) {
+    p->rval[ord - p->rbase] = vb;
+    p->rlen[ord - p->rbase] = (uint32_t)vn;
+    return 0;
+  }
+  if (p->rn == p->rcap) {
+    size_t cap = p->rcap ? p->rcap * 2 : 4096;
+    char **nv = realloc(p->rval, cap * sizeof *nv);
+    if (!nv) return LICIT_ENOMEM;
+    p->rval = nv;
+    uint32_t *nl = realloc(p->rlen, cap * sizeof *nl);
+    if (!nl) return LICIT_ENOMEM;
+    p->rlen = nl;
+    p->rcap = cap;
+  }
+  if (!p->rn) p->rbase = ord;
+  p->rval[p->rn] = vb;
+  p->rlen[p->rn++] = (uint32_t)vn;
+  return 0;
+}
+
+int licit__pending_rec_get(licit_txn *t, uint32_t ord, MDB_val *v) {
+  const pending *p = t->pending;
+  if (!p || !p->rn || ord < p->rbase || ord - p->rbase >= p->rn) return 1;
+  v->mv_data = p->rval[ord - p->rbase];
+  v->mv_size = p->rlen[ord - p->rbase];
+  return 0;
+}
+
 int licit__pending_flush(licit_txn *t) {
   pending *p = t->pending;
-  if (!p || !p->n) return 0;
+  if (!p || (!p->n && !p->rn)) return 0;
+  if (p->rn) {
+    MDB_cursor *c = NULL;
+    int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_POSTREC], &c);
+    for (size_t i = 0; i < p->rn && !rc; i++) {
+      unsigned int o = p->rbase + (uint32_t)i;
+      MDB_val k = {sizeof o, &o}, v = {p->rlen[i], p->rval[i]};
+      rc = mdb_cursor_put(c, &k, &v, MDB_APPEND);
+    }
+    if (c) mdb_cursor_close(c);
+    p->rn = 0;
+    if (rc) {
+      pending_clear(p);
+      return rc;
+    }
+    if (!p->n) {
+      pending_clear(p);
+      return 0;
+    }
+  }
   sortkey *sk = malloc(p->n * sizeof *sk);
   if (!sk) return ENOMEM;
   for (size_t i = 0; i < p->n; i++) {
@@ -301,7 +370,7 @@ int licit__pending_flush(licit_txn *t) {
 
 int licit_txn_checkpoint(licit_txn *t) {
   const pending *p = t->pending;
-  if (!p || (p->n < PENDING_MAX && p->bytes < PENDING_BYTES)) return 0;
+  if (!p || (p->n < PENDING_MAX && p->rn < PENDING_MAX && p->bytes < PENDING_BYTES)) return 0;
   return licit__mdb(licit__pending_flush(t));
 }
 
@@ -309,6 +378,8 @@ void licit__pending_free(licit_txn *t) {
   pending *p = t->pending;
   if (!p) return;
   pending_clear(p);
+  free(p->rval);
+  free(p->rlen);
   free(p->ents);
   free(p->slots);
   free(p);

@@ -929,7 +929,8 @@ static int post_ord(licit_txn *t, const char *id, size_t n, uint32_t *ord) {
 static int post_rec(licit_txn *t, uint32_t ord, licit_post_rec *rec, licit_buf *scratch) {
   unsigned int o = ord;
   MDB_val k = {sizeof o, &o}, v;
-  int rc = licit__get(t, DBI_POSTREC, &k, &v);
+  int rc = t->write ? licit__pending_rec_get(t, ord, &v) : 1;
+  if (rc == 1) rc = licit__get(t, DBI_POSTREC, &k, &v);
   if (rc) return not_found_or(rc);
   if ((rc = licit__post_decode(&v, rec, scratch))) return rc;
   return rec->ord == ord ? 0 : LICIT_ESTORE;
@@ -1156,7 +1157,7 @@ static void prefetch_leaf(table_iter *it, const void *data) {
 
 static int table_iter_open(licit_txn *t, int dbi, table_iter **out) {
   /* A write transaction's held-back post ids go into the table first. */
-  int rc = t->write && dbi == DBI_POSTIDS ? licit__pending_flush(t) : 0;
+  int rc = t->write && (dbi == DBI_POSTIDS || dbi == DBI_POSTREC) ? licit__pending_flush(t) : 0;
   if (rc) return licit__mdb_err(rc, NULL, "");
   table_iter *it = calloc(1, sizeof *it);
   if (!it) return LICIT_ENOMEM;
@@ -1222,6 +1223,8 @@ struct licit_post_iter {
   table_iter *ti;
   MDB_cursor *idc; /* by ordinal: postord */
   bool by_ord;
+  bool cur_ok; /* by ordinal: a current post, cur_ord */
+  unsigned int cur_ord;
 };
 
 static int post_iter_make(licit_txn *t, table_iter *ti, bool by_ord, licit_post_iter **out) {
@@ -1255,9 +1258,29 @@ int licit_post_iter_open_ords(licit_txn *t, uint32_t from, uint32_t to, licit_po
   return rc ? rc : post_iter_make(t, ti, true, out);
 }
 
+/* The id of the ordinal-order iterator's current post, from postord. */
+static int post_iter_ord_id(licit_post_iter *it, licit_strv *id) {
+  if (!it->by_ord || !it->cur_ok) return LICIT_EUSAGE;
+  /* postord has the same keys as postrec, ascending: a cursor that keeps
+   * step finds each next one on or beside the page it is on. */
+  MDB_val ik = {sizeof it->cur_ord, &it->cur_ord}, iv;
+  int rc;
+  if (!it->idc) {
+    rc = licit__cursor_open(it->t, DBI_POSTORD, &it->idc);
+    if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
+  }
+  rc = mdb_cursor_get(it->idc, &ik, &iv, MDB_SET_KEY);
+  if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
+  *id = (licit_strv){iv.mv_data, iv.mv_size};
+  return 0;
+}
+
+int licit_post_iter_id(licit_post_iter *it, licit_strv *id) { return post_iter_ord_id(it, id); }
+
 /* The next entry: the record's bytes in *v, its id in *id (when asked). */
 static int post_iter_step(licit_post_iter *it, licit_strv *id, MDB_val *v) {
   MDB_val k;
+  it->cur_ok = false;
   int rc = table_iter_next(it->ti, &k, v);
   if (rc != 1) return rc;
   if (!it->by_ord) {
@@ -1270,23 +1293,10 @@ static int post_iter_step(licit_post_iter *it, licit_strv *id, MDB_val *v) {
     if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
     return 1;
   }
-  if (!id) return 1;
   if (k.mv_size != 4) return LICIT_ESTORE;
-  /* postord has the same keys as postrec: the next one is most often it. */
-  MDB_val ik = k, iv;
-  if (!it->idc) {
-    rc = licit__cursor_open(it->t, DBI_POSTORD, &it->idc);
-    if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
-    rc = mdb_cursor_get(it->idc, &ik, &iv, MDB_SET_KEY);
-  } else {
-    rc = mdb_cursor_get(it->idc, &ik, &iv, MDB_NEXT);
-    if (!rc && (ik.mv_size != 4 || memcmp(ik.mv_data, k.mv_data, 4))) {
-      ik = k;
-      rc = mdb_cursor_get(it->idc, &ik, &iv, MDB_SET_KEY);
-    }
-  }
-  if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
-  *id = (licit_strv){iv.mv_data, iv.mv_size};
+  memcpy(&it->cur_ord, k.mv_data, 4);
+  it->cur_ok = true;
+  if (id && (rc = post_iter_ord_id(it, id))) return rc;
   return 1;
 }
 

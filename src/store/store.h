@@ -300,8 +300,12 @@ int licit_post_iter_open_range(licit_txn *t, licit_strv from, licit_strv to, lic
 /* The posts with from <= ordinal < to (to 0: no bound), in ordinal order:
  * the order they are stored in, read sequentially. */
 int licit_post_iter_open_ords(licit_txn *t, uint32_t from, uint32_t to, licit_post_iter **out);
-/* 1 with id and rec set, 0 at the end, or a negative error. */
+/* 1 with id and rec set, 0 at the end, or a negative error.  id may be
+ * NULL; an ordinal-order iterator then reads it only when asked
+ * (licit_post_iter_id). */
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch);
+/* The current post's id, for an iterator opened with licit_post_iter_open_ords. */
+int licit_post_iter_id(licit_post_iter *it, licit_strv *id);
 void licit_post_iter_close(licit_post_iter *it);
 
 /* The leading part of a post record, which the thread walk needs: the
