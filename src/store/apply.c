@@ -261,13 +261,13 @@ static int put(licit_txn *t, int dbi, const void *k, size_t kn, const void *v, s
  * else put at once. */
 static int put_post(licit_txn *t, uint32_t ord, const void *v, size_t vn) {
   unsigned int o = ord;
-  int rc = licit__pending_rec_put(t, ord, v, vn, false);
+  int rc = licit__pending_rec_put(t, ord, v, vn);
   return rc == 1 ? put(t, DBI_POSTREC, &o, sizeof o, v, vn, 0) : rc;
 }
 
 static int put_new_post(licit_txn *t, const char *id, size_t n, uint32_t ord, const void *v, size_t vn) {
   unsigned int o = ord;
-  int rc = licit__pending_rec_put(t, ord, v, vn, true);
+  int rc = licit__pending_rec_put(t, ord, v, vn);
   if (rc == 1) rc = put(t, DBI_POSTREC, &o, sizeof o, v, vn, MDB_APPEND);
   if (rc) return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
   rc = licit__pending_put(t, id, n, &o, sizeof o);

@@ -131,18 +131,23 @@ typedef struct chunk {
   char data[];
 } chunk;
 
-typedef struct pending {
-  /* New posts' records, ordinals rbase .. rbase + rn - 1, appended to
-   * postrec together at the flush, so that their pages are taken one after
-   * another rather than between other tables' pages. */
-  uint32_t rbase;
-  size_t rn, rcap;
-  char **rval;
-  uint32_t *rlen;
+/* Entries found by hash; a later put of a key replaces its value. */
+typedef struct pmap {
   ent *ents;
   size_t n, cap;
   uint32_t *slots; /* entry index + 1; 0: empty; nslots a power of two */
   size_t nslots;
+} pmap;
+
+/* What a write transaction holds back: new posts' ids (-> ordinal, for
+ * postids) and the records of posts it wrote (ordinal, big-endian so that
+ * keys sort as numbers -> record, for postrec).  Both go into their tables
+ * sorted at the flush, so that a run of puts finds each next place on or
+ * near the page it is on, and the pages a checkpoint writes are taken one
+ * after another in key order, which keeps a later scan in key order on
+ * neighbouring pages. */
+typedef struct pending {
+  pmap ids, recs;
   chunk *chunks;
   size_t bytes;
 } pending;
@@ -176,36 +181,61 @@ static char *pending_alloc(pending *p, size_t n) {
   return r;
 }
 
-static ent *pending_find(pending *p, uint64_t h, const char *id, size_t n, size_t *slot) {
-  if (!p->nslots) return NULL;
-  size_t i = (size_t)h & (p->nslots - 1);
-  for (;; i = (i + 1) & (p->nslots - 1)) {
-    uint32_t e = p->slots[i];
+static ent *pmap_find(pmap *m, uint64_t h, const char *key, size_t n, size_t *slot) {
+  if (!m->nslots) return NULL;
+  size_t i = (size_t)h & (m->nslots - 1);
+  for (;; i = (i + 1) & (m->nslots - 1)) {
+    uint32_t e = m->slots[i];
     if (!e) break;
-    ent *x = &p->ents[e - 1];
-    if (x->h == h && x->kn == n && !memcmp(x->key, id, n)) return x;
+    ent *x = &m->ents[e - 1];
+    if (x->h == h && x->kn == n && !memcmp(x->key, key, n)) return x;
   }
   if (slot) *slot = i;
   return NULL;
 }
 
-static int pending_grow(pending *p) {
-  size_t cap = p->cap ? p->cap * 2 : 4096;
-  ent *e = realloc(p->ents, cap * sizeof *e);
+static int pmap_grow(pmap *m) {
+  size_t cap = m->cap ? m->cap * 2 : 4096;
+  ent *e = realloc(m->ents, cap * sizeof *e);
   if (!e) return LICIT_ENOMEM;
-  p->ents = e;
-  p->cap = cap;
+  m->ents = e;
+  m->cap = cap;
   size_t nslots = cap * 2;
   uint32_t *sl = calloc(nslots, sizeof *sl);
   if (!sl) return LICIT_ENOMEM;
-  free(p->slots);
-  p->slots = sl;
-  p->nslots = nslots;
-  for (size_t i = 0; i < p->n; i++) {
-    size_t j = (size_t)p->ents[i].h & (nslots - 1);
+  free(m->slots);
+  m->slots = sl;
+  m->nslots = nslots;
+  for (size_t i = 0; i < m->n; i++) {
+    size_t j = (size_t)m->ents[i].h & (nslots - 1);
     while (sl[j]) j = (j + 1) & (nslots - 1);
     sl[j] = (uint32_t)(i + 1);
   }
+  return 0;
+}
+
+/* Holds back key -> val (replacing what the key held): 0 or LICIT_E*. */
+static int pmap_put(pending *p, pmap *m, uint64_t h, const char *key, size_t n, const void *val, size_t vn) {
+  size_t slot = 0;
+  ent *e = pmap_find(m, h, key, n, &slot);
+  char *vb = pending_alloc(p, vn ? vn : 1);
+  if (!vb) return LICIT_ENOMEM;
+  memcpy(vb, val, vn);
+  if (e) {
+    e->val = vb;
+    e->vn = (uint32_t)vn;
+    return 0;
+  }
+  if (m->n == m->cap) {
+    int rc = pmap_grow(m);
+    if (rc) return rc;
+    pmap_find(m, h, key, n, &slot);
+  }
+  char *kb = pending_alloc(p, n);
+  if (!kb) return LICIT_ENOMEM;
+  memcpy(kb, key, n);
+  m->ents[m->n] = (ent){h, kb, vb, (uint32_t)n, (uint32_t)vn};
+  m->slots[slot] = (uint32_t)++m->n;
   return 0;
 }
 
@@ -216,7 +246,7 @@ int licit__pending_get(licit_txn *t, const char *id, size_t n, MDB_val *v) {
    * nowhere, before the held-back table is probed. */
   if (!filter_maybe(t->s->pf, h)) return MDB_NOTFOUND;
   pending *p = t->pending;
-  const ent *e = p ? pending_find(p, h, id, n, NULL) : NULL;
+  const ent *e = p ? pmap_find(&p->ids, h, id, n, NULL) : NULL;
   if (e) {
     v->mv_data = e->val;
     v->mv_size = e->vn;
@@ -230,27 +260,38 @@ int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, 
   pending *p = pending_of(t);
   if (!p) return LICIT_ENOMEM;
   uint64_t h = licit_hash64(id, n);
-  size_t slot = 0;
-  ent *e = pending_find(p, h, id, n, &slot);
-  char *vb = pending_alloc(p, vn ? vn : 1);
-  if (!vb) return LICIT_ENOMEM;
-  memcpy(vb, val, vn);
-  if (e) {
-    e->val = vb;
-    e->vn = (uint32_t)vn;
-    return 0;
-  }
-  if (p->n == p->cap) {
-    int rc = pending_grow(p);
-    if (rc) return rc;
-    pending_find(p, h, id, n, &slot);
-  }
-  char *kb = pending_alloc(p, n);
-  if (!kb) return LICIT_ENOMEM;
-  memcpy(kb, id, n);
-  p->ents[p->n] = (ent){h, kb, vb, (uint32_t)n, (uint32_t)vn};
-  p->slots[slot] = (uint32_t)++p->n;
-  filter_add(t->s->pf, h);
+  int rc = pmap_put(p, &p->ids, h, id, n, val, vn);
+  if (!rc) filter_add(t->s->pf, h);
+  return rc;
+}
+
+static void ord_key(uint32_t ord, char k[4]) {
+  k[0] = (char)(ord >> 24);
+  k[1] = (char)(ord >> 16);
+  k[2] = (char)(ord >> 8);
+  k[3] = (char)ord;
+}
+
+static uint64_t ord_hash(uint32_t ord) { return (uint64_t)ord * 0x9e3779b97f4a7c15ull; }
+
+int licit__pending_rec_put(licit_txn *t, uint32_t ord, const void *val, size_t vn) {
+  if (!t->pf_ok) return 1;
+  pending *p = pending_of(t);
+  if (!p) return LICIT_ENOMEM;
+  char k[4];
+  ord_key(ord, k);
+  return pmap_put(p, &p->recs, ord_hash(ord), k, 4, val, vn);
+}
+
+int licit__pending_rec_get(licit_txn *t, uint32_t ord, MDB_val *v) {
+  pending *p = t->pending;
+  if (!p || !p->recs.n) return 1;
+  char k[4];
+  ord_key(ord, k);
+  const ent *e = pmap_find(&p->recs, ord_hash(ord), k, 4, NULL);
+  if (!e) return 1;
+  v->mv_data = e->val;
+  v->mv_size = e->vn;
   return 0;
 }
 
@@ -269,11 +310,15 @@ static int cmp_sortkey(const void *a, const void *b) {
   return x->e->kn < y->e->kn ? -1 : x->e->kn > y->e->kn;
 }
 
+static void pmap_clear(pmap *m) {
+  m->n = 0;
+  if (m->slots) memset(m->slots, 0, m->nslots * sizeof *m->slots);
+}
+
 static void pending_clear(pending *p) {
-  p->n = 0;
-  p->rn = 0;
+  pmap_clear(&p->ids);
+  pmap_clear(&p->recs);
   p->bytes = 0;
-  if (p->slots) memset(p->slots, 0, p->nslots * sizeof *p->slots);
   chunk *c = p->chunks;
   while (c) {
     chunk *next = c->next;
@@ -283,94 +328,50 @@ static void pending_clear(pending *p) {
   p->chunks = NULL;
 }
 
-int licit__pending_rec_put(licit_txn *t, uint32_t ord, const void *val, size_t vn, bool is_new) {
-  if (!t->pf_ok) return 1;
-  pending *p = pending_of(t);
-  if (!p) return LICIT_ENOMEM;
-  bool held = p->rn && ord >= p->rbase && ord - p->rbase < p->rn;
-  if (!held && !is_new) return 1;
-  if (!held && p->rn && ord != p->rbase + p->rn) { /* not the next: the run goes in first */
-    int rc = licit__pending_flush(t);
-    if (rc) return licit__mdb(rc);
-  }
-  char *vb = pending_alloc(p, vn ? vn : 1);
-  if (!vb) return LICIT_ENOMEM;
-  memcpy(vb, val, vn);
-  if (held) {
-    p->rval[ord - p->rbase] = vb;
-    p->rlen[ord - p->rbase] = (uint32_t)vn;
-    return 0;
-  }
-  if (p->rn == p->rcap) {
-    size_t cap = p->rcap ? p->rcap * 2 : 4096;
-    char **nv = realloc(p->rval, cap * sizeof *nv);
-    if (!nv) return LICIT_ENOMEM;
-    p->rval = nv;
-    uint32_t *nl = realloc(p->rlen, cap * sizeof *nl);
-    if (!nl) return LICIT_ENOMEM;
-    p->rlen = nl;
-    p->rcap = cap;
-  }
-  if (!p->rn) p->rbase = ord;
-  p->rval[p->rn] = vb;
-  p->rlen[p->rn++] = (uint32_t)vn;
-  return 0;
-}
-
-int licit__pending_rec_get(licit_txn *t, uint32_t ord, MDB_val *v) {
-  const pending *p = t->pending;
-  if (!p || !p->rn || ord < p->rbase || ord - p->rbase >= p->rn) return 1;
-  v->mv_data = p->rval[ord - p->rbase];
-  v->mv_size = p->rlen[ord - p->rbase];
-  return 0;
-}
-
-int licit__pending_flush(licit_txn *t) {
-  pending *p = t->pending;
-  if (!p || (!p->n && !p->rn)) return 0;
-  if (p->rn) {
-    MDB_cursor *c = NULL;
-    int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_POSTREC], &c);
-    for (size_t i = 0; i < p->rn && !rc; i++) {
-      unsigned int o = p->rbase + (uint32_t)i;
-      MDB_val k = {sizeof o, &o}, v = {p->rlen[i], p->rval[i]};
-      rc = mdb_cursor_put(c, &k, &v, MDB_APPEND);
-    }
-    if (c) mdb_cursor_close(c);
-    p->rn = 0;
-    if (rc) {
-      pending_clear(p);
-      return rc;
-    }
-    if (!p->n) {
-      pending_clear(p);
-      return 0;
-    }
-  }
-  sortkey *sk = malloc(p->n * sizeof *sk);
+/* Puts a map's entries into table `dbi` in key order; `ords`: the keys are
+ * big-endian ordinals, put as the table's native unsigned ints. */
+static int pmap_flush(licit_txn *t, const pmap *m, int dbi, bool ords) {
+  if (!m->n) return 0;
+  sortkey *sk = malloc(m->n * sizeof *sk);
   if (!sk) return ENOMEM;
-  for (size_t i = 0; i < p->n; i++) {
-    const ent *e = &p->ents[i];
+  for (size_t i = 0; i < m->n; i++) {
+    const ent *e = &m->ents[i];
     uint64_t pre = 0;
     for (size_t j = 0; j < 8; j++) pre = pre << 8 | (j < e->kn ? (unsigned char)e->key[j] : 0);
     sk[i] = (sortkey){pre, e};
   }
-  qsort(sk, p->n, sizeof *sk, cmp_sortkey);
+  qsort(sk, m->n, sizeof *sk, cmp_sortkey);
   MDB_cursor *c = NULL;
-  int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_POSTIDS], &c);
-  for (size_t i = 0; i < p->n && !rc; i++) {
-    MDB_val k = {sk[i].e->kn, sk[i].e->key}, v = {sk[i].e->vn, sk[i].e->val};
+  int rc = mdb_cursor_open(t->txn, t->s->dbi[dbi], &c);
+  for (size_t i = 0; i < m->n && !rc; i++) {
+    const ent *e = sk[i].e;
+    unsigned int o = 0;
+    MDB_val k = {e->kn, e->key}, v = {e->vn, e->val};
+    if (ords) {
+      const unsigned char *b = (const unsigned char *)e->key;
+      o = (unsigned int)b[0] << 24 | (unsigned int)b[1] << 16 | (unsigned int)b[2] << 8 | b[3];
+      k = (MDB_val){sizeof o, &o};
+    }
     rc = mdb_cursor_put(c, &k, &v, 0);
   }
   if (c) mdb_cursor_close(c);
   free(sk);
+  return rc;
+}
+
+int licit__pending_flush(licit_txn *t) {
+  pending *p = t->pending;
+  if (!p || (!p->ids.n && !p->recs.n)) return 0;
+  /* Records first: their pages are the ones a scan reads in order. */
+  int rc = pmap_flush(t, &p->recs, DBI_POSTREC, true);
+  if (!rc) rc = pmap_flush(t, &p->ids, DBI_POSTIDS, false);
   pending_clear(p);
   return rc;
 }
 
 int licit_txn_checkpoint(licit_txn *t) {
   const pending *p = t->pending;
-  if (!p || (p->n < PENDING_MAX && p->rn < PENDING_MAX && p->bytes < PENDING_BYTES)) return 0;
+  if (!p || (p->ids.n < PENDING_MAX && p->recs.n < PENDING_MAX && p->bytes < PENDING_BYTES)) return 0;
   return licit__mdb(licit__pending_flush(t));
 }
 
@@ -378,10 +379,10 @@ void licit__pending_free(licit_txn *t) {
   pending *p = t->pending;
   if (!p) return;
   pending_clear(p);
-  free(p->rval);
-  free(p->rlen);
-  free(p->ents);
-  free(p->slots);
+  free(p->ids.ents);
+  free(p->ids.slots);
+  free(p->recs.ents);
+  free(p->recs.slots);
   free(p);
   t->pending = NULL;
 }

@@ -109,10 +109,10 @@ int licit__apply_flush(licit_txn *t);
 int licit__pending_get(licit_txn *t, const char *id, size_t n, MDB_val *v);
 int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, size_t vn);
 int licit__pending_flush(licit_txn *t);
-/* New posts' records held back by ordinal (appended to postrec at the
- * flush) and changes to them: 0, LICIT_E*, or 1 (put it in the table).
+/* Post records held back by ordinal (put into postrec sorted at the
+ * flush): 0, LICIT_E*, or 1 (put it in the table).
  * licit__pending_rec_get: 0 (v is the record) or 1 (ask the table). */
-int licit__pending_rec_put(licit_txn *t, uint32_t ord, const void *val, size_t vn, bool is_new);
+int licit__pending_rec_put(licit_txn *t, uint32_t ord, const void *val, size_t vn);
 int licit__pending_rec_get(licit_txn *t, uint32_t ord, MDB_val *v);
 void licit__pending_free(licit_txn *t);
 void licit__filter_drop(licit_store *s);
