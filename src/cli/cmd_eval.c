@@ -73,6 +73,12 @@ typedef struct list_ctx {
   licit_err *err;
 } list_ctx;
 
+static bool list_want(void *ctx, uint32_t ord, licit_reason r) {
+  (void)ord;
+  const list_ctx *l = ctx;
+  return l->only < 0 || (int)r == l->only;
+}
+
 static int list_cb(void *ctx, licit_strv id, const licit_post_rec *p, licit_reason r, const licit_text_hist *text) {
   (void)text;
   list_ctx *l = ctx;
@@ -142,7 +148,7 @@ int cmd_eval(cli *c) {
   int rc = licit_eval_open_threads(t, p, T, logpos, list ? 1 : threads, &e, &err);
   if (list) {
     list_ctx l = {t, c->json, only, LICIT_BUF_INIT, LICIT_BUF_INIT, &err};
-    if (!rc) rc = licit_eval_run(e, list_cb, &l, &n, digest, &err);
+    if (!rc) rc = licit_eval_run_want(e, list_want, list_cb, &l, &n, digest, &err);
     licit_buf_free(&l.line);
     licit_buf_free(&l.scratch);
     if (rc) code = cli_fail_code(rc, "eval: %s", err.msg);

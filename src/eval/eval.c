@@ -87,6 +87,8 @@ struct licit_eval {
   bool lazy;
   int threads; /* for licit_eval_run without a callback; 0: as many as useful */
   bool nofetch; /* a part's walk: 1 instead of reading an unknown ancestor */
+  uint8_t *dec;  /* licit_eval_run with a callback: each post's decision by
+                    ordinal (DEC_NONE: not considered), from the scan */
   licit_user_facts *users; /* full mode: every account */
   account *accts;             /* full mode: the same, compact, for judge() */
   /* lazy mode: a few accounts, replaced round-robin */
@@ -512,6 +514,7 @@ int licit_eval_open_lazy(licit_txn *txn, const licit_policy *policy, int64_t T, 
 
 void licit_eval_close(licit_eval *e) {
   if (!e) return;
+  licit_big_free(e->dec);
   licit_big_free(e->users);
   licit_big_free(e->accts);
   free(e->honor_ords);
@@ -641,27 +644,6 @@ static int anc_alloc(licit_eval *e) {
   e->anc_state = licit_big_calloc(e->nposts ? e->nposts : 1, 1);
   e->anc_parent = licit_big_calloc(e->nposts ? e->nposts : 1, sizeof *e->anc_parent);
   return e->anc_state && e->anc_parent ? 0 : LICIT_ENOMEM;
-}
-
-/* Full evaluations of a store with replies: every post's own audience and
- * parent, from one pass over the heads of the post records, so that the
- * thread walks of the main pass are array look-ups instead of two B-tree
- * descents per ancestor. */
-static int thread_prepass(licit_eval *e) {
-  int rc = anc_alloc(e);
-  if (rc) return rc;
-  licit_post_iter *it;
-  if ((rc = licit_post_iter_open_ords(e->txn, 0, 0, &it))) return rc;
-  licit_post_head h;
-  while ((rc = licit_post_iter_next_head(it, &h, &e->pscratch)) == 1) {
-    if (h.ord >= e->nposts || h.user >= e->nusers) {
-      rc = LICIT_ESTORE;
-      break;
-    }
-    anc_note(e, &h);
-  }
-  licit_post_iter_close(it);
-  return rc < 0 ? rc : 0;
 }
 
 /* Walks p's thread (SPEC 4): *why is LICIT_THREAD_OK or what makes the
@@ -925,7 +907,7 @@ typedef struct part {
   struct line *lines;   /* the included posts' digest lines, sorted by id */
   size_t nlines;
   licit_counts counts;  /* considered, and exclusions that did not wait */
-  licit_buf out;        /* REC_LINE: u16 n, id, sha[32]; REC_WAIT: u8 reason,
+  licit_buf out;        /* REC_LINE: u32 ord, u16 n, id, sha[32]; REC_WAIT: u8 reason,
                            u32 ord, u32 parent, then the line if included;
                            walked, REC_WAIT becomes REC_THREAD_OK or _FAILS */
 } part;
@@ -943,7 +925,7 @@ typedef struct gate {
 typedef struct rec {
   unsigned char *kind;  /* REC_*; a walk rewrites REC_WAIT in place */
   licit_reason reason;  /* REC_LINE: included; else the decision if the thread is public */
-  uint32_t ord, parent; /* not REC_LINE */
+  uint32_t ord, parent; /* parent: not REC_LINE */
   const char *id;       /* the digest line's parts, when reason is included */
   uint16_t n;
   const uint8_t *sha;
@@ -952,11 +934,12 @@ typedef struct rec {
 /* Reads the record at *q and moves *q past it. */
 static void rec_next(unsigned char **q, rec *r) {
   *r = (rec){.kind = (*q)++, .reason = LICIT_INCLUDED};
+  if (*r->kind != REC_LINE) r->reason = (licit_reason) * (*q)++;
+  memcpy(&r->ord, *q, 4);
+  *q += 4;
   if (*r->kind != REC_LINE) {
-    r->reason = (licit_reason) * (*q)++;
-    memcpy(&r->ord, *q, 4);
-    memcpy(&r->parent, *q + 4, 4);
-    *q += 8;
+    memcpy(&r->parent, *q, 4);
+    *q += 4;
   }
   if (r->reason == LICIT_INCLUDED) {
     memcpy(&r->n, *q, 2);
@@ -1011,6 +994,7 @@ static int scan_part(part *pt) {
     if ((rc = judge(e, &p, &r, &text, NULL, &wait))) break;
     if (!wait && r != LICIT_INCLUDED) {
       pt->counts.excluded[r]++;
+      if (e->dec) e->dec[p.ord] = (uint8_t)r;
       continue;
     }
     if (r == LICIT_INCLUDED && !text) {
@@ -1023,11 +1007,12 @@ static int scan_part(part *pt) {
     unsigned char hdr[10];
     size_t nh = 0;
     hdr[nh++] = wait ? REC_WAIT : REC_LINE;
+    if (wait) hdr[nh++] = (unsigned char)r;
+    memcpy(hdr + nh, &p.ord, 4);
+    nh += 4;
     if (wait) {
-      hdr[nh++] = (unsigned char)r;
-      memcpy(hdr + nh, &p.ord, 4);
-      memcpy(hdr + nh + 4, &p.parent, 4);
-      nh += 8;
+      memcpy(hdr + nh, &p.parent, 4);
+      nh += 4;
     }
     uint16_t n = (uint16_t)id.n;
     if (licit_buf_add(&pt->out, hdr, nh) ||
@@ -1140,6 +1125,7 @@ static int part_lines(licit_eval *e, part *pt, bool walk) {
       }
     }
     licit_reason d = why ? LICIT_R_NOT_PUBLIC : r.reason;
+    if (e->dec) e->dec[r.ord] = (uint8_t)d;
     if (d != LICIT_INCLUDED) {
       c.excluded[d]++;
       continue;
@@ -1293,20 +1279,72 @@ out:
   return rc;
 }
 
+#define DEC_NONE 0xff
+
+/* A full evaluation with a callback: the scan of run_parts decides every
+ * post (in ordinal order, the counts and the digest with it), then the
+ * posts are visited in id order through postids, and only those the
+ * caller wants are read again, judged again (the same decision: checked)
+ * and handed to the callback. */
+static int run_visit(licit_eval *e, licit_eval_want want, licit_eval_cb cb, void *ctx, licit_counts *counts,
+                     licit_sha256_ctx *h) {
+  if (!e->dec && !(e->dec = licit_big_calloc(e->nposts ? e->nposts : 1, 1))) return LICIT_ENOMEM;
+  memset(e->dec, DEC_NONE, e->nposts ? e->nposts : 1);
+  int rc = run_parts(e, counts, h);
+  if (rc) return rc;
+  licit_post_iter *it;
+  if ((rc = licit_post_iter_open(e->txn, &it))) return rc;
+  licit_strv id;
+  uint32_t ord;
+  licit_post_rec p;
+  licit_buf scratch = LICIT_BUF_INIT;
+  while ((rc = licit_post_iter_next_ord(it, &id, &ord)) == 1) {
+    if (ord >= e->nposts || id.n > LICIT_ID_MAX) {
+      rc = LICIT_ESTORE;
+      break;
+    }
+    uint8_t d = e->dec[ord];
+    if (d == DEC_NONE || (want && !want(ctx, ord, (licit_reason)d))) continue;
+    if ((rc = licit_post_get_ord(e->txn, ord, &p, &scratch))) {
+      if (rc == LICIT_ENOTFOUND) rc = LICIT_ESTORE;
+      break;
+    }
+    const licit_text_hist *text;
+    licit_reason r;
+    if ((rc = judge(e, &p, &r, &text, NULL, NULL))) break;
+    if (r != (licit_reason)d || (r == LICIT_INCLUDED && !text)) {
+      rc = LICIT_EINTERNAL;
+      break;
+    }
+    if ((rc = cb(ctx, id, &p, r, text)) != 0) break;
+  }
+  licit_post_iter_close(it);
+  licit_buf_free(&scratch);
+  return rc == 1 ? 0 : rc;
+}
+
 int licit_eval_run(licit_eval *e, licit_eval_cb cb, void *ctx, licit_counts *counts, char digest_hex[65],
                    licit_err *err) {
+  return licit_eval_run_want(e, NULL, cb, ctx, counts, digest_hex, err);
+}
+
+int licit_eval_run_want(licit_eval *e, licit_eval_want want, licit_eval_cb cb, void *ctx, licit_counts *counts,
+                        char digest_hex[65], licit_err *err) {
   memset(counts, 0, sizeof *counts);
   licit_sha256_ctx *h = licit_sha256_begin();
   if (!h) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
-  /* A full scan follows: on one thread, map the store in one system call
-   * rather than a page fault at a time (several threads fault in parallel,
-   * which measured as fast as mapping it first). */
-  if (!e->lazy && (cb || threads_for(e) == 1)) licit_store_prefault(licit_txn_store(e->txn));
-  if (!cb && !e->lazy) {
-    int rc = run_parts(e, counts, h);
+  if (!e->lazy && threads_for(e) == 1) licit_store_prefault(licit_txn_store(e->txn));
+  if (!e->lazy) {
+    int rc = cb ? run_visit(e, want, cb, ctx, counts, h) : run_parts(e, counts, h);
     uint8_t d[32];
     licit_sha256_end(h, d);
-    if (rc) return licit_err_set(err, rc, "evaluation: reading the store: %s", licit_strerror(rc));
+    if (rc < 0) {
+      if (err && err->code == rc && err->msg[0]) return rc; /* a callback's own message */
+      if (rc == LICIT_EINTERNAL)
+        return licit_err_set(err, rc, "evaluation: a post judged twice was decided differently (a bug)");
+      return licit_err_set(err, rc, "evaluation: reading the store: %s", licit_strerror(rc));
+    }
+    if (rc > 0) return rc;
     licit_hex(d, 32, digest_hex);
     return 0;
   }
@@ -1316,12 +1354,6 @@ int licit_eval_run(licit_eval *e, licit_eval_cb cb, void *ctx, licit_counts *cou
     uint8_t d[32];
     licit_sha256_end(h, d);
     return licit_err_set(err, rc, "reading the store: %s", licit_strerror(rc));
-  }
-  if (!e->lazy && e->ver && e->ver->inherit_audience && licit_txn_n_replies(e->txn) && (rc = thread_prepass(e))) {
-    licit_post_iter_close(it);
-    uint8_t d[32];
-    licit_sha256_end(h, d);
-    return licit_err_set(err, rc, "evaluation: reading the store: %s", licit_strerror(rc));
   }
   licit_strv id;
   licit_post_rec p;

@@ -188,6 +188,15 @@ typedef int (*licit_eval_cb)(void *ctx, licit_strv id, const licit_post_rec *p, 
                              const licit_text_hist *text);
 int licit_eval_run(licit_eval *e, licit_eval_cb cb, void *ctx, licit_counts *counts, char digest_hex[65],
                    licit_err *err);
+/* As licit_eval_run, with the callback called only for the considered
+ * posts `want` (may be NULL: all) accepts, asked in id order with each
+ * post's ordinal and decision.  A full evaluation decides every post in
+ * one scan of the records in the order they are stored, and reads again
+ * only the records of the posts wanted: a callback that needs few of them
+ * (a snapshot: the included ones) costs little more than counting. */
+typedef bool (*licit_eval_want)(void *ctx, uint32_t ord, licit_reason r);
+int licit_eval_run_want(licit_eval *e, licit_eval_want want, licit_eval_cb cb, void *ctx, licit_counts *counts,
+                        char digest_hex[65], licit_err *err);
 /* Threads licit_eval_run may use when it has no callback (a full
  * evaluation scans the posts in that many key ranges at once, each with a
  * read transaction of its own on the same commit; the results are the

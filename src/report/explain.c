@@ -779,6 +779,15 @@ typedef struct debt_run {
   uint64_t **bits;
 } debt_run;
 
+/* Only excluded posts that some snapshot holds matter. */
+static bool debt_want(void *ctx, uint32_t ord, licit_reason r) {
+  const debt_run *dr = ctx;
+  if (r == LICIT_INCLUDED) return false;
+  for (size_t s = 0; s < dr->n; s++)
+    if (ord < dr->d[s].info.nbits && ((dr->bits[s][ord / 64] >> (ord % 64)) & 1)) return true;
+  return false;
+}
+
 static int debt_cb(void *ctx, licit_strv id, const licit_post_rec *p, licit_reason r, const licit_text_hist *text) {
   (void)text;
   debt_run *dr = ctx;
@@ -833,7 +842,7 @@ int licit_debt(licit_txn *t, const licit_policy *pol, int64_t T, const char *nam
     char digest[65];
     if ((rc = licit_eval_open(t, pol, T, licit_txn_log_len(t), &e, err))) goto out;
     if (err) err->code = 0;
-    if ((rc = licit_eval_run(e, debt_cb, &dr, &c, digest, err))) goto out;
+    if ((rc = licit_eval_run_want(e, debt_want, debt_cb, &dr, &c, digest, err))) goto out;
   }
   *out = dr.d;
   *nout = dr.n;

@@ -68,6 +68,12 @@ static int add_returned(feed_run *fr, const char *p, size_t n) {
   return 0;
 }
 
+/* Only the posts of the snapshot matter. */
+static bool feed_want(void *ctx, uint32_t ord, licit_reason r) {
+  (void)r;
+  return in_snap(ctx, ord);
+}
+
 static int feed_cb(void *ctx, licit_strv id, const licit_post_rec *p, licit_reason r, const licit_text_hist *text) {
   (void)text;
   feed_run *fr = ctx;
@@ -143,13 +149,13 @@ int licit_feed_changes(licit_txn *t, const licit_policy *policy, const char *nam
   }
   if (after) { /* the earlier state; without a cursor it is the snapshot: nothing excluded */
     if ((rc = licit_eval_open(t, policy, tus, pos, &e, err))) goto out;
-    if ((rc = licit_eval_run(e, feed_cb, &fr, &c, digest, err))) goto out;
+    if ((rc = licit_eval_run_want(e, feed_want, feed_cb, &fr, &c, digest, err))) goto out;
     licit_eval_close(e);
     e = NULL;
   }
   fr.later = true;
   if ((rc = licit_eval_open(t, policy, T, M, &e, err))) goto out;
-  if ((rc = licit_eval_run(e, feed_cb, &fr, &c, digest, err))) goto out;
+  if ((rc = licit_eval_run_want(e, feed_want, feed_cb, &fr, &c, digest, err))) goto out;
   /* Excluded before and not considered now (T moved back): returned. */
   licit_buf scratch = LICIT_BUF_INIT;
   size_t had = out->n_returned;

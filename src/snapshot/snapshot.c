@@ -453,10 +453,17 @@ static int write_doc(build *b, licit_strv id, const licit_post_rec *p, const lic
 
 /* eval_run's callback.  Failures are returned as CB_FAILED with the
  * message in b->cb_err, so that the evaluation hands them back unchanged. */
-static int on_post(void *ctx, licit_strv id, const licit_post_rec *p, licit_reason r, const licit_text_hist *text) {
+/* Every considered post, in id order: only the included are read again. */
+static bool want_post(void *ctx, uint32_t ord, licit_reason r) {
+  (void)ord;
   build *b = ctx;
   b->done++;
   if (b->opts->progress && (b->done & 4095) == 0) draw(b, false);
+  return r == LICIT_INCLUDED;
+}
+
+static int on_post(void *ctx, licit_strv id, const licit_post_rec *p, licit_reason r, const licit_text_hist *text) {
+  build *b = ctx;
   if (r != LICIT_INCLUDED) return 0;
   if (add_leaf(b, id, p, text)) return CB_FAILED;
   if (!b->write_docs) return 0;
@@ -492,7 +499,7 @@ static int write_parts(build *b) {
     if ((rc = zstd_setup(b))) return rc;
   }
   memset(&b->cb_err, 0, sizeof b->cb_err);
-  rc = licit_eval_run(b->ev, on_post, b, &b->counts, b->digest, b->err);
+  rc = licit_eval_run_want(b->ev, want_post, on_post, b, &b->counts, b->digest, b->err);
   if (rc == CB_FAILED) {
     *b->err = b->cb_err;
     return b->cb_err.code ? b->cb_err.code : LICIT_EINTERNAL;

@@ -1300,6 +1300,17 @@ static int post_iter_step(licit_post_iter *it, licit_strv *id, MDB_val *v) {
   return 1;
 }
 
+int licit_post_iter_next_ord(licit_post_iter *it, licit_strv *id, uint32_t *ord) {
+  if (it->by_ord) return LICIT_EUSAGE;
+  MDB_val k, v;
+  int rc = table_iter_next(it->ti, &k, &v);
+  if (rc != 1) return rc;
+  if (v.mv_size != 4) return LICIT_ESTORE;
+  memcpy(ord, v.mv_data, 4);
+  *id = (licit_strv){k.mv_data, k.mv_size};
+  return 1;
+}
+
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch) {
   MDB_val v;
   int rc = post_iter_step(it, id, &v);

@@ -304,6 +304,9 @@ int licit_post_iter_open_ords(licit_txn *t, uint32_t from, uint32_t to, licit_po
  * NULL; an ordinal-order iterator then reads it only when asked
  * (licit_post_iter_id). */
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch);
+/* An id-order iterator's next post without its record: 1 with its id
+ * and ordinal, 0 at the end, or a negative error. */
+int licit_post_iter_next_ord(licit_post_iter *it, licit_strv *id, uint32_t *ord);
 /* The current post's id, for an iterator opened with licit_post_iter_open_ords. */
 int licit_post_iter_id(licit_post_iter *it, licit_strv *id);
 void licit_post_iter_close(licit_post_iter *it);
