@@ -1,8 +1,8 @@
 /*
- * pending.c - the writer's posts held back, and its filter of post ids.
+ * pending.c - what the writer holds back, and its filter of post ids.
  *
- * A new post cost the ingest two descents of the random-keyed `posts`
- * B-tree: the look-up that finds nothing (is the id taken?) and the put.
+ * A new post cost the ingest a descent of the random-keyed id index for
+ * the look-up that finds nothing (is the id taken?) and one for the put.
  * At 10M events the look-ups alone were 28 % of the applying thread, and
  * each is a cold walk through pages that outgrow every cache.  So, for an
  * ingest that asks for it (licit_store_filter_posts):
@@ -16,13 +16,15 @@
  *    not follow this process's last commit drops it (another process wrote
  *    posts it does not hold; licit_txn_begin, store_int.h).  An aborted
  *    transaction's posts stay in it, which only adds "maybe"s.
- *  - The records a transaction writes to `posts` wait in its memory
- *    (id -> record, found by hash) and go into the tree sorted by key,
- *    through one cursor, at a checkpoint between events once enough wait
- *    (PENDING_MAX records or 32 MiB), before the commit, and before
- *    anything iterates `posts` in the transaction.  A sorted run finds each
- *    next place on or near the page it is on.  Reads in the transaction
- *    see the waiting record first.
+ *  - New posts' ids (-> ordinal, for `postids`) and every post record the
+ *    transaction writes (ordinal -> record, for `postrec`) wait in its
+ *    memory (found by hash) and go into their tables sorted by key,
+ *    through one cursor each, at a checkpoint between events once enough
+ *    wait (PENDING_MAX entries or 32 MiB), before the commit, and before
+ *    anything iterates those tables in the transaction.  A sorted run finds
+ *    each next place on or near the page it is on, and takes its new pages
+ *    one after another, so a later scan in ordinal order reads neighbouring
+ *    pages.  Reads in the transaction see what waits first.
  *
  * Records returned from here stay valid until the next checkpoint (the
  * start of the next event), longer than LMDB's own (until the next put).

@@ -479,7 +479,7 @@ def randomly_damaged(op, lucia, elena):
 
 def damaged_store(token):
     """A damaged store is an error, never a shorter answer: with one of the
-    person's posts named in `postord` but missing from `posts`, /v1/me/posts
+    person's posts named in `postord` but missing from `postids`, /v1/me/posts
     answers 500 (it used to leave the post out and answer 200)."""
     if not DAMAGE:
         check("store_damage tool given (tests/meson.build)", False)

@@ -5,7 +5,7 @@
  *
  *   store_damage DIR postord OLD_ID NEW_ID
  *     Finds the `postord` entry (post ordinal -> post id) whose id is
- *     OLD_ID and makes it name NEW_ID, a post the `posts` table lacks.
+ *     OLD_ID and makes it name NEW_ID, a post the `postids` table lacks.
  *
  *   store_damage DIR random SEED N
  *     N times: picks one of licit's tables without duplicate keys, one of
@@ -73,8 +73,8 @@ static const struct {
   const char *name;
   unsigned flags;
 } tables[] = {
-    {"meta", 0},          {"log", MDB_INTEGERKEY},      {"ids", 0},       {"posts", 0},
-    {"postord", MDB_INTEGERKEY}, {"users", 0},          {"ustate", MDB_INTEGERKEY},
+    {"meta", 0},          {"log", MDB_INTEGERKEY},      {"ids", 0},       {"postids", 0},
+    {"postrec", MDB_INTEGERKEY}, {"postord", MDB_INTEGERKEY}, {"users", 0}, {"ustate", MDB_INTEGERKEY},
     {"signals", 0},       {"snapshots", 0},             {"snapbits", 0},  {"policies", MDB_INTEGERKEY},
     {"links", 0},         {"manifests", 0},             {"merkle", 0},
 };
