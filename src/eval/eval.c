@@ -1144,7 +1144,7 @@ static int part_lines(licit_eval *e, part *pt, bool walk) {
     ls[n++] = (line){pre, r.id, r.sha, r.n};
     c.included++;
   }
-  qsort(ls, n, sizeof *ls, cmp_lines);
+  if (n > 1) qsort(ls, n, sizeof *ls, cmp_lines);
   pt->counts = c;
   pt->lines = ls;
   pt->nlines = n;
