@@ -1156,7 +1156,7 @@ static void prefetch_leaf(table_iter *it, const void *data) {
 }
 
 static int table_iter_open(licit_txn *t, int dbi, table_iter **out) {
-  /* A write transaction's held-back post ids go into the table first. */
+  /* A write transaction's held-back post ids and records go into their tables first. */
   int rc = t->write && (dbi == DBI_POSTIDS || dbi == DBI_POSTREC) ? licit__pending_flush(t) : 0;
   if (rc) return licit__mdb_err(rc, NULL, "");
   table_iter *it = calloc(1, sizeof *it);
