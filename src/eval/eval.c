@@ -1090,11 +1090,10 @@ typedef struct line {
   size_t n;
 } line;
 
-/* Bytewise, shorter first on a tie: the order of ids in postids. */
+/* The order of ids in postids (licit_id_cmp). */
 static int line_cmp(const line *x, const line *y) {
   if (x->pre != y->pre) return x->pre < y->pre ? -1 : 1;
-  int d = memcmp(x->id, y->id, x->n < y->n ? x->n : y->n);
-  return d ? d : (x->n > y->n) - (x->n < y->n);
+  return licit_id_cmp(x->id, x->n, y->id, y->n);
 }
 
 static int cmp_lines(const void *a, const void *b) { return line_cmp(a, b); }
@@ -1139,9 +1138,7 @@ static int part_lines(licit_eval *e, part *pt, bool walk) {
       }
       ls = nl;
     }
-    uint64_t pre = 0;
-    for (size_t j = 0; j < 8; j++) pre = pre << 8 | (j < r.n ? (unsigned char)r.id[j] : 0);
-    ls[n++] = (line){pre, r.id, r.sha, r.n};
+    ls[n++] = (line){licit_id_prefix(r.id, r.n), r.id, r.sha, r.n};
     c.included++;
   }
   if (n > 1) qsort(ls, n, sizeof *ls, cmp_lines);

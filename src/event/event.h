@@ -9,6 +9,8 @@
 #ifndef LICIT_EVENT_H
 #define LICIT_EVENT_H
 
+#include <string.h>
+
 #include "core/buf.h"
 #include "licit.h"
 
@@ -50,6 +52,23 @@ typedef struct licit_strv {
   const char *p;
   size_t n;
 } licit_strv;
+
+/* The order of ids wherever they are sorted: bytewise, the shorter first
+ * when one begins the other.  It is LMDB's default order of the store's id
+ * keys, and the order digests and snapshot documents follow. */
+static inline int licit_id_cmp(const char *a, size_t an, const char *b, size_t bn) {
+  int c = memcmp(a, b, an < bn ? an : bn);
+  return c ? c : (an > bn) - (an < bn);
+}
+
+/* An id's first 8 bytes, big-endian and zero-padded: two ids whose
+ * prefixes differ are in licit_id_cmp's order of their prefixes, so a sort
+ * compares prefixes first and the ids only on a tie. */
+static inline uint64_t licit_id_prefix(const char *p, size_t n) {
+  uint64_t pre = 0;
+  for (size_t j = 0; j < 8; j++) pre = pre << 8 | (j < n ? (unsigned char)p[j] : 0);
+  return pre;
+}
 
 /* One event.  Strings point into memory owned by whoever filled the event
  * (the parser, a decoded log record, an adapter) and live as long as it. */

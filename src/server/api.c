@@ -1117,9 +1117,7 @@ typedef struct mypost {
 
 static int cmp_mypost(const void *a, const void *b) {
   const mypost *x = a, *y = b;
-  size_t m = x->n < y->n ? x->n : y->n;
-  int c = memcmp(x->id, y->id, m);
-  return c ? c : (x->n > y->n) - (x->n < y->n);
+  return licit_id_cmp(x->id, x->n, y->id, y->n);
 }
 
 static void ep_me_posts(srv_req *rq, srv_resp *resp) {

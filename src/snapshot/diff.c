@@ -22,9 +22,7 @@ typedef struct change {
 
 static int by_id(const void *x, const void *y) {
   const change *a = x, *b = y;
-  size_t n = a->id.n < b->id.n ? a->id.n : b->id.n;
-  int c = memcmp(a->id.p, b->id.p, n);
-  return c ? c : (a->id.n > b->id.n) - (a->id.n < b->id.n);
+  return licit_id_cmp(a->id.p, a->id.n, b->id.p, b->id.n);
 }
 
 /* The policy B was built under (NULL when it had none). */

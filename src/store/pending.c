@@ -297,19 +297,16 @@ int licit__pending_rec_get(licit_txn *t, uint32_t ord, MDB_val *v) {
   return 0;
 }
 
-/* LMDB's order of keys: bytes, then length. */
+/* LMDB's order of keys (licit_id_cmp), prefixes first. */
 typedef struct sortkey {
-  uint64_t prefix; /* the first 8 bytes, big-endian, zero-padded */
+  uint64_t prefix; /* licit_id_prefix */
   const ent *e;
 } sortkey;
 
 static int cmp_sortkey(const void *a, const void *b) {
   const sortkey *x = a, *y = b;
   if (x->prefix != y->prefix) return x->prefix < y->prefix ? -1 : 1;
-  size_t n = x->e->kn < y->e->kn ? x->e->kn : y->e->kn;
-  int c = memcmp(x->e->key, y->e->key, n);
-  if (c) return c;
-  return x->e->kn < y->e->kn ? -1 : x->e->kn > y->e->kn;
+  return licit_id_cmp(x->e->key, x->e->kn, y->e->key, y->e->kn);
 }
 
 static void pmap_clear(pmap *m) {
@@ -338,9 +335,7 @@ static int pmap_flush(licit_txn *t, const pmap *m, int dbi, bool ords) {
   if (!sk) return ENOMEM;
   for (size_t i = 0; i < m->n; i++) {
     const ent *e = &m->ents[i];
-    uint64_t pre = 0;
-    for (size_t j = 0; j < 8; j++) pre = pre << 8 | (j < e->kn ? (unsigned char)e->key[j] : 0);
-    sk[i] = (sortkey){pre, e};
+    sk[i] = (sortkey){licit_id_prefix(e->key, e->kn), e};
   }
   qsort(sk, m->n, sizeof *sk, cmp_sortkey);
   MDB_cursor *c = NULL;
