@@ -259,16 +259,15 @@ static int put(licit_txn *t, int dbi, const void *k, size_t kn, const void *v, s
  * place.  A new post's id goes to `postids`, held back when the
  * transaction can (pending.c; the rules have already looked the id up),
  * else put at once. */
-static int put_post(licit_txn *t, uint32_t ord, const void *v, size_t vn) {
+static int put_post(licit_txn *t, uint32_t ord, const void *v, size_t vn, unsigned fl) {
   unsigned int o = ord;
   int rc = licit__pending_rec_put(t, ord, v, vn);
-  return rc == 1 ? put(t, DBI_POSTREC, &o, sizeof o, v, vn, 0) : rc;
+  return rc == 1 ? put(t, DBI_POSTREC, &o, sizeof o, v, vn, fl) : rc;
 }
 
 static int put_new_post(licit_txn *t, const char *id, size_t n, uint32_t ord, const void *v, size_t vn) {
   unsigned int o = ord;
-  int rc = licit__pending_rec_put(t, ord, v, vn);
-  if (rc == 1) rc = put(t, DBI_POSTREC, &o, sizeof o, v, vn, MDB_APPEND);
+  int rc = put_post(t, ord, v, vn, MDB_APPEND);
   if (rc) return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
   rc = licit__pending_put(t, id, n, &o, sizeof o);
   return rc == 1 ? put(t, DBI_POSTIDS, id, n, &o, sizeof o, MDB_NOOVERWRITE) : rc;
@@ -548,14 +547,11 @@ static int adopt_orphans(licit_txn *t, licit_strv post, uint32_t ord, work *w) {
   }
   for (size_t i = 0; i < n && !rc; i++) {
     licit_post_rec c;
+    /* licit_post_get_ord checks that the record names kids[i]. */
     if ((rc = licit_post_get_ord(t, kids[i], &c, &w->child))) break;
-    if (c.ord != kids[i]) {
-      rc = LICIT_ESTORE;
-      break;
-    }
     c.parent = ord + 1;
     if ((rc = licit__post_encode(&c, &t->enc))) break;
-    rc = put_post(t, kids[i], t->enc.data, t->enc.len);
+    rc = put_post(t, kids[i], t->enc.data, t->enc.len, 0);
   }
   free(kids);
   if (rc) return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc;
@@ -668,7 +664,7 @@ static int write_post_change(licit_txn *t, const licit_event *ev, const licit_lo
     default: return LICIT_EINTERNAL;
   }
   if ((rc = licit__post_encode(&r, &t->enc))) return rc;
-  return put_post(t, r.ord, t->enc.data, t->enc.len);
+  return put_post(t, r.ord, t->enc.data, t->enc.len, 0);
 }
 
 /* ------------------------------------------------------------ accounts -- */

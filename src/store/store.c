@@ -1240,13 +1240,8 @@ static int post_iter_make(licit_txn *t, table_iter *ti, bool by_ord, licit_post_
 }
 
 int licit_post_iter_open(licit_txn *t, licit_post_iter **out) {
-  licit_strv none = {NULL, 0};
-  return licit_post_iter_open_range(t, none, none, out);
-}
-
-int licit_post_iter_open_range(licit_txn *t, licit_strv from, licit_strv to, licit_post_iter **out) {
   table_iter *ti = NULL;
-  int rc = table_iter_open_range(t, DBI_POSTIDS, from, to, &ti);
+  int rc = table_iter_open(t, DBI_POSTIDS, &ti);
   return rc ? rc : post_iter_make(t, ti, false, out);
 }
 
@@ -1259,7 +1254,7 @@ int licit_post_iter_open_ords(licit_txn *t, uint32_t from, uint32_t to, licit_po
 }
 
 /* The id of the ordinal-order iterator's current post, from postord. */
-static int post_iter_ord_id(licit_post_iter *it, licit_strv *id) {
+int licit_post_iter_id(licit_post_iter *it, licit_strv *id) {
   if (!it->by_ord || !it->cur_ok) return LICIT_EUSAGE;
   /* postord has the same keys as postrec, ascending: a cursor that keeps
    * step finds each next one on or beside the page it is on. */
@@ -1275,31 +1270,6 @@ static int post_iter_ord_id(licit_post_iter *it, licit_strv *id) {
   return 0;
 }
 
-int licit_post_iter_id(licit_post_iter *it, licit_strv *id) { return post_iter_ord_id(it, id); }
-
-/* The next entry: the record's bytes in *v, its id in *id (when asked). */
-static int post_iter_step(licit_post_iter *it, licit_strv *id, MDB_val *v) {
-  MDB_val k;
-  it->cur_ok = false;
-  int rc = table_iter_next(it->ti, &k, v);
-  if (rc != 1) return rc;
-  if (!it->by_ord) {
-    if (v->mv_size != 4) return LICIT_ESTORE;
-    unsigned int o;
-    memcpy(&o, v->mv_data, 4);
-    if (id) *id = (licit_strv){k.mv_data, k.mv_size};
-    MDB_val ok = {sizeof o, &o};
-    rc = licit__get(it->t, DBI_POSTREC, &ok, v);
-    if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
-    return 1;
-  }
-  if (k.mv_size != 4) return LICIT_ESTORE;
-  memcpy(&it->cur_ord, k.mv_data, 4);
-  it->cur_ok = true;
-  if (id && (rc = post_iter_ord_id(it, id))) return rc;
-  return 1;
-}
-
 int licit_post_iter_next_ord(licit_post_iter *it, licit_strv *id, uint32_t *ord) {
   if (it->by_ord) return LICIT_EUSAGE;
   MDB_val k, v;
@@ -1312,18 +1282,25 @@ int licit_post_iter_next_ord(licit_post_iter *it, licit_strv *id, uint32_t *ord)
 }
 
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch) {
-  MDB_val v;
-  int rc = post_iter_step(it, id, &v);
-  if (rc != 1) return rc;
+  MDB_val k, v;
+  int rc;
+  it->cur_ok = false;
+  if (!it->by_ord) { /* postids, then the record of the ordinal */
+    licit_strv kid;
+    unsigned int o;
+    if ((rc = licit_post_iter_next_ord(it, &kid, &o)) != 1) return rc;
+    if (id) *id = kid;
+    k = (MDB_val){sizeof o, &o};
+    rc = licit__get(it->t, DBI_POSTREC, &k, &v);
+    if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
+  } else {
+    if ((rc = table_iter_next(it->ti, &k, &v)) != 1) return rc;
+    if (k.mv_size != 4) return LICIT_ESTORE;
+    memcpy(&it->cur_ord, k.mv_data, 4);
+    it->cur_ok = true;
+    if (id && (rc = licit_post_iter_id(it, id))) return rc;
+  }
   rc = licit__post_decode(&v, rec, scratch);
-  return rc ? rc : 1;
-}
-
-int licit_post_iter_next_head(licit_post_iter *it, licit_post_head *h, licit_buf *scratch) {
-  MDB_val v;
-  int rc = post_iter_step(it, NULL, &v);
-  if (rc != 1) return rc;
-  rc = licit__post_decode_head(&v, h, scratch);
   return rc ? rc : 1;
 }
 

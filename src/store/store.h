@@ -292,11 +292,9 @@ int licit_link_iter_open(licit_txn *t, licit_link_iter **out);
 int licit_link_iter_next(licit_link_iter *it, licit_link_rec *rec, licit_buf *scratch);
 void licit_link_iter_close(licit_link_iter *it);
 
-/* Cursor over all posts in bytewise post-id order. */
+/* Cursor over all posts in bytewise post-id order (licit_id_cmp). */
 typedef struct licit_post_iter licit_post_iter;
 int licit_post_iter_open(licit_txn *t, licit_post_iter **out);
-/* The posts with from <= id < to (an empty bound: no bound), in id order. */
-int licit_post_iter_open_range(licit_txn *t, licit_strv from, licit_strv to, licit_post_iter **out);
 /* The posts with from <= ordinal < to (to 0: no bound), in ordinal order:
  * the order they are stored in, read sequentially. */
 int licit_post_iter_open_ords(licit_txn *t, uint32_t from, uint32_t to, licit_post_iter **out);
@@ -311,16 +309,14 @@ int licit_post_iter_next_ord(licit_post_iter *it, licit_strv *id, uint32_t *ord)
 int licit_post_iter_id(licit_post_iter *it, licit_strv *id);
 void licit_post_iter_close(licit_post_iter *it);
 
-/* The leading part of a post record, which the thread walk needs: the
- * rest of the record is not decoded.  vis points into the scratch. */
+/* The leading part of a post record, which the thread walk needs
+ * (licit__post_decode_head decodes only it).  vis points into the scratch. */
 typedef struct licit_post_head {
   uint32_t ord, user, parent, n_vis;
   int64_t created_ts, del_ts;
   uint64_t created_seq, del_seq;
   const licit_hist *vis;
 } licit_post_head;
-/* As licit_post_iter_next, the head of each record only. */
-int licit_post_iter_next_head(licit_post_iter *it, licit_post_head *h, licit_buf *scratch);
 /* How many posts were stored with a parent (replies), for evaluations that
  * can skip the thread pass when there are none. */
 uint64_t licit_txn_n_replies(const licit_txn *t);
