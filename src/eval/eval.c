@@ -902,7 +902,7 @@ typedef struct part {
   licit_eval w;         /* the evaluation as this part's thread sees it */
   uint32_t from, to;    /* the range of post ordinals; to 0: unbounded */
   bool fill;            /* record each post's own audience */
-  bool waits;           /* records still waiting after the walks (finish_part) */
+  bool waits;           /* records still waiting after the walks (finish_parts) */
   int rc;
   struct line *lines;   /* the included posts' digest lines, sorted by id */
   size_t nlines;
@@ -951,7 +951,7 @@ static void rec_next(unsigned char **q, rec *r) {
 
 /* Walks the waiting threads of a part, where every ancestor's own audience
  * is recorded, marking each record with the outcome; the rest (an
- * ancestor without a record: a damaged store) stay for finish_part. */
+ * ancestor without a record: a damaged store) stay for finish_parts. */
 static int walk_part(part *pt) {
   licit_eval *e = &pt->w;
   unsigned char *q = (unsigned char *)pt->out.data, *end = q + pt->out.len;
@@ -1101,7 +1101,7 @@ static int cmp_lines(const void *a, const void *b) { return line_cmp(a, b); }
 /* Counts a part's outcomes and sorts its included posts' lines.  A record
  * still waiting for its thread (store damage left it) is walked when
  * `walk` (on the main thread, through e); otherwise the part is left for
- * finish_part (pt->waits). */
+ * finish_parts (pt->waits). */
 static int part_lines(licit_eval *e, part *pt, bool walk) {
   unsigned char *q = (unsigned char *)pt->out.data, *end = q + pt->out.len;
   licit_counts c = pt->counts;
@@ -1330,6 +1330,9 @@ int licit_eval_run_want(licit_eval *e, licit_eval_want want, licit_eval_cb cb, v
   memset(counts, 0, sizeof *counts);
   licit_sha256_ctx *h = licit_sha256_begin();
   if (!h) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+  /* A full scan follows: on one thread, map the store in one system call
+   * rather than a page fault at a time (several threads fault in parallel,
+   * which measured as fast as mapping it first). */
   if (!e->lazy && threads_for(e) == 1) licit_store_prefault(licit_txn_store(e->txn));
   if (!e->lazy) {
     int rc = cb ? run_visit(e, want, cb, ctx, counts, h) : run_parts(e, counts, h);

@@ -268,7 +268,10 @@ int licit_store_event_id(licit_txn *t, const char *id, size_t n, uint64_t *seq);
 /* The signal token of an ordinal / the ordinal of a token. */
 int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord);
 
-/* A post by ordinal (one look-up in postrec); LICIT_ENOTFOUND when none. */
+/* A post by ordinal: its id from postord, that id's ordinal from postids,
+ * the record from postrec, which must name the ordinal (three look-ups, so
+ * that a damaged index is LICIT_ESTORE, never another post's record);
+ * LICIT_ENOTFOUND when there is no such ordinal. */
 int licit_post_get_ord(licit_txn *t, uint32_t ord, licit_post_rec *rec, licit_buf *scratch);
 
 /* Links between accounts.  Each pair's history is a list of entries
