@@ -639,9 +639,9 @@ int licit_report_user(licit_txn *t, const licit_policy *pol, const char *user, s
   pf = licit_prefetch_posts(t, ords, nords, LICIT_PREFETCH_MIN);
   for (size_t i = 0; i < nords; i++) {
     licit_prefetch_at(pf, i);
-    licit_strv id;
     licit_post_rec p;
-    if ((rc = licit_post_id(t, ords[i], &id)) || (rc = licit_post_get(t, id.p, id.n, &p, &pscr))) goto store;
+    if ((rc = licit_post_get_ord(t, ords[i], &p, &pscr))) goto store;
+    licit_strv id = {p.id, p.id_len};
     for (size_t s = 0; s < nsnaps; s++) {
       int has = licit_snap_reader_has(t, &snaps[s], &lin[s], p.ord);
       if (has < 0) {

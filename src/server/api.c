@@ -1171,7 +1171,7 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
     for (size_t k = 0; k < pn; k++) {
       licit_strv id;
       if ((rc = licit_post_id(t, po[k], &id))) {
-        /* uposts names a post postord does not have: damage, not "no post". */
+        /* uposts names a post postrec does not have: damage, not "no post". */
         free(po);
         lib_error(resp, rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc, "reading the account's posts");
         goto out;

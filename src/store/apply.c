@@ -575,6 +575,8 @@ static int write_post(licit_txn *t, const licit_event *ev, const licit_loaded *l
   licit_hist sig = {ev->ts, seq, 0, (int32_t)nsig};
   licit_post_rec r = {
       .ord = (uint32_t)t->ctr[CTR_POSTS]++,
+      .id = ev->post.p,
+      .id_len = (uint32_t)ev->post.n,
       .user = u.ord,
       .created_ts = ev->ts,
       .created_seq = seq,
@@ -599,7 +601,6 @@ static int write_post(licit_txn *t, const licit_event *ev, const licit_loaded *l
   if ((rc = put_new_post(t, ev->post.p, ev->post.n, r.ord, t->enc.data, t->enc.len)))
     return rc == LICIT_EEXISTS ? LICIT_ESTORE : rc;
   unsigned int po = r.ord, uo = u.ord;
-  if ((rc = put(t, DBI_POSTORD, &po, sizeof po, ev->post.p, ev->post.n, MDB_APPEND))) return rc;
   if ((rc = defer_put(t, DQ_UPOSTS, uo, po))) return rc;
   if (ev->has_mentions && (rc = index_mentions(t, &w->menords, po))) return rc;
   if (ev->parent.n) t->ctr[CTR_REPLIES]++;

@@ -2,8 +2,9 @@
  * licit_prefetch_posts, licit_prefetch_at, licit_prefetch_end).
  *
  * A reader that walks many posts by ordinal (report: an account's posts)
- * makes three look-ups a post (`postord`, `postids`, `postrec`), each ending on a leaf
- * page of a large table that is rarely in the CPU's caches and, in a fresh
+ * makes a look-up a post in `postrec` (and one more for a reply's parent),
+ * each ending on a leaf page of a large table that is rarely in the CPU's
+ * caches and, in a fresh
  * process, not even mapped yet: the walk is paced by memory and page-fault
  * latency, one post after the other.  A helper thread with a read
  * transaction on the same commit makes the same look-ups from the end of

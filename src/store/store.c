@@ -48,7 +48,7 @@ int licit__mdb_err(int rc, licit_err *err, const char *what) {
 
 static const char *const dbi_names[DBI_COUNT] = {
     [DBI_META] = "meta",       [DBI_LOG] = "log",           [DBI_IDS] = "ids",
-    [DBI_POSTIDS] = "postids", [DBI_POSTREC] = "postrec", [DBI_POSTORD] = "postord",   [DBI_USERS] = "users",
+    [DBI_POSTIDS] = "postids", [DBI_POSTREC] = "postrec", [DBI_USERS] = "users",
     [DBI_USTATE] = "ustate",   [DBI_UPOSTS] = "uposts",     [DBI_SIGNALS] = "signals",
     [DBI_SNAPSHOTS] = "snapshots", [DBI_SNAPBITS] = "snapbits", [DBI_POLICIES] = "policies",
     [DBI_ORPHANS] = "orphans",     [DBI_LINKS] = "links",       [DBI_ULINKS] = "ulinks",
@@ -58,7 +58,6 @@ static const char *const dbi_names[DBI_COUNT] = {
 static const unsigned dbi_flags[DBI_COUNT] = {
     [DBI_LOG] = MDB_INTEGERKEY,
     [DBI_POSTREC] = MDB_INTEGERKEY,
-    [DBI_POSTORD] = MDB_INTEGERKEY,
     [DBI_USTATE] = MDB_INTEGERKEY,
     [DBI_UPOSTS] = MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP,
     [DBI_POLICIES] = MDB_INTEGERKEY,
@@ -99,8 +98,10 @@ static const char *const counter_keys[CTR_COUNT] = {
  * version added read as empty) and is upgraded by the first write open
  * (the missing tables created, the mark rewritten). */
 #define FORMAT_PREFIX "licit-store-"
-#define FORMAT_VERSION 3 /* 2: compact post records; 3: posts kept by ordinal (postrec, postids) */
-#define FORMAT_OLDEST 2  /* the oldest version this licit opens (a version 2 store only to upgrade it) */
+/* 2: compact post records; 3: posts kept by ordinal (postrec, postids,
+ * postord); 4: each record names its id, postord is gone. */
+#define FORMAT_VERSION 4
+#define FORMAT_OLDEST 2 /* the oldest version this licit opens (versions 2 and 3 only to upgrade them) */
 
 /* Reads the version out of a format mark; 0 when it is not one. */
 static int format_version(const MDB_val *v) {
@@ -123,36 +124,74 @@ static int path_in(char *buf, size_t cap, const char *dir, const char *file, lic
 
 static int env_used(licit_store *s, uint64_t *used, size_t *mapsize);
 
-/* Format 2 kept each post's record under its id (`posts`); format 3 keeps
- * it under its ordinal (`postrec`), so new posts are appended, with the id
- * index (`postids`: id -> ordinal) beside it.  Rewrites the one as the
- * other in the caller's write transaction (the upgrade commits whole or
- * not at all) and drops `posts`. */
-static int upgrade_posts(MDB_txn *txn, licit_store *s) {
+/* One old record (formats 2 and 3: no id) written again with its id. */
+static int upgrade_rec(const MDB_val *old, const char *id, size_t n, licit_post_rec *r, licit_buf *scratch,
+                       licit_buf *enc, MDB_val *out) {
+  if (n == 0 || n > LICIT_ID_MAX || licit__post_decode_v3(old, r, scratch)) return MDB_CORRUPTED;
+  r->id = id;
+  r->id_len = (uint32_t)n;
+  if (licit__post_encode(r, enc)) return ENOMEM;
+  *out = (MDB_val){enc->len, enc->data};
+  return 0;
+}
+
+/* Format 2 kept each post's record under its id (`posts`); format 3 kept
+ * it under its ordinal (`postrec`), with the id index (`postids`: id ->
+ * ordinal) beside it and the ids by ordinal in `postord`; format 4's
+ * records name their ids, so a post read by ordinal is one look-up and
+ * `postord` is gone.  Rewrites a version 2 or 3 store's posts as version 4
+ * keeps them, in the caller's write transaction (the upgrade commits whole
+ * or not at all), and drops the old tables. */
+static int upgrade_posts(MDB_txn *txn, licit_store *s, int version) {
   MDB_dbi old;
-  int rc = mdb_dbi_open(txn, "posts", 0, &old);
+  int rc = mdb_dbi_open(txn, version == 2 ? "posts" : "postord", 0, &old);
   if (rc == MDB_NOTFOUND) return 0;
   if (rc) return rc;
   MDB_cursor *c = NULL, *ids = NULL;
-  if ((rc = mdb_cursor_open(txn, old, &c)) || (rc = mdb_cursor_open(txn, s->dbi[DBI_POSTIDS], &ids))) goto out;
-  licit_buf scratch = LICIT_BUF_INIT;
-  MDB_val k, v;
-  for (int op = MDB_FIRST; (rc = mdb_cursor_get(c, &k, &v, op)) == 0; op = MDB_NEXT) {
-    licit_post_head h;
-    if (licit__post_decode_head(&v, &h, &scratch)) {
-      rc = MDB_CORRUPTED;
-      break;
+  licit_buf scratch = LICIT_BUF_INIT, enc = LICIT_BUF_INIT;
+  licit_post_rec r;
+  MDB_val k, v, nv;
+  if (version == 2) { /* posts: id -> record */
+    if ((rc = mdb_cursor_open(txn, old, &c)) || (rc = mdb_cursor_open(txn, s->dbi[DBI_POSTIDS], &ids))) goto out;
+    for (int op = MDB_FIRST; (rc = mdb_cursor_get(c, &k, &v, op)) == 0; op = MDB_NEXT) {
+      if ((rc = upgrade_rec(&v, k.mv_data, k.mv_size, &r, &scratch, &enc, &nv))) break;
+      unsigned int o = r.ord;
+      MDB_val ok = {sizeof o, &o};
+      /* Ids come in key order: appended. */
+      if ((rc = mdb_cursor_put(ids, &k, &ok, MDB_APPEND))) break;
+      if ((rc = mdb_put(txn, s->dbi[DBI_POSTREC], &ok, &nv, MDB_NOOVERWRITE))) break;
     }
-    unsigned int o = h.ord;
-    MDB_val ok = {sizeof o, &o};
-    /* Ids come in key order: appended. */
-    MDB_val ov = {sizeof o, &o};
-    if ((rc = mdb_cursor_put(ids, &k, &ov, MDB_APPEND))) break;
-    if ((rc = mdb_put(txn, s->dbi[DBI_POSTREC], &ok, &v, MDB_NOOVERWRITE))) break;
+  } else { /* postrec: ordinal -> record, postord: ordinal -> id, the same keys */
+    if ((rc = mdb_cursor_open(txn, s->dbi[DBI_POSTREC], &c)) || (rc = mdb_cursor_open(txn, old, &ids))) goto out;
+    for (int op = MDB_FIRST; (rc = mdb_cursor_get(c, &k, &v, op)) == 0; op = MDB_NEXT) {
+      MDB_val ik, iv;
+      if ((rc = mdb_cursor_get(ids, &ik, &iv, op)) || ik.mv_size != k.mv_size ||
+          memcmp(ik.mv_data, k.mv_data, k.mv_size) != 0) {
+        rc = MDB_CORRUPTED; /* a record without its id, or the reverse */
+        break;
+      }
+      if ((rc = upgrade_rec(&v, iv.mv_data, iv.mv_size, &r, &scratch, &enc, &nv))) break;
+      if (k.mv_size != 4 || memcmp(k.mv_data, &r.ord, 4) != 0) {
+        rc = MDB_CORRUPTED;
+        break;
+      }
+      /* The same key, a longer value: LMDB deletes and inserts, and the
+       * cursor stays on it.  The key is copied first: k points into the
+       * page that the deletion moves. */
+      unsigned int ko = r.ord;
+      MDB_val kc = {sizeof ko, &ko};
+      if ((rc = mdb_cursor_put(c, &kc, &nv, MDB_CURRENT))) break;
+    }
+    if (rc == MDB_NOTFOUND) { /* every record done: postord must end too */
+      MDB_val ik, iv;
+      rc = mdb_cursor_get(ids, &ik, &iv, MDB_NEXT);
+      rc = rc == MDB_NOTFOUND ? MDB_NOTFOUND : rc ? rc : MDB_CORRUPTED;
+    }
   }
-  licit_buf_free(&scratch);
   if (rc == MDB_NOTFOUND) rc = 0;
 out:
+  licit_buf_free(&scratch);
+  licit_buf_free(&enc);
   if (c) mdb_cursor_close(c);
   if (ids) mdb_cursor_close(ids);
   if (!rc) rc = mdb_drop(txn, old, 1);
@@ -294,18 +333,22 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
       }
     }
   }
-  size_t upgrade_bytes = 0; /* format 2: the posts table, written again */
-  if (version == 2) {
+  size_t upgrade_bytes = 0; /* formats 2 and 3: the post tables, written again */
+  bool upgrade = version >= FORMAT_OLDEST && version < FORMAT_VERSION;
+  const char *const old_tables[] = {"posts", "postrec", "postord"};
+  for (int i = 0; upgrade && i < 3; i++) {
     MDB_dbi old;
     MDB_stat ms;
-    if (mdb_dbi_open(txn, "posts", 0, &old) == 0 && mdb_stat(txn, old, &ms) == 0)
-      upgrade_bytes = (size_t)ms.ms_psize * (ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages);
+    if (mdb_dbi_open(txn, old_tables[i], 0, &old) == 0 && mdb_stat(txn, old, &ms) == 0)
+      upgrade_bytes += 2 * (size_t)ms.ms_psize * (ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages);
   }
-  if (version == 2 && readonly) {
+  if (upgrade && readonly) {
     rc = licit_err_set(err, LICIT_ESTORE,
-                       "store %s has format " FORMAT_PREFIX "2, which keeps posts by id: the first command that "
-                       "writes to it (policy set, ingest, follow, serve) upgrades it to " FORMAT_PREFIX "%d",
-                       dir, FORMAT_VERSION);
+                       "store %s has format " FORMAT_PREFIX "%d, %s: the first command that writes to it (policy "
+                       "set, ingest, follow, serve) upgrades it to " FORMAT_PREFIX "%d",
+                       dir, version,
+                       version == 2 ? "which keeps posts by id" : "whose post records do not name their ids",
+                       FORMAT_VERSION);
     goto fail;
   }
   if (version == 0 && !create) {
@@ -364,7 +407,7 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
       rc = mdb_put(txn, s->dbi[DBI_META], &sk, &sv, 0);
     }
     if (rc) goto mdb_fail;
-    if (version == 2 && (rc = upgrade_posts(txn, s))) goto mdb_fail;
+    if (upgrade && (rc = upgrade_posts(txn, s, version))) goto mdb_fail;
     if ((rc = mdb_put(txn, s->dbi[DBI_META], &k, &fv, 0))) goto mdb_fail;
     rc = mdb_txn_commit(txn);
     txn = NULL;
@@ -586,9 +629,10 @@ const licit_hist *licit_hist_at(const licit_hist *h, uint32_t n, size_t stride, 
 /* The post record on disk is compact, because evaluation reads every one:
  * unsigned LEB128 varints, and every time and seq stored as the distance
  * from the post's creation (no event of a post precedes it), so a post
- * that never changed takes about 60 bytes, most of them its text's hash.
+ * that never changed takes about 60 bytes and its id, most of them its
+ * text's hash.
  *
- *   ord, user, created_ts (zigzag), created_seq,
+ *   ord, id length, id bytes, user, created_ts (zigzag), created_seq,
  *   flags (1: deleted, 2: parent known, 4: mentions),
  *   [del dts, del dseq], [parent ord + 1], n_vis, n_text, n_sig, n_sigords,
  *   vis:  (dts, dseq, visibility)            per entry
@@ -596,7 +640,8 @@ const licit_hist *licit_hist_at(const licit_hist *h, uint32_t n, size_t stride, 
  *   sig:  (dts, dseq, offset, count)         per entry
  *   sigords: varints
  *   [n_men, n_menords, men entries as sig, menords: varints]
- * Records written before flags 2 and 4 existed decode unchanged.
+ * Records written before flags 2 and 4 existed decode unchanged; records
+ * of formats 2 and 3 have no id (licit__post_decode_v3, for the upgrade).
  * Decoding expands it into aligned arrays in the caller's scratch buffer. */
 
 static int put_varint(licit_buf *b, uint64_t v) {
@@ -631,12 +676,24 @@ static int64_t unzz(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); 
     if (!get_varint(pp, end, &(dst))) return LICIT_ESTORE;   \
   } while (0)
 
-/* The fields every post record starts with (licit__post_decode and the
- * thread pass's licit__post_decode_head share them): ord, user, creation,
- * flags, deletion, parent.  *flags gets the flags byte. */
-static int decode_head(const unsigned char **pp, const unsigned char *end, licit_post_head *h, unsigned *flags) {
+/* The id of a record (format 4): its length and bytes after the ordinal. */
+static int decode_id(const unsigned char **pp, const unsigned char *end, licit_strv *id) {
+  uint64_t n;
+  GET(n);
+  if (n == 0 || n > LICIT_ID_MAX || n > (uint64_t)(end - *pp)) return LICIT_ESTORE;
+  *id = (licit_strv){(const char *)*pp, (size_t)n};
+  *pp += n;
+  return 0;
+}
+
+/* The fields every post record starts with: ord, id (unless `id` is NULL:
+ * formats 2 and 3), user, creation, flags, deletion, parent.  *flags gets
+ * the flags byte. */
+static int decode_head(const unsigned char **pp, const unsigned char *end, licit_post_head *h, unsigned *flags,
+                       licit_strv *id) {
   uint64_t x[4];
   GET(x[0]);
+  if (id && decode_id(pp, end, id)) return LICIT_ESTORE;
   GET(x[1]);
   GET(x[2]);
   GET(x[3]);
@@ -698,11 +755,12 @@ static int decode_lists(const unsigned char **pp, const unsigned char *end, cons
   return 0;
 }
 
-int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) {
+static int post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch, bool has_id) {
   const unsigned char *p = v->mv_data, *end = p + v->mv_size, **pp = &p;
   licit_post_head h;
+  licit_strv id = {NULL, 0};
   unsigned flags;
-  int rc = decode_head(pp, end, &h, &flags);
+  int rc = decode_head(pp, end, &h, &flags, has_id ? &id : NULL);
   if (rc) return rc;
   r->ord = h.ord;
   r->user = h.user;
@@ -732,7 +790,7 @@ int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) 
                 (size_t)r->n_sig * sizeof(licit_hist) + (size_t)r->n_sigords * 4;
   /* Mentions come last and are bounded by what is left, as above. */
   size_t men_reserve = (flags & 4) ? left * (sizeof(licit_hist) + 4) : 0;
-  need += men_reserve + 8;
+  need += men_reserve + 8 + id.n;
   licit_buf_reset(scratch);
   if (licit_buf_reserve(scratch, need)) return LICIT_ENOMEM;
   char *o = scratch->data;
@@ -773,34 +831,31 @@ int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) 
   r->text = text;
   r->sig = sig;
   r->sigords = ords;
+  /* The id last, after everything aligned: a copy, so that the record
+   * outlives a write that moves the value it was read from. */
+  char *ido = o + need - id.n;
+  if (id.n) memcpy(ido, id.p, id.n);
+  r->id = ido;
+  r->id_len = (uint32_t)id.n;
   return 0;
 }
 
-int licit__post_decode_head(const MDB_val *v, licit_post_head *h, licit_buf *scratch) {
-  const unsigned char *p = v->mv_data, *end = p + v->mv_size, **pp = &p;
-  unsigned flags;
-  int rc = decode_head(pp, end, h, &flags);
-  if (rc) return rc;
-  uint64_t x[4];
-  GET(x[0]); /* n_vis; the other counts are not needed */
-  GET(x[1]);
-  GET(x[2]);
-  GET(x[3]);
-  size_t left = (size_t)(end - p);
-  if (x[0] == 0 || x[0] > left / 3) return LICIT_ESTORE;
-  h->n_vis = (uint32_t)x[0];
-  licit_buf_reset(scratch);
-  if (licit_buf_reserve(scratch, (size_t)h->n_vis * sizeof(licit_hist))) return LICIT_ENOMEM;
-  licit_hist *vis = (licit_hist *)scratch->data;
-  if ((rc = decode_vis(pp, end, h, h->n_vis, vis))) return rc;
-  h->vis = vis;
-  return 0;
+int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) {
+  return post_decode(v, r, scratch, true);
 }
+
+int licit__post_decode_v3(const MDB_val *v, licit_post_rec *r, licit_buf *scratch) {
+  return post_decode(v, r, scratch, false);
+}
+
 #undef GET
 
 int licit__post_encode(const licit_post_rec *r, licit_buf *out) {
+  if (r->id_len == 0 || r->id_len > LICIT_ID_MAX) return LICIT_EINTERNAL;
   licit_buf_reset(out);
   int rc = put_varint(out, r->ord);
+  if (!rc) rc = put_varint(out, r->id_len);
+  if (!rc) rc = licit_buf_add(out, r->id, r->id_len);
   if (!rc) rc = put_varint(out, r->user);
   if (!rc) rc = put_varint(out, zz(r->created_ts));
   if (!rc) rc = put_varint(out, r->created_seq);
@@ -925,13 +980,20 @@ static int post_ord(licit_txn *t, const char *id, size_t n, uint32_t *ord) {
   return 0;
 }
 
+/* The stored record of ordinal `ord`: postrec, or what the writer holds back. */
+static int post_raw(licit_txn *t, uint32_t ord, MDB_val *v) {
+  unsigned int o = ord;
+  MDB_val k = {sizeof o, &o};
+  int rc = t->write ? licit__pending_rec_get(t, ord, v) : 1;
+  if (rc == 1) rc = licit__get(t, DBI_POSTREC, &k, v);
+  return not_found_or(rc);
+}
+
 /* The record of ordinal `ord`, which must name itself. */
 static int post_rec(licit_txn *t, uint32_t ord, licit_post_rec *rec, licit_buf *scratch) {
-  unsigned int o = ord;
-  MDB_val k = {sizeof o, &o}, v;
-  int rc = t->write ? licit__pending_rec_get(t, ord, &v) : 1;
-  if (rc == 1) rc = licit__get(t, DBI_POSTREC, &k, &v);
-  if (rc) return not_found_or(rc);
+  MDB_val v;
+  int rc = post_raw(t, ord, &v);
+  if (rc) return rc;
   if ((rc = licit__post_decode(&v, rec, scratch))) return rc;
   return rec->ord == ord ? 0 : LICIT_ESTORE;
 }
@@ -941,28 +1003,24 @@ int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, 
   int rc = post_ord(t, id, n, &ord);
   if (rc) return not_found_or(rc);
   rc = post_rec(t, ord, rec, scratch);
-  return rc == LICIT_ENOTFOUND ? LICIT_ESTORE : rc; /* an id without its record */
+  if (rc == LICIT_ENOTFOUND) return LICIT_ESTORE; /* an id without its record */
+  /* postids led to another post's record: damage. */
+  if (!rc && (rec->id_len != n || memcmp(rec->id, id, n) != 0)) return LICIT_ESTORE;
+  return rc;
 }
 
 int licit_post_id(licit_txn *t, uint32_t ord, licit_strv *id) {
-  unsigned int o = ord;
-  MDB_val k = {sizeof o, &o}, v;
-  int rc = licit__get(t, DBI_POSTORD, &k, &v);
-  if (rc) return not_found_or(rc);
-  id->p = v.mv_data;
-  id->n = v.mv_size;
+  MDB_val v;
+  int rc = post_raw(t, ord, &v);
+  if (rc) return rc;
+  const unsigned char *p = v.mv_data, *end = p + v.mv_size;
+  uint64_t o;
+  if (!get_varint(&p, end, &o) || o != ord || decode_id(&p, end, id)) return LICIT_ESTORE;
   return 0;
 }
 
 int licit_post_get_ord(licit_txn *t, uint32_t ord, licit_post_rec *rec, licit_buf *scratch) {
-  licit_strv id;
-  int rc = licit_post_id(t, ord, &id);
-  if (rc) return rc;
-  rc = licit_post_get(t, id.p, id.n, rec, scratch);
-  /* postord names a post that posts does not have: damage. */
-  if (rc == LICIT_ENOTFOUND) return LICIT_ESTORE;
-  if (!rc && rec->ord != ord) return LICIT_ESTORE;
-  return rc;
+  return post_rec(t, ord, rec, scratch);
 }
 
 /* ----------------------------------------------------------------- links -- */
@@ -1216,15 +1274,13 @@ static void post_iter_prefetch(licit_txn *t, table_iter *it, int dbi) {
 }
 
 /* In id order: a cursor over `postids`, each record read by its ordinal.
- * In ordinal order: a cursor over `postrec`, and one over `postord` that
- * keeps step with it for the ids. */
+ * In ordinal order: a cursor over `postrec`; each record names its id. */
 struct licit_post_iter {
   licit_txn *t;
   table_iter *ti;
-  MDB_cursor *idc; /* by ordinal: postord */
   bool by_ord;
-  bool cur_ok; /* by ordinal: a current post, cur_ord */
-  unsigned int cur_ord;
+  bool cur_ok; /* a current post, whose id is cur_id */
+  licit_strv cur_id;
 };
 
 static int post_iter_make(licit_txn *t, table_iter *ti, bool by_ord, licit_post_iter **out) {
@@ -1253,20 +1309,9 @@ int licit_post_iter_open_ords(licit_txn *t, uint32_t from, uint32_t to, licit_po
   return rc ? rc : post_iter_make(t, ti, true, out);
 }
 
-/* The id of the ordinal-order iterator's current post, from postord. */
 int licit_post_iter_id(licit_post_iter *it, licit_strv *id) {
-  if (!it->by_ord || !it->cur_ok) return LICIT_EUSAGE;
-  /* postord has the same keys as postrec, ascending: a cursor that keeps
-   * step finds each next one on or beside the page it is on. */
-  MDB_val ik = {sizeof it->cur_ord, &it->cur_ord}, iv;
-  int rc;
-  if (!it->idc) {
-    rc = licit__cursor_open(it->t, DBI_POSTORD, &it->idc);
-    if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
-  }
-  rc = mdb_cursor_get(it->idc, &ik, &iv, MDB_SET_KEY);
-  if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
-  *id = (licit_strv){iv.mv_data, iv.mv_size};
+  if (!it->cur_ok) return LICIT_EUSAGE;
+  *id = it->cur_id;
   return 0;
 }
 
@@ -1284,29 +1329,37 @@ int licit_post_iter_next_ord(licit_post_iter *it, licit_strv *id, uint32_t *ord)
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch) {
   MDB_val k, v;
   int rc;
+  unsigned int o;
+  licit_strv kid = {NULL, 0};
   it->cur_ok = false;
   if (!it->by_ord) { /* postids, then the record of the ordinal */
-    licit_strv kid;
-    unsigned int o;
     if ((rc = licit_post_iter_next_ord(it, &kid, &o)) != 1) return rc;
-    if (id) *id = kid;
     k = (MDB_val){sizeof o, &o};
     rc = licit__get(it->t, DBI_POSTREC, &k, &v);
     if (rc) return rc == MDB_NOTFOUND ? LICIT_ESTORE : licit__mdb_err(rc, NULL, "");
   } else {
     if ((rc = table_iter_next(it->ti, &k, &v)) != 1) return rc;
     if (k.mv_size != 4) return LICIT_ESTORE;
-    memcpy(&it->cur_ord, k.mv_data, 4);
-    it->cur_ok = true;
-    if (id && (rc = licit_post_iter_id(it, id))) return rc;
+    memcpy(&o, k.mv_data, 4);
   }
-  rc = licit__post_decode(&v, rec, scratch);
-  return rc ? rc : 1;
+  if ((rc = licit__post_decode(&v, rec, scratch))) return rc;
+  /* The record must be the one its key names. */
+  if (rec->ord != o || (kid.p && (kid.n != rec->id_len || memcmp(kid.p, rec->id, kid.n) != 0)))
+    return LICIT_ESTORE;
+  /* The id as stored (valid for the transaction, as the key in id order). */
+  if (!kid.p) {
+    const unsigned char *p = v.mv_data, *end = p + v.mv_size;
+    uint64_t x;
+    if (!get_varint(&p, end, &x) || decode_id(&p, end, &kid)) return LICIT_ESTORE;
+  }
+  it->cur_id = kid;
+  it->cur_ok = true;
+  if (id) *id = it->cur_id;
+  return 1;
 }
 
 void licit_post_iter_close(licit_post_iter *it) {
   if (!it) return;
-  if (it->idc) mdb_cursor_close(it->idc);
   table_iter_close(it->ti);
   free(it);
 }

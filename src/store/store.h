@@ -8,9 +8,11 @@
  *   log       seq (u64) -> encoded event (event.h): every accepted event in
  *             arrival order; text lives only here
  *   ids       event id -> seq: duplicate detection
- *   posts     post id -> post record (below), so a scan of this table visits
- *             posts in the bytewise id order snapshots are written in
- *   postord   post ordinal (u32) -> post id
+ *   postrec   post ordinal (u32) -> post record (below), which names the
+ *             post's id: new posts are appended, and a scan reads them in
+ *             the order they arrived
+ *   postids   post id -> post ordinal (u32): the id index, in the bytewise
+ *             id order snapshots are written in
  *   users     user id -> user ordinal (u32)
  *   ustate    user ordinal -> user record (below)
  *   uposts    user ordinal -> post ordinals (sorted duplicates): per-user index
@@ -65,6 +67,8 @@ typedef struct licit_text_hist {
 /* The post record, decoded into aligned memory owned by a licit_buf. */
 typedef struct licit_post_rec {
   uint32_t ord;
+  uint32_t id_len;
+  const char *id; /* the post's id (in the scratch buffer) */
   uint32_t user; /* author's user ordinal */
   int64_t created_ts;
   uint64_t created_seq;
@@ -255,7 +259,11 @@ int licit_store_write(licit_txn *t, const licit_event *ev, const licit_loaded *l
 /* ----------------------------------------------------------- lookups -- */
 
 /* Decodes into `scratch` (owned by the caller, reused between calls). */
+/* By id: its ordinal from postids, then the record, which must name the
+ * same id (so a damaged index is LICIT_ESTORE, never another post). */
 int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, licit_buf *scratch);
+/* The id of a post ordinal, read from its record (valid for the
+ * transaction, and in a write transaction until its next write). */
 int licit_post_id(licit_txn *t, uint32_t ord, licit_strv *id);
 /* An account by ordinal (in a write transaction through its cache of
  * accounts): LICIT_ENOTFOUND when there is no such record. */
@@ -268,10 +276,9 @@ int licit_store_event_id(licit_txn *t, const char *id, size_t n, uint64_t *seq);
 /* The signal token of an ordinal / the ordinal of a token. */
 int licit_signal_ord(licit_txn *t, const char *tok, size_t n, uint32_t *ord);
 
-/* A post by ordinal: its id from postord, that id's ordinal from postids,
- * the record from postrec, which must name the ordinal (three look-ups, so
- * that a damaged index is LICIT_ESTORE, never another post's record);
- * LICIT_ENOTFOUND when there is no such ordinal. */
+/* A post by ordinal: one look-up in postrec; the record must name the
+ * ordinal (else LICIT_ESTORE); LICIT_ENOTFOUND when there is no such
+ * ordinal. */
 int licit_post_get_ord(licit_txn *t, uint32_t ord, licit_post_rec *rec, licit_buf *scratch);
 
 /* Links between accounts.  Each pair's history is a list of entries
@@ -302,13 +309,13 @@ int licit_post_iter_open(licit_txn *t, licit_post_iter **out);
  * the order they are stored in, read sequentially. */
 int licit_post_iter_open_ords(licit_txn *t, uint32_t from, uint32_t to, licit_post_iter **out);
 /* 1 with id and rec set, 0 at the end, or a negative error.  id may be
- * NULL; an ordinal-order iterator then reads it only when asked
- * (licit_post_iter_id). */
+ * NULL (it is also rec->id); in id order the record must name the id of
+ * its postids entry (else LICIT_ESTORE). */
 int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *rec, licit_buf *scratch);
 /* An id-order iterator's next post without its record: 1 with its id
  * and ordinal, 0 at the end, or a negative error. */
 int licit_post_iter_next_ord(licit_post_iter *it, licit_strv *id, uint32_t *ord);
-/* The current post's id, for an iterator opened with licit_post_iter_open_ords. */
+/* The current post's id (from its record, valid until the next call). */
 int licit_post_iter_id(licit_post_iter *it, licit_strv *id);
 void licit_post_iter_close(licit_post_iter *it);
 
@@ -499,7 +506,7 @@ void licit_store_warm_write(licit_store *s, uint64_t from, uint64_t to);
 licit_store *licit_txn_store(licit_txn *t);
 
 /* Reading many posts by ordinal on one core is paced by memory: each post
- * is two look-ups ending on leaf pages of large tables that are rarely
+ * is a look-up ending on a leaf page of a large table that is rarely
  * cached.  licit_prefetch_posts starts a thread that reads the same posts
  * (ords[0..n), the caller's array, kept alive until the end) through a
  * read transaction on t's commit, from the end backwards, so that their

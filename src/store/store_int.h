@@ -9,7 +9,7 @@
 #include "store/store.h"
 
 enum {
-  DBI_META, DBI_LOG, DBI_IDS, DBI_POSTIDS, DBI_POSTREC, DBI_POSTORD, DBI_USERS, DBI_USTATE,
+  DBI_META, DBI_LOG, DBI_IDS, DBI_POSTIDS, DBI_POSTREC, DBI_USERS, DBI_USTATE,
   DBI_UPOSTS, DBI_SIGNALS, DBI_SNAPSHOTS, DBI_SNAPBITS, DBI_POLICIES,
   DBI_ORPHANS, DBI_LINKS, DBI_ULINKS, DBI_UMENTIONS,
   DBI_MANIFESTS, DBI_MERKLE, /* lineage.c: manifests as written; Merkle leaves and subtrees */
@@ -92,6 +92,9 @@ int licit__mdb(int rc);
 int licit__meta_get(licit_txn *t, const char *key, MDB_val *val);
 int licit__meta_put(licit_txn *t, const char *key, const void *p, size_t n);
 int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch);
+/* A record as formats 2 and 3 wrote it (without the id), for the upgrade;
+ * r->id is left empty. */
+int licit__post_decode_v3(const MDB_val *v, licit_post_rec *r, licit_buf *scratch);
 int licit__post_encode(const licit_post_rec *r, licit_buf *out);
 int licit__post_decode_head(const MDB_val *v, licit_post_head *h, licit_buf *scratch);
 int licit__user_decode(const MDB_val *v, licit_user_rec *r, licit_buf *scratch);

@@ -491,14 +491,15 @@ def randomly_damaged(op, lucia, elena):
 
 
 def damaged_store(token):
-    """A damaged store is an error, never a shorter answer: with one of the
-    person's posts named in `postord` but missing from `postids`, /v1/me/posts
-    answers 500 (it used to leave the post out and answer 200)."""
+    """A damaged store is an error, never a shorter answer: with the record
+    of one of the person's posts gone from `postrec` (still named by
+    `postids` and the account's post list), /v1/me/posts answers 500 (it
+    used to leave the post out and answer 200)."""
     if not DAMAGE:
         check("store_damage tool given (tests/meson.build)", False)
         return
-    bad, r = damaged_copy("damaged", "postord", "p-lucia-01", "p-lucia-gone")
-    if not check("store_damage renamed p-lucia-01 in postord", r.returncode == 0, r.stderr):
+    bad, r = damaged_copy("damaged", "droprec", "p-lucia-01")
+    if not check("store_damage dropped p-lucia-01's record", r.returncode == 0, r.stderr):
         return
     with Server(LICIT, bad) as s:
         st, js = s.json("GET", "/v1/me/posts?at=" + AT, token=token)

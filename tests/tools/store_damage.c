@@ -3,9 +3,9 @@
  * tests/cli/damage.sh).  Talks to LMDB directly: licit itself never writes
  * such a store.
  *
- *   store_damage DIR postord OLD_ID NEW_ID
- *     Finds the `postord` entry (post ordinal -> post id) whose id is
- *     OLD_ID and makes it name NEW_ID, a post the `postids` table lacks.
+ *   store_damage DIR droprec ID
+ *     Deletes the `postrec` record (post ordinal -> record naming its id)
+ *     of post ID, which `postids` and `uposts` still name.
  *
  *   store_damage DIR random SEED N
  *     N times: picks one of licit's tables without duplicate keys, one of
@@ -38,26 +38,43 @@ static int open_env(const char *dir, MDB_env **env) {
   return 0;
 }
 
-static int rename_post(const char *dir, const char *old, const char *new) {
+/* Reads one LEB128 varint of a post record; 0 at a malformed one. */
+static int varint(const unsigned char **p, const unsigned char *end, uint64_t *out) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+    unsigned char c = *(*p)++;
+    v |= (uint64_t)(c & 0x7F) << shift;
+    if (!(c & 0x80)) {
+      *out = v;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int drop_record(const char *dir, const char *id) {
   MDB_env *env;
   MDB_txn *txn;
   MDB_dbi dbi;
   MDB_cursor *c;
   int rc;
   if (open_env(dir, &env)) return 1;
-  if ((rc = mdb_txn_begin(env, NULL, 0, &txn)) || (rc = mdb_dbi_open(txn, "postord", MDB_INTEGERKEY, &dbi)) ||
+  if ((rc = mdb_txn_begin(env, NULL, 0, &txn)) || (rc = mdb_dbi_open(txn, "postrec", MDB_INTEGERKEY, &dbi)) ||
       (rc = mdb_cursor_open(txn, dbi, &c)))
-    return fail("postord", rc);
+    return fail("postrec", rc);
   MDB_val k, v;
-  size_t on = strlen(old);
+  size_t n = strlen(id);
   for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); !rc; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-    if (v.mv_size != on || memcmp(v.mv_data, old, on)) continue;
-    MDB_val nv = {strlen(new), (void *)new};
-    if ((rc = mdb_cursor_put(c, &k, &nv, MDB_CURRENT)) || (rc = mdb_txn_commit(txn))) return fail("put", rc);
+    /* The record starts: ordinal, id length, id. */
+    const unsigned char *p = v.mv_data, *end = p + v.mv_size;
+    uint64_t ord, len;
+    if (!varint(&p, end, &ord) || !varint(&p, end, &len) || len != n || (size_t)(end - p) < n || memcmp(p, id, n))
+      continue;
+    if ((rc = mdb_cursor_del(c, 0)) || (rc = mdb_txn_commit(txn))) return fail("del", rc);
     mdb_env_close(env);
     return 0;
   }
-  return fail(old, rc == MDB_NOTFOUND ? 0 : rc);
+  return fail(id, rc == MDB_NOTFOUND ? 0 : rc);
 }
 
 static uint64_t rng;
@@ -74,7 +91,7 @@ static const struct {
   unsigned flags;
 } tables[] = {
     {"meta", 0},          {"log", MDB_INTEGERKEY},      {"ids", 0},       {"postids", 0},
-    {"postrec", MDB_INTEGERKEY}, {"postord", MDB_INTEGERKEY}, {"users", 0}, {"ustate", MDB_INTEGERKEY},
+    {"postrec", MDB_INTEGERKEY}, {"users", 0}, {"ustate", MDB_INTEGERKEY},
     {"signals", 0},       {"snapshots", 0},             {"snapbits", 0},  {"policies", MDB_INTEGERKEY},
     {"links", 0},         {"manifests", 0},             {"merkle", 0},
 };
@@ -222,10 +239,10 @@ static int damage_random(const char *dir, uint64_t seed, int count) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 5 && !strcmp(argv[2], "postord")) return rename_post(argv[1], argv[3], argv[4]);
+  if (argc == 4 && !strcmp(argv[2], "droprec")) return drop_record(argv[1], argv[3]);
   if (argc == 5 && !strcmp(argv[2], "random")) return damage_random(argv[1], strtoull(argv[3], NULL, 10), atoi(argv[4]));
   if (argc == 6 && !strcmp(argv[2], "cut")) return cut_entry(argv[1], argv[3], argv[4], strtoul(argv[5], NULL, 10));
-  fprintf(stderr, "usage: store_damage DIR postord OLD_ID NEW_ID\n       store_damage DIR random SEED N\n"
+  fprintf(stderr, "usage: store_damage DIR droprec ID\n       store_damage DIR random SEED N\n"
                   "       store_damage DIR cut TABLE KEY N\n");
   return 2;
 }
