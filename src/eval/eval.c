@@ -1306,6 +1306,11 @@ static int run_visit(licit_eval *e, licit_eval_want want, licit_eval_cb cb, void
       if (rc == LICIT_ENOTFOUND) rc = LICIT_ESTORE;
       break;
     }
+    /* postids led to a record that names another post: damage. */
+    if (p.id_len != id.n || memcmp(p.id, id.p, id.n) != 0) {
+      rc = LICIT_ESTORE;
+      break;
+    }
     const licit_text_hist *text;
     licit_reason r;
     if ((rc = judge(e, &p, &r, &text, NULL, NULL))) break;

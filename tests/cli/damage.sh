@@ -91,6 +91,18 @@ expect_contains "prove on a cut snapshot record: a store error" "damaged" "$ERR"
 rm -rf "$D" && cp -r "$S" "$D" && "$DAMAGE" "$D" cut snapshots s0 100000 >/dev/null
 expect_exit 1 lic --store "$D" snapshot diff s0 s1
 expect_contains "snapshot diff on an emptied record names it" 'reading snapshot "s0"' "$ERR"
+# A damaged id index is an error, never another post's answer: with the
+# ordinals of two posts swapped in `postids`, each id leads to the other's
+# record (which names its own id, format 4).  What reads by ordinal (a
+# report) is unaffected and answers as before.
+rm -rf "$D" && cp -r "$S" "$D" && "$DAMAGE" "$D" swapids p-lucia-01 p-jonas-01 >/dev/null
+for c in "explain p-lucia-01 --at $AT" "explain p-jonas-01 --at $AT" "eval --at $AT --list"; do
+  # shellcheck disable=SC2086
+  expect_exit 1 lic --store "$D" $c
+  expect_contains "$c with swapped ids: a store error" "damaged" "$ERR"
+done
+expect_eq "a report (by ordinal) with swapped ids: as before" \
+  "$(lic --store "$S" --json report u-lucia --at $AT)" "$(lic --store "$D" --json report u-lucia --at $AT)"
 expect_eq "no command crashes or misreads its arguments on a damaged store" 0 "$crashes"
 expect_eq "every failure on a damaged store says why" 0 "$silent"
 finish

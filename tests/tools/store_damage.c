@@ -7,6 +7,10 @@
  *     Deletes the `postrec` record (post ordinal -> record naming its id)
  *     of post ID, which `postids` and `uposts` still name.
  *
+ *   store_damage DIR swapids ID1 ID2
+ *     Swaps the ordinals that `postids` gives posts ID1 and ID2: each id
+ *     then leads to the other post's record.
+ *
  *   store_damage DIR random SEED N
  *     N times: picks one of licit's tables without duplicate keys, one of
  *     its entries, and changes the value: a few bytes flipped, cut short,
@@ -75,6 +79,28 @@ static int drop_record(const char *dir, const char *id) {
     return 0;
   }
   return fail(id, rc == MDB_NOTFOUND ? 0 : rc);
+}
+
+static int swap_ids(const char *dir, const char *a, const char *b) {
+  MDB_env *env;
+  MDB_txn *txn;
+  MDB_dbi dbi;
+  int rc;
+  if (open_env(dir, &env)) return 1;
+  if ((rc = mdb_txn_begin(env, NULL, 0, &txn)) || (rc = mdb_dbi_open(txn, "postids", 0, &dbi)))
+    return fail("postids", rc);
+  MDB_val ka = {strlen(a), (void *)a}, kb = {strlen(b), (void *)b}, va, vb;
+  if ((rc = mdb_get(txn, dbi, &ka, &va))) return fail(a, rc == MDB_NOTFOUND ? 0 : rc);
+  if ((rc = mdb_get(txn, dbi, &kb, &vb))) return fail(b, rc == MDB_NOTFOUND ? 0 : rc);
+  unsigned char oa[16], ob[16];
+  if (va.mv_size > sizeof oa || vb.mv_size > sizeof ob) return fail("postids value", 0);
+  memcpy(oa, va.mv_data, va.mv_size);
+  memcpy(ob, vb.mv_data, vb.mv_size);
+  MDB_val na = {vb.mv_size, ob}, nb = {va.mv_size, oa};
+  if ((rc = mdb_put(txn, dbi, &ka, &na, 0)) || (rc = mdb_put(txn, dbi, &kb, &nb, 0)) || (rc = mdb_txn_commit(txn)))
+    return fail("put", rc);
+  mdb_env_close(env);
+  return 0;
 }
 
 static uint64_t rng;
@@ -240,9 +266,10 @@ static int damage_random(const char *dir, uint64_t seed, int count) {
 
 int main(int argc, char **argv) {
   if (argc == 4 && !strcmp(argv[2], "droprec")) return drop_record(argv[1], argv[3]);
+  if (argc == 5 && !strcmp(argv[2], "swapids")) return swap_ids(argv[1], argv[3], argv[4]);
   if (argc == 5 && !strcmp(argv[2], "random")) return damage_random(argv[1], strtoull(argv[3], NULL, 10), atoi(argv[4]));
   if (argc == 6 && !strcmp(argv[2], "cut")) return cut_entry(argv[1], argv[3], argv[4], strtoul(argv[5], NULL, 10));
-  fprintf(stderr, "usage: store_damage DIR droprec ID\n       store_damage DIR random SEED N\n"
+  fprintf(stderr, "usage: store_damage DIR droprec ID\n       store_damage DIR swapids ID1 ID2\n       store_damage DIR random SEED N\n"
                   "       store_damage DIR cut TABLE KEY N\n");
   return 2;
 }
