@@ -1307,7 +1307,7 @@ static int run_visit(licit_eval *e, licit_eval_want want, licit_eval_cb cb, void
       break;
     }
     /* postids led to a record that names another post: damage. */
-    if (p.id_len != id.n || memcmp(p.id, id.p, id.n) != 0) {
+    if (!licit_post_names(&p, id.p, id.n)) {
       rc = LICIT_ESTORE;
       break;
     }

@@ -1005,18 +1005,23 @@ int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, 
   rc = post_rec(t, ord, rec, scratch);
   if (rc == LICIT_ENOTFOUND) return LICIT_ESTORE; /* an id without its record */
   /* postids led to another post's record: damage. */
-  if (!rc && (rec->id_len != n || memcmp(rec->id, id, n) != 0)) return LICIT_ESTORE;
+  if (!rc && !licit_post_names(rec, id, n)) return LICIT_ESTORE;
   return rc;
+}
+
+/* The id in stored record v of ordinal `ord`, pointing into v, without
+ * decoding the rest. */
+static int stored_id(const MDB_val *v, uint32_t ord, licit_strv *id) {
+  const unsigned char *p = v->mv_data, *end = p + v->mv_size;
+  uint64_t o;
+  if (!get_varint(&p, end, &o) || o != ord || decode_id(&p, end, id)) return LICIT_ESTORE;
+  return 0;
 }
 
 int licit_post_id(licit_txn *t, uint32_t ord, licit_strv *id) {
   MDB_val v;
   int rc = post_raw(t, ord, &v);
-  if (rc) return rc;
-  const unsigned char *p = v.mv_data, *end = p + v.mv_size;
-  uint64_t o;
-  if (!get_varint(&p, end, &o) || o != ord || decode_id(&p, end, id)) return LICIT_ESTORE;
-  return 0;
+  return rc ? rc : stored_id(&v, ord, id);
 }
 
 int licit_post_get_ord(licit_txn *t, uint32_t ord, licit_post_rec *rec, licit_buf *scratch) {
@@ -1344,14 +1349,9 @@ int licit_post_iter_next(licit_post_iter *it, licit_strv *id, licit_post_rec *re
   }
   if ((rc = licit__post_decode(&v, rec, scratch))) return rc;
   /* The record must be the one its key names. */
-  if (rec->ord != o || (kid.p && (kid.n != rec->id_len || memcmp(kid.p, rec->id, kid.n) != 0)))
-    return LICIT_ESTORE;
+  if (rec->ord != o || (kid.p && !licit_post_names(rec, kid.p, kid.n))) return LICIT_ESTORE;
   /* The id as stored (valid for the transaction, as the key in id order). */
-  if (!kid.p) {
-    const unsigned char *p = v.mv_data, *end = p + v.mv_size;
-    uint64_t x;
-    if (!get_varint(&p, end, &x) || decode_id(&p, end, &kid)) return LICIT_ESTORE;
-  }
+  if (!kid.p && (rc = stored_id(&v, o, &kid))) return rc;
   it->cur_id = kid;
   it->cur_ok = true;
   if (id) *id = it->cur_id;

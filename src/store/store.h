@@ -89,6 +89,11 @@ typedef struct licit_post_rec {
   const uint32_t *menords;
 } licit_post_rec;
 
+/* Whether a decoded record is the post with this id. */
+static inline bool licit_post_names(const licit_post_rec *r, const char *id, size_t n) {
+  return r->id_len == n && memcmp(r->id, id, n) == 0;
+}
+
 /* The user record.  val meanings: region = (c0 << 8 | c1), 0 for "";
  * private = 0/1; birth = days since epoch; pref = licit_pref; del unused. */
 typedef struct licit_user_rec {
@@ -258,9 +263,9 @@ int licit_store_write(licit_txn *t, const licit_event *ev, const licit_loaded *l
 
 /* ----------------------------------------------------------- lookups -- */
 
-/* Decodes into `scratch` (owned by the caller, reused between calls). */
 /* By id: its ordinal from postids, then the record, which must name the
- * same id (so a damaged index is LICIT_ESTORE, never another post). */
+ * same id (so a damaged index is LICIT_ESTORE, never another post).
+ * Decodes into `scratch` (owned by the caller, reused between calls). */
 int licit_post_get(licit_txn *t, const char *id, size_t n, licit_post_rec *rec, licit_buf *scratch);
 /* The id of a post ordinal, read from its record (valid for the
  * transaction, and in a write transaction until its next write). */
@@ -319,8 +324,8 @@ int licit_post_iter_next_ord(licit_post_iter *it, licit_strv *id, uint32_t *ord)
 int licit_post_iter_id(licit_post_iter *it, licit_strv *id);
 void licit_post_iter_close(licit_post_iter *it);
 
-/* The leading part of a post record, which the thread walk needs
- * (licit__post_decode_head decodes only it).  vis points into the scratch. */
+/* The leading part of a post record, which the thread walk needs.  vis
+ * points into the caller's memory. */
 typedef struct licit_post_head {
   uint32_t ord, user, parent, n_vis;
   int64_t created_ts, del_ts;

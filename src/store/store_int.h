@@ -96,7 +96,6 @@ int licit__post_decode(const MDB_val *v, licit_post_rec *r, licit_buf *scratch);
  * r->id is left empty. */
 int licit__post_decode_v3(const MDB_val *v, licit_post_rec *r, licit_buf *scratch);
 int licit__post_encode(const licit_post_rec *r, licit_buf *out);
-int licit__post_decode_head(const MDB_val *v, licit_post_head *h, licit_buf *scratch);
 int licit__user_decode(const MDB_val *v, licit_user_rec *r, licit_buf *scratch);
 int licit__user_encode(const licit_user_rec *r, licit_buf *out);
 void licit__apply_free(void *w);
