@@ -552,9 +552,11 @@ static const char *const mix_names[E_N] = {"post", "edit", "visibility", "delete
 
 static void usage(void) {
   fprintf(stderr,
-          "usage: licit-gen --seed S --events N [--start T] [--end T] [--stats]\n"
+          "usage: licit-gen --seed S --events N [--start T] [--end T] [--random-ids] [--stats]\n"
           "  writes N native events (JSON Lines) to standard output, in time order;\n"
           "  T is YYYY-MM-DDTHH:MM:SSZ (defaults 2019-01-01T00:00:00Z, 2025-10-01T00:00:00Z);\n"
+          "  event ids count up (e<seed>-1, -2, ...), or with --random-ids are 16 hex digits\n"
+          "  in no order (as UUIDs are), the events otherwise the same;\n"
           "  --stats prints the event mix to standard error\n");
   exit(2);
 }
@@ -562,13 +564,17 @@ static void usage(void) {
 int main(int argc, char **argv) {
   uint64_t seed = 1, nev = 1000;
   int64_t start, end;
-  bool stats = false;
+  bool stats = false, random_ids = false;
   parse_time("2019-01-01T00:00:00Z", &start);
   parse_time("2025-10-01T00:00:00Z", &end);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--stats")) {
       stats = true;
+      continue;
+    }
+    if (!strcmp(a, "--random-ids")) {
+      random_ids = true;
       continue;
     }
     if (i + 1 >= argc) usage();
@@ -757,7 +763,16 @@ int main(int argc, char **argv) {
     PUTS("{\"id\":\"e");
     put(idpre, 4);
     putc_('-');
-    put_u64(ei + 1);
+    if (random_ids) {
+      /* A bijection of the count: distinct, in no order, no draw from r. */
+      uint64_t h = (ei + 1) ^ seed;
+      h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+      h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+      h ^= h >> 31;
+      for (int k = 60; k >= 0; k -= 4) putc_("0123456789abcdef"[(h >> k) & 15]);
+    } else {
+      put_u64(ei + 1);
+    }
     PUTS("\",\"type\":\"");
 
     if (new_user) {
