@@ -765,7 +765,7 @@ int main(int argc, char **argv) {
     putc_('-');
     if (random_ids) {
       /* A bijection of the count: distinct, in no order, no draw from r. */
-      uint64_t h = (ei + 1) ^ seed;
+      uint64_t h = (ei + 1) * 0x9e3779b97f4a7c15ull + seed;
       h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
       h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
       h ^= h >> 31;

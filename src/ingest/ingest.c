@@ -231,15 +231,13 @@ static int begin_batch(run *r) {
   rc = licit_txn_begin(r->s, true, &r->txn, r->fatal);
   if (!rc && !r->filter_tried && r->total_bytes) {
     /* A file that will add posts in numbers (a line of a post event is
-     * rarely under 300 bytes) next to those already stored: look posts and
-     * event ids up through filters of the store's (src/store/pending.c),
-     * the event ids' sized for as many events as posts (posts are most of
-     * them; too many events only make more look-ups go to the table).  A
-     * small file into a large store skips it: the filters scan every id. */
+     * rarely under 300 bytes) next to those already stored: look them up
+     * through a filter of the store's post ids (src/store/pending.c).  A
+     * small file into a large store skips it: the filter scans every id. */
     r->filter_tried = true;
     uint64_t expect = r->total_bytes / 300;
     if (expect * 4 >= licit_txn_n_posts(r->txn) && !getenv("LICIT_NO_POSTS_FILTER"))
-      (void)licit_store_filter_posts(r->txn, expect, expect); /* without it, look-ups go to the tables */
+      (void)licit_store_filter_posts(r->txn, expect); /* without it, look-ups go to the table */
   }
   return rc;
 }

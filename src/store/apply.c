@@ -333,12 +333,9 @@ int licit_store_post_lookup(licit_txn *t, licit_strv id, bool *found, licit_post
 
 int licit_store_claim_id(licit_txn *t, licit_strv id, uint64_t seq, uint64_t *dup_of) {
   if (!t->write) return LICIT_EUSAGE;
-  /* Held back to go into `ids` sorted (pending.c), when the transaction does that. */
-  int rc = licit__pending_claim(t, id.p, id.n, seq, dup_of);
-  if (rc != 1) return rc;
   /* One descent both finds a duplicate and claims the id for this event. */
   MDB_val k = {id.n, (void *)id.p}, v = {8, &seq};
-  rc = mdb_put(t->txn, t->s->dbi[DBI_IDS], &k, &v, MDB_NOOVERWRITE);
+  int rc = mdb_put(t->txn, t->s->dbi[DBI_IDS], &k, &v, MDB_NOOVERWRITE);
   if (rc == MDB_KEYEXIST) {
     *dup_of = 0;
     if (v.mv_size == 8) memcpy(dup_of, v.mv_data, 8);
@@ -348,7 +345,6 @@ int licit_store_claim_id(licit_txn *t, licit_strv id, uint64_t seq, uint64_t *du
 }
 
 int licit_store_release_id(licit_txn *t, licit_strv id) {
-  if (licit__pending_release(t, id.p, id.n) == 0) return 0;
   MDB_val k = {id.n, (void *)id.p};
   int rc = licit__mdb(mdb_del(t->txn, t->s->dbi[DBI_IDS], &k, NULL));
   return rc == LICIT_ENOTFOUND ? 0 : rc;

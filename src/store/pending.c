@@ -16,14 +16,8 @@
  *    not follow this process's last commit drops it (another process wrote
  *    posts it does not hold; licit_txn_begin, store_int.h).  An aborted
  *    transaction's posts stay in it, which only adds "maybe"s.
- *  - A second filter, of every event id in `ids`, does the same for the
- *    duplicate check that every event with an id makes.  Event ids that
- *    arrive in key order (a counter, a time-ordered id) are still put at
- *    once, each beside the one before; ids in no order (UUIDs, hashes)
- *    wait like post ids (claims_in_order).
- *  - New posts' ids (-> ordinal, for `postids`), every post record the
- *    transaction writes (ordinal -> record, for `postrec`) and the event
- *    ids it claims (-> log position, for `ids`) wait in its
+ *  - New posts' ids (-> ordinal, for `postids`) and every post record the
+ *    transaction writes (ordinal -> record, for `postrec`) wait in its
  *    memory (found by hash) and go into their tables sorted by key,
  *    through one cursor each, at a checkpoint between events once enough
  *    wait (PENDING_MAX entries or 32 MiB), before the commit, and before
@@ -87,26 +81,28 @@ static void filter_free(filter *f) {
 
 void licit__filter_drop(licit_store *s) {
   filter_free(s->pf);
-  filter_free(s->ef);
   s->pf = NULL;
-  s->ef = NULL;
 }
 
-/* A filter of every key of table `dbi`, sized for `keys` keys: `bits` a
- * key in 512-bit blocks, at most 32 MiB, so memory stays bounded (beyond
- * about 20M posts more look-ups go on to the table).  0, or LICIT_E*. */
-static int filter_build(licit_txn *t, int dbi, uint64_t keys, unsigned bits, filter **out) {
-  *out = NULL;
-  uint64_t nblocks = keys * bits / 512 + 1;
+int licit_store_filter_posts(licit_txn *t, uint64_t expect_new) {
+  licit_store *s = t->s;
+  if (!t->write) return LICIT_EUSAGE;
+  licit__filter_drop(s);
+  t->pf_ok = false;
+  uint64_t keys = t->ctr[CTR_POSTS] + expect_new;
+  /* 12 bits a key in 512-bit blocks; at most 32 MiB, so memory stays
+   * bounded: beyond about 20M posts more look-ups go on to the table. */
+  uint64_t nblocks = keys * 12 / 512 + 1;
   if (nblocks > ((uint64_t)32 << 20) / 64) nblocks = ((uint64_t)32 << 20) / 64;
   filter *f = calloc(1, sizeof *f);
   if (!f || !(f->bits = calloc((size_t)nblocks * 8, 8))) {
     filter_free(f);
-    return LICIT_ENOMEM;
+    return LICIT_ENOMEM; /* the caller goes on without */
   }
   f->nblocks = (size_t)nblocks;
+  int rc = licit__pending_flush(t);
   MDB_cursor *c = NULL;
-  int rc = mdb_cursor_open(t->txn, t->s->dbi[dbi], &c);
+  if (!rc) rc = mdb_cursor_open(t->txn, s->dbi[DBI_POSTIDS], &c);
   MDB_val k, v;
   int op = MDB_FIRST;
   while (!rc && (rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
@@ -118,29 +114,7 @@ static int filter_build(licit_txn *t, int dbi, uint64_t keys, unsigned bits, fil
     filter_free(f);
     return licit__mdb(rc);
   }
-  *out = f;
-  return 0;
-}
-
-int licit_store_filter_posts(licit_txn *t, uint64_t expect_posts, uint64_t expect_events) {
-  licit_store *s = t->s;
-  if (!t->write) return LICIT_EUSAGE;
-  /* What waits goes in first: the filters are built from the tables. */
-  int rc = licit__pending_flush(t);
-  if (rc) return licit__mdb(rc);
-  licit__filter_drop(s);
-  t->pf_ok = false;
-  filter *pf = NULL, *ef = NULL;
-  /* Event ids at 10 bits (about 1 % "maybe"s, each one look-up in the
-   * table): 4M events' filter is some 10 MiB. */
-  rc = filter_build(t, DBI_POSTIDS, t->ctr[CTR_POSTS] + expect_posts, 12, &pf);
-  if (!rc) rc = filter_build(t, DBI_IDS, t->ctr[CTR_LOG] + expect_events, 10, &ef);
-  if (rc) { /* the caller goes on without */
-    filter_free(pf);
-    return rc;
-  }
-  s->pf = pf;
-  s->ef = ef;
+  s->pf = f;
   t->pf_ok = true;
   return 0;
 }
@@ -168,23 +142,14 @@ typedef struct pmap {
 } pmap;
 
 /* What a write transaction holds back: new posts' ids (-> ordinal, for
- * postids), the records of posts it wrote (ordinal, big-endian so that
- * keys sort as numbers -> record, for postrec) and the event ids it
- * claimed (-> log position, 8 bytes; an empty value is an id given back,
- * which the flush skips).  Each goes into its table
+ * postids) and the records of posts it wrote (ordinal, big-endian so that
+ * keys sort as numbers -> record, for postrec).  Both go into their tables
  * sorted at the flush, so that a run of puts finds each next place on or
  * near the page it is on, and the pages a checkpoint writes are taken one
  * after another in key order, which keeps a later scan in key order on
  * neighbouring pages. */
 typedef struct pending {
-  pmap ids, recs, evids;
-  /* Whether claimed event ids arrive in key order (each after the one
-   * before): then each put lands beside the last one in `ids`, and
-   * holding them back would only add work.  in_order: 0-64, +1 for an id
-   * after the last one, -4 for one before it (ids in no order fall to 0). */
-  char last_ev[LICIT_ID_MAX];
-  size_t last_ev_n;
-  int in_order;
+  pmap ids, recs;
   chunk *chunks;
   size_t bytes;
 } pending;
@@ -292,77 +257,6 @@ int licit__pending_get(licit_txn *t, const char *id, size_t n, MDB_val *v) {
   return 1;
 }
 
-/* Notes whether id comes after the last claimed one; whether ids arrive in order. */
-static bool claims_in_order(pending *p, const char *id, size_t n) {
-  bool after = licit_id_cmp(id, n, p->last_ev, p->last_ev_n) > 0;
-  p->in_order = after ? (p->in_order < 64 ? p->in_order + 1 : 64) : (p->in_order > 4 ? p->in_order - 4 : 0);
-  if (n <= sizeof p->last_ev) {
-    memcpy(p->last_ev, id, n);
-    p->last_ev_n = n;
-  }
-  return p->in_order >= 32;
-}
-
-int licit__pending_claim(licit_txn *t, const char *id, size_t n, uint64_t seq, uint64_t *dup_of) {
-  if (!t->pf_ok) return 1;
-  pending *p = pending_of(t);
-  if (!p) return LICIT_ENOMEM;
-  uint64_t h = licit_hash64(id, n);
-  bool maybe = filter_maybe(t->s->ef, h);
-  if (maybe && p->evids.n) {
-    const ent *e = pmap_find(&p->evids, h, id, n, NULL);
-    if (e && e->vn == 8) {
-      memcpy(dup_of, e->val, 8);
-      return LICIT_EDUPLICATE;
-    }
-  }
-  MDB_val k = {n, (void *)id}, v = {8, &seq};
-  int rc;
-  if (claims_in_order(p, id, n)) {
-    /* Put at once, beside the last one; one descent finds a duplicate too. */
-    rc = mdb_put(t->txn, t->s->dbi[DBI_IDS], &k, &v, MDB_NOOVERWRITE);
-    if (!rc) {
-      filter_add(t->s->ef, h); /* the filter holds every id, wherever it is */
-      return 0;
-    }
-  } else if (!maybe) {
-    rc = MDB_NOTFOUND;
-  } else {
-    rc = mdb_get(t->txn, t->s->dbi[DBI_IDS], &k, &v);
-    if (!rc) rc = MDB_KEYEXIST;
-  }
-  if (rc == MDB_KEYEXIST) {
-    *dup_of = 0;
-    if (v.mv_size == 8) memcpy(dup_of, v.mv_data, 8);
-    return LICIT_EDUPLICATE;
-  }
-  if (rc != MDB_NOTFOUND) return licit__mdb(rc);
-  rc = pmap_put(p, &p->evids, h, id, n, &seq, 8);
-  if (!rc) filter_add(t->s->ef, h);
-  return rc;
-}
-
-int licit__pending_release(licit_txn *t, const char *id, size_t n) {
-  pending *p = t->pending;
-  if (!t->pf_ok || !p) return 1;
-  ent *e = pmap_find(&p->evids, licit_hash64(id, n), id, n, NULL);
-  if (!e) return 1;
-  e->vn = 0;
-  return 0;
-}
-
-int licit__pending_event(licit_txn *t, const char *id, size_t n, uint64_t *seq) {
-  if (!t->pf_ok) return 1;
-  uint64_t h = licit_hash64(id, n);
-  if (!filter_maybe(t->s->ef, h)) return MDB_NOTFOUND;
-  pending *p = t->pending;
-  const ent *e = p ? pmap_find(&p->evids, h, id, n, NULL) : NULL;
-  if (!e) return 1;
-  if (e->vn != 8) return MDB_NOTFOUND; /* given back, and not in the table */
-  memcpy(seq, e->val, 8);
-  return 0;
-}
-
 int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, size_t vn) {
   if (!t->pf_ok) return 1;
   pending *p = pending_of(t);
@@ -423,7 +317,6 @@ static void pmap_clear(pmap *m) {
 static void pending_clear(pending *p) {
   pmap_clear(&p->ids);
   pmap_clear(&p->recs);
-  pmap_clear(&p->evids);
   p->bytes = 0;
   chunk *c = p->chunks;
   while (c) {
@@ -434,22 +327,20 @@ static void pending_clear(pending *p) {
   p->chunks = NULL;
 }
 
-/* Puts a map's entries into table `dbi` in key order, but for empty values
- * (event ids given back); `ords`: the keys are big-endian ordinals, put as
- * the table's native unsigned ints. */
+/* Puts a map's entries into table `dbi` in key order; `ords`: the keys are
+ * big-endian ordinals, put as the table's native unsigned ints. */
 static int pmap_flush(licit_txn *t, const pmap *m, int dbi, bool ords) {
   if (!m->n) return 0;
   sortkey *sk = malloc(m->n * sizeof *sk);
   if (!sk) return ENOMEM;
-  size_t n = 0;
   for (size_t i = 0; i < m->n; i++) {
     const ent *e = &m->ents[i];
-    if (e->vn) sk[n++] = (sortkey){licit_id_prefix(e->key, e->kn), e};
+    sk[i] = (sortkey){licit_id_prefix(e->key, e->kn), e};
   }
-  qsort(sk, n, sizeof *sk, cmp_sortkey);
+  qsort(sk, m->n, sizeof *sk, cmp_sortkey);
   MDB_cursor *c = NULL;
   int rc = mdb_cursor_open(t->txn, t->s->dbi[dbi], &c);
-  for (size_t i = 0; i < n && !rc; i++) {
+  for (size_t i = 0; i < m->n && !rc; i++) {
     const ent *e = sk[i].e;
     unsigned int o = 0;
     MDB_val k = {e->kn, e->key}, v = {e->vn, e->val};
@@ -467,20 +358,17 @@ static int pmap_flush(licit_txn *t, const pmap *m, int dbi, bool ords) {
 
 int licit__pending_flush(licit_txn *t) {
   pending *p = t->pending;
-  if (!p || (!p->ids.n && !p->recs.n && !p->evids.n)) return 0;
+  if (!p || (!p->ids.n && !p->recs.n)) return 0;
   /* Records first: their pages are the ones a scan reads in order. */
   int rc = pmap_flush(t, &p->recs, DBI_POSTREC, true);
   if (!rc) rc = pmap_flush(t, &p->ids, DBI_POSTIDS, false);
-  if (!rc) rc = pmap_flush(t, &p->evids, DBI_IDS, false);
   pending_clear(p);
   return rc;
 }
 
 int licit_txn_checkpoint(licit_txn *t) {
   const pending *p = t->pending;
-  if (!p || (p->ids.n < PENDING_MAX && p->recs.n < PENDING_MAX && p->evids.n < PENDING_MAX &&
-             p->bytes < PENDING_BYTES))
-    return 0;
+  if (!p || (p->ids.n < PENDING_MAX && p->recs.n < PENDING_MAX && p->bytes < PENDING_BYTES)) return 0;
   return licit__mdb(licit__pending_flush(t));
 }
 
@@ -492,8 +380,6 @@ void licit__pending_free(licit_txn *t) {
   free(p->ids.slots);
   free(p->recs.ents);
   free(p->recs.slots);
-  free(p->evids.ents);
-  free(p->evids.slots);
   free(p);
   t->pending = NULL;
 }

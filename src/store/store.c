@@ -1144,10 +1144,8 @@ int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbu
  * are 1-511 bytes).  The first byte keeps the three kinds apart. */
 int licit_store_event_id(licit_txn *t, const char *id, size_t n, uint64_t *seq) {
   if (n == 0 || n > LICIT_ID_MAX) return LICIT_ENOTFOUND;
-  int rc = t->write ? licit__pending_event(t, id, n, seq) : 1;
-  if (rc != 1) return rc == MDB_NOTFOUND ? LICIT_ENOTFOUND : rc;
   MDB_val k = {n, (void *)id}, v;
-  rc = licit__get(t, DBI_IDS, &k, &v);
+  int rc = licit__get(t, DBI_IDS, &k, &v);
   if (rc) return not_found_or(rc);
   if (v.mv_size != 8) return LICIT_ESTORE;
   memcpy(seq, v.mv_data, 8);

@@ -188,14 +188,13 @@ void licit_store_warm(licit_store *s, uint64_t from, uint64_t to, bool through_m
  * page (pages before it are in use or reused from the free list); 0 when
  * unknown.  For the thread that owns t. */
 uint64_t licit_txn_write_end(const licit_txn *t);
-/* For an ingest that will add many posts (src/store/pending.c): builds
- * filters of the store's post ids and event ids (a scan of each; sized for
- * expect_posts and expect_events more) so that looking up a post or an
- * event id that does not exist rarely touches the table, and lets write
- * transaction t hold new and changed posts and claimed event ids back to
+/* For an ingest that will add many posts (src/store/pending.c): builds a
+ * filter of the store's post ids (a scan of them; sized for expect_new
+ * more) so that looking up a post that does not exist rarely touches the
+ * table, and lets write transaction t hold new and changed posts back to
  * put them sorted.  Kept across this process's batches while no other
  * process commits in between.  0, or LICIT_E* (then it is just not used). */
-int licit_store_filter_posts(licit_txn *t, uint64_t expect_posts, uint64_t expect_events);
+int licit_store_filter_posts(licit_txn *t, uint64_t expect_new);
 /* Between two events of a write transaction: puts the posts it holds back
  * once enough wait.  Records read before are invalid after it.  0 or
  * LICIT_E*. */

@@ -41,7 +41,6 @@ struct licit_store {
    * own_txnid, the last commit of this process (set while that commit
    * held LMDB's writer lock); licit_txn_begin drops them otherwise. */
   void *pf;
-  void *ef; /* the filter of event ids (pending.c), with pf */
   void *uc;
   size_t own_txnid;
   /* licit_store_warm_write's memory of where the map is. */
@@ -61,7 +60,7 @@ struct licit_txn {
   const size_t *next_pgno; /* a write transaction's next new page, when
                             * LMDB's layout was recognised (write_end) */
   unsigned psize;
-  bool pf_ok;    /* the store's filters hold every post and event id this transaction sees */
+  bool pf_ok;    /* the store's filter holds every post this transaction sees */
   void *pending; /* posts held back (pending.c) */
 };
 
@@ -112,15 +111,6 @@ int licit__apply_flush(licit_txn *t);
 int licit__pending_get(licit_txn *t, const char *id, size_t n, MDB_val *v);
 int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, size_t vn);
 int licit__pending_flush(licit_txn *t);
-/* Event ids claimed by the transaction held back (put into `ids` sorted at
- * the flush).  licit__pending_claim: 0 (claimed), LICIT_EDUPLICATE
- * (*dup_of: the event that holds it), LICIT_E*, or 1 (not held back: claim
- * it in the table).  licit__pending_release: 0 (given back) or 1 (not held
- * back: delete it from the table).  licit__pending_event: 0 (*seq),
- * MDB_NOTFOUND (certainly not in the store), or 1 (ask the table). */
-int licit__pending_claim(licit_txn *t, const char *id, size_t n, uint64_t seq, uint64_t *dup_of);
-int licit__pending_release(licit_txn *t, const char *id, size_t n);
-int licit__pending_event(licit_txn *t, const char *id, size_t n, uint64_t *seq);
 /* Post records held back by ordinal (put into postrec sorted at the
  * flush): 0, LICIT_E*, or 1 (put it in the table).
  * licit__pending_rec_get: 0 (v is the record) or 1 (ask the table). */

@@ -185,7 +185,7 @@ Test(store, apply_needs_a_write_transaction) {
 /* With `filter`, the ingest's filter of post ids is on and posts are held
  * back (src/store/pending.c): the answers must not change. */
 static void duplicate_ids_body(bool filter) {
-  if (filter) cr_assert_eq(licit_store_filter_posts(W, 1000, 1000), 0);
+  if (filter) cr_assert_eq(licit_store_filter_posts(W, 1000), 0);
   ACC("{\"type\":\"post\",\"id\":\"e1\",\"ts\":\"2024-01-02T00:00:00Z\",\"post\":\"p1\",\"user\":\"u1\","
       "\"visibility\":\"public\"}");
   uint64_t n = licit_txn_log_len(W);
@@ -213,7 +213,7 @@ static void duplicate_ids_body(bool filter) {
   cr_assert_eq(rc, LICIT_EDUPLICATE);
   REJ("already exists", "{\"type\":\"post\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"p1\",\"user\":\"u3\",\"visibility\":\"public\"}");
   reopen();
-  if (filter) cr_assert_eq(licit_store_filter_posts(W, 1000, 1000), 0);
+  if (filter) cr_assert_eq(licit_store_filter_posts(W, 1000), 0);
   rc = apply("{\"type\":\"account\",\"id\":\"r1\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}");
   cr_assert_eq(rc, LICIT_EDUPLICATE);
   rc = apply("{\"type\":\"account\",\"id\":\"e1\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}");
@@ -225,75 +225,6 @@ static void duplicate_ids_body(bool filter) {
 
 Test(store, duplicate_ids) { duplicate_ids_body(false); }
 Test(store, duplicate_ids_with_posts_filter) { duplicate_ids_body(true); }
-
-/* With the filters on, claimed event ids wait in the transaction and go
- * into `ids` sorted (src/store/pending.c): duplicates are found on both
- * sides of a checkpoint's flush and of a commit, an id given back by a
- * rejected event can be claimed again, and an aborted transaction's ids
- * are free again. */
-Test(store, held_back_event_ids) {
-  ACC("{\"type\":\"account\",\"id\":\"old\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u0\"}");
-  commit();
-  begin();
-  cr_assert_eq(licit_store_filter_posts(W, 1000, 100000), 0);
-  char id[32], last[32];
-  for (int i = 0; i < 70000; i++) { /* more than one checkpoint's worth */
-    snprintf(id, sizeof id, "e%d", (int)((i * 7919LL) % 70000));
-    ACC("{\"type\":\"account\",\"id\":\"%s\",\"ts\":\"2024-01-02T00:00:00Z\",\"user\":\"u%d\"}", id, i % 97);
-  }
-  snprintf(last, sizeof last, "%s", id); /* held back; e0 went into the table at the flush */
-  uint64_t seq = 0;
-  cr_assert_eq(licit_store_event_id(W, "e0", 2, &seq), 0);
-  cr_assert_eq(seq, 2);
-  cr_assert_eq(licit_store_event_id(W, last, strlen(last), &seq), 0);
-  cr_assert_eq(seq, 70001);
-  cr_assert_eq(licit_store_event_id(W, "old", 3, &seq), 0);
-  cr_assert_eq(seq, 1);
-  cr_assert_eq(licit_store_event_id(W, "nope", 4, &seq), LICIT_ENOTFOUND);
-  const char *dups[][2] = {{"e0", "event 2"}, {last, "event 70001"}, {"old", "event 1"}};
-  for (int i = 0; i < 3; i++) {
-    REJ_CODE(LICIT_EDUPLICATE, dups[i][1],
-             "{\"type\":\"account\",\"id\":\"%s\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}", dups[i][0]);
-  }
-  /* Given back by a rejected event, then claimed by the next one. */
-  UNKNOWN("unknown post", "{\"type\":\"delete\",\"id\":\"r1\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"nope\"}");
-  cr_assert_eq(licit_store_event_id(W, "r1", 2, &seq), LICIT_ENOTFOUND);
-  ACC("{\"type\":\"account\",\"id\":\"r1\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}");
-  uint64_t r1 = last_seq;
-  cr_assert_eq(licit_store_event_id(W, "r1", 2, &seq), 0);
-  cr_assert_eq(seq, r1);
-  /* Ids that arrive in order are put at once: given back while held ("q1"),
-   * claimed in order (into the table), then claimed again out of order. */
-  UNKNOWN("unknown post", "{\"type\":\"delete\",\"id\":\"q1\",\"ts\":\"2024-01-03T00:00:00Z\",\"post\":\"nope\"}");
-  for (int i = 0; i < 40; i++)
-    ACC("{\"type\":\"account\",\"id\":\"p%02d\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}", i);
-  ACC("{\"type\":\"account\",\"id\":\"q1\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}");
-  uint64_t q1 = last_seq;
-  REJ_CODE(LICIT_EDUPLICATE, "event 70001", /* held back, found while ids come in order */
-           "{\"type\":\"account\",\"id\":\"%s\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}", last);
-  for (int i = 99; i >= 90; i--)
-    ACC("{\"type\":\"account\",\"id\":\"o%02d\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}", i);
-  char want[32];
-  snprintf(want, sizeof want, "event %llu", (unsigned long long)q1);
-  REJ_CODE(LICIT_EDUPLICATE, want, "{\"type\":\"account\",\"id\":\"q1\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}");
-  REJ_CODE(LICIT_EDUPLICATE, "duplicate of event", "{\"type\":\"account\",\"id\":\"p05\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u9\"}");
-  cr_assert_eq(licit_store_event_id(W, "o95", 3, &seq), 0);
-  commit();
-  begin();
-  cr_assert_eq(licit_store_event_id(W, last, strlen(last), &seq), 0);
-  cr_assert_eq(seq, 70001);
-  cr_assert_eq(licit_store_event_id(W, "r1", 2, &seq), 0);
-  cr_assert_eq(seq, r1);
-  REJ_CODE(LICIT_EDUPLICATE, "duplicate of event",
-           "{\"type\":\"account\",\"id\":\"r1\",\"ts\":\"2024-01-04T00:00:00Z\",\"user\":\"u9\"}");
-  /* An aborted transaction's claim is gone; the filter only says "maybe". */
-  ACC("{\"type\":\"account\",\"id\":\"ab\",\"ts\":\"2024-01-04T00:00:00Z\",\"user\":\"u9\"}");
-  licit_txn_abort(W);
-  W = NULL;
-  begin();
-  cr_assert_eq(licit_store_event_id(W, "ab", 2, &seq), LICIT_ENOTFOUND);
-  ACC("{\"type\":\"account\",\"id\":\"ab\",\"ts\":\"2024-01-04T00:00:00Z\",\"user\":\"u9\"}");
-}
 
 /* ---------------------------------------------------- post rejections -- */
 
@@ -978,7 +909,7 @@ Test(store, posts_filter_and_held_back_posts) {
   ACC(POST("2024-01-01T00:00:00Z", "old1", "alice"));
   commit();
   begin();
-  cr_assert_eq(licit_store_filter_posts(W, 100000, 100000), 0);
+  cr_assert_eq(licit_store_filter_posts(W, 100000), 0);
   char id[32];
   for (int i = 0; i < 70000; i++) { /* more than one checkpoint's worth */
     snprintf(id, sizeof id, "n%d", (i * 7919) % 70000);
