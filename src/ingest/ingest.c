@@ -63,6 +63,8 @@ typedef struct run {
   size_t line_full_len; /* > line_len when the line was cut (too long) */
   licit_err *fatal;
   double t_commit, t_begin; /* seconds in commits and in beginning batches (LICIT_PIPELINE_TIMES) */
+  licit_rules_times *times; /* the steps of applying events, when measuring (LICIT_PIPELINE_TIMES) */
+  licit_rules_times times_;
   uint64_t commits;
   licit_buf out; /* a rejects record */
   double t0;            /* monotonic seconds at the start of this input */
@@ -120,7 +122,7 @@ static int emit(licit_sink *sink, const licit_event *in, unsigned flags) {
     ev_copy.optout_notice = licit_notice_detect(in->text.p, in->text.n, NULL) == 1;
     ev = &ev_copy;
   }
-  int rc = licit_rules_apply(r->txn, ev, &seq, &err);
+  int rc = licit_rules_apply_timed(r->txn, ev, &seq, &err, r->times);
   if (rc == LICIT_ENOTFOUND && (flags & LICIT_EMIT_SKIP_UNKNOWN)) {
     r->c->skipped++;
     return 0;
@@ -378,6 +380,7 @@ static void run_init(run *r, licit_store *s, const licit_ingest_opts *opts, cons
   r->t0 = now_s();
   r->bytes0 = counts->bytes;
   r->ev0 = counts->accepted + counts->duplicates + counts->rejected + counts->skipped;
+  if (getenv("LICIT_PIPELINE_TIMES")) r->times = &r->times_;
 }
 
 int licit_ingest_open(licit_store *s, const licit_ingest_opts *opts, const char *source, licit_ingest_counts *counts,
@@ -500,7 +503,7 @@ typedef struct pipeline {
   licit_store *s;
   uint64_t warm_to; /* under mu */
   uint64_t warmed;  /* the producer's own */
-  double cpu[2];    /* the producer's user and system seconds, at its end */
+  double cpu[3];    /* the producer's user and system seconds and page faults, at its end */
   double waited;    /* the producer's seconds waiting for a free chunk */
   double t_warm;    /* the producer's seconds warming the store */
   /* Pages to map writable ahead of the writer: [ww_from, ww_to) and the
@@ -514,12 +517,13 @@ typedef struct pipeline {
   bool small, small_seen;
 } pipeline;
 
-/* This thread's user and system CPU seconds. */
-static void thread_cpu(double cpu[2]) {
+/* This thread's user and system CPU seconds and its page faults (minor). */
+static void thread_cpu(double cpu[3]) {
   struct rusage ru;
   if (getrusage(RUSAGE_THREAD, &ru)) return;
   cpu[0] = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
   cpu[1] = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  cpu[2] = (double)ru.ru_minflt;
 }
 
 /* How far ahead of the estimated end of the batch's writes pages are
@@ -864,13 +868,18 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
   pthread_join(th, NULL);
   if (getenv("LICIT_PIPELINE_TIMES")) {
     /* For measuring (docs/store.md): which thread is the bottleneck. */
-    double me[2] = {0, 0};
+    double me[3] = {0, 0, 0};
     thread_cpu(me);
-    fprintf(stderr, "pipeline: applying thread %.2f s user %.2f s sys, parsing thread %.2f s user %.2f s sys\n",
-            me[0], me[1], pl.cpu[0], pl.cpu[1]);
+    fprintf(stderr,
+            "pipeline: applying thread %.2f s user %.2f s sys %.0f page faults, parsing thread %.2f s user %.2f s sys "
+            "%.0f page faults\n",
+            me[0], me[1], me[2], pl.cpu[0], pl.cpu[1], pl.cpu[2]);
     fprintf(stderr, "pipeline: %.2f s wall; applying thread waited %.2f s for input, %.2f s in commits, %.2f s "
             "beginning batches; parsing thread waited %.2f s for room, warmed the store for %.2f s\n",
             now_s() - t_start, waited, r->t_commit, r->t_begin, pl.waited, pl.t_warm);
+    if (r->times)
+      fprintf(stderr, "pipeline: applying events: %.2f s in checkpoints, %.2f s claiming ids, %.2f s judging, %.2f s "
+              "writing\n", r->times->checkpoint, r->times->claim, r->times->judge, r->times->write);
   }
 out:
   pthread_cond_destroy(&pl.cv);

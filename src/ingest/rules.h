@@ -27,4 +27,16 @@
  * transaction must be aborted. */
 int licit_rules_apply(licit_txn *t, const licit_event *ev, uint64_t *seq_out, licit_err *err);
 
+/* Seconds spent in each step of applying events, for measuring
+ * (LICIT_PIPELINE_TIMES; docs/store.md, round 14): the checkpoints (posts
+ * held back put), claiming event ids, judging (the store's look-ups) and
+ * writing. */
+typedef struct licit_rules_times {
+  double checkpoint, claim, judge, write;
+} licit_rules_times;
+
+/* licit_rules_apply, adding each step's seconds to *tm unless tm is NULL. */
+int licit_rules_apply_timed(licit_txn *t, const licit_event *ev, uint64_t *seq_out, licit_err *err,
+                            licit_rules_times *tm);
+
 #endif
