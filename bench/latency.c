@@ -21,8 +21,9 @@
  *         in every registered snapshot (licit_snapshot_has): the look-ups
  *         explain needs;
  *   user: licit_user_ord + licit_user_get + facts + licit_user_posts + for
- *         each post licit_post_id + licit_post_get + licit_eval_post: the
- *         look-ups report needs.
+ *         each post licit_post_get_ord + licit_eval_post: the look-ups
+ *         report needs (a post by ordinal is one look-up, as report makes
+ *         it).
  * The EXPLAIN/REPORT HOOK below is where the real functions go.
  */
 #include <stdio.h>
@@ -217,9 +218,7 @@ int main(int argc, char **argv) {
     if ((rc = licit_user_posts(t, ord, &ords, &n))) return fail("user_posts", rc);
     uint64_t by[LICIT_R_COUNT + 1] = {0};
     for (size_t j = 0; j < n; j++) {
-      licit_strv pid;
-      if ((rc = licit_post_id(t, ords[j], &pid))) return fail("post_id", rc);
-      if ((rc = licit_post_get(t, pid.p, pid.n, &p, &scratch))) return fail("post_get", rc);
+      if ((rc = licit_post_get_ord(t, ords[j], &p, &scratch))) return fail("post_get_ord", rc);
       licit_reason r = LICIT_R_COUNT;
       if (licit_eval_considered(e, &p) && (rc = licit_eval_post(e, &p, &r, NULL))) return fail("eval_post", rc);
       by[r]++;
