@@ -764,11 +764,8 @@ int main(int argc, char **argv) {
     put(idpre, 4);
     putc_('-');
     if (random_ids) {
-      /* A bijection of the count: distinct, in no order, no draw from r. */
-      uint64_t h = (ei + 1) * 0x9e3779b97f4a7c15ull + seed;
-      h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
-      h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
-      h ^= h >> 31;
+      /* SplitMix64 of the count, a bijection: distinct, in no order, no draw from r. */
+      uint64_t at = ei * 0x9e3779b97f4a7c15ull + seed, h = splitmix(&at);
       for (int k = 60; k >= 0; k -= 4) putc_("0123456789abcdef"[(h >> k) & 15]);
     } else {
       put_u64(ei + 1);

@@ -125,6 +125,10 @@ size_t licit_time_format_compact(int64_t us, char *buf);
 /* Current wall-clock time, microseconds. */
 int64_t licit_time_now(void);
 
+/* Seconds on the monotonic clock, for intervals (progress, timers,
+ * timeouts); never wall-clock time. */
+double licit_time_mono(void);
+
 /* Parses YYYY-MM-DD (a valid calendar date, years 0001-9999) into days since
  * 1970-01-01.  LICIT_EINVAL with `why` on failure. */
 int licit_date_parse(const char *s, size_t n, int32_t *days_out, const char **why);

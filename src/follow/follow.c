@@ -47,12 +47,6 @@ double licit_follow_lag_s(const licit_follow_stats *st) {
   return (double)(licit_time_now() - last) / 1e6;
 }
 
-static double mono_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* ------------------------------------------------------------- the URL -- */
 
 /* Whether a query parameter (name[=value]) is named `cursor`. */
@@ -140,7 +134,7 @@ static int commit(follower *f) {
   }
   f->pending = 0;
   f->pending_bytes = 0;
-  f->last_commit = mono_s();
+  f->last_commit = licit_time_mono();
   atomic_store(&f->st->committed_cursor, f->committed);
   atomic_fetch_add(&f->st->commits, 1);
   return 0;
@@ -189,7 +183,7 @@ static int one_message(follower *f, const char *msg, size_t len) {
 
 static void draw(follower *f, const char *state, bool final) {
   if (!f->o->progress) return;
-  double now = mono_s();
+  double now = licit_time_mono();
   if (!final && now - f->last_draw < 1.0) return;
   uint64_t n = atomic_load(&f->st->messages);
   if (now - f->rate_t0 >= 1.0) {
@@ -221,9 +215,9 @@ static int next_url(follower *f) {
 
 /* Waits `s` seconds unless stopped; commits nothing (nothing is pending). */
 static void pause_s(follower *f, double s) {
-  double end = mono_s() + s;
+  double end = licit_time_mono() + s;
   for (;;) {
-    double left = end - mono_s();
+    double left = end - licit_time_mono();
     if (left <= 0 || stopped(f)) return;
     if (left > TICK_MS / 1000.0) left = TICK_MS / 1000.0;
     struct timespec ts = {(time_t)left, (long)((left - (time_t)left) * 1e9)};
@@ -246,7 +240,7 @@ static int connection(follower *f, licit_ws *ws, double stall_s, double *connect
     const char *msg;
     size_t len, full;
     int r = licit_ws_next(ws, TICK_MS, &msg, &len, &full, &werr);
-    double now = mono_s();
+    double now = licit_time_mono();
     if (r < 0) return licit_err_set(f->err, r, "%s", werr.msg);
     if (r == LICIT_WS_TLS_REFUSED) {
       licit_err_set(f->err, LICIT_EIO, "%s: %s", f->o->url, werr.msg);
@@ -265,7 +259,7 @@ static int connection(follower *f, licit_ws *ws, double stall_s, double *connect
     if (opened && now - last_msg >= stall_s) break; /* stalled: as if dropped */
     draw(f, opened ? "connected" : "connecting", false);
   }
-  if (opened) *connected_for = mono_s() - opened;
+  if (opened) *connected_for = licit_time_mono() - opened;
   atomic_store(&f->st->connected, 0);
   licit_ws_drop(ws);
   return commit(f);
@@ -309,7 +303,7 @@ int licit_follow_run(licit_store *s, const licit_follow_opts *opts, atomic_int *
   if ((rc = licit_ws_create(opts->ca_file, &ws, err))) goto out;
   double stall_s = opts->stall_s > 0 ? opts->stall_s : STALL_DEFAULT_S;
   double backoff = BACKOFF_FIRST_S;
-  f.last_commit = f.rate_t0 = mono_s();
+  f.last_commit = f.rate_t0 = licit_time_mono();
   for (bool first = true; !stopped(&f); first = false) {
     if (!first) atomic_fetch_add(&f.st->reconnects, 1);
     double up;

@@ -81,12 +81,6 @@ typedef struct run {
   bool filter_tried;    /* licit_store_filter_posts was considered */
 } run;
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int write_reject(run *r, const char *msg) {
   if (r->opts->on_reject) r->opts->on_reject(r->opts->reject_ctx, r->line_no, msg);
   FILE *f = r->opts->rejects;
@@ -170,7 +164,7 @@ static int is_duplicate(licit_sink *sink, const char *id, size_t n) {
  * began, and for a file the time left at that rate.  Every time here is
  * from the monotonic clock. */
 static void draw_progress(run *r, bool final) {
-  double t = now_s();
+  double t = licit_time_mono();
   if (!final && t * 1000 - r->last_draw < 250) return;
   r->last_draw = (int64_t)(t * 1000);
   double el = t - r->t0;
@@ -229,7 +223,7 @@ static int begin_batch(run *r) {
   }
   if (rc) return rc;
   r->batch_cap = cap;
-  r->batch_t0 = now_s();
+  r->batch_t0 = licit_time_mono();
   rc = licit_txn_begin(r->s, true, &r->txn, r->fatal);
   if (!rc && !r->filter_tried && r->total_bytes) {
     /* A file that will add posts in numbers (a line of a post event is
@@ -245,16 +239,16 @@ static int begin_batch(run *r) {
 }
 
 static int commit_batch(run *r, bool reopen) {
-  double t0 = now_s();
+  double t0 = licit_time_mono();
   int rc = licit_txn_commit(r->txn, r->fatal);
-  double t1 = now_s();
+  double t1 = licit_time_mono();
   r->t_commit += t1 - t0;
   r->commits++;
   r->txn = NULL;
   r->batch_records = r->batch_bytes = 0;
   if (rc) return rc;
   rc = reopen ? begin_batch(r) : 0;
-  r->t_begin += now_s() - t1;
+  r->t_begin += licit_time_mono() - t1;
   return rc;
 }
 
@@ -335,7 +329,7 @@ static int one_record(run *r, const licit_adapter *a, void *state, const prepare
   /* A batch also ends after BATCH_SECONDS (checked every 4096 records) once
    * it holds BATCH_EVENTS records, unless --batch fixed its size. */
   bool old = !r->opts->batch_events && r->batch_records >= BATCH_EVENTS && r->batch_records % 4096 == 0 &&
-             now_s() - r->batch_t0 >= BATCH_SECONDS;
+             licit_time_mono() - r->batch_t0 >= BATCH_SECONDS;
   if (!r->one_txn && (r->batch_records >= lim || r->batch_bytes >= r->batch_cap || old)) {
     if ((rc = commit_batch(r, true))) return rc;
   }
@@ -377,7 +371,7 @@ static void run_init(run *r, licit_store *s, const licit_ingest_opts *opts, cons
   r->opts = opts;
   r->c = counts;
   r->source = source;
-  r->t0 = now_s();
+  r->t0 = licit_time_mono();
   r->bytes0 = counts->bytes;
   r->ev0 = counts->accepted + counts->duplicates + counts->rejected + counts->skipped;
   if (getenv("LICIT_PIPELINE_TIMES")) r->times = &r->times_;
@@ -719,7 +713,7 @@ static void *producer(void *arg) {
  * did anything. */
 static bool warm_step(pipeline *pl, uint64_t ww_from, uint64_t ww_to, uint64_t warm_to, uint64_t epoch) {
   if (!pl->s) return false;
-  double t0 = now_s();
+  double t0 = licit_time_mono();
   if (epoch != pl->ww_epoch) { /* a commit since: start again from the writer's end */
     pl->ww_epoch = epoch;
     pl->ww_done = 0;
@@ -736,7 +730,7 @@ static bool warm_step(pipeline *pl, uint64_t ww_from, uint64_t ww_to, uint64_t w
   } else {
     return false;
   }
-  pl->t_warm += now_s() - t0;
+  pl->t_warm += licit_time_mono() - t0;
   return true;
 }
 
@@ -750,7 +744,7 @@ static void *producer_loop(pipeline *pl) {
      * does not warm at all, and the writer faults its pages in itself. */
     pthread_mutex_lock(&pl->mu);
     if (pl->count == PIPE_CHUNKS && !pl->stop) {
-      double t0 = now_s();
+      double t0 = licit_time_mono();
       while (pl->count == PIPE_CHUNKS && !pl->stop) {
         uint64_t ww_from = pl->ww_from, ww_to = pl->ww_to, warm_to = pl->warm_to, epoch = pl->epoch;
         pl->small_seen = pl->small;
@@ -761,7 +755,7 @@ static void *producer_loop(pipeline *pl) {
             pl->epoch == epoch)
           pthread_cond_wait(&pl->cv, &pl->mu);
       }
-      pl->waited += now_s() - t0;
+      pl->waited += licit_time_mono() - t0;
     }
     bool stop = pl->stop;
     pthread_mutex_unlock(&pl->mu);
@@ -813,13 +807,13 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
   const char *hook = getenv("LICIT_TEST_PIPELINE_FULL");
   bool wait_full = hook && *hook == '1';
   bool done = false;
-  double waited = 0, t_start = now_s();
+  double waited = 0, t_start = licit_time_mono();
   while (!done && !rc) {
     pthread_mutex_lock(&pl.mu);
     if (pl.count == 0 || (wait_full && pl.count < PIPE_CHUNKS && !pl.all_read)) {
-      double t0 = now_s();
+      double t0 = licit_time_mono();
       while (pl.count == 0 || (wait_full && pl.count < PIPE_CHUNKS && !pl.all_read)) pthread_cond_wait(&pl.cv, &pl.mu);
-      waited += now_s() - t0;
+      waited += licit_time_mono() - t0;
     }
     pthread_mutex_unlock(&pl.mu);
     chunk *c = &pl.chunks[pl.tail];
@@ -866,8 +860,8 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
     pthread_mutex_unlock(&pl.mu);
   }
   pthread_join(th, NULL);
-  if (getenv("LICIT_PIPELINE_TIMES")) {
-    /* For measuring (docs/store.md): which thread is the bottleneck. */
+  if (r->times) {
+    /* For measuring (LICIT_PIPELINE_TIMES, docs/store.md): which thread is the bottleneck. */
     double me[3] = {0, 0, 0};
     thread_cpu(me);
     fprintf(stderr,
@@ -876,10 +870,9 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
             me[0], me[1], me[2], pl.cpu[0], pl.cpu[1], pl.cpu[2]);
     fprintf(stderr, "pipeline: %.2f s wall; applying thread waited %.2f s for input, %.2f s in commits, %.2f s "
             "beginning batches; parsing thread waited %.2f s for room, warmed the store for %.2f s\n",
-            now_s() - t_start, waited, r->t_commit, r->t_begin, pl.waited, pl.t_warm);
-    if (r->times)
-      fprintf(stderr, "pipeline: applying events: %.2f s in checkpoints, %.2f s claiming ids, %.2f s judging, %.2f s "
-              "writing\n", r->times->checkpoint, r->times->claim, r->times->judge, r->times->write);
+            licit_time_mono() - t_start, waited, r->t_commit, r->t_begin, pl.waited, pl.t_warm);
+    fprintf(stderr, "pipeline: applying events: %.2f s in checkpoints, %.2f s claiming ids, %.2f s judging, %.2f s "
+            "writing\n", r->times->checkpoint, r->times->claim, r->times->judge, r->times->write);
   }
 out:
   pthread_cond_destroy(&pl.cv);

@@ -55,12 +55,6 @@ void licit_counts_from_flat(const uint64_t flat[LICIT_SNAP_COUNTS], licit_counts
   for (int r = 1; r < LICIT_R_COUNT; r++) c->excluded[r] = flat[1 + r];
 }
 
-static double mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void crash_point(const char *name) {
   const char *want = getenv("LICIT_TEST_CRASH_AT");
   if (want && strcmp(want, name) == 0) raise(SIGKILL);
@@ -256,9 +250,9 @@ int licit_snapshot_clean_work(const char *out_dir) {
 /* --------------------------------------------------------- write parts -- */
 
 static int write_out(build *b, const void *p, size_t n) {
-  double t = mono();
+  double t = licit_time_mono();
   size_t w = fwrite(p, 1, n, b->f);
-  b->tm->write_s += mono() - t;
+  b->tm->write_s += licit_time_mono() - t;
   if (w != n) return io_err(b->err, "writing", b->path, errno);
   if (licit_sha256_update(b->sha, p, n)) return licit_err_set(b->err, LICIT_EINTERNAL, "SHA-256 failed");
   b->tm->bytes_compressed += n;
@@ -269,9 +263,9 @@ static int zwrite(build *b, const void *src, size_t n, ZSTD_EndDirective mode) {
   ZSTD_inBuffer in = {src, n, 0};
   for (;;) {
     ZSTD_outBuffer out = {b->zout, b->zout_cap, 0};
-    double t = mono();
+    double t = licit_time_mono();
     size_t left = ZSTD_compressStream2(b->z, &out, &in, mode);
-    b->tm->compress_s += mono() - t;
+    b->tm->compress_s += licit_time_mono() - t;
     if (ZSTD_isError(left))
       return licit_err_set(b->err, LICIT_EINTERNAL, "compressing %s: %s", b->path, ZSTD_getErrorName(left));
     if (out.pos) {
@@ -361,7 +355,7 @@ static int pseudonym(build *b, uint32_t user, char hex[33]) {
 }
 
 static void draw(build *b, bool final) {
-  double t = mono();
+  double t = licit_time_mono();
   if (!final && t - b->last_draw < 0.25) return;
   b->last_draw = t;
   double el = t - b->t0;
@@ -399,11 +393,11 @@ static int add_leaf(build *b, licit_strv id, const licit_post_rec *p, const lici
     b->cap_leaves = cap;
   }
   b->leaf_ords[b->n_leaves++] = p->ord;
-  double t = mono();
+  double t = licit_time_mono();
   uint8_t h[32];
   licit_merkle_post_leaf(id.p, id.n, text->sha, h);
   int rc = licit_merkle_add(&b->mk, h);
-  b->tm->merkle_s += mono() - t;
+  b->tm->merkle_s += licit_time_mono() - t;
   return rc ? licit_err_set(&b->cb_err, rc, "building the Merkle tree: %s", licit_strerror(rc)) : 0;
 }
 
@@ -507,9 +501,9 @@ static int write_parts(build *b) {
   if (rc) return rc;
   if (b->nparts && (rc = part_close(b))) return rc;
   uint8_t root[32];
-  double t = mono();
+  double t = licit_time_mono();
   licit_merkle_root(&b->mk, root);
-  b->tm->merkle_s += mono() - t;
+  b->tm->merkle_s += licit_time_mono() - t;
   licit_hex(root, 32, b->root);
   return 0;
 }
@@ -629,7 +623,7 @@ static int publish(build *b, licit_store *s, bool in_place, licit_snapshot_info 
   x.sig_len = b->sig.len;
   size_t need = (b->nbits / 8) * 2 + (size_t)b->n_leaves * 6 + b->manifest.len + ((size_t)16 << 20);
   licit_txn *w = NULL;
-  double t0 = mono();
+  double t0 = licit_time_mono();
   if ((rc = licit_store_reserve(s, need, b->err)) || (rc = licit_txn_begin(s, true, &w, b->err))) goto fail;
   if ((rc = licit_snapshot_register(w, info, b->bits, &x, b->err))) goto fail;
   crash_point("registered");
@@ -658,7 +652,7 @@ static int publish(build *b, licit_store *s, bool in_place, licit_snapshot_info 
   w = NULL;
   if (rc) goto fail;
   crash_point("committed");
-  b->tm->publish_s = mono() - t0;
+  b->tm->publish_s = licit_time_mono() - t0;
   return 0;
 fail:
   licit_txn_abort(w);
@@ -935,7 +929,7 @@ int licit_snapshot_build(licit_store *s, const licit_policy *policy, const licit
   b.lock_fd = -1;
   b.write_docs = true;
   b.part_docs = opts->part_docs ? opts->part_docs : LICIT_PART_DOCS;
-  b.t0 = mono();
+  b.t0 = licit_time_mono();
   char defname[64];
   if (opts->name) {
     b.name = opts->name;
@@ -966,7 +960,7 @@ int licit_snapshot_build(licit_store *s, const licit_policy *policy, const licit
   b.ev = NULL;
   if ((rc = publish(&b, s, what == PLAN_RECOVER, info))) goto out;
   b.tm->outcome = what == PLAN_RECOVER ? LICIT_SNAPSHOT_RECOVERED : LICIT_SNAPSHOT_BUILT;
-  b.tm->total_s = mono() - b.t0;
+  b.tm->total_s = licit_time_mono() - b.t0;
 out:
   build_free(&b);
   return rc;
