@@ -655,7 +655,7 @@ static void produce_chunk(pipeline *pl, chunk *c, uint64_t *line_no) {
     if (licit_buf_add(&c->arena, line, len)) goto nomem;
     /* What one_record will judge: the line without the CR of a CRLF. */
     size_t plen = len == full_len && len > 0 && line[len - 1] == '\r' ? len - 1 : len;
-    if (full_len <= LICIT_LINE_MAX && !licit_line_is_blank(line, plen)) {
+    if (full_len - (len - plen) <= LICIT_LINE_MAX && !licit_line_is_blank(line, plen)) {
       licit_err err;
       it->rc = licit_event_parse(pl->parser, line, plen, &it->ev, &err);
       if (it->rc == 0 && (it->ev.type == LICIT_EV_POST || it->ev.type == LICIT_EV_EDIT)) {

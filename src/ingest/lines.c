@@ -23,6 +23,7 @@ struct licit_lines {
   bool eof;
   bool overflow;     /* inside an over-long line: its excerpt is buf[0, LICIT_LINE_EXCERPT) */
   size_t over_len;   /* bytes of that line seen so far */
+  bool over_cr;      /* the last of them was a '\r' */
   uint64_t consumed; /* bytes of the lines handed out, terminators included */
 };
 
@@ -45,22 +46,36 @@ void licit_lines_close(licit_lines *r) {
 
 uint64_t licit_lines_bytes(const licit_lines *r) { return r->consumed; }
 
+/* Over the limit?  A '\r' before the '\n' is the line's ending, not its
+ * content (SPEC 2: a line may end in CRLF), so a line of exactly the limit
+ * ending in CRLF is whole: its reader strips the '\r'. */
+static bool over_limit(const char *line, size_t n) {
+  return n - (n > 0 && line[n - 1] == '\r') > LICIT_LINE_MAX;
+}
+
+/* An over-long line's length is given without a '\r' ending too. */
+static void cut(licit_lines *r, const char **line, size_t *len, size_t *full_len, size_t n) {
+  if (r->overflow) {
+    bool cr = n > 0 ? (*line)[n - 1] == '\r' : r->over_cr;
+    r->overflow = false;
+    *line = r->buf;
+    *full_len = r->over_len + n - cr;
+  } else {
+    *full_len = n - (n > 0 && (*line)[n - 1] == '\r');
+  }
+  *len = LICIT_LINE_EXCERPT;
+}
+
 int licit_lines_next(licit_lines *r, const char **line, size_t *len, size_t *full_len) {
   for (;;) {
     char *nl = r->end > r->start ? memchr(r->buf + r->start, '\n', r->end - r->start) : NULL;
     if (nl) {
       size_t n = (size_t)(nl - (r->buf + r->start));
       r->consumed += n + 1;
-      if (r->overflow) {
-        r->overflow = false;
-        *line = r->buf;
-        *len = LICIT_LINE_EXCERPT;
-        *full_len = r->over_len + n;
-      } else {
-        *line = r->buf + r->start;
-        *len = *full_len = n;
-        if (n > LICIT_LINE_MAX) *len = LICIT_LINE_EXCERPT; /* it fitted in the buffer, but is over-long all the same */
-      }
+      *line = r->buf + r->start;
+      *len = *full_len = n;
+      /* Over-long: streamed, or it fitted in the buffer but is over-long all the same. */
+      if (r->overflow || over_limit(*line, n)) cut(r, line, len, full_len, n);
       r->start += n + 1;
       return 1;
     }
@@ -69,23 +84,17 @@ int licit_lines_next(licit_lines *r, const char **line, size_t *len, size_t *ful
       size_t n = r->end - r->start;
       r->start = r->end;
       r->consumed += n;
-      if (r->overflow) {
-        r->overflow = false;
-        *line = r->buf;
-        *len = LICIT_LINE_EXCERPT;
-        *full_len = r->over_len + n;
-        return 1;
-      }
-      if (!n) return 0;
+      if (!n && !r->overflow) return 0;
       *line = r->buf + r->end - n;
       *len = *full_len = n;
-      if (n > LICIT_LINE_MAX) *len = LICIT_LINE_EXCERPT;
+      if (r->overflow || over_limit(*line, n)) cut(r, line, len, full_len, n);
       return 1;
     }
     size_t pending = r->end - r->start;
     if (r->overflow || pending > LICIT_LINE_MAX + 1) {
       /* An over-long line: keep its first bytes (at the front of the
        * buffer) and drop the rest as it streams. */
+      if (pending) r->over_cr = r->buf[r->end - 1] == '\r';
       if (!r->overflow) {
         memmove(r->buf, r->buf + r->start, LICIT_LINE_EXCERPT);
         r->overflow = true;

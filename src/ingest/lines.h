@@ -22,8 +22,10 @@ typedef struct licit_lines licit_lines;
 int licit_lines_open(FILE *in, licit_lines **out);
 /* The next line: 1 with *line (len bytes, without the '\n'; a '\r' before
  * it is kept; valid until the next call) and *full_len, the line's real
- * length: when it is greater than LICIT_LINE_MAX, *line holds only its
- * first bytes (len <= LICIT_LINE_EXCERPT).  A last line without '\n' counts.
+ * length.  The limit does not count a '\r' ending (SPEC 2): a line longer
+ * than LICIT_LINE_MAX without it is over-long, *line holds only its first
+ * bytes (len <= LICIT_LINE_EXCERPT, len != full_len) and *full_len is its
+ * length without the '\r'.  A last line without '\n' counts.
  * 0 at the end of the input; LICIT_EIO on a read error (errno says why). */
 int licit_lines_next(licit_lines *r, const char **line, size_t *len, size_t *full_len);
 /* Bytes of input consumed by the lines returned so far (terminators too). */

@@ -261,6 +261,28 @@ expect_eq "CRLF accepted, blank and whitespace-only lines not counted, last line
 expect_eq "rejects line number counts blank lines (1-based)" 5 "$(jq -r .line "$T/rej-crlf.jsonl")"
 expect_eq "rejects raw is the line without its CRLF ending" \
   "$(ev account 2024-01-01T00:00:00Z user=u1 region=fr)" "$(jq -r .raw "$T/rej-crlf.jsonl")"
+# The 2 MiB limit does not count the line ending: a line of exactly 2 MiB is
+# accepted whether it ends in LF or CRLF, one byte more is rejected (SPEC 2),
+# through the pipeline, with --one-thread and from standard input.
+/usr/bin/python3 - "$T" <<'PY'
+import sys
+pre = '{"type":"account","ts":"2024-01-01T00:00:00Z","user":"%s","x":"'
+for name, extra, end in (("lf", 0, "\n"), ("crlf", 0, "\r\n"), ("crlf1", 1, "\r\n")):
+    p = pre % name
+    line = p + "a" * (2097152 - len(p) - 2 + extra) + '"}'
+    open(sys.argv[1] + "/max-" + name + ".jsonl", "w", newline="").write(line + end)
+PY
+for mode in "" --one-thread; do
+  S=$(newstore)
+  run lic --store "$S" --json ingest $mode "$T/max-lf.jsonl" "$T/max-crlf.jsonl"
+  expect_eq "a line of exactly 2 MiB, LF and CRLF endings, accepted ${mode:-(pipeline)}" "0 2 0 0" "$RC $(adr)"
+  run lic --store "$S" --json ingest $mode --rejects "$T/rej-max.jsonl" "$T/max-crlf1.jsonl"
+  expect_eq "2 MiB + 1 byte before a CRLF: rejected ${mode:-(pipeline)}" "3 0 0 1" "$RC $(adr)"
+  expect_contains "its length is given without the CR" "2097153 bytes" "$T/rej-max.jsonl"
+done
+S=$(newstore)
+run lic --store "$S" --json ingest - <"$T/max-crlf.jsonl"
+expect_eq "a line of exactly 2 MiB ending in CRLF, from standard input" "0 1 0 0" "$RC $(adr)"
 S=$(newstore)
 printf '\n \n\t\n\r\n' >"$T/blank.jsonl"
 run lic --store "$S" --json ingest "$T/blank.jsonl"

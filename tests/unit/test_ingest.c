@@ -162,6 +162,57 @@ Test(lines, terminators_blank_and_last_line) {
   fclose(f);
 }
 
+Test(lines, the_limit_does_not_count_a_crlf_ending) {
+  /* A line of exactly the limit before CRLF is whole (its reader strips the
+   * CR); a byte more is over-long, and its length is given without the CR,
+   * also when it streamed past the buffer and the CR came in a later read. */
+  size_t big = (size_t)LICIT_LINE_MAX * 3;
+  size_t total = (LICIT_LINE_MAX + 2) + (LICIT_LINE_MAX + 3) + (big + 2) + (big + 1);
+  char *in = malloc(total);
+  size_t o = 0;
+  memset(in + o, 'a', LICIT_LINE_MAX);
+  o += LICIT_LINE_MAX;
+  memcpy(in + o, "\r\n", 2);
+  o += 2;
+  memset(in + o, 'b', LICIT_LINE_MAX + 1);
+  o += LICIT_LINE_MAX + 1;
+  memcpy(in + o, "\r\n", 2);
+  o += 2;
+  memset(in + o, 'c', big);
+  o += big;
+  memcpy(in + o, "\r\n", 2);
+  o += 2;
+  memset(in + o, 'd', big);
+  o += big;
+  in[o++] = '\r'; /* the last line, without '\n' */
+  cr_assert_eq(o, total);
+  FILE *f = mem(in, total);
+  licit_lines *r;
+  cr_assert_eq(licit_lines_open(f, &r), 0);
+  const char *l;
+  size_t n, full;
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 1);
+  cr_assert_eq(n, LICIT_LINE_MAX + 1, "the limit and its CR, whole");
+  cr_assert_eq(full, n);
+  cr_assert_eq(l[n - 1], '\r');
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 1);
+  cr_assert_eq(n, LICIT_LINE_EXCERPT);
+  cr_assert_eq(full, LICIT_LINE_MAX + 1, "over-long, counted without its CR: %zu", full);
+  cr_assert_eq(l[0], 'b');
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 1);
+  cr_assert_eq(n, LICIT_LINE_EXCERPT);
+  cr_assert_eq(full, big, "streamed, counted without its CR: %zu", full);
+  cr_assert_eq(l[0], 'c');
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 1);
+  cr_assert_eq(full, big, "the last line, streamed, without its CR: %zu", full);
+  cr_assert_eq(l[0], 'd');
+  cr_assert_eq(licit_lines_next(r, &l, &n, &full), 0);
+  cr_assert_eq(licit_lines_bytes(r), total);
+  licit_lines_close(r);
+  fclose(f);
+  free(in);
+}
+
 Test(lines, over_long_lines_are_cut_not_held) {
   /* A maximal line, one a byte longer, one much longer without a final
    * newline: the first whole, the others as excerpts with their length. */
