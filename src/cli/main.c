@@ -114,7 +114,7 @@ static const cli_cmd commands[] = {
     {"snapshots", NULL, cmd_snapshots, "snapshots", "list registered snapshots",
      "Lists the registered snapshots in the order they were built.\nExample: licit snapshots --json", no_opts},
     {"explain", NULL, cmd_explain, "explain POST [--at T]", "why a post is or is not in the corpus",
-     "Shows each of the nine checks for the post at T with the value it saw and the events\n"
+     "Shows each of the ten checks for the post at T with the value it saw and the events\n"
      "behind it, the decision, the post's inclusion in every registered snapshot, and\n"
      "whether the post is an opt-out chain notice (which changes nothing).\n"
      "Example: licit explain p-lucia-03 --at 2025-06-01T00:00:00Z",
@@ -190,8 +190,8 @@ static void usage_all(FILE *f) {
   for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-52s %s\n", commands[i].usage, commands[i].summary);
   fprintf(f,
           "\nGlobal options:\n"
-          "  --store DIR   the store (default: $LICIT_STORE, else ./licit-data); policy set and\n"
-          "                ingest create it, other commands need it to exist\n"
+          "  --store DIR   the store (default: $LICIT_STORE, else ./licit-data); policy set,\n"
+          "                ingest, follow and serve create it, other commands need it to exist\n"
           "  --json        print one JSON object instead of text\n"
           "  --help        help for licit or for a command (licit COMMAND --help)\n"
           "  --version     print the version\n\n"

@@ -328,8 +328,8 @@ int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit
     if (rule[f] == '-') continue;
     if (!present[f]) {
       if (rule[f] == 'R')
-        return licit_err_set(err, LICIT_EINVAL, "field \"%s\" is required for a %s event", field_names[f],
-                             type_names[ev->type]);
+        return licit_err_set(err, LICIT_EINVAL, "field \"%s\" is required for %s %s event", field_names[f],
+                             strchr("aeiou", type_names[ev->type][0]) ? "an" : "a", type_names[ev->type]);
       continue;
     }
     if ((rc = parse_field(p, ev, f, &v[f], err))) return rc;

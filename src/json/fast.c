@@ -410,7 +410,13 @@ int licit_fast_object(licit_fast *f, const char *buf, size_t len, const char *co
   ws(f);
   item top;
   int rc;
-  if (f->p < f->end && *f->p == '{') {
+  if (f->end - f->p >= 3 && memcmp(f->p, "\xEF\xBB\xBF", 3) == 0) {
+    /* Said plainly: an editor's "UTF-8 with BOM" is a common mistake. */
+    f->why = "a UTF-8 byte order mark (EF BB BF), which JSON Lines does not allow: save the file as UTF-8 "
+             "without it";
+    f->where = (size_t)(f->p - f->start);
+    rc = -1;
+  } else if (f->p < f->end && *f->p == '{') {
     top.type = LICIT_JSON_OBJECT;
     rc = object(f, keys, nkeys, w, present);
   } else {

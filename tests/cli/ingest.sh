@@ -283,6 +283,16 @@ done
 S=$(newstore)
 run lic --store "$S" --json ingest - <"$T/max-crlf.jsonl"
 expect_eq "a line of exactly 2 MiB ending in CRLF, from standard input" "0 1 0 0" "$RC $(adr)"
+# A UTF-8 byte order mark (an editor's "UTF-8 with BOM") is named as such.
+S=$(newstore)
+{
+  printf '\xef\xbb\xbf'
+  ev account 2024-01-01T00:00:00Z user=u1
+  ev account 2024-01-01T00:00:00Z user=u2
+} >"$T/bom.jsonl"
+run lic --store "$S" --json ingest --rejects "$T/rej-bom.jsonl" "$T/bom.jsonl"
+expect_eq "a BOM rejects the first line only" "3 1 0 1" "$RC $(adr)"
+expect_contains "the reject names the byte order mark" "byte order mark (EF BB BF)" "$T/rej-bom.jsonl"
 S=$(newstore)
 printf '\n \n\t\n\r\n' >"$T/blank.jsonl"
 run lic --store "$S" --json ingest "$T/blank.jsonl"
