@@ -1,5 +1,7 @@
 /* cmd_ingest.c — `licit ingest [--format F] [--rejects FILE] [FILE...|-]`. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +29,22 @@ static int check_rejects(const char *rej, const char *const *inputs, int ninputs
   return 0;
 }
 
+/* Every named input can be opened and is not a directory, before the store
+ * is opened or created: a mistyped file name must not leave a new, empty
+ * store behind.  The ingest opens each again when its turn comes. */
+static int check_inputs(const char *const *inputs, int ninputs) {
+  for (int i = 0; i < ninputs; i++) {
+    if (strcmp(inputs[i], "-") == 0) continue;
+    FILE *f = fopen(inputs[i], "r");
+    if (!f) return cli_fail_code(LICIT_EIO, "ingest: %s: cannot open: %s", inputs[i], strerror(errno));
+    struct stat st;
+    bool dir = fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode);
+    fclose(f);
+    if (dir) return cli_fail_code(LICIT_EIO, "ingest: %s: is a directory, not a file of events", inputs[i]);
+  }
+  return 0;
+}
+
 int cmd_ingest(cli *c) {
   licit_ingest_opts o = {0};
   o.format = cli_opt_val(c, "format");
@@ -51,7 +69,8 @@ int cmd_ingest(cli *c) {
   const char *const *inputs = c->npos ? c->pos : stdin_only;
   int ninputs = c->npos ? c->npos : 1;
   const char *rej = cli_opt_val(c, "rejects");
-  int code = 0;
+  int code = check_inputs(inputs, ninputs);
+  if (code) return code;
   if (rej) {
     if ((code = check_rejects(rej, inputs, ninputs))) return code;
     o.rejects = fopen(rej, "w");

@@ -101,6 +101,9 @@ expect_exit 1 lic --store "$S" ingest "$T/no-such-file.jsonl"
 expect_contains "missing input file is named" "no-such-file.jsonl" "$ERR"
 mkdir -p "$T/a-directory"
 expect_exit 1 lic --store "$S" ingest "$T/a-directory"
+expect_contains "a directory as input is named" "a-directory: is a directory" "$ERR"
+expect_exit 1 lic --store "$S" ingest "$EX/events.jsonl" "$T/no-such-file.jsonl"
+check "a missing input, even a later one, creates no store and ingests nothing" test ! -e "$S"
 expect_exit 1 lic --store "$S" ingest --rejects "$T/no-such-dir/rej.jsonl" "$EX/events.jsonl"
 expect_exit 0 lic --version
 for cmd in "" "ingest" "stats" "policy set" "policy show"; do
