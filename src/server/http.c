@@ -435,6 +435,21 @@ bad:
                        s);
 }
 
+/* The directory POST /v1/snapshots builds into: made (one level, as the
+ * request would) and checked writable at the start, so a mistyped
+ * --snapshots fails now rather than at the first request. */
+static int snapshots_dir_ok(const char *dir, licit_err *err) {
+  struct stat st;
+  if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+    return licit_err_set(err, LICIT_EIO, "--snapshots %s: cannot create the directory: %s", dir, strerror(errno));
+  if (stat(dir, &st) != 0)
+    return licit_err_set(err, LICIT_EIO, "--snapshots %s: %s", dir, strerror(errno));
+  if (!S_ISDIR(st.st_mode)) return licit_err_set(err, LICIT_EIO, "--snapshots %s: not a directory", dir);
+  if (access(dir, W_OK | X_OK) != 0)
+    return licit_err_set(err, LICIT_EIO, "--snapshots %s: cannot write there: %s", dir, strerror(errno));
+  return 0;
+}
+
 int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err) {
   licit_server_opts opts = *o;
   if (!opts.listen) opts.listen = "127.0.0.1:8080";
@@ -478,7 +493,8 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
   /* The token key and the operator secret exist before the first request. */
   licit_txn *t = NULL;
   char secret[LICIT_OPERATOR_TOKEN_MAX];
-  rc = licit_store_reserve(s, 0, err);
+  rc = snapshots_dir_ok(sv->snapshots_dir, err);
+  if (!rc) rc = licit_store_reserve(s, 0, err);
   if (!rc) rc = licit_txn_begin(s, true, &t, err);
   if (!rc) rc = licit_store_token_key(t, sv->token_seed, sv->token_pub, err);
   if (!rc) rc = licit_store_operator_token(t, false, secret, err);

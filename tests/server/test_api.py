@@ -50,6 +50,15 @@ def main():
           lic(LICIT, STORE, "token", "u-x", "--ttl", "5y")[0] == 2 and
           lic(LICIT, STORE, "token", "u-x", "--rotate")[0] == 2)
 
+    # A --snapshots directory that cannot be made or is not one fails at
+    # the start (exit 1, naming it), before anything listens.
+    bad_dir = os.path.join(os.path.dirname(STORE), "no-such-parent", "snaps")
+    rc, out, err = lic(LICIT, STORE, "serve", "--listen", "127.0.0.1:0", "--snapshots", bad_dir)
+    check("serve --snapshots in a missing parent: exit 1 at the start, naming it", rc == 1 and bad_dir in err, rc, err)
+    rc, out, err = lic(LICIT, STORE, "--json", "serve", "--listen", "127.0.0.1:0", "--snapshots",
+                       os.path.join(EX, "events.jsonl"))
+    check("serve --snapshots naming a file: exit 1, JSON error", rc == 1 and "not a directory" in out, rc, out)
+
     with Server(LICIT, STORE) as s:
         # ---------------------------------------------------------- public
         st, js = s.json("GET", "/healthz")
