@@ -378,6 +378,8 @@ static int parse_version(ctx *c, licit_policy *p, licit_policy_version *v, const
       if ((rc = want_type(c, e, LICIT_JSON_STRING, "a string"))) return rc;
       s = licit_json_str(e, &n);
       if (memchr(s, 0, n)) return perr(c, "must not contain U+0000"); /* policy.h: tokens are C strings */
+      /* A signal is 1-256 bytes (SPEC 2): another string could never match. */
+      if (n < 1 || n > LICIT_SIGNAL_MAX) return perr(c, "a signal is 1 to %d bytes, got %zu", LICIT_SIGNAL_MAX, n);
       if (!(v->honor[i] = dupn(s, n))) return LICIT_ENOMEM;
       v->honor_len[i] = n;
       v->n_honor = i + 1;

@@ -238,6 +238,15 @@ Test(policy_errors, wrong_types) {
   bad(one_version(NULL, "\"honor_signals\":\"noai\""), "versions[0].honor_signals", "array");
   bad(one_version(NULL, "\"honor_signals\":[\"noai\",1]"), "versions[0].honor_signals[1]", "string");
   bad(one_version(NULL, "\"honor_signals\":[\"no\\u0000ai\"]"), "versions[0].honor_signals[0]", "U+0000");
+  /* A signal no event can carry (SPEC 2: 1-256 bytes) is a typo, not a rule. */
+  bad(one_version(NULL, "\"honor_signals\":[\"noai\",\"\"]"), "versions[0].honor_signals[1]", "1 to 256 bytes");
+  {
+    char big[400];
+    int k = snprintf(big, sizeof big, "\"honor_signals\":[\"");
+    memset(big + k, 'a', 257);
+    snprintf(big + k + 257, sizeof big - (size_t)k - 257, "\"]");
+    bad(one_version(NULL, big), "versions[0].honor_signals[0]", "got 257");
+  }
   bad(one_version(NULL, "\"regions\":[]"), "versions[0].regions", "object");
   bad(one_version(NULL, "\"regions\":{\"default\":1}"), "versions[0].regions.default", "mode");
   bad(one_version(NULL, "\"regions\":{\"GB\":null}"), "versions[0].regions.GB", "mode");
