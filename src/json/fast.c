@@ -44,6 +44,7 @@ struct licit_fast {
   const char *why;
   size_t where;
   int depth;
+  span dup; /* the repeated key, when why is "duplicate object key" */
 };
 
 int licit_fast_create(licit_fast **out) {
@@ -256,13 +257,18 @@ static int check_keys(licit_fast *f, size_t from) {
   if (n <= 8) {
     for (size_t i = 0; i < n; i++)
       for (size_t j = i + 1; j < n; j++)
-        if (k[i].n == k[j].n && memcmp(f->arena.data + k[i].off, f->arena.data + k[j].off, k[i].n) == 0)
+        if (k[i].n == k[j].n && memcmp(f->arena.data + k[i].off, f->arena.data + k[j].off, k[i].n) == 0) {
+          f->dup = k[i];
           FAIL("duplicate object key");
+        }
     return 0;
   }
   sort_keys(f->arena.data, k, n);
   for (size_t i = 1; i < n; i++)
-    if (span_cmp(f->arena.data, &k[i - 1], &k[i]) == 0) FAIL("duplicate object key");
+    if (span_cmp(f->arena.data, &k[i - 1], &k[i]) == 0) {
+      f->dup = k[i];
+      FAIL("duplicate object key");
+    }
   return 0;
 }
 
@@ -407,6 +413,7 @@ int licit_fast_object(licit_fast *f, const char *buf, size_t len, const char *co
   f->end = f->p + len;
   f->why = NULL;
   f->depth = 0;
+  f->dup = (span){0, 0};
   ws(f);
   item top;
   int rc;
@@ -432,6 +439,21 @@ int licit_fast_object(licit_fast *f, const char *buf, size_t len, const char *co
   }
   if (rc) {
     if (f->why && strcmp(f->why, "out of memory") == 0) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
+    if (f->why && strcmp(f->why, "duplicate object key") == 0) {
+      /* Name the key: its first 64 bytes, control characters and quotes
+       * shown as '?' so that the message stays one plain line. */
+      char key[65];
+      size_t n = f->dup.n < 64 ? f->dup.n : 64;
+      while (n < f->dup.n && n > 0 && ((unsigned char)f->arena.data[f->dup.off + n] & 0xC0) == 0x80)
+        n--; /* cut at a character's start */
+      for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)f->arena.data[f->dup.off + i];
+        key[i] = ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\' ? '?' : (char)ch;
+      }
+      key[n] = 0;
+      return licit_err_set(err, LICIT_EINVAL, "invalid JSON at column %zu: duplicate object key \"%s\"%s", f->where + 1,
+                           key, f->dup.n > 64 ? " (cut)" : "");
+    }
     return licit_err_set(err, LICIT_EINVAL, "invalid JSON at column %zu: %s", f->where + 1,
                          f->why ? f->why : "syntax error");
   }

@@ -826,3 +826,12 @@ Test(event, mentions_capped_at_1000) {
   REJECT(line, "more than the limit of 1000");
   free(line);
 }
+
+Test(event, a_duplicate_key_is_named) {
+  /* Few keys (compared pairwise) and many (sorted): the message names the
+   * key, quotes and control characters shown as '?'. */
+  REJECT("{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u\",\"user\":\"v\"}",
+         "duplicate object key \"user\"");
+  REJECT("{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"x\\\"\\n\":1,\"x\\\"\\n\":2}",
+         "duplicate object key \"x??\"");
+}
