@@ -2,7 +2,7 @@
  * http.c — the server's HTTP layer on libmicrohttpd: the one file that
  * includes microhttpd.h (docs/dependencies.md says why this library).
  *
- * Threads: libmicrohttpd's event loop (epoll) on a pool of about one thread
+ * Threads: libmicrohttpd's event loop (poll(2), not epoll: below) on a pool of about one thread
  * per CPU serves the quick requests inline (a report, an explanation, a
  * token): no thread wakes per request, and requests are answered in the
  * order they are ready, which keeps the slowest answers close to the
@@ -27,6 +27,14 @@
  *    read), and at most SRV_BODIES_MAX bytes of bodies held at once (503);
  *  - shutdown on SIGTERM/SIGINT: the listening socket is closed at once,
  *    requests that begin afterwards get 503, requests in flight finish.
+ *
+ * Why poll: with MHD_USE_EPOLL, libmicrohttpd 0.9.75 misses the close of a
+ * client that sent part of a request and went away; its socket sat in
+ * CLOSE_WAIT holding one of max_connections until the watchdog's request
+ * timeout, so 100 such aborts (no token needed) shut everyone else out for
+ * 10 s.  With poll each is closed at once (tests/server/test_shutdown.py,
+ * aborted_requests_free_their_places).  Each thread polls at most
+ * max_connections sockets, which poll handles as well as epoll.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -517,7 +525,7 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
    * request's thread (at most max_connections): 8 + 110 < 126. */
   unsigned pool = (unsigned)(ncpu < 2 ? 2 : ncpu > 8 ? 8 : ncpu);
   h->d = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
           (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | MHD_USE_ERROR_LOG,
       0, on_accept, h, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
       (unsigned)(opts.max_connections * pool + 64), /* on_accept enforces max_connections */ MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opts.request_timeout_s * 3),
@@ -552,7 +560,8 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
   pthread_mutex_unlock(&sv->mu);
   /* New connections are closed unanswered from now on (on_accept), and
    * the listening socket goes with the daemon.  Not MHD_quiesce_daemon:
-   * with a thread pool on epoll, libmicrohttpd 0.9.75 takes the listening
+   * with a thread pool on epoll (as the server was built until round 15),
+   * libmicrohttpd 0.9.75 takes the listening
    * socket out of each worker's epoll set from this thread while a worker
    * may be doing the same, and aborts the process when it loses that race
    * ("Failed to remove listen FD from epoll set", seen in
