@@ -279,7 +279,13 @@ int srv_authorize(srv_req *rq, srv_resp *resp) {
   if (read_txn(rq, &t, resp)) return resp->status;
   char secret[LICIT_OPERATOR_TOKEN_MAX];
   const char *why = "the token is not valid";
-  if (licit_store_operator_token(t, false, secret, NULL) == 0 && ct_equal(tok, tn, secret, strlen(secret))) {
+  int r1 = licit_store_operator_token(t, false, secret, NULL);
+  if (r1 && r1 != LICIT_ENOTFOUND) { /* a store error is not a wrong token */
+    licit_txn_abort(t);
+    lib_error(resp, r1, "reading the operator token");
+    return resp->status;
+  }
+  if (r1 == 0 && ct_equal(tok, tn, secret, strlen(secret))) {
     rq->who = SCOPE_OPERATOR;
   } else if (tn > 3 && memcmp(tok, "v1.", 3) == 0 && verified(rq->sv, tok, tn, &rq->claims, &why)) {
     int64_t mark = 0;
@@ -778,13 +784,40 @@ static void manifest_of(licit_txn *t, const licit_snapshot_info *info, srv_resp 
   snapshot_json(&resp->body, info);
 }
 
-/* The snapshot NAME of segment 2: 0 with *info, or 404 (resp set). */
-static int snapshot_seg(srv_req *rq, licit_txn *t, licit_snapshot_info *info, licit_buf *name, srv_resp *resp) {
-  if (seg_decode(rq, 2, name, resp)) return 400;
-  if (!id_ok(name) || licit_snapshot_get(t, name->data, info) != 0) {
+/* A registered snapshot: 0 with *info; 404 when there is none of that
+ * name; a store error is that error (500), never "not registered". */
+static int snapshot_named(licit_txn *t, const licit_buf *name, licit_snapshot_info *info, srv_resp *resp) {
+  int rc = id_ok(name) ? licit_snapshot_get(t, name->data, info) : LICIT_ENOTFOUND;
+  if (rc == LICIT_ENOTFOUND) {
     srv_error(resp, 404, "not_found", "no snapshot named \"%.*s\" is registered", (int)(name->len < 200 ? name->len : 200),
               name->data ? name->data : "");
     return 404;
+  }
+  if (rc) {
+    lib_error(resp, rc, "reading the registered snapshots");
+    return resp->status;
+  }
+  return 0;
+}
+
+/* The snapshot NAME of segment 2: 0 with *info, or the status (resp set). */
+static int snapshot_seg(srv_req *rq, licit_txn *t, licit_snapshot_info *info, licit_buf *name, srv_resp *resp) {
+  if (seg_decode(rq, 2, name, resp)) return 400;
+  return snapshot_named(t, name, info, resp);
+}
+
+/* A post by id: 0 with *rec; 404 ("no such post", among yours when own)
+ * when there is none; a store error is that error (500). */
+static int post_named(licit_txn *t, const licit_buf *post, bool own, licit_post_rec *rec, licit_buf *scratch,
+                      srv_resp *resp) {
+  int rc = id_ok(post) ? licit_post_get(t, post->data, post->len, rec, scratch) : LICIT_ENOTFOUND;
+  if (rc == LICIT_ENOTFOUND) {
+    srv_error(resp, 404, "not_found", "no such post%s", own ? " among yours" : "");
+    return 404;
+  }
+  if (rc) {
+    lib_error(resp, rc, "reading the post");
+    return resp->status;
   }
   return 0;
 }
@@ -1032,10 +1065,7 @@ static void ep_explain(srv_req *rq, srv_resp *resp, size_t seg, bool own) {
   size_t n = 0;
   licit_post_rec rec;
   licit_buf scratch = LICIT_BUF_INIT;
-  if (!id_ok(&post) || licit_post_get(t, post.data, post.len, &rec, &scratch) != 0) {
-    srv_error(resp, 404, "not_found", "no such post%s", own ? " among yours" : "");
-    goto out;
-  }
+  if (post_named(t, &post, own, &rec, &scratch, resp)) goto out;
   if (own) {
     if (person_of(rq, t, p, &ords, &n, resp)) goto out;
     if (!person_has(ords, n, rec.user)) {
@@ -1077,18 +1107,14 @@ static void ep_me_proof(srv_req *rq, srv_resp *resp) {
   size_t n = 0;
   licit_post_rec rec;
   licit_buf scratch = LICIT_BUF_INIT;
-  if (!id_ok(&post) || licit_post_get(t, post.data, post.len, &rec, &scratch) != 0 ||
-      person_of(rq, t, p, &ords, &n, resp) || !person_has(ords, n, rec.user)) {
-    if (resp->status < 500) srv_error(resp, 404, "not_found", "no such post among yours");
+  if (post_named(t, &post, true, &rec, &scratch, resp) || person_of(rq, t, p, &ords, &n, resp)) goto out;
+  if (!person_has(ords, n, rec.user)) {
+    srv_error(resp, 404, "not_found", "no such post among yours"); /* as for a post that does not exist */
     goto out;
   }
   licit_snapshot_info info;
   memset(&info, 0, sizeof info);
-  if (!id_ok(&snap) || licit_snapshot_get(t, snap.data, &info) != 0) {
-    srv_error(resp, 404, "not_found", "no snapshot named \"%.*s\" is registered", (int)(snap.len < 200 ? snap.len : 200),
-              snap.data ? snap.data : "");
-    goto out;
-  }
+  if (snapshot_named(t, &snap, &info, resp)) goto out;
   licit_snapshot_info_free(&info);
   licit_err err = {0};
   licit_buf_reset(&resp->body);

@@ -438,7 +438,7 @@ def main():
         check("server still healthy", st == 200)
         rc = s.stop()
         check("SIGTERM with slow and refused clients behind it: exit 0", rc == 0, rc, s.log()[-3000:])
-    damaged_store(LUCIA)
+    damaged_store(OP, LUCIA)
     randomly_damaged(OP, LUCIA, ELENA)
     shutil.rmtree(TMP, ignore_errors=True)
     finish()
@@ -499,7 +499,7 @@ def randomly_damaged(op, lucia, elena):
     check("a server on %d randomly damaged stores: every request answered, clean stop" % seeds, not bad, *bad[:5])
 
 
-def damaged_store(token):
+def damaged_store(op, token):
     """A damaged store is an error, never a shorter answer: with the record
     of one of the person's posts gone from `postrec` (still named by
     `postids` and the account's post list), /v1/me/posts answers 500 (it
@@ -516,6 +516,22 @@ def damaged_store(token):
               st == 500 and "posts" not in js and err_code(js) is not None, st, js)
         st, js = s.json("GET", "/v1/me", token=token)
         check("/v1/me on the same damaged store: 500, not a smaller report", st == 500, st, js)
+        # A read error is that error, never "no such post" (it was 404).
+        for tok, path in ((op, "/v1/posts/p-lucia-01/explain?at=" + AT),
+                          (token, "/v1/me/posts/p-lucia-01/explain?at=" + AT),
+                          (token, "/v1/me/posts/p-lucia-01/proof?snapshot=s1")):
+            st, js = s.json("GET", path, token=tok)
+            check("%s on the damaged post: 500 store, not 404" % path.split("?")[0],
+                  st == 500 and err_code(js) == "store", st, js)
+    # The same for a damaged snapshot record: never "not registered".
+    bad, r = damaged_copy("damaged-snap", "cut", "snapshots", "s1", "20")
+    if not check("store_damage cut snapshot s1's record", r.returncode == 0, r.stderr):
+        return
+    with Server(LICIT, bad) as s:
+        for tok, path in ((op, "/v1/snapshots/s1"), (op, "/v1/snapshots/s1/debt"), (op, "/v1/snapshots/s1/changes"),
+                          (token, "/v1/me/posts/p-lucia-02/proof?snapshot=s1")):
+            st, js = s.json("GET", path, token=tok)
+            check("%s on a damaged snapshot record: 500, not 404" % path.split("?")[0], st == 500, st, js)
 
 
 if __name__ == "__main__":
