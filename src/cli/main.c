@@ -67,7 +67,7 @@ static const cli_opt serve_opts[] = {
     {"listen", "ADDR:PORT", "where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6)"},
     {"snapshots", "DIR", "where POST /v1/snapshots writes (default STORE/snapshots)"},
     {"follow", "URL", "also follow this Jetstream feed (ws:// or wss://) as licit follow does"},
-    {"max-connections", "N", "connections served at once; more are refused (default 256)"},
+    {"max-connections", "N", "connections served at once, at most 110; more are refused (default 100)"},
     {"request-timeout", "SECONDS", "a request must arrive whole within this time (default 10, plus 1 s per MiB)"},
     {NULL, NULL, NULL}};
 

@@ -366,6 +366,12 @@ static int qarg(srv_req *rq, const char *key, licit_buf *out, bool *present, srv
     srv_error(resp, 400, "invalid", "query parameter %s: a %% must be followed by two hex digits", key);
     return 400;
   }
+  /* Values are read as C strings: a NUL would cut "limit=1%00junk" to a
+   * valid "1" instead of refusing it. */
+  if (out->len && memchr(out->data, 0, out->len)) {
+    srv_error(resp, 400, "invalid", "query parameter %s: must not contain %%00", key);
+    return 400;
+  }
   return 0;
 }
 

@@ -279,7 +279,8 @@ def main():
         st, js = s.json("GET", "/v1/me/posts?reason=included&at=" + AT, token=LUCIA)
         check("reason filter", st == 200 and all(p["reason"] == "included" for p in js["posts"]) and
               len(js["posts"]) == sum(1 for p in lucia_all if p["reason"] == "included"), js)
-        for q in ("limit=0", "limit=10001", "limit=x", "reason=nice", "at=never"):
+        for q in ("limit=0", "limit=10001", "limit=x", "reason=nice", "at=never", "limit=1%00junk",
+                  "reason=included%00x", "at=2025-06-01T00:00:00Z%00x"):
             st, js = s.json("GET", "/v1/me/posts?" + q, token=LUCIA)
             check("/v1/me/posts?%s: 400" % q, st == 400, st, js)
         # excerpt: the first 200 Unicode characters of the text as of T
@@ -359,6 +360,8 @@ def main():
         check("format=jetstream: skipped is counted", st == 200 and js.get("skipped") == 1, st, js)
         st, js = s.json("POST", "/v1/events?format=csv", "", token=OP)
         check("unknown format: 400", st == 400, st, js)
+        st, js = s.json("POST", "/v1/events?format=native%00garbage", "", token=OP)
+        check("a query value with %00 is refused, not cut: 400", st == 400 and "%00" in js["error"]["message"], st, js)
         st, js = s.json("GET", "/v1/events", token=OP)
         check("GET /v1/events: 405", st == 405, st, js)
 
