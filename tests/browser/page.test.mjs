@@ -176,6 +176,13 @@ try {
   await page.waitForSelector("#choice-button");
   await page.keyboard.press("Tab");
   check("the first Tab stop is the skip link", await page.evaluate(() => document.activeElement.className === "skip"));
+  // Following it moves focus to the content and keeps the page (it used to
+  // replace #token=… by #main and reload into "needs your personal link").
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+  check("Enter on the skip link focuses the content and keeps the page",
+    await page.evaluate(() => document.activeElement.id === "main") && (await page.$("#choice-button")) !== null &&
+    /token=/.test(await page.evaluate(() => location.hash)), await page.evaluate(() => location.hash));
   let reached = false;
   for (let i = 0; i < 40 && !reached; i++) {
     await page.keyboard.press("Tab");

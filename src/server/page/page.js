@@ -393,6 +393,16 @@
       .forEach(function (s) { if (s) app.appendChild(s); });
   }
 
-  window.addEventListener("hashchange", function () { location.reload(); });
+  // The skip link moves focus without touching the fragment, which holds
+  // the token; a new fragment reloads only when it brings another token.
+  var skip = document.querySelector("a.skip");
+  if (skip) skip.addEventListener("click", function (ev) {
+    ev.preventDefault();
+    document.getElementById("main").focus();
+  });
+  window.addEventListener("hashchange", function () {
+    var t = (new URLSearchParams(location.hash.slice(1))).get("token");
+    if (t && t !== token) location.reload();
+  });
   load();
 })();
