@@ -86,9 +86,19 @@ int cmd_verify(cli *c) {
       licit_jw_strz(&b, r.message);
       licit_buf_addc(&b, '}');
     }
-    licit_buf_printf(&b, ",\"origin_checked\":%s,\"documents\":%llu,\"bytes_compressed\":%llu,\"bytes_raw\":%llu}",
+    licit_buf_printf(&b, ",\"origin_checked\":%s,\"documents\":%llu,\"bytes_compressed\":%llu,\"bytes_raw\":%llu",
                      r.origin_checked ? "true" : "false", (unsigned long long)r.documents,
                      (unsigned long long)r.bytes_compressed, (unsigned long long)r.bytes_raw);
+    /* What a proof that holds is about, so that a script can check it is
+     * the post it asked for. */
+    if (r.proof_valid) {
+      licit_buf_adds(&b, ",\"proof\":{\"post\":");
+      licit_jw_str(&b, r.proof_post, r.proof_post_len);
+      licit_buf_printf(&b, ",\"included\":%s", r.proof_included ? "true" : "false");
+      if (r.proof_included) licit_buf_printf(&b, ",\"leaf_index\":%llu", (unsigned long long)r.proof_leaf);
+      licit_buf_addc(&b, '}');
+    }
+    licit_buf_addc(&b, '}');
     cli_print(&b);
     licit_buf_free(&b);
   } else {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "json/fast.h"
 
 struct licit_event_parser {
@@ -96,6 +97,17 @@ static int check_id(const char *field, licit_strv s, licit_err *err) {
       return licit_err_set(err, LICIT_EINVAL,
                            "field \"%s\": control character U+%04X at byte %zu is not allowed", field,
                            (unsigned char)s.p[i], i);
+  return 0;
+}
+
+int licit_id_check(const char *what, const char *p, size_t n, licit_err *err) {
+  int rc = check_id(what, (licit_strv){p, n}, err);
+  if (rc) return rc;
+  for (size_t i = 0; i < n;) {
+    size_t k = licit_utf8_seq((const unsigned char *)p + i, n - i);
+    if (!k) return licit_err_set(err, LICIT_EINVAL, "field \"%s\": byte %zu is not UTF-8", what, i);
+    i += k;
+  }
   return 0;
 }
 

@@ -1,9 +1,11 @@
 /* prove.c — building proofs from the store (see prove.h). */
 #include "proof/prove.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/hash.h"
+#include "event/event.h"
 #include "json/json.h"
 #include "proof/merkle.h"
 
@@ -92,6 +94,13 @@ static int leaf_json(prover *p, uint64_t i, licit_buf *o, bool with_id, licit_er
 int licit_proof_build(licit_txn *t, const char *snapshot, const char *post, size_t post_n, licit_buf *out,
                       licit_err *err) {
   prover p = {t, {0}, LICIT_BUF_INIT};
+  /* Only an id can be proven (else the JSON would hold another string:
+   * bytes that are not UTF-8 are written as U+FFFD). */
+  if (licit_id_check("post", post, post_n, err)) {
+    char why[sizeof err->msg];
+    snprintf(why, sizeof why, "%s", err->msg);
+    return licit_err_set(err, LICIT_EUSAGE, "not a post id: %s", why);
+  }
   int rc = licit_snapshot_get(t, snapshot, &p.s);
   if (rc == LICIT_ENOTFOUND) return licit_err_set(err, rc, "no snapshot named \"%s\" is registered", snapshot);
   if (rc) return licit_err_set(err, rc, "reading snapshot \"%s\": %s", snapshot, licit_strerror(rc));

@@ -105,6 +105,23 @@ static int fail(verifier *v, const char *name, const char *fmt, ...) {
   return 1;
 }
 
+/* A string from the proof or manifest as people and scripts should see it:
+ * a JSON string literal (a NUL, a control character, a quote or a byte
+ * that is not UTF-8 cannot hide or rewrite what is printed), its first
+ * `max` bytes cut at a character, followed by "…" when cut.  Valid until
+ * the next call with the same buffer. */
+static const char *lit(licit_buf *b, const char *s, size_t n, size_t max) {
+  size_t k = n;
+  if (k > max) {
+    k = max;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
+  }
+  licit_buf_reset(b);
+  if (licit_jw_str(b, s ? s : "", s ? k : 0) || (k < n && licit_buf_adds(b, "\u2026")) || licit_buf_addc(b, 0))
+    return "\"?\"";
+  return b->data;
+}
+
 static const char *str_of(const licit_json *o, const char *key, size_t *n) {
   const licit_json *x = o ? licit_json_get(o, key) : NULL;
   if (!x || licit_json_typeof(x) != LICIT_JSON_STRING) return NULL;
@@ -152,20 +169,21 @@ static int check_manifest(verifier *v, licit_buf *mb) {
     part *p = &v->parts[i];
     size_t pn, sn;
     const char *path = str_of(d, "path", &pn), *sha = str_of(d, "sha256", &sn);
-    unsigned num;
-    char tail;
-    /* Only the names licit writes: nothing outside documents/. */
-    if (!path || pn >= sizeof p->path || memchr(path, 0, pn)) return fail(v, "manifest", "documents[%zu] has no valid \"path\"", i);
-    memcpy(p->path, path, pn);
-    if (sscanf(p->path, "documents/part-%5u.jsonl.zs%c", &num, &tail) != 2 || tail != 't' || pn != 30)
-      return fail(v, "manifest", "documents[%zu]: \"%s\" is not a part file name (documents/part-NNNNN.jsonl.zst)", i,
-                  p->path);
+    /* Only the names licit writes, numbered from 00000 in order (SPEC 5):
+     * nothing outside documents/, no repeats, no other order. */
+    char want[sizeof p->path];
+    snprintf(want, sizeof want, "documents/part-%05zu.jsonl.zst", i);
+    if (!path || pn != strlen(want) || memcmp(path, want, pn) != 0) {
+      licit_buf b = LICIT_BUF_INIT;
+      fail(v, "manifest", "documents[%zu]: the path is %s, not \"%s\" (parts are numbered from 00000, in order)", i,
+           path ? lit(&b, path, pn, 80) : "missing", want);
+      licit_buf_free(&b);
+      return 1;
+    }
+    memcpy(p->path, want, pn + 1);
     if (!is_hex64(sha, sn)) return fail(v, "manifest", "documents[%zu] (%s): \"sha256\" is not 64 hex digits", i, p->path);
     memcpy(p->sha, sha, 64);
     if (!int_of(d, "count", &p->count)) return fail(v, "manifest", "documents[%zu] (%s) has no \"count\"", i, p->path);
-    for (size_t k = 0; k < i; k++)
-      if (strcmp(v->parts[k].path, p->path) == 0)
-        return fail(v, "manifest", "documents lists %s twice", p->path);
   }
   pass(v, "manifest", "manifest.json of snapshot \"%.*s\": %zu part%s, %llu documents", (int)v->snapshot_n, v->snapshot,
        v->nparts, v->nparts == 1 ? "" : "s", (unsigned long long)v->included);
@@ -434,10 +452,13 @@ static int check_leaf(verifier *v, const char *what, const licit_json *o, const 
   }
   if (memcmp(root, mroot, 32) != 0) {
     licit_hex(root, 32, got);
-    return fail(v, "proof",
-                "%s: leaf %llu (id \"%.*s\", text_sha256 %.16s…) with its audit path leads to root %s, not the "
-                "manifest's merkle_root",
-                what, (unsigned long long)*index, (int)(idn > 200 ? 200 : idn), id, ts, got);
+    licit_buf b = LICIT_BUF_INIT;
+    fail(v, "proof",
+         "%s: leaf %llu (id %s, text_sha256 %.16s…) with its audit path leads to root %s, not the manifest's "
+         "merkle_root",
+         what, (unsigned long long)*index, lit(&b, id, idn, 200), ts, got);
+    licit_buf_free(&b);
+    return 1;
   }
   return 0;
 }
@@ -448,8 +469,18 @@ static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
   return c ? c : (an > bn) - (an < bn);
 }
 
+/* What a proof that holds showed, for --json (the post as given). */
+static void proven(verifier *v, const char *post, size_t pn, bool included, uint64_t leaf) {
+  licit_verify_result *r = v->r;
+  r->proof_valid = true;
+  r->proof_included = included;
+  r->proof_leaf = leaf;
+  memcpy(r->proof_post, post, pn);
+  r->proof_post_len = pn;
+}
+
 static int check_proof(verifier *v, const char *proof_path) {
-  licit_buf pb = LICIT_BUF_INIT;
+  licit_buf pb = LICIT_BUF_INIT, b1 = LICIT_BUF_INIT, b2 = LICIT_BUF_INIT, b3 = LICIT_BUF_INIT;
   licit_json *p = NULL;
   int rc = read_file(proof_path, &pb, v->err);
   if (rc == LICIT_ENOTFOUND) rc = licit_err_set(v->err, LICIT_EIO, "cannot read %s: no such file", proof_path);
@@ -467,21 +498,21 @@ static int check_proof(verifier *v, const char *proof_path) {
   const char *snap = str_of(p, "snapshot", &sn), *root = str_of(p, "merkle_root", &rn), *post = str_of(p, "post", &pn);
   uint64_t n;
   if (!snap || sn != v->snapshot_n || memcmp(snap, v->snapshot, sn)) {
-    rc = fail(v, "proof", "the proof is for snapshot \"%.*s\", not \"%.*s\"", snap ? (int)sn : 0, snap ? snap : "",
-              (int)v->snapshot_n, v->snapshot);
+    rc = fail(v, "proof", "the proof is for snapshot %s, not %s", snap ? lit(&b1, snap, sn, 200) : "(none)",
+              lit(&b2, v->snapshot, v->snapshot_n, 200));
     goto out;
   }
   if (!root || rn != 64 || memcmp(root, v->root, 64)) {
-    rc = fail(v, "proof", "the proof's merkle_root %.*s is not the manifest's %.64s", root ? (int)rn : 0,
-              root ? root : "", v->root);
+    rc = fail(v, "proof", "the proof's merkle_root %s is not the manifest's %.64s", root ? lit(&b1, root, rn, 80) : "(none)",
+              v->root);
     goto out;
   }
   if (!int_of(p, "tree_size", &n) || n != v->included) {
     rc = fail(v, "proof", "the proof's tree_size is not the manifest's %llu documents", (unsigned long long)v->included);
     goto out;
   }
-  if (!post) {
-    rc = fail(v, "proof", "the proof has no \"post\"");
+  if (!post || licit_id_check("post", post, pn, &e)) {
+    rc = fail(v, "proof", "the proof's \"post\" is not a post id (%s)", post ? e.msg : "missing");
     goto out;
   }
   const licit_json *inc = licit_json_get(p, "included");
@@ -492,8 +523,9 @@ static int check_proof(verifier *v, const char *proof_path) {
   uint64_t li, ri;
   if (licit_json_bool(inc)) {
     if ((rc = check_leaf(v, "inclusion", p, post, pn, n, &li))) goto out;
-    pass(v, "proof", "post \"%.*s\" is document %llu of %llu: its audit path leads to the Merkle root",
-         (int)(pn > 200 ? 200 : pn), post, (unsigned long long)li, (unsigned long long)n);
+    pass(v, "proof", "post %s is document %llu of %llu: its audit path leads to the Merkle root",
+         lit(&b1, post, pn, 200), (unsigned long long)li, (unsigned long long)n);
+    proven(v, post, pn, true, li);
     goto out;
   }
   const licit_json *L = licit_json_get(p, "left"), *R = licit_json_get(p, "right");
@@ -511,17 +543,22 @@ static int check_proof(verifier *v, const char *proof_path) {
   }
   if (lnull && rnull) {
     if (n != 0) rc = fail(v, "proof", "both neighbours are null, but the snapshot holds %llu documents", (unsigned long long)n);
-    else pass(v, "proof", "post \"%.*s\" is not in the snapshot, which is empty", (int)(pn > 200 ? 200 : pn), post);
+    else {
+      pass(v, "proof", "post %s is not in the snapshot, which is empty", lit(&b1, post, pn, 200));
+      proven(v, post, pn, false, 0);
+    }
     goto out;
   }
   if (!lnull && (rc = check_leaf(v, "left neighbour", L, lid, ln, n, &li))) goto out;
   if (!rnull && (rc = check_leaf(v, "right neighbour", R, rid, rln, n, &ri))) goto out;
   if (!lnull && cmp_bytes(lid, ln, post, pn) >= 0) {
-    rc = fail(v, "proof", "the left neighbour \"%.*s\" does not sort before the post", (int)(ln > 200 ? 200 : ln), lid);
+    rc = fail(v, "proof", "the left neighbour %s does not sort before the post %s", lit(&b1, lid, ln, 200),
+              lit(&b2, post, pn, 200));
     goto out;
   }
   if (!rnull && cmp_bytes(post, pn, rid, rln) >= 0) {
-    rc = fail(v, "proof", "the right neighbour \"%.*s\" does not sort after the post", (int)(rln > 200 ? 200 : rln), rid);
+    rc = fail(v, "proof", "the right neighbour %s does not sort after the post %s", lit(&b1, rid, rln, 200),
+              lit(&b2, post, pn, 200));
     goto out;
   }
   if (lnull && ri != 0) {
@@ -538,13 +575,15 @@ static int check_proof(verifier *v, const char *proof_path) {
               (unsigned long long)ri);
     goto out;
   }
-  pass(v, "proof", "post \"%.*s\" is not in the snapshot: its neighbours %s%.*s%s and %s%.*s%s are adjacent leaves",
-       (int)(pn > 200 ? 200 : pn), post, lnull ? "(none)" : "\"", lnull ? 0 : (int)(ln > 100 ? 100 : ln),
-       lnull ? "" : lid, lnull ? "" : "\"", rnull ? "(none)" : "\"", rnull ? 0 : (int)(rln > 100 ? 100 : rln),
-       rnull ? "" : rid, rnull ? "" : "\"");
+  pass(v, "proof", "post %s is not in the snapshot: its neighbours %s and %s are adjacent leaves",
+       lit(&b1, post, pn, 200), lnull ? "(none)" : lit(&b2, lid, ln, 100), rnull ? "(none)" : lit(&b3, rid, rln, 100));
+  proven(v, post, pn, false, 0);
 out:
   licit_json_free(p);
   licit_buf_free(&pb);
+  licit_buf_free(&b1);
+  licit_buf_free(&b2);
+  licit_buf_free(&b3);
   return rc;
 }
 

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "event/event.h" /* LICIT_ID_MAX */
 #include "licit.h"
 
 #define LICIT_VERIFY_MAX_CHECKS 8
@@ -32,6 +33,11 @@ typedef struct licit_verify_result {
   const char *failed;                            /* the first failed check, NULL when valid */
   char message[1200];                            /* why it failed */
   bool origin_checked;                           /* the signature's key was compared with --key */
+  bool proof_valid;                              /* a proof was given and holds: */
+  bool proof_included;                           /* of inclusion (else of non-inclusion) */
+  uint64_t proof_leaf;                           /* the post's leaf index, when included */
+  char proof_post[LICIT_ID_MAX];                 /* the post it is about, as the proof gives it */
+  size_t proof_post_len;                         /* 1-256 bytes (may hold any byte) */
   uint64_t bytes_compressed, bytes_raw, documents;
 } licit_verify_result;
 

@@ -193,6 +193,19 @@ tamper "two parts swapped" sha256 "$T/tp"
 set_sha 0; set_sha 1
 edit_manifest '.documents[0].count as $a | .documents[1].count as $b | .documents[0].count = $b | .documents[1].count = $a'
 tamper "two parts swapped, the manifest's sha256 and counts updated" documents "$T/tp"
+# Part names as licit writes them, numbered from 00000 in order (SPEC 5):
+# a renamed part (its manifest path updated) fails at the manifest, before
+# anything is read; so do a repeated and an out-of-order one.
+copy "$T/d2"; mv "$T/tp/documents/part-00001.jsonl.zst" "$T/tp/documents/part--0001.jsonl.zst"
+edit_manifest '.documents[1].path = "documents/part--0001.jsonl.zst"'
+tamper "a part renamed part--0001, the manifest updated" manifest "$T/tp"
+copy "$T/d2"; mv "$T/tp/documents/part-00002.jsonl.zst" "$T/tp/documents/part-00007.jsonl.zst"
+edit_manifest '.documents[2].path = "documents/part-00007.jsonl.zst"'
+tamper "the last part renamed part-00007, the manifest updated" manifest "$T/tp"
+copy "$T/d2"; edit_manifest '.documents[1].path = .documents[0].path'
+tamper "a part listed twice" manifest "$T/tp"
+copy "$T/d2"; edit_manifest '.documents |= [.[1], .[0], .[2]]'
+tamper "parts listed out of order" manifest "$T/tp"
 copy "$D1"; edit_manifest '.counts.included += 1'
 tamper "counts.included changed" documents "$T/tp"
 copy "$D1"; edit_manifest '.documents[0].count -= 1'
@@ -224,6 +237,33 @@ expect_eq "non-inclusion proof: keys in SPEC order" \
   "$(jq -c keys_unsorted "$T/non.json") $(jq -c '.left | keys_unsorted' "$T/non.json")"
 expect_eq "non-inclusion proof: the neighbours of p-lucia-025" "p-lucia-02 p-lucia-03 1" \
   "$(jq -r '"\(.left.id) \(.right.id) \(.right.leaf_index - .left.leaf_index)"' "$T/non.json")"
+# What a proof that holds is about, for scripts.  A proof's post must be
+# an id (SPEC 2): "p-lucia-02" and a NUL used to verify, printed as the
+# post p-lucia-02 (which is in the snapshot) being absent; ids from a proof
+# are printed as JSON strings, so no control character reaches the output.
+expect_exit 0 lic --json verify "$D1" --proof "$T/inc.json" --key "$KEY"
+expect_eq "verify --json names the proven post, inclusion and leaf" \
+  "p-lucia-03 true $(jq -r .leaf_index "$T/inc.json")" "$(jq -r '"\(.proof.post) \(.proof.included) \(.proof.leaf_index)"' "$OUT")"
+expect_exit 0 lic --json verify "$D1" --proof "$T/non.json" --key "$KEY"
+expect_eq "verify --json: a non-inclusion proof" "p-lucia-025 false null" \
+  "$(jq -r '"\(.proof.post) \(.proof.included) \(.proof.leaf_index)"' "$OUT")"
+expect_exit 0 lic verify "$D1" --proof "$T/non.json" --key "$KEY"
+expect_contains "the proven id printed as a JSON string" 'post "p-lucia-025" is not in the snapshot' "$OUT"
+jq -c '.post = "p-lucia-02\u0000"' "$T/non.json" >"$T/nul.json"
+expect_exit 4 lic verify "$D1" --proof "$T/nul.json" --key "$KEY"
+expect_contains "a proof of an id with a NUL is refused" 'is not a post id' "$OUT"
+jq -c '.post = "p-lucia-02\u001b[2K\r"' "$T/non.json" >"$T/esc.json"
+expect_exit 4 lic verify "$D1" --proof "$T/esc.json" --key "$KEY"
+check "no raw ESC or CR from a proof reaches the output" sh -c "! LC_ALL=C grep -q \"\$(printf '[\\033\\r]')\" '$OUT'"
+jq -c '.right.id = "p-lucia-03\u001b[2K"' "$T/non.json" >"$T/esc2.json"
+expect_exit 4 lic verify "$D1" --proof "$T/esc2.json" --key "$KEY"
+check "a neighbour's id with ESC is printed escaped" sh -c "! LC_ALL=C grep -q \"\$(printf '\\033')\" '$OUT'"
+# prove refuses what cannot be a post id (exit 2): the JSON would hold
+# another string (U+FFFD for bytes that are not UTF-8).
+for bad in "" "$(printf 'p-\303')" "$(printf 'p\tq')" "$(printf 'x%.0s' {1..257})"; do
+  expect_exit 2 lic --store "$S" prove --snapshot s1 -- "$bad"
+done
+expect_contains "prove names why" "not a post id" "$ERR"
 flip='def flip: .[0:5] + (if .[5:6] == "0" then "1" else "0" end) + .[6:];'
 n=0
 while IFS='|' read -r file filter; do
@@ -292,7 +332,7 @@ for seed in 11 12 bulk; do
   lic --store "$GS" ingest "$G/events.jsonl" >/dev/null
   jq -r 'select(.type == "post") | .post' "$G/events.jsonl" 2>/dev/null | LC_ALL=C sort -u >"$G/posts"
   # proof files are named by line number; ids may hold any character
-  printf '%s\n' "" " " "0" "zzzzzz" "p" "~~~" >>"$G/posts"
+  printf '%s\n' " " "0" "zzzzzz" "p" "~~~" >>"$G/posts"
   k=0
   times="2015-01-01 2030-01-01"
   [ "$seed" = bulk ] && times="2022-01-01 2030-01-01"
