@@ -160,12 +160,15 @@ static void publish_counts(follower *f) {
   atomic_store(&f->st->skipped, f->counts.skipped);
 }
 
-static int one_message(follower *f, const char *msg, size_t len) {
+static int one_message(follower *f, const char *msg, size_t len, size_t full_len) {
   int rc;
-  if (f->pending && f->pending_bytes + len > TXN_BYTES && (rc = commit(f))) return rc;
+  /* Commit before the transaction's reserved room runs out: 16 MiB of
+   * input, or less where the disk has less room (one_txn_min). */
+  if (f->pending && (f->pending_bytes + len > TXN_BYTES || len > licit_ingest_room(f->in)) && (rc = commit(f)))
+    return rc;
   /* A message of the feed is one record: a frame with line breaks in it
    * is still one (invalid) record, as Jetstream sends one event a frame. */
-  if ((rc = licit_ingest_record(f->in, msg, len, f->err))) return rc;
+  if ((rc = licit_ingest_record_cut(f->in, msg, len, full_len, f->err))) return rc;
   f->pending++;
   f->pending_bytes += len;
   int64_t t = message_time(msg, len);
@@ -253,7 +256,7 @@ static int connection(follower *f, licit_ws *ws, double stall_s, double *connect
     }
     if (r == LICIT_WS_MESSAGE) {
       last_msg = now;
-      if ((rc = one_message(f, msg, len))) return rc;
+      if ((rc = one_message(f, msg, len, full))) return rc;
     }
     if (now - f->last_commit >= COMMIT_EVERY_S && (rc = commit(f))) return rc;
     if (opened && now - last_msg >= stall_s) break; /* stalled: as if dropped */
@@ -299,6 +302,9 @@ int licit_follow_run(licit_store *s, const licit_follow_opts *opts, atomic_int *
   f.io.on_reject = opts->on_reject;
   f.io.reject_ctx = opts->reject_ctx;
   f.io.one_txn_bytes = TXN_BYTES;
+  /* On a disk with less room than 16 MiB of input needs, smaller commits
+   * (down to one largest message) rather than none. */
+  f.io.one_txn_min = LICIT_WS_MSG_MAX + 4096;
   if ((rc = licit_ingest_open(s, &f.io, opts->url, &f.counts, &f.in, err))) goto out;
   if ((rc = licit_ws_create(opts->ca_file, &ws, err))) goto out;
   double stall_s = opts->stall_s > 0 ? opts->stall_s : STALL_DEFAULT_S;

@@ -201,7 +201,9 @@ static uint64_t grown(uint64_t fixed, uint64_t done) { return done / 2 > fixed ?
 static int begin_batch(run *r) {
   uint64_t cap = grown(BATCH_BYTES, r->c->bytes - r->bytes0), floor = BATCH_MIN;
   if (r->one_txn) {
+    /* All of it, or (one_txn_min) as much as the disk has room for. */
     cap = floor = r->opts->one_txn_bytes;
+    if (r->opts->one_txn_min && r->opts->one_txn_min < cap) floor = r->opts->one_txn_min;
   } else if (r->total_bytes) {
     /* A file: no batch needs more than what is left of it (no line is
      * longer than that), so a small file reserves little. */
@@ -283,12 +285,15 @@ static int one_record(run *r, const licit_adapter *a, void *state, const prepare
   r->line_full_len = full_len;
   if (full_len == len && licit_line_is_blank(p, len)) return 0;
   int rc;
+  /* What the record may add to the store: an over-long line adds nothing
+   * but its reject, whatever its length. */
+  size_t held = full_len > LICIT_LINE_MAX ? len : full_len;
   /* A batch ends before the line that would take it past its reserved cap
    * (a one-transaction session cannot end: the record is refused). */
-  if (r->one_txn && r->batch_bytes + full_len > r->batch_cap)
+  if (r->one_txn && r->batch_bytes + held > r->batch_cap)
     return licit_err_set(r->fatal, LICIT_ETOOBIG, "%s: the input is larger than the %llu bytes reserved for it",
                          r->source, (unsigned long long)r->batch_cap);
-  if (r->batch_records && r->batch_bytes + full_len > r->batch_cap && (rc = commit_batch(r, true))) return rc;
+  if (r->batch_records && r->batch_bytes + held > r->batch_cap && (rc = commit_batch(r, true))) return rc;
   if (full_len > LICIT_LINE_MAX) {
     char msg[128];
     /* However the line was read, the rejects file keeps the same excerpt. */
@@ -322,7 +327,7 @@ static int one_record(run *r, const licit_adapter *a, void *state, const prepare
     return rc;
   }
   r->batch_records++;
-  r->batch_bytes += full_len;
+  r->batch_bytes += held;
   uint64_t lim = r->opts->batch_events
                      ? r->opts->batch_events
                      : grown(BATCH_EVENTS, r->c->accepted + r->c->duplicates + r->c->rejected + r->c->skipped - r->ev0);
@@ -417,13 +422,23 @@ licit_txn *licit_ingest_txn(licit_ingest *in, licit_err *err) {
 }
 
 int licit_ingest_record(licit_ingest *in, const char *rec, size_t len, licit_err *err) {
+  return licit_ingest_record_cut(in, rec, len, len, err);
+}
+
+int licit_ingest_record_cut(licit_ingest *in, const char *rec, size_t len, size_t full_len, licit_err *err) {
   in->err.code = 0;
   in->err.msg[0] = 0;
+  if (full_len < len) full_len = len;
   if (!in->r.txn && !licit_ingest_txn(in, err)) return err ? err->code : LICIT_EIO;
   in->r.line_no++;
-  int rc = one_line(&in->r, in->a, in->state, rec, len, len);
-  in->r.c->bytes += len;
+  int rc = one_line(&in->r, in->a, in->state, rec, len, full_len);
+  in->r.c->bytes += full_len;
   return rc ? fail_out(in, rc, err) : 0;
+}
+
+size_t licit_ingest_room(const licit_ingest *in) {
+  if (!in->r.txn) return in->r.opts->one_txn_bytes;
+  return in->r.batch_cap > in->r.batch_bytes ? (size_t)(in->r.batch_cap - in->r.batch_bytes) : 0;
 }
 
 int licit_ingest_commit(licit_ingest *in, licit_err *err) {

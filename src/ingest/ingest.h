@@ -36,6 +36,11 @@ typedef struct licit_ingest_opts {
    * only by licit_ingest_commit, with room reserved for this many bytes of
    * input (a record that would go beyond it fails with LICIT_ETOOBIG). */
   size_t one_txn_bytes;
+  /* With one_txn_bytes: when the disk has no room for that many, the room
+   * reserved halves down to this many (0: never less than one_txn_bytes);
+   * licit_ingest_room says how much input the transaction still takes, and
+   * the caller commits before it runs out (the live follower). */
+  size_t one_txn_min;
   /* Files in the native format are parsed on a second thread while this one
    * applies (ingest.c, the pipeline); true keeps everything on one thread
    * (the same result: for comparisons and tests). */
@@ -70,6 +75,12 @@ typedef struct licit_ingest licit_ingest;
 int licit_ingest_open(licit_store *s, const licit_ingest_opts *opts, const char *source, licit_ingest_counts *counts,
                       licit_ingest **out, licit_err *err);
 int licit_ingest_record(licit_ingest *in, const char *rec, size_t len, licit_err *err);
+/* The same for a record of which only the first len of full_len bytes were
+ * kept (one longer than the 2 MiB limit: rejected with its real length). */
+int licit_ingest_record_cut(licit_ingest *in, const char *rec, size_t len, size_t full_len, licit_err *err);
+/* Bytes of input the open one-transaction session still has room for
+ * (one_txn_bytes when no transaction is open). */
+size_t licit_ingest_room(const licit_ingest *in);
 licit_txn *licit_ingest_txn(licit_ingest *in, licit_err *err);
 int licit_ingest_commit(licit_ingest *in, licit_err *err);
 void licit_ingest_close(licit_ingest *in);

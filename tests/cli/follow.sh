@@ -240,6 +240,32 @@ expect_contains "progress on a terminal: messages/s" "/s, lag " "$T/pty.txt"
 expect_contains "progress on a terminal: the final counts" "accepted " "$T/pty.txt"
 kill "$SPID"
 
+# ------------------------------------------------------ over-long message --
+# A message over the 2 MiB limit is rejected with its real length, as file
+# ingest reports an over-long line (it was reported as 2,097,153 bytes,
+# the part kept), and the follower goes on with the next.
+"$PY" - "$T/long.jsonl" <<'PYEOF'
+import json, sys
+t = 1748736000000000
+rec = lambda i, text: json.dumps({"did": "did:plc:long%d" % i, "time_us": t + i, "kind": "commit",
+    "commit": {"rev": "r%d" % i, "operation": "create", "collection": "app.bsky.feed.post", "rkey": "3l%05d" % i,
+               "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": "2025-06-01T00:00:00Z"}}})
+lines = [rec(1, "before"), rec(2, "x" * (3 << 20)), rec(3, "after")]
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+print(len(lines[1].encode()), file=open(sys.argv[1] + ".len", "w"))
+PYEOF
+standin long --capture "$T/long.jsonl"
+SL=$(newstore)
+lic --store "$SL" policy set "$POLICY" >/dev/null
+follower "$SL" "$T/long.out" "ws://127.0.0.1:$PORT/subscribe" --rejects "$T/long.rejects"
+check "over-long message: the messages around it arrive" wait_events "$SL" 2 20
+stop_follower TERM
+kill "$SPID"
+LONG=$(cat "$T/long.jsonl.len")
+expect_eq "over-long message: rejected with its real length" \
+  "$LONG true line is $LONG bytes" \
+  "$(jq -r '"\(.raw_bytes) \(.raw_truncated) \(.error | split(",")[0])"' "$T/long.rejects")"
+
 # ----------------------------------------------------------------- rate --
 # A sanitizer build is many times slower: it gets a smaller capture, and
 # its rate is printed, not judged.
