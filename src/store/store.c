@@ -1595,17 +1595,19 @@ int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err) {
      * it is (a write that outgrows it fails with LICIT_EFULL). */
     if (!rc) map = want;
   }
+  /* What the file holds and the file system has free, read before the
+   * allocation: a failed one may have taken part of what was free. */
+  int fd;
+  struct stat st;
+  struct statvfs vfs;
+  size_t have = 0;
+  if (mdb_env_get_fd(s->env, &fd) == 0 && fstat(fd, &st) == 0) have = (size_t)st.st_blocks * 512;
+  double free_mb = statvfs(s->dir, &vfs) == 0 ? (double)vfs.f_bavail * vfs.f_frsize / 1e6 : 0;
   /* Allocate the region this write may use (blocks already allocated cost
    * nothing); the rest of the map stays sparse. */
   int e = allocate(s, need < map ? need : map);
   if (e == EOPNOTSUPP || e == ENOSYS) return 0; /* a file system that cannot allocate ahead */
   if (e == ENOSPC || e == EDQUOT || e == EFBIG) {
-    int fd;
-    struct stat st;
-    struct statvfs vfs;
-    size_t have = 0;
-    if (mdb_env_get_fd(s->env, &fd) == 0 && fstat(fd, &st) == 0) have = (size_t)st.st_blocks * 512;
-    double free_mb = statvfs(s->dir, &vfs) == 0 ? (double)vfs.f_bavail * vfs.f_frsize / 1e6 : 0;
     return licit_err_set(err, LICIT_ENOSPACE,
                          "store %s: no space left on its file system: the next write needs %.1f MB more "
                          "there (%.1f MB free; the store holds %.1f MB)",
