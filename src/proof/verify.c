@@ -479,14 +479,13 @@ static void proven(verifier *v, const char *post, size_t pn, bool included, uint
   r->proof_post_len = pn;
 }
 
-static int check_proof(verifier *v, const char *proof_path) {
-  licit_buf pb = LICIT_BUF_INIT, b1 = LICIT_BUF_INIT, b2 = LICIT_BUF_INIT, b3 = LICIT_BUF_INIT;
+/* The proof in `pb` (read from proof_path, which names it in messages). */
+static int check_proof_json(verifier *v, const licit_buf *pb, const char *proof_path) {
+  licit_buf b1 = LICIT_BUF_INIT, b2 = LICIT_BUF_INIT, b3 = LICIT_BUF_INIT;
   licit_json *p = NULL;
-  int rc = read_file(proof_path, &pb, v->err);
-  if (rc == LICIT_ENOTFOUND) rc = licit_err_set(v->err, LICIT_EIO, "cannot read %s: no such file", proof_path);
-  if (rc) goto out;
+  int rc = 0;
   licit_err e;
-  if (licit_json_parse(pb.data ? pb.data : "", pb.len, &p, NULL, NULL, &e)) {
+  if (licit_json_parse(pb->data ? pb->data : "", pb->len, &p, NULL, NULL, &e)) {
     rc = fail(v, "proof", "%s is not valid JSON: %s", proof_path, e.msg);
     goto out;
   }
@@ -580,10 +579,18 @@ static int check_proof(verifier *v, const char *proof_path) {
   proven(v, post, pn, false, 0);
 out:
   licit_json_free(p);
-  licit_buf_free(&pb);
   licit_buf_free(&b1);
   licit_buf_free(&b2);
   licit_buf_free(&b3);
+  return rc;
+}
+
+static int check_proof(verifier *v, const char *proof_path) {
+  licit_buf pb = LICIT_BUF_INIT;
+  int rc = read_file(proof_path, &pb, v->err);
+  if (rc == LICIT_ENOTFOUND) rc = licit_err_set(v->err, LICIT_EIO, "cannot read %s: no such file", proof_path);
+  if (!rc) rc = check_proof_json(v, &pb, proof_path);
+  licit_buf_free(&pb);
   return rc;
 }
 
@@ -628,5 +635,28 @@ out:
   licit_json_free(v.m);
   free(v.parts);
   licit_buf_free(&mb);
+  return rc;
+}
+
+int licit_verify_mem(const char *manifest, size_t mn, const char *proof, size_t pn, licit_verify_result *r,
+                     licit_err *err) {
+  memset(r, 0, sizeof *r);
+  verifier v;
+  memset(&v, 0, sizeof v);
+  v.dir = "(memory)";
+  v.r = r;
+  v.err = err;
+  licit_buf mb = LICIT_BUF_INIT, pb = LICIT_BUF_INIT;
+  int rc = licit_buf_add(&mb, manifest, mn) || (proof && licit_buf_add(&pb, proof, pn))
+               ? licit_err_set(err, LICIT_ENOMEM, "out of memory")
+               : 0;
+  if (!rc) rc = check_manifest(&v, &mb);
+  if (!rc && proof) rc = check_proof_json(&v, &pb, "(memory)");
+  if (!rc) r->valid = true;
+  if (rc == 1) rc = 0;
+  licit_json_free(v.m);
+  free(v.parts);
+  licit_buf_free(&mb);
+  licit_buf_free(&pb);
   return rc;
 }

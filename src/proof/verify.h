@@ -48,4 +48,12 @@ typedef struct licit_verify_result {
 int licit_verify_dir(const char *dir, const char *key_hex, const char *proof_path, licit_verify_result *r,
                      licit_err *err);
 
+/* The manifest's own checks on `manifest` (mn bytes, the contents of a
+ * manifest.json) and, when proof is not NULL, the proof's checks against
+ * it, with no files read: nothing of the documents or the signature is
+ * checked.  For the fuzz target (tests/fuzz/fuzz_proof.c); returns as
+ * licit_verify_dir. */
+int licit_verify_mem(const char *manifest, size_t mn, const char *proof, size_t pn, licit_verify_result *r,
+                     licit_err *err);
+
 #endif

@@ -520,6 +520,12 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
   pthread_sigmask(SIG_BLOCK, &set, &old);
   signal(SIGPIPE, SIG_IGN);
 
+  /* The follower's figures exist before any request thread can read them
+   * (/healthz, /metrics): set here, not after the daemon starts. */
+  if (opts.follow_url) {
+    licit_follow_stats_init(&h->follow_stats, opts.follow_url);
+    sv->follow = &h->follow_stats;
+  }
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   /* Event-loop threads: each holds an LMDB reader slot, as does each slow
    * request's thread (at most max_connections): 8 + 110 < 126. */
@@ -540,11 +546,7 @@ int licit_server_run(licit_store *s, const licit_server_opts *o, licit_err *err)
     goto out;
   }
   pthread_create(&h->watchdog, NULL, watchdog, h);
-  if (opts.follow_url) {
-    licit_follow_stats_init(&h->follow_stats, opts.follow_url);
-    sv->follow = &h->follow_stats;
-    h->follower_started = pthread_create(&h->follower, NULL, follower, h) == 0;
-  }
+  if (opts.follow_url) h->follower_started = pthread_create(&h->follower, NULL, follower, h) == 0;
   if (opts.log) {
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
     fprintf(opts.log, "licit serve: listening on %s (port %u), store %s\n", opts.listen,
