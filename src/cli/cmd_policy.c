@@ -17,9 +17,10 @@ int cli_read_file(const char *path, licit_buf *b, size_t max, licit_err *err) {
   char chunk[65536];
   size_t n;
   int rc = 0;
+  errno = 0;
   while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
     if ((rc = licit_buf_add(b, chunk, n))) break;
-  if (!rc && ferror(f)) rc = licit_err_set(err, LICIT_EIO, "%s: read error", path);
+  if (!rc && ferror(f)) rc = licit_err_set(err, LICIT_EIO, "%s: cannot read: %s", path, errno ? strerror(errno) : "read error");
   else if (rc == LICIT_ETOOBIG) licit_err_set(err, rc, "%s: larger than %zu bytes", path, max);
   else if (rc) licit_err_set(err, rc, "%s: %s", path, licit_strerror(rc));
   if (f != stdin) fclose(f);
@@ -34,7 +35,14 @@ int cmd_policy_set(cli *c) {
   licit_txn *t = NULL;
   int code;
   if (cli_read_file(c->pos[0], &text, POLICY_MAX, &err)) {
-    code = cli_fail_code(err.code, "%s", err.msg);
+    code = cli_fail_code(err.code, "policy set: %s", err.msg);
+    goto out;
+  }
+  size_t k = 0;
+  while (k < text.len && (text.data[k] == ' ' || text.data[k] == '\t' || text.data[k] == '\n' || text.data[k] == '\r')) k++;
+  if (k == text.len) {
+    code = cli_fail_code(LICIT_EPOLICY, "policy %s: the file is empty (expected a JSON object: SPEC 3, "
+                                        "examples/policies/)", c->pos[0]);
     goto out;
   }
   if (licit_policy_parse(text.data ? text.data : "", text.len, c->pos[0], &p, &err)) {

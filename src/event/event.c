@@ -126,7 +126,7 @@ int licit_event_check(const licit_event *ev, licit_err *err) {
                          ev->n_signals, LICIT_SIGNALS_MAX);
   for (size_t i = 0; i < ev->n_signals; i++)
     if (ev->signals[i].n < 1 || ev->signals[i].n > LICIT_SIGNAL_MAX)
-      return licit_err_set(err, LICIT_EINVAL, "field \"signals\"[%zu]: expected a string of 1-%d bytes, got %zu bytes",
+      return licit_err_set(err, LICIT_EINVAL, "field \"signals[%zu]\": expected a string of 1-%d bytes, got %zu bytes",
                            i, LICIT_SIGNAL_MAX, ev->signals[i].n);
   if (ev->n_mentions > LICIT_MENTIONS_MAX)
     return licit_err_set(err, LICIT_EINVAL, "field \"mentions\": %zu accounts, more than the limit of %d",
@@ -221,10 +221,10 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
       for (size_t i = 0; i < n; i++) {
         const licit_fval *e = &v->items[i];
         if (e->type != LICIT_JSON_STRING)
-          return licit_err_set(err, LICIT_EINVAL, "field \"signals\"[%zu]: expected a string, got %s", i,
+          return licit_err_set(err, LICIT_EINVAL, "field \"signals[%zu]\": expected a string, got %s", i,
                                licit_json_type_name(e->type));
         if (e->n < 1 || e->n > LICIT_SIGNAL_MAX)
-          return licit_err_set(err, LICIT_EINVAL, "field \"signals\"[%zu]: expected a string of 1-%d bytes, got %zu bytes",
+          return licit_err_set(err, LICIT_EINVAL, "field \"signals[%zu]\": expected a string of 1-%d bytes, got %zu bytes",
                                i, LICIT_SIGNAL_MAX, e->n);
         licit_strv t = {e->s, e->n};
         bool dup = false;

@@ -270,10 +270,10 @@ Test(event, wrong_json_types) {
        "\"signals\""},
       {"{\"type\":\"post\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p\",\"user\":\"u\",\"visibility\":\"public\","
        "\"signals\":[\"noai\",1]}",
-       "\"signals\"[1]"},
+       "\"signals[1]\""},
       {"{\"type\":\"edit\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p\",\"text\":null}", "\"text\""},
       {"{\"type\":\"edit\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p\",\"text\":\"t\",\"signals\":[null]}",
-       "\"signals\"[0]"},
+       "\"signals[0]\""},
       {"{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u\",\"region\":49}", "\"region\""},
       {"{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u\",\"private\":\"true\"}", "\"private\""},
       {"{\"type\":\"account\",\"ts\":\"2024-01-01T00:00:00Z\",\"user\":\"u\",\"private\":1}", "\"private\""},
@@ -373,7 +373,7 @@ Test(event, signals_capped_at_64_tokens_of_1_to_256_bytes) {
   snprintf(line + o, sizeof line - o, "]}");
   REJECT(line, "more than the limit of 64");
   REJECT("{\"type\":\"edit\",\"ts\":\"2024-01-01T00:00:00Z\",\"post\":\"p\",\"text\":\"\",\"signals\":[\"a\",\"\"]}",
-         "signals\"[1]: expected a string of 1-256 bytes");
+         "signals[1]\": expected a string of 1-256 bytes");
   char tok[300];
   memset(tok, 'k', 257);
   tok[257] = 0;
