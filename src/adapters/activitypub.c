@@ -82,8 +82,13 @@ static int field_time(const licit_json *obj, const char *key, const char *path, 
   int rc = licit__field_str(obj, key, path, required, &s, err);
   if (rc) return rc;
   const char *why = NULL;
-  if (licit_time_parse(s.p, s.n, us, &why))
-    return licit_err_set(err, LICIT_EINVAL, "field \"%s\": %s", path, why ? why : "expected an RFC 3339 date-time");
+  if (licit_time_parse(s.p, s.n, us, &why)) {
+    char ex[64];
+    licit_excerpt(ex, sizeof ex, s);
+    return licit_err_set(err, LICIT_EINVAL,
+                         "field \"%s\": expected an RFC 3339 date-time such as 2024-06-26T00:00:00Z, got \"%s\" (%s)",
+                         path, ex, why ? why : "invalid");
+  }
   return 0;
 }
 

@@ -163,7 +163,7 @@ static int get_string(const licit_fval *v, const char *field, licit_strv *out, l
 }
 
 /* Echoes a short, printable excerpt of a bad value into a message. */
-static void excerpt(char *dst, size_t cap, licit_strv s) {
+void licit_excerpt(char *dst, size_t cap, licit_strv s) {
   size_t j = 0;
   for (size_t i = 0; i < s.n && j + 4 < cap; i++) {
     unsigned char c = (unsigned char)s.p[i];
@@ -183,7 +183,7 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
     case F_TS:
       if ((rc = get_string(v, "ts", &s, err))) return rc;
       if (licit_time_parse(s.p, s.n, &ev->ts, &why)) {
-        excerpt(ex, sizeof ex, s);
+        licit_excerpt(ex, sizeof ex, s);
         return licit_err_set(err, LICIT_EINVAL,
                              "field \"ts\": expected an RFC 3339 date-time such as "
                              "2024-06-26T00:00:00Z, got \"%s\" (%s)",
@@ -196,7 +196,7 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
       if ((rc = get_string(v, "visibility", &s, err))) return rc;
       int vis = licit_vis_parse(s.p, s.n);
       if (vis < 0) {
-        excerpt(ex, sizeof ex, s);
+        licit_excerpt(ex, sizeof ex, s);
         return licit_err_set(err, LICIT_EINVAL,
                              "field \"visibility\": expected public, unlisted, followers or private, got \"%s\"",
                              ex);
@@ -265,7 +265,7 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
     case F_REGION:
       if ((rc = get_string(v, "region", &s, err))) return rc;
       if (!(s.n == 0 || (s.n == 2 && s.p[0] >= 'A' && s.p[0] <= 'Z' && s.p[1] >= 'A' && s.p[1] <= 'Z'))) {
-        excerpt(ex, sizeof ex, s);
+        licit_excerpt(ex, sizeof ex, s);
         return licit_err_set(err, LICIT_EINVAL,
                              "field \"region\": expected an ISO 3166-1 alpha-2 code (two upper-case "
                              "letters) or \"\", got \"%s\"",
@@ -283,7 +283,7 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
     case F_BIRTH:
       if ((rc = get_string(v, "birth_date", &s, err))) return rc;
       if (licit_date_parse(s.p, s.n, &ev->birth_date, &why)) {
-        excerpt(ex, sizeof ex, s);
+        licit_excerpt(ex, sizeof ex, s);
         return licit_err_set(err, LICIT_EINVAL,
                              "field \"birth_date\": expected a calendar date YYYY-MM-DD, got \"%s\" (%s)",
                              ex, why);
@@ -294,7 +294,7 @@ static int parse_field(licit_event_parser *p, licit_event *ev, int f, const lici
       if ((rc = get_string(v, "ai_training", &s, err))) return rc;
       int pr = licit_pref_parse(s.p, s.n);
       if (pr < 0) {
-        excerpt(ex, sizeof ex, s);
+        licit_excerpt(ex, sizeof ex, s);
         return licit_err_set(err, LICIT_EINVAL,
                              "field \"ai_training\": expected allow, deny or unset, got \"%s\"", ex);
       }
@@ -328,7 +328,7 @@ int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit
   int t = word_index(type_names + 1, LICIT_EV_TYPE_MAX, tv->s, tv->n);
   if (t < 0) {
     char ex[64];
-    excerpt(ex, sizeof ex, (licit_strv){tv->s, tv->n});
+    licit_excerpt(ex, sizeof ex, (licit_strv){tv->s, tv->n});
     return licit_err_set(err, LICIT_EINVAL,
                          "field \"type\": expected post, edit, visibility, delete, account, preference, "
                          "account_delete, link or unlink, got \"%s\"",

@@ -146,6 +146,9 @@ int licit_event_check(const licit_event *ev, licit_err *err);
 /* Could `p` (n bytes) be an id (SPEC 2: 1-256 bytes of UTF-8, no control
  * character)?  0, or LICIT_EINVAL with a message naming `what`. */
 int licit_id_check(const char *what, const char *p, size_t n, licit_err *err);
+/* A value shown in a message: its first bytes (cap - 4 at most, then
+ * "..."), control characters and quotes as '?'. */
+void licit_excerpt(char *dst, size_t cap, licit_strv s);
 
 /* Binary encoding for the log (native byte order: a store is not portable
  * across machines of different endianness).  Replaces out's contents. */

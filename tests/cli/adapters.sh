@@ -221,7 +221,7 @@ expect_eq "outbox.json: the reject's line is the item's index in orderedItems" "
 expect_eq "outbox.json: the reject's source is the path" "$AP/outbox.json" "$(jq -r .source "$T/rej.jsonl")"
 expect_eq "outbox.json: the reject's raw is the item" "113000000000000010" \
   "$(jq -r '.raw | fromjson | .object.id | split("/") | last' "$T/rej.jsonl")"
-expect_contains "outbox.json: the reject names object.published" 'object.published' "$T/rej.jsonl"
+expect_contains "outbox.json: the reject names object.published and shows its value" 'object.published\": expected an RFC 3339 date-time such as 2024-06-26T00:00:00Z, got \"2024-09-02 17:00\"' "$T/rej.jsonl"
 expect_eq "outbox.json: public included, unlisted/followers/direct not public" "7 4 not_public=3" "$(evc "$S")"
 expect_eq "outbox.json: HTML content as plain text" "$(digest_of "${PUBLIC_TEXTS[@]}")" "$(evdigest "$S")"
 expect_eq "outbox.json: ts is the Note's published" "1 1" "$(evc "$S" 2024-09-02T08:00:00Z)"
