@@ -270,6 +270,24 @@ static int note_parent(const licit_json *note, licit_event *ev, licit_err *err) 
   return id_of(v, "object.inReplyTo", &ev->parent, err);
 }
 
+/* An Update or Delete of a post applies only when its actor wrote the post
+ * (SPEC 8: the user is the activity's actor): another account's activity
+ * naming it is rejected, never applied to someone else's post.  A post
+ * the store does not hold is left to the sink (skipped as unknown). */
+static int own_post(licit_sink *sink, const licit_event *ev, licit_err *err) {
+  if (!sink->post_author) return 0;
+  int rc = sink->post_author(sink, ev->post.p, ev->post.n, ev->user.p, ev->user.n);
+  if (rc < 0) return rc;
+  if (rc == LICIT_SINK_OTHER) {
+    char who[64], what[64];
+    licit_excerpt(who, sizeof who, ev->user);
+    licit_excerpt(what, sizeof what, ev->post);
+    return licit_err_set(err, LICIT_EINVAL, "field \"actor\": %s is not the author of %s, the object of this %s", who,
+                         what, ev->type == LICIT_EV_EDIT ? "Update" : "Delete");
+  }
+  return 0;
+}
+
 static int ap_activity(ap *a, const licit_json *act, licit_sink *sink, licit_err *err) {
   if (licit_json_typeof(act) != LICIT_JSON_OBJECT)
     return licit_err_set(err, LICIT_EINVAL, "not a JSON object (got %s): an activity is an object",
@@ -302,6 +320,7 @@ static int ap_activity(ap *a, const licit_json *act, licit_sink *sink, licit_err
     } else {
       ev.type = LICIT_EV_DELETE;
       ev.post = obj_id;
+      if ((rc = own_post(sink, &ev, err))) return rc;
     }
     return licit__emit(a->region, sink, &ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
   }
@@ -311,6 +330,19 @@ static int ap_activity(ap *a, const licit_json *act, licit_sink *sink, licit_err
   if ((rc = licit__field_str(obj, "type", "object.type", true, &otype, err))) return rc;
   if (!licit__eq(otype, "Note")) return 1; /* Question, Article, Person, ... */
   ev.post = obj_id;
+  /* A Note attributed to someone other than the actor is not the actor's
+   * post (SPEC 8: the user is the activity's actor). */
+  licit_json *by = licit_json_get(obj, "attributedTo");
+  if (by && licit_json_typeof(by) != LICIT_JSON_NULL) {
+    licit_strv who;
+    if ((rc = id_of(by, "object.attributedTo", &who, err))) return rc;
+    if (!eqv(who, ev.user)) {
+      char w[64], u[64];
+      licit_excerpt(w, sizeof w, who);
+      licit_excerpt(u, sizeof u, ev.user);
+      return licit_err_set(err, LICIT_EINVAL, "field \"object.attributedTo\": %s is not the actor %s", w, u);
+    }
+  }
   if (update) {
     rc = field_time(obj, "updated", "object.updated", false, &ev.ts, err);
     if (rc == 1) rc = field_time(act, "published", "published", false, &ev.ts, err);
@@ -321,6 +353,7 @@ static int ap_activity(ap *a, const licit_json *act, licit_sink *sink, licit_err
     ev.has_lang = false; /* an edit carries text, signals and mentions only */
     if ((rc = set_id(a, &ev, act, type, obj_id, true, err))) return rc;
     ev.type = LICIT_EV_EDIT;
+    if ((rc = own_post(sink, &ev, err))) return rc;
     return licit__emit(a->region, sink, &ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
   }
   rc = field_time(obj, "published", "object.published", false, &ev.ts, err);

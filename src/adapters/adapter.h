@@ -33,7 +33,14 @@ struct licit_sink {
    * before, 0 when not, or a store error (< 0): for records that fail
    * validation but carry an id. */
   int (*is_duplicate)(licit_sink *s, const char *id, size_t n);
+  /* Who wrote a post the store (including this input so far) holds:
+   * LICIT_SINK_AUTHOR when `user` did, LICIT_SINK_OTHER when another
+   * account did, LICIT_SINK_UNKNOWN when there is no such post, or a store
+   * error (< 0), which the adapter must return.  NULL: not asked (every
+   * post counts as unknown). */
+  int (*post_author)(licit_sink *s, const char *post, size_t pn, const char *user, size_t un);
 };
+enum { LICIT_SINK_OTHER = 0, LICIT_SINK_AUTHOR = 1, LICIT_SINK_UNKNOWN = 2 };
 
 /* A source format: one module per format behind this small interface.
  * `create` makes the state for one input (region: the --region CC, or NULL).

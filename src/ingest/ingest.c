@@ -150,6 +150,21 @@ static int user_known(licit_sink *sink, const char *id, size_t n) {
   return found && !rec.unknown;
 }
 
+static int post_author(licit_sink *sink, const char *post, size_t pn, const char *user, size_t un) {
+  run *r = (run *)sink;
+  licit_post_rec rec;
+  licit_buf scratch = LICIT_BUF_INIT;
+  int rc = licit_post_get(r->txn, post, pn, &rec, &scratch);
+  licit_buf_free(&scratch);
+  if (rc == LICIT_ENOTFOUND) return LICIT_SINK_UNKNOWN;
+  if (rc) return rc < 0 ? rc : LICIT_ESTORE;
+  uint32_t ord;
+  rc = licit_user_ord(r->txn, user, un, &ord);
+  if (rc == LICIT_ENOTFOUND) return LICIT_SINK_OTHER;
+  if (rc) return rc < 0 ? rc : LICIT_ESTORE;
+  return ord == rec.user ? LICIT_SINK_AUTHOR : LICIT_SINK_OTHER;
+}
+
 static int is_duplicate(licit_sink *sink, const char *id, size_t n) {
   run *r = (run *)sink;
   uint64_t seq;
@@ -371,6 +386,7 @@ static void run_init(run *r, licit_store *s, const licit_ingest_opts *opts, cons
   memset(r, 0, sizeof *r);
   r->sink.emit = emit;
   r->sink.user_known = user_known;
+  r->sink.post_author = post_author;
   r->sink.is_duplicate = is_duplicate;
   r->s = s;
   r->opts = opts;

@@ -433,4 +433,34 @@ else
   echo "# skip - lang checks: no snapshot command in this build"
 fi
 
+# ---------------------------------------------------------------- forged activities
+# SPEC 8: the user is the activity's actor.  An Update or Delete by another
+# account of someone's post is rejected (it used to rewrite or delete it),
+# and so is a Note attributed to someone other than its actor; the author's
+# own Update and Delete apply.
+PUB='"to":["https://www.w3.org/ns/activitystreams#Public"]'
+ALICE=https://a.example/users/alice MALLORY=https://evil.example/users/mallory
+{
+  echo '{"id":"'$ALICE'/statuses/1/activity","type":"Create","actor":"'$ALICE'","published":"2024-01-01T00:00:00Z",'$PUB',"object":{"id":"'$ALICE'/statuses/1","type":"Note","attributedTo":"'$ALICE'","published":"2024-01-01T00:00:00Z","content":"<p>alice original</p>",'$PUB'}}'
+  echo '{"id":"'$ALICE'/statuses/2/activity","type":"Create","actor":"'$ALICE'","published":"2024-01-01T01:00:00Z",'$PUB',"object":{"id":"'$ALICE'/statuses/2","type":"Note","published":"2024-01-01T01:00:00Z","content":"<p>alice second</p>",'$PUB'}}'
+  echo '{"id":"'$MALLORY'#u1","type":"Update","actor":"'$MALLORY'","published":"2024-02-01T00:00:00Z","object":{"id":"'$ALICE'/statuses/1","type":"Note","updated":"2024-02-01T00:00:00Z","content":"<p>words put in her mouth</p>"}}'
+  echo '{"id":"'$MALLORY'#d2","type":"Delete","actor":"'$MALLORY'","published":"2024-02-01T00:00:00Z","object":"'$ALICE'/statuses/2"}'
+  echo '{"id":"'$MALLORY'/statuses/9/activity","type":"Create","actor":"'$MALLORY'","published":"2024-02-02T00:00:00Z",'$PUB',"object":{"id":"'$MALLORY'/statuses/9","type":"Note","attributedTo":"'$ALICE'","published":"2024-02-02T00:00:00Z","content":"<p>not alice</p>",'$PUB'}}'
+} >"$T/forge.jsonl"
+S=$(store)
+expect_exit 3 lic --store "$S" ingest --format activitypub --json --rejects "$T/forge-rej.jsonl" "$T/forge.jsonl"
+expect_eq "forged activities: 2 accepted, 3 rejected" "2 0 3 0" "$(adrs)"
+expect_eq "forged activities: why each was rejected" \
+  'field "actor": https://evil.example/users/mallory is not the author of https://a.example/users/alice/statuses/1, the object of this Update
+field "actor": https://evil.example/users/mallory is not the author of https://a.example/users/alice/statuses/2, the object of this Delete
+field "object.attributedTo": https://a.example/users/alice is not the actor https://evil.example/users/mallory' \
+  "$(jq -r .error "$T/forge-rej.jsonl")"
+expect_eq "forged activities: alice's posts unchanged and not deleted" "2 2" "$(evc "$S" 2025-06-01T00:00:00Z)"
+{
+  echo '{"id":"'$ALICE'#u1","type":"Update","actor":"'$ALICE'","published":"2024-03-01T00:00:00Z","object":{"id":"'$ALICE'/statuses/1","type":"Note","updated":"2024-03-01T00:00:00Z","content":"<p>alice edited</p>"}}'
+  echo '{"id":"'$ALICE'#d2","type":"Delete","actor":"'$ALICE'","published":"2024-03-01T00:00:00Z","object":"'$ALICE'/statuses/2"}'
+} >"$T/own.jsonl"
+expect_exit 0 lic --store "$S" ingest --format activitypub --json "$T/own.jsonl"
+expect_eq "the author's own Update and Delete apply" "2 1 deleted=1" "$(evc "$S" 2025-06-01T00:00:00Z)"
+
 finish
