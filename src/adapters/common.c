@@ -67,8 +67,18 @@ int licit__region_first_seen(const char *region, licit_sink *sink, licit_strv us
 
 bool licit__eq(licit_strv s, const char *z) { return s.n == strlen(z) && memcmp(s.p, z, s.n) == 0; }
 
-int licit__emit(const char *region, licit_sink *sink, const licit_event *ev, bool creates_user, unsigned flags,
+int licit__emit(const char *region, licit_sink *sink, const licit_event *ev_in, bool creates_user, unsigned flags,
                 licit_err *err) {
+  licit_event copy;
+  const licit_event *ev = ev_in;
+  /* SPEC 2's defaults, as the native reader applies them: a post's kind is
+   * "post" and its text "" unless given. */
+  if (ev_in->type == LICIT_EV_POST && (!ev_in->kind.p || !ev_in->text.p)) {
+    copy = *ev_in;
+    if (!copy.kind.p) copy.kind = (licit_strv){"post", 4};
+    if (!copy.text.p) copy.text = (licit_strv){"", 0};
+    ev = &copy;
+  }
   int rc = licit_event_check(ev, err);
   if (rc) return rc;
   if (region && !region[0]) region = NULL;

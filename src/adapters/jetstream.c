@@ -149,7 +149,8 @@ static int post_commit(js *j, const licit_json *commit, licit_strv op, licit_eve
       if (licit_json_typeof(l) != LICIT_JSON_STRING)
         return licit__field_type_err(err, "commit.record.langs[0]", "a string", l);
       ev->lang.p = licit_json_str(l, &ev->lang.n);
-      ev->has_lang = true;
+      ev->has_lang = ev->lang.n > 0; /* "" says no language: omitted (SPEC 5), as no langs */
+      if (!ev->has_lang) ev->lang = (licit_strv){NULL, 0};
     }
   }
   return licit__emit(j->region, sink, ev, true, 0, err);

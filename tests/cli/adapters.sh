@@ -420,6 +420,8 @@ expect_eq "1e400 in an outbox.json activity: accepted" "1 0 0 0" "$(adrs)"
 S=$(store)
 lic --store "$S" ingest --format jetstream "$JS/posts.jsonl" >/dev/null 2>&1
 lic --store "$S" ingest --format jetstream "$T/later.jsonl" >/dev/null 2>&1
+sed 's/3l3aaaaaaaz2/3l3aaaaaaay2/g; s/"text":"later"/"text":"no lang","langs":[""]/' "$T/later.jsonl" >"$T/nolang.jsonl"
+lic --store "$S" ingest --format jetstream "$T/nolang.jsonl" >/dev/null 2>&1
 lic --store "$S" ingest --format activitypub "$AP/outbox.json" >/dev/null 2>&1
 run lic --store "$S" snapshot --at "$AT" --out "$T/snap"
 if [ "$RC" -eq 0 ] && ls "$T"/snap/documents/*.zst >/dev/null 2>&1; then
@@ -427,8 +429,12 @@ if [ "$RC" -eq 0 ] && ls "$T"/snap/documents/*.zst >/dev/null 2>&1; then
   expect_contains "lang: first of record.langs" "$(js_post bob 3l3bbbbbbbb2a) ja" "$T/langs.txt"
   expect_contains "lang: a single record.langs" "$(js_post carol 3l3cccccccc2a) de" "$T/langs.txt"
   expect_contains "lang: no record.langs gives none" "$(js_post alice 3l3aaaaaaaz2a) -" "$T/langs.txt"
+  expect_contains "lang: record.langs [\"\"] gives none (it gave \"\")" "$(js_post alice 3l3aaaaaaay2a) -" "$T/langs.txt"
   expect_contains "lang: contentMap with one key" "$A/113000000000000006 ja" "$T/langs.txt"
   expect_contains "lang: contentMap with two keys gives none" "$A/113000000000000007 -" "$T/langs.txt"
+  # SPEC 2: a post's kind is "post" unless given (the adapters gave "").
+  expect_eq "kind: every adapter post is a \"post\"" "post" \
+    "$(zstd -dcq "$T"/snap/documents/*.zst | jq -r .metadata.kind | sort -u | tr '\n' ' ' | sed 's/ $//')"
 else
   echo "# skip - lang checks: no snapshot command in this build"
 fi
