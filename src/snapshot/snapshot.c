@@ -922,6 +922,17 @@ int licit_snapshot_build(licit_store *s, const licit_policy *policy, const licit
   licit_snapshot_timing tm_local;
   b.tm = timing ? timing : &tm_local;
   memset(b.tm, 0, sizeof *b.tm);
+  /* DIR/ is DIR (a shell's completion adds the slash): the work directory
+   * is named after DIR, beside it, not inside it. */
+  licit_snapshot_opts o = *opts;
+  char out[4200];
+  if (opts->out_dir) {
+    snprintf(out, sizeof out, "%s", opts->out_dir);
+    size_t n = strlen(out);
+    while (n > 1 && out[n - 1] == '/') out[--n] = 0;
+    o.out_dir = out;
+  }
+  opts = &o;
   b.opts = opts;
   b.err = err;
   b.policy = policy;

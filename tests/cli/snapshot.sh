@@ -453,4 +453,17 @@ else
   echo "# SKIP full-disk test: cannot mount a tmpfs ($(head -c 200 "$T/mount.err"))"
 fi
 
+# --out DIR/ is DIR (shell completion adds the slash): new, and an existing
+# empty directory; the work directory was made inside it and the build failed.
+SL=$(newstore)
+lic --store "$SL" policy set "$META" >/dev/null
+lic --store "$SL" ingest "$EX/events.jsonl" >/dev/null
+mkdir -p "$T/slash" "$T/slash/empty"
+expect_exit 0 lic --store "$SL" snapshot --at "$(at 2025-06-01)" --out "$T/slash/new/" --name slash-new
+expect_exit 0 lic --store "$SL" snapshot --at "$(at 2025-06-01)" --out "$T/slash/empty//" --name slash-empty
+expect_exit 0 lic verify "$T/slash/new"
+expect_eq "--out DIR/: both built, nothing else left beside them" "empty new" "$(ls "$T/slash" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "--out DIR/: the same documents as without the slash" \
+  "$(jq -r .digest "$T/slash/new/manifest.json")" "$(jq -r .digest "$T/slash/empty/manifest.json")"
+
 finish
