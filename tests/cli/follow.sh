@@ -30,6 +30,9 @@ cleanup() {
 trap cleanup EXIT
 
 POLICY=$EX/policies/meta-genai-mentions.json
+# A sanitizer build is many times slower: timing bounds get more slack.
+SANITIZED=
+grep -qa -e __asan_init -e __tsan_init "$LICIT" && SANITIZED=1
 T1=2025-06-01T00:20:00Z # inside the capture
 T2=2025-06-03T00:00:00Z # after it
 
@@ -136,12 +139,13 @@ check "run A: every reconnect asks for a cursor" \
 # (the upper bounds leave room for a loaded machine: a commit, a connect).
 BACKOFF=$(awk '$2 == "closed" { c = $1 } $2 == "connect" && c { printf "%.2f ", $1 - c }' "$SLOG")
 echo "# run A: waits before reconnecting (s): $BACKOFF"
+SLACK=$([ "$SANITIZED" ] && echo 1.5 || echo 0.6)
 check "run A: backoff doubles from 0.5 s with +-20 % jitter" \
-  awk -v w="$BACKOFF" 'BEGIN { n = split(w, a, " "); b = 0.5; for (i = 1; i <= n && i <= 4; i++) {
-    if (a[i] < 0.8 * b - 0.02 || a[i] > 1.2 * b + 0.6) { print "wait " i ": " a[i] " for " b; exit 1 }; b *= 2 } }'
+  awk -v w="$BACKOFF" -v slack="$SLACK" 'BEGIN { n = split(w, a, " "); b = 0.5; for (i = 1; i <= n && i <= 4; i++) {
+    if (a[i] < 0.8 * b - 0.02 || a[i] > 1.2 * b + slack) { print "wait " i ": " a[i] " for " b; exit 1 }; b *= 2 } }'
 STALLED=$(awk '$2 == "stall" { s = $1 } $2 == "closed" && s { printf "%.2f", $1 - s; exit }' "$SLOG")
 echo "# run A: the stall was noticed after $STALLED s"
-check "run A: a stall of --stall 2 s is a drop" awk -v s="$STALLED" 'BEGIN { exit !(s >= 1.9 && s <= 3.5) }'
+check "run A: a stall of --stall 2 s is a drop" awk -v s="$STALLED" -v hi="$([ "$SANITIZED" ] && echo 5 || echo 3.5)" 'BEGIN { exit !(s >= 1.9 && s <= hi) }'
 # Garbage frames are rejected with the messages file ingest gives them.
 "$PY" - "$T/garbage.jsonl" <<'EOF'
 import sys
@@ -269,8 +273,6 @@ expect_eq "over-long message: rejected with its real length" \
 # ----------------------------------------------------------------- rate --
 # A sanitizer build is many times slower: it gets a smaller capture, and
 # its rate is printed, not judged.
-SANITIZED=
-grep -qa -e __asan_init -e __tsan_init "$LICIT" && SANITIZED=1
 NBIG=$([ "$SANITIZED" ] && echo 5000 || echo 20000)
 "$PY" "$FOLLOW/gen_capture.py" "$NBIG" 11 >"$T/big.jsonl"
 SR0=$(newstore)
