@@ -126,6 +126,7 @@ static int not_collection(licit__outbox *o, licit_err *err) {
 static int scan_value(licit__outbox *o, licit_buf *keep, uint64_t *full, licit_err *err) {
   uint64_t depth = 0, n = 0, trail = 0;
   bool in_str = false, esc = false;
+  bool any = false, ended = false; /* a value has begun; it has ended (only ',' ']' '}' may follow) */
   for (;;) {
     int rc = more(o, err);
     if (rc) return rc;
@@ -138,12 +139,22 @@ static int scan_value(licit__outbox *o, licit_buf *keep, uint64_t *full, licit_e
         trail = 0;
         if (esc) esc = false;
         else if (c == '\\') esc = true;
-        else if (c == '"') in_str = false;
+        else if (c == '"') in_str = false, ended = depth == 0;
         continue;
       }
       if (is_ws(c)) {
         trail++;
+        if (depth == 0 && any) ended = true;
         continue;
+      }
+      if (depth == 0 && c != '}' && c != ']' && c != ',') {
+        /* Two values with no ',' between them: the document is damaged
+         * (it used to read them as one, misnumbering the rest). */
+        if (ended) {
+          o->pos = i;
+          return damaged(o, c, "',' or ']' after a value", err);
+        }
+        any = true;
       }
       if (c == '"') {
         in_str = true;
@@ -154,7 +165,7 @@ static int scan_value(licit__outbox *o, licit_buf *keep, uint64_t *full, licit_e
           done = true;
           break;
         }
-        if (c != ',') depth--;
+        if (c != ',' && --depth == 0) ended = true;
       }
       trail = 0;
     }

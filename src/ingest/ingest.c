@@ -79,6 +79,7 @@ typedef struct run {
   bool notices_done;    /* the pipeline's parser already flagged opt-out notices */
   double batch_t0;      /* monotonic seconds when the batch began */
   bool filter_tried;    /* licit_store_filter_posts was considered */
+  bool input_failed;    /* the input could not be read on (damaged, a read error): what was applied stands */
 } run;
 
 static int write_reject(run *r, const char *msg) {
@@ -364,6 +365,7 @@ static int read_items(run *r, const licit_adapter *a, void *state) {
     size_t len, full_len;
     uint64_t index;
     int rc = a->next_item(state, &item, &len, &full_len, &index, r->fatal);
+    if (rc < 0 && rc != LICIT_ENOMEM) r->input_failed = true;
     if (rc <= 0) return rc;
     r->line_no = index;
     if ((rc = one_line(r, a, state, item, len, full_len))) return rc;
@@ -859,6 +861,7 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
     }
     if (!rc && c->err == LICIT_EIO) {
       errno = c->err_no;
+      r->input_failed = true;
       rc = licit_err_set(r->fatal, LICIT_EIO, "%s: read error: %s", path, strerror(c->err_no));
     } else if (!rc && c->err) {
       rc = licit_err_set(r->fatal, c->err, "out of memory");
@@ -977,6 +980,7 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
     rc = licit_lines_next(lines, &line, &len, &full_len);
     if (rc == 0) break;
     if (rc < 0) {
+      r.input_failed = true;
       rc = licit_err_set(r.fatal, LICIT_EIO, "%s: read error: %s", path, strerror(errno));
       goto out;
     }
@@ -990,6 +994,13 @@ int licit_ingest_path(licit_store *s, const char *path, const licit_ingest_opts 
   }
   rc = commit_batch(&r, false);
 out:
+  if (rc && r.input_failed && r.txn) {
+    /* The input stopped (a damaged document, a read error): the records
+     * applied before it were whole and valid, and are counted as
+     * accepted, so they are kept; the input's error is still the answer. */
+    licit_err input_err = *r.fatal;
+    if (commit_batch(&r, false) == 0) *r.fatal = input_err;
+  }
   if (r.txn) licit_txn_abort(r.txn); /* only on failure: the uncommitted batch */
   if (opts->progress) draw_progress(&r, true);
   if (state) a->destroy(state);

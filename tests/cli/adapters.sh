@@ -376,6 +376,32 @@ with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
 expect_exit 1 lic --store "$(store)" ingest --format activitypub "$T/cut.zip"
 expect_contains "a zip of a truncated outbox: names the archive, the member and the offset" \
   "$T/cut.zip: outbox.json: truncated: the document ends at byte offset 900, inside orderedItems" "$ERR"
+# What was read before the document ends stays, and the counts say so (it
+# was counted as accepted and rolled back).
+S=$(store)
+expect_exit 1 lic --store "$S" --json ingest --format activitypub "$T/cut.json"
+expect_eq "a truncated outbox: what was accepted before the end is in the store" \
+  "$(jq -r .accepted "$OUT")" "$(lic --store "$S" --json stats | jq -r '.posts')"
+check "a truncated outbox: some of it was accepted" test "$(jq -r .accepted "$OUT")" -gt 0
+# A ',' missing between two activities ends the input too (the two used to
+# be read as one rejected item, and the rest numbered one short).
+python3 - "$T/nocomma.json" <<'PYEOF'
+import json, sys
+def act(i):
+    u = "https://a.example/users/alice"
+    pub = ["https://www.w3.org/ns/activitystreams#Public"]
+    return json.dumps({"id": "%s/statuses/%d/activity" % (u, i), "type": "Create", "actor": u,
+                       "published": "2024-01-01T00:00:0%dZ" % i, "to": pub,
+                       "object": {"id": "%s/statuses/%d" % (u, i), "type": "Note", "published": "2024-01-01T00:00:0%dZ" % i,
+                                  "content": "<p>post %d</p>" % i, "to": pub}})
+open(sys.argv[1], "w").write('{"type":"OrderedCollection","orderedItems":[%s,\n%s\n%s,\n%s]}\n' % tuple(act(i) for i in (1, 2, 3, 4)))
+PYEOF
+S=$(store)
+expect_exit 1 lic --store "$S" --json ingest --format activitypub "$T/nocomma.json"
+expect_contains "a missing ',' between activities: named, with the offset" \
+  "expected ',' or ']' after a value, got '{'" "$OUT"
+expect_eq "a missing ',': the activity before it is kept" "1 1" \
+  "$(jq -r .accepted "$OUT") $(lic --store "$S" --json stats | jq -r .posts)"
 
 # A too deeply nested activity rejects that activity, not the file (and the
 # message is jansson's depth limit, not a hint about JSON Lines).
