@@ -420,7 +420,9 @@ static int find_outbox(licit__outbox *o, const char *path, licit_err *err) {
     int r;
     while ((r = archive_read_next_header(ar, &ent)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
       const char *name = archive_entry_pathname(ent);
-      if (name && base_is(name, "outbox.json") && (actor_read || pass == 1)) {
+      /* The first outbox.json of the archive, wherever actor.json is: in
+       * the first pass only when no other came before it. */
+      if (name && base_is(name, "outbox.json") && (pass == 1 || (actor_read && !seen_outbox))) {
         size_t n = strlen(path) + strlen(name) + 3;
         if (!(o->name = malloc(n))) {
           archive_read_free(ar);

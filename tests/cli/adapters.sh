@@ -361,6 +361,31 @@ expect_exit 0 lic --store "$S" ingest --format activitypub --json "$T/stream.zip
 expect_eq "stream.zip: accepted duplicates rejected skipped" "3 0 0 1" "$(adrs)"
 expect_eq "stream.zip: the texts" "$(digest_of "${STREAM_TEXTS[@]}")" "$(evdigest "$S")"
 
+# Two outbox.json members: the first is read, wherever actor.json is (with
+# actor.json between them, the second used to be read).
+python3 - "$T/nocomma.unused" "$T" <<'PYEOF'
+import json, sys, zipfile
+def outbox(i):
+    u = "https://a.example/users/alice"
+    pub = ["https://www.w3.org/ns/activitystreams#Public"]
+    return json.dumps({"type": "OrderedCollection", "orderedItems": [{"id": "%s/statuses/%d/activity" % (u, i),
+        "type": "Create", "actor": u, "published": "2024-01-01T00:00:00Z", "to": pub,
+        "object": {"id": "%s/statuses/%d" % (u, i), "type": "Note", "published": "2024-01-01T00:00:00Z",
+                   "content": "<p>outbox %d</p>" % i, "to": pub}}]})
+actor = json.dumps({"id": "https://a.example/users/alice", "type": "Person"})
+for name, members in (("mid", [("a/outbox.json", outbox(1)), ("actor.json", actor), ("b/outbox.json", outbox(2))]),
+                      ("end", [("a/outbox.json", outbox(1)), ("b/outbox.json", outbox(2)), ("actor.json", actor)])):
+    with zipfile.ZipFile("%s/two-%s.zip" % (sys.argv[2], name), "w") as z:
+        for m, data in members:
+            z.writestr(m, data)
+PYEOF
+for where in mid end; do
+  S=$(store)
+  expect_exit 0 lic --store "$S" ingest --format activitypub "$T/two-$where.zip"
+  expect_eq "two outbox.json members, actor.json at the $where: the first is read" \
+    "https://a.example/users/alice/statuses/1" "$(lic --store "$S" --json eval --at "$AT" --list | jq -r .post)"
+done
+
 # A truncated document ends the input (exit 1) with the file and the byte
 # offset where it ends: inside orderedItems, or after it.
 size=$(stat -c %s "$AP/outbox-stream.json")
