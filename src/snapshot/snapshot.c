@@ -230,11 +230,17 @@ int licit_snapshot_clean_work(const char *out_dir) {
     char *end;
     long pid = strtol(de->d_name + pl, &end, 10);
     if (*end || pid <= 0) continue;
-    /* A live build holds a lock on its work directory; between its mkdir
-     * and its lock, its process is alive.  Either keeps it. */
-    if (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM)) continue;
-    char path[8600];
+    /* A live build holds a lock on its work directory from before it makes
+     * documents/ in it; between its mkdir and its lock, its process is
+     * alive.  So a directory with documents/ is judged by its lock alone
+     * (its PID may be another process's by now: after a reboot), one
+     * without by its PID, then its lock. */
+    char path[8600], docs[8700];
     snprintf(path, sizeof path, "%s/%s", parent, de->d_name);
+    snprintf(docs, sizeof docs, "%s/documents", path);
+    struct stat st;
+    bool locked_before = stat(docs, &st) == 0;
+    if (!locked_before && pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM)) continue;
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) continue;
     if (flock(fd, LOCK_EX | LOCK_NB) == 0) {

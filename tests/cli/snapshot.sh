@@ -418,14 +418,25 @@ echo "# $kills of 10 builds were killed before they finished"
 expect_eq "most builds were killed mid-way (else make the store bigger: LICIT_TEST_SCALE)" yes \
   "$([ "$kills" -ge 3 ] && echo yes || echo no)"
 
-# A work directory of a live process is kept by another build; a dead one's
-# is removed.
-mkdir -p "$T/live.licit-tmp-$$/documents" "$T/live.licit-tmp-999999999/documents"
-: >"$T/live.licit-tmp-$$/documents/part-00000.jsonl.zst"
+# Work directories beside DIR: a live build's (it holds the lock) is kept by
+# another build, and so is one just made by a live process (no documents/
+# yet: not locked yet); a dead build's is removed, also when its PID now
+# belongs to another live process (after a reboot: it used to be kept).
+sleep 60 &
+HOLDER=$!
+mkdir -p "$T/live.licit-tmp-$HOLDER/documents" "$T/live.licit-tmp-999999999/documents" \
+  "$T/live.licit-tmp-$$/documents" "$T/live.licit-tmp-1"
 : >"$T/live.licit-tmp-999999999/documents/part-00000.jsonl.zst"
+: >"$T/live.licit-tmp-$$/documents/part-00000.jsonl.zst"
+flock "$T/live.licit-tmp-$HOLDER" sleep 60 &
+LOCKER=$!
+for i in $(seq 1 50); do flock -n "$T/live.licit-tmp-$HOLDER" true 2>/dev/null || break; sleep 0.05; done
 expect_exit 0 lic --store "$S4" snapshot --at "$(at 2024-06-01)" --out "$T/live" --name live
-expect_eq "work directories: a live process's kept, a dead one's removed" "$T/live.licit-tmp-$$" \
-  "$(compgen -G "$T/live.licit-tmp-*")"
+expect_eq "work directories: the locked one and the unlocked one of a live PID kept, the others removed" \
+  "$T/live.licit-tmp-1 $T/live.licit-tmp-$HOLDER" "$(compgen -G "$T/live.licit-tmp-*" | sort | tr '\n' ' ' | sed 's/ $//')"
+kill "$LOCKER" "$HOLDER" 2>/dev/null
+wait "$LOCKER" "$HOLDER" 2>/dev/null
+rm -rf "$T"/live.licit-tmp-*
 
 # ---------------------------------------------------------------- a full disk
 # A 1 MiB file system mounted by the test (root needed; skipped, saying why,
