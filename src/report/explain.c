@@ -522,6 +522,10 @@ static int add_actions(licit_report *r, const licit_policy_version *v) {
   } else if (f->mode == LICIT_MODE_EXCLUDED) {
     rc = push(&r->actions, &r->n_actions,
               "Your region is excluded under this policy version: none of your posts are used while that holds.");
+  } else if (r->n_person > 1) {
+    rc = push(&r->actions, &r->n_actions,
+              "In your region an objection does not change what is used of this account's posts (no_choice), but "
+              "one filed here also covers the accounts linked to it, where their region lets people object.");
   } else {
     rc = push(&r->actions, &r->n_actions,
               "In your region there is no way to object: the policy ignores preferences here (no_choice).");

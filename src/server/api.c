@@ -1384,6 +1384,11 @@ static void ep_me_pref(srv_req *rq, srv_resp *resp) {
   rc = licit_user_ord(t, rq->claims.sub, rq->claims.sub_len, &ord);
   if (!rc) rc = licit_eval_open_lazy(t, p, licit_time_now(), licit_txn_log_len(t), &e, &err);
   if (!rc) rc = licit_eval_user(e, ord, &f);
+  /* One preference covers the whole person (SPEC 4): accounts linked now. */
+  uint32_t *members = NULL;
+  size_t n_members = 0;
+  if (!rc && (rc = licit_eval_person(e, ord, &members, &n_members)) == LICIT_ENOTFOUND) rc = 0;
+  free(members);
   bool in_force = e && licit_eval_version(e) != NULL;
   licit_eval_close(e);
   if (rc) {
@@ -1391,6 +1396,9 @@ static void ep_me_pref(srv_req *rq, srv_resp *resp) {
     goto out;
   }
   bool honoured = in_force && (f.mode == LICIT_MODE_OPT_OUT || f.mode == LICIT_MODE_OPT_IN);
+  const char *linked = n_members > 1 ? " It also covers the accounts linked to yours, and counts for their posts "
+                                       "where their region lets people choose."
+                                     : "";
   char region[3] = {f.region[0], f.region[1], 0};
   char why[600];
   if (!in_force)
@@ -1406,8 +1414,13 @@ static void ep_me_pref(srv_req *rq, srv_resp *resp) {
              pref == LICIT_PREF_ALLOW ? "You consented: your public posts may be used from now on."
                                       : "Without your consent your posts are not used.");
   else if (f.mode == LICIT_MODE_EXCLUDED)
-    snprintf(why, sizeof why, "Posts from your region (%s) are never used, whatever you choose; your choice is kept.",
-             region[0] ? region : "unknown");
+    snprintf(why, sizeof why, "Posts from your region (%s) are never used, whatever you choose; your choice is kept.%s",
+             region[0] ? region : "unknown", linked);
+  else if (*linked)
+    snprintf(why, sizeof why,
+             "In your region (%s) the policy gives no choice: your choice does not change what is used of this "
+             "account's posts.%s",
+             region[0] ? region : "unknown", linked);
   else
     snprintf(why, sizeof why,
              "In your region (%s) the policy gives no choice: your choice is kept but does not change what is used.",

@@ -282,4 +282,27 @@ expect_eq "eval --list agrees with explain for every post" "" "$bad"
 expect_exit 2 lic --store "$S" eval --at "$AT" --list --reason frob
 expect_contains "eval --reason frob: names the reasons" "mentioned" "$ERR"
 
+# A no_choice account linked to one where people may object: one objection
+# covers the whole person (SPEC 4), so report must not say that there is no
+# way to object (it did), and it must keep the linked account's posts out.
+SL=$(newstore)
+printf '%s\n' '{"name":"linked","versions":[{"id":"v1","effective":"2020-01-01T00:00:00Z","regions":{"default":"no_choice","EEA":"opt_out"}}]}' >"$T/linked-policy.json"
+lic --store "$SL" policy set "$T/linked-policy.json" >/dev/null
+cat >"$T/linked.jsonl" <<'EOF2'
+{"type":"account","ts":"2024-01-01T00:00:00Z","user":"a","region":"DE"}
+{"type":"account","ts":"2024-01-01T00:00:00Z","user":"b","region":"US"}
+{"type":"post","ts":"2024-02-01T00:00:00Z","post":"pa","user":"a","visibility":"public","text":"from a"}
+{"type":"post","ts":"2024-02-01T00:00:00Z","post":"pb","user":"b","visibility":"public","text":"from b"}
+{"type":"link","ts":"2024-03-01T00:00:00Z","user":"a","with":"b"}
+{"type":"preference","ts":"2024-04-01T00:00:00Z","user":"b","ai_training":"deny"}
+EOF2
+lic --store "$SL" ingest "$T/linked.jsonl" >/dev/null
+expect_eq "linked: b's objection keeps a's post out, not b's own (no_choice)" "pa objected pb included" \
+  "$(lic --store "$SL" --json eval --at 2025-01-01T00:00:00Z --list | jq -r '"\(.post) \(.reason)"' | sort | tr '\n' ' ' | sed 's/ $//')"
+lic --store "$SL" --json report b --at 2025-01-01T00:00:00Z >"$T/report-b.json"
+expect_eq "linked: b's report does not say there is no way to object" "" \
+  "$(jq -r '.actions[]' "$T/report-b.json" | grep -i 'no way to object')"
+expect_contains "linked: b's report says the objection covers the linked accounts" \
+  "also covers the accounts linked to it" <(jq -r '.actions[]' "$T/report-b.json")
+
 finish

@@ -340,7 +340,19 @@ def main():
         st, js = s.json("PUT", "/v1/me/preference", {"ai_training": "deny"},
                         token=lic(LICIT, STORE, "token", "u-mike")[1].strip())
         check("no_choice region: honoured false, with a reason", st == 200 and js["honoured"] is False and
-              "no choice" in js["reason"], st, js)
+              "no choice" in js["reason"] and "linked" not in js["reason"], st, js)
+        # A no_choice account linked to one where people may object: the
+        # objection covers the person (SPEC 4), and the reason says so (it
+        # said the choice changes nothing).
+        st, js = s.json("POST", "/v1/events",
+                        '{"type":"account","ts":"2025-01-01T00:00:00Z","user":"u-nc-us","region":"US"}\n'
+                        '{"type":"account","ts":"2025-01-01T00:00:00Z","user":"u-nc-de","region":"DE"}\n'
+                        '{"type":"link","ts":"2025-01-02T00:00:00Z","user":"u-nc-us","with":"u-nc-de"}\n', token=OP)
+        check("linked pair ingested", st == 200 and js["accepted"] == 3, st, js)
+        st, tj = s.json("POST", "/v1/tokens", {"user": "u-nc-us"}, token=OP)
+        st, js = s.json("PUT", "/v1/me/preference", {"ai_training": "deny"}, token=tj["token"])
+        check("no_choice account linked to an opt_out one: honoured false, the reason names the linked accounts",
+              st == 200 and js["honoured"] is False and "linked" in js["reason"], st, js)
         st, js = s.json("PUT", "/v1/me/preference", {"ai_training": "deny"}, token=DANA)
         check("PUT preference for a deleted account: 409", st == 409 and err_code(js) == "conflict", st, js)
         st, js = s.json("GET", "/v1/me/posts", token=DANA)

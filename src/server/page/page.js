@@ -133,7 +133,10 @@
     var prefText = { deny: "You have objected to AI training.", allow: "You have agreed to AI training.", unset: "You have not made a choice." }[me.preference];
     var p = h("p", { id: "preference" }, prefText);
     if (me.preference !== "unset") {
+      var linked = me.person && me.person.length > 1;
       p.appendChild(document.createTextNode(me.honoured ? " This is honoured." :
+        (me.mode === "no_choice" || me.mode === "excluded") && linked ?
+          " In your region it does not change what is used of this account's posts, but it also covers your linked accounts where their region lets people choose." :
         me.mode === "no_choice" || me.mode === "excluded" ? " It is kept, but in your region it does not change what is used." : ""));
       if (me.preference_since) p.appendChild(document.createTextNode(" (Since " + day(me.preference_since) +
         (me.preference_set_by && me.preference_set_by !== me.user ? ", set on your account " + me.preference_set_by : "") + ".)"));
