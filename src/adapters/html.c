@@ -24,6 +24,14 @@ typedef struct txt {
   int rc;
 } txt;
 
+/* The line breaks owed, as far as the text does not end in them already. */
+static void flush_nl(txt *t) {
+  licit_buf *o = t->out;
+  int have = 0;
+  while (have < (int)o->len && have < t->want_nl && o->data[o->len - 1 - have] == '\n') have++;
+  for (int k = have; k < t->want_nl && !t->rc; k++) t->rc = licit_buf_addc(o, '\n');
+}
+
 static void txt_put(txt *t, const char *s, size_t n, bool pre) {
   for (size_t i = 0; i < n && !t->rc; i++) {
     char c = s[i];
@@ -34,9 +42,7 @@ static void txt_put(txt *t, const char *s, size_t n, bool pre) {
     licit_buf *o = t->out;
     if (o->len > 0) {
       if (t->want_nl) {
-        int have = 0;
-        while (have < (int)o->len && have < t->want_nl && o->data[o->len - 1 - have] == '\n') have++;
-        for (int k = have; k < t->want_nl && !t->rc; k++) t->rc = licit_buf_addc(o, '\n');
+        flush_nl(t);
       } else if (t->want_space && o->data[o->len - 1] != '\n') {
         t->rc = licit_buf_addc(o, ' ');
       }
@@ -72,9 +78,25 @@ int licit__html_to_text(const char *html, size_t n, licit_buf *out) {
     txt_put(&t, html, n, false);
     return t.rc;
   }
-  if (n > INT32_MAX) return LICIT_ETOOBIG;
+  if (n > INT32_MAX / 3) return LICIT_ETOOBIG;
+  /* A NUL in HTML is read as U+FFFD (as HTML5 parsers do): libxml2 would
+   * end the document there, dropping what follows. */
+  licit_buf nul = LICIT_BUF_INIT;
+  if (memchr(html, 0, n)) {
+    for (size_t i = 0; i < n && !t.rc; i++)
+      t.rc = html[i] ? licit_buf_addc(&nul, html[i]) : licit_buf_add(&nul, "\xEF\xBF\xBD", 3);
+    if (t.rc) {
+      licit_buf_free(&nul);
+      return t.rc;
+    }
+    html = nul.data;
+    n = nul.len;
+  }
+  /* XML_PARSE_HUGE: without it libxml2 stops at 256 nested elements and
+   * drops the rest of the text without a word. */
   htmlDocPtr doc = htmlReadMemory(html, (int)n, NULL, "UTF-8",
-                                  HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+                                  HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | XML_PARSE_HUGE);
+  licit_buf_free(&nul);
   if (!doc) return 0; /* nothing the parser could read: empty text */
   int pre = 0;
   xmlNodePtr cur = doc->children;
@@ -85,10 +107,14 @@ int licit__html_to_text(const char *html, size_t n, licit_buf *out) {
     } else if (cur->type == XML_ELEMENT_NODE && cur->name) {
       const char *nm = (const char *)cur->name;
       if (strcasecmp(nm, "br") == 0) {
-        if (!(t.rc = licit_buf_addc(out, '\n'))) {
-          t.want_nl = 0;
-          t.want_space = false;
+        /* A line break after what is owed (a paragraph's end is kept);
+         * none before any text. */
+        if (out->len > 0) {
+          flush_nl(&t);
+          if (!t.rc) t.rc = licit_buf_addc(out, '\n');
         }
+        t.want_nl = 0;
+        t.want_space = false;
       } else if (strcasecmp(nm, "script") == 0 || strcasecmp(nm, "style") == 0) {
         descend = false;
       } else {
