@@ -84,7 +84,7 @@ def main():
             rc = s.stop()
             check("SIGTERM: the server and its follower stop, exit 0", rc == 0, rc, s.log()[-2000:])
         finally:
-            s.stop()
+            s.__exit__(None)  # stops it (if still running) and removes its log file
         got = json.loads(lic(LICIT, store, "--json", "eval", "--at", T2)[1])
         check("the followed store equals ingest --format jetstream of the same feed (eval digest)",
               got["digest"] == want["digest"] and got["counts"] == want["counts"] and

@@ -86,21 +86,28 @@ static bool exists(const char *name) {
 }
 
 Test(snapshot, clean_work_removes_only_dead_builds) {
-  char out[256], mine[64], live[64];
+  char out[256], mine[64], live[64], reused[64], p[300];
   snprintf(out, sizeof out, "%s/out", dir);
   make_work("out.licit-tmp-999999999"); /* no such process */
   make_work("other.licit-tmp-999999998"); /* another target: not ours to remove */
-  snprintf(live, sizeof live, "out.licit-tmp-%ld", (long)getppid()); /* a live process */
-  make_work(live);
+  /* A live process's directory without documents/: made, not yet locked
+   * (a build between its mkdir and its lock): kept. */
+  snprintf(live, sizeof live, "out.licit-tmp-%ld", (long)getppid());
+  snprintf(p, sizeof p, "%s/%s", dir, live);
+  cr_assert_eq(mkdir(p, 0755), 0);
+  /* A dead build's, whose PID a live process has now (after a reboot):
+   * it has documents/ and nobody holds its lock: removed. */
+  snprintf(reused, sizeof reused, "out.licit-tmp-1"); /* PID 1 is always alive */
+  make_work(reused);
   snprintf(mine, sizeof mine, "out.licit-tmp-%ld", (long)getpid());
   make_work(mine);
   /* This process holds the lock of its own work directory, as a build does. */
-  char p[300];
   snprintf(p, sizeof p, "%s/%s", dir, mine);
   int fd = open(p, O_RDONLY | O_DIRECTORY);
   cr_assert_eq(flock(fd, LOCK_EX), 0);
-  cr_assert_eq(licit_snapshot_clean_work(out), 1);
+  cr_assert_eq(licit_snapshot_clean_work(out), 2);
   cr_assert(!exists("out.licit-tmp-999999999"));
+  cr_assert(!exists(reused), "a dead build's directory is removed though its PID is alive");
   cr_assert(exists("other.licit-tmp-999999998"));
   cr_assert(exists(live));
   cr_assert(exists(mine), "a locked work directory is kept");
