@@ -118,6 +118,11 @@ int cmd_ingest(cli *c) {
       fprintf(stderr, "licit: %llu event(s) rejected; --rejects FILE lists them with reasons\n",
               (unsigned long long)n.rejected);
   }
+  /* Nothing taken at all from several records: most often the wrong
+   * --format (native lines read as ActivityPub say "actor is required"). */
+  if (!code && n.rejected >= 2 && !n.accepted && !n.duplicates && !n.skipped)
+    fprintf(stderr, "licit: not one of %llu records was accepted: is --format %s the format of the input?\n",
+            (unsigned long long)n.rejected, o.format ? o.format : "native");
   if (code) return code;
   return n.rejected ? EXIT_REJECTED : EXIT_OK;
 }

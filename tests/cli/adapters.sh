@@ -520,4 +520,11 @@ expect_eq "forged activities: alice's posts unchanged and not deleted" "2 2" "$(
 expect_exit 0 lic --store "$S" ingest --format activitypub --json "$T/own.jsonl"
 expect_eq "the author's own Update and Delete apply" "2 1 deleted=1" "$(evc "$S" 2025-06-01T00:00:00Z)"
 
+# Native lines read as another format: every record rejected, and the
+# message asks whether --format is right.
+expect_exit 3 lic --store "$(store)" ingest --format activitypub "$EX/events.jsonl"
+expect_contains "all rejected: the hint names --format" "is --format activitypub the format of the input?" "$ERR"
+expect_exit 3 lic --store "$(store)" ingest "$EX/events-bad.jsonl"
+expect_eq "some accepted: no such hint" "" "$(grep -c 'is --format' "$ERR" | grep -v '^0$')"
+
 finish
