@@ -69,16 +69,9 @@ bool licit__eq(licit_strv s, const char *z) { return s.n == strlen(z) && memcmp(
 
 int licit__emit(const char *region, licit_sink *sink, const licit_event *ev_in, bool creates_user, unsigned flags,
                 licit_err *err) {
-  licit_event copy;
-  const licit_event *ev = ev_in;
-  /* SPEC 2's defaults, as the native reader applies them: a post's kind is
-   * "post" and its text "" unless given. */
-  if (ev_in->type == LICIT_EV_POST && (!ev_in->kind.p || !ev_in->text.p)) {
-    copy = *ev_in;
-    if (!copy.kind.p) copy.kind = (licit_strv){"post", 4};
-    if (!copy.text.p) copy.text = (licit_strv){"", 0};
-    ev = &copy;
-  }
+  licit_event copy = *ev_in;
+  const licit_event *ev = &copy;
+  licit_event_defaults(&copy); /* as the native reader does */
   int rc = licit_event_check(ev, err);
   if (rc) return rc;
   if (region && !region[0]) region = NULL;

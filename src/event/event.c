@@ -111,6 +111,12 @@ int licit_id_check(const char *what, const char *p, size_t n, licit_err *err) {
   return 0;
 }
 
+void licit_event_defaults(licit_event *ev) {
+  if (ev->type != LICIT_EV_POST) return;
+  if (!ev->text.p) ev->text = (licit_strv){"", 0};
+  if (!ev->kind.p) ev->kind = (licit_strv){"post", 4};
+}
+
 int licit_event_check(const licit_event *ev, licit_err *err) {
   int rc;
   if (ev->id.p && (rc = check_id("id", ev->id, err))) return rc;
@@ -346,10 +352,7 @@ int licit_event_parse(licit_event_parser *p, const char *line, size_t len, licit
     }
     if ((rc = parse_field(p, ev, f, &v[f], err))) return rc;
   }
-  if (ev->type == LICIT_EV_POST) {
-    if (!ev->text.p) ev->text = (licit_strv){"", 0};
-    if (!ev->kind.p) ev->kind = (licit_strv){"post", 4};
-  }
+  licit_event_defaults(ev);
   return licit_event_check(ev, err);
 }
 

@@ -143,6 +143,9 @@ bool licit_line_is_blank(const char *line, size_t len);
  * id/post/user strings 1-256 bytes without control characters, text size,
  * region format.  LICIT_EINVAL with a message naming the field. */
 int licit_event_check(const licit_event *ev, licit_err *err);
+/* SPEC 2's defaults of fields not given: a post's text "" and kind "post"
+ * (every reader of events applies them: the native parser, the adapters). */
+void licit_event_defaults(licit_event *ev);
 /* Could `p` (n bytes) be an id (SPEC 2: 1-256 bytes of UTF-8, no control
  * character)?  0, or LICIT_EINVAL with a message naming `what`. */
 int licit_id_check(const char *what, const char *p, size_t n, licit_err *err);

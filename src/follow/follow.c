@@ -102,7 +102,6 @@ typedef struct follower {
   licit_ingest_opts io;
   licit_ingest_counts counts;
   licit_ingest *in;
-  size_t pending_bytes;   /* input in the open transaction */
   uint64_t pending;       /* messages in the open transaction */
   double last_commit;
   licit_err *err;
@@ -133,7 +132,6 @@ static int commit(follower *f) {
     f->have_cursor = true;
   }
   f->pending = 0;
-  f->pending_bytes = 0;
   f->last_commit = licit_time_mono();
   atomic_store(&f->st->committed_cursor, f->committed);
   atomic_fetch_add(&f->st->commits, 1);
@@ -164,13 +162,11 @@ static int one_message(follower *f, const char *msg, size_t len, size_t full_len
   int rc;
   /* Commit before the transaction's reserved room runs out: 16 MiB of
    * input, or less where the disk has less room (one_txn_min). */
-  if (f->pending && (f->pending_bytes + len > TXN_BYTES || len > licit_ingest_room(f->in)) && (rc = commit(f)))
-    return rc;
+  if (f->pending && len > licit_ingest_room(f->in) && (rc = commit(f))) return rc;
   /* A message of the feed is one record: a frame with line breaks in it
    * is still one (invalid) record, as Jetstream sends one event a frame. */
   if ((rc = licit_ingest_record_cut(f->in, msg, len, full_len, f->err))) return rc;
   f->pending++;
-  f->pending_bytes += len;
   int64_t t = message_time(msg, len);
   if (t > f->cursor) {
     f->cursor = t;

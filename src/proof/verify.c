@@ -594,6 +594,18 @@ static int check_proof(verifier *v, const char *proof_path) {
   return rc;
 }
 
+/* What a verifier holds, freed (its parts may never have been made). */
+static void verifier_free(verifier *v) {
+  if (v->dig) {
+    uint8_t d[32];
+    licit_sha256_end(v->dig, d);
+  }
+  licit_fast_destroy(v->fast);
+  licit_buf_free(&v->prev);
+  licit_json_free(v->m);
+  free(v->parts);
+}
+
 int licit_verify_dir(const char *dir, const char *key_hex, const char *proof_path, licit_verify_result *r,
                      licit_err *err) {
   memset(r, 0, sizeof *r);
@@ -625,17 +637,9 @@ int licit_verify_dir(const char *dir, const char *key_hex, const char *proof_pat
   if (proof_path && (rc = check_proof(&v, proof_path))) goto out;
   r->valid = true;
 out:
-  if (rc == 1) rc = 0; /* a verdict: r->failed says which check */
-  if (v.dig) {
-    uint8_t d[32];
-    licit_sha256_end(v.dig, d);
-  }
-  licit_fast_destroy(v.fast);
-  licit_buf_free(&v.prev);
-  licit_json_free(v.m);
-  free(v.parts);
+  verifier_free(&v);
   licit_buf_free(&mb);
-  return rc;
+  return rc == 1 ? 0 : rc; /* 1: a verdict, r->failed says which check */
 }
 
 int licit_verify_mem(const char *manifest, size_t mn, const char *proof, size_t pn, licit_verify_result *r,
@@ -653,10 +657,8 @@ int licit_verify_mem(const char *manifest, size_t mn, const char *proof, size_t 
   if (!rc) rc = check_manifest(&v, &mb);
   if (!rc && proof) rc = check_proof_json(&v, &pb, "(memory)");
   if (!rc) r->valid = true;
-  if (rc == 1) rc = 0;
-  licit_json_free(v.m);
-  free(v.parts);
+  verifier_free(&v);
   licit_buf_free(&mb);
   licit_buf_free(&pb);
-  return rc;
+  return rc == 1 ? 0 : rc;
 }

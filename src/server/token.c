@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/sign.h"
-#include "core/utf8.h"
+#include "event/event.h"
 #include "json/json.h"
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -62,16 +62,7 @@ int licit_b64url_decode(const char *s, size_t n, licit_buf *out) {
 /* A user id as the store holds them: 1-256 bytes of valid UTF-8 without
  * control characters (a token for anything else could name no account, and
  * its payload would not spell the same id). */
-static bool user_ok(const char *u, size_t n) {
-  if (n == 0 || n > LICIT_ID_MAX) return false;
-  for (size_t i = 0; i < n;) {
-    if ((unsigned char)u[i] < 0x20) return false;
-    size_t k = licit_utf8_seq((const unsigned char *)u + i, n - i);
-    if (!k) return false;
-    i += k;
-  }
-  return true;
-}
+static bool user_ok(const char *u, size_t n) { return licit_id_check("sub", u, n, NULL) == 0; }
 
 int licit_token_mint(const uint8_t seed[32], const char *user, size_t n, int64_t iat_s, int64_t exp_s,
                      licit_buf *out, licit_err *err) {

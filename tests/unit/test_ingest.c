@@ -162,6 +162,14 @@ Test(lines, terminators_blank_and_last_line) {
   fclose(f);
 }
 
+/* n bytes of c, then the terminator `end` ("" for none), at in + *o. */
+static void put_line(char *in, size_t *o, char c, size_t n, const char *end) {
+  memset(in + *o, c, n);
+  *o += n;
+  memcpy(in + *o, end, strlen(end));
+  *o += strlen(end);
+}
+
 Test(lines, the_limit_does_not_count_a_crlf_ending) {
   /* A line of exactly the limit before CRLF is whole (its reader strips the
    * CR); a byte more is over-long, and its length is given without the CR,
@@ -170,21 +178,10 @@ Test(lines, the_limit_does_not_count_a_crlf_ending) {
   size_t total = (LICIT_LINE_MAX + 2) + (LICIT_LINE_MAX + 3) + (big + 2) + (big + 1);
   char *in = malloc(total);
   size_t o = 0;
-  memset(in + o, 'a', LICIT_LINE_MAX);
-  o += LICIT_LINE_MAX;
-  memcpy(in + o, "\r\n", 2);
-  o += 2;
-  memset(in + o, 'b', LICIT_LINE_MAX + 1);
-  o += LICIT_LINE_MAX + 1;
-  memcpy(in + o, "\r\n", 2);
-  o += 2;
-  memset(in + o, 'c', big);
-  o += big;
-  memcpy(in + o, "\r\n", 2);
-  o += 2;
-  memset(in + o, 'd', big);
-  o += big;
-  in[o++] = '\r'; /* the last line, without '\n' */
+  put_line(in, &o, 'a', LICIT_LINE_MAX, "\r\n");
+  put_line(in, &o, 'b', LICIT_LINE_MAX + 1, "\r\n");
+  put_line(in, &o, 'c', big, "\r\n");
+  put_line(in, &o, 'd', big, "\r"); /* the last line, without '\n' */
   cr_assert_eq(o, total);
   FILE *f = mem(in, total);
   licit_lines *r;
@@ -220,16 +217,10 @@ Test(lines, over_long_lines_are_cut_not_held) {
   size_t total = LICIT_LINE_MAX + 1 + (LICIT_LINE_MAX + 1) + 1 + 2 + big;
   char *in = malloc(total);
   size_t o = 0;
-  memset(in + o, 'a', LICIT_LINE_MAX);
-  o += LICIT_LINE_MAX;
-  in[o++] = '\n';
-  memset(in + o, 'b', LICIT_LINE_MAX + 1);
-  o += LICIT_LINE_MAX + 1;
-  in[o++] = '\n';
-  memcpy(in + o, "x\n", 2);
-  o += 2;
-  memset(in + o, 'c', big);
-  o += big;
+  put_line(in, &o, 'a', LICIT_LINE_MAX, "\n");
+  put_line(in, &o, 'b', LICIT_LINE_MAX + 1, "\n");
+  put_line(in, &o, 'x', 1, "\n");
+  put_line(in, &o, 'c', big, "");
   cr_assert_eq(o, total);
   FILE *f = mem(in, total);
   licit_lines *r;
