@@ -230,19 +230,12 @@ static const notice_phrase phrases[] = {
     P("meta ai",                                  1, A),
 
     /* ---- every wave: refusing permission ------------------------------ */
-    P("i do not give facebook",                   7, G),
-    P("i do not give meta",                       7, G),
-    P("i do not give instagram",                  6, G),
-    P("i don t give facebook",                    7, G),
-    P("i don t give meta",                        7, G),
-    P("i do not authorize facebook",              7, G),
-    P("i do not authorize meta",                  7, G),
-    P("i do not authorise facebook",              7, G),
-    P("i do not authorise meta",                  7, G),
     P("i do not allow facebook",                  5, G),
     P("i do not allow meta",                      5, G),
     P("i do not give permission",                 3, G),
     P("i do not consent",                         2, G),
+    P("i do not consent to the use of my",        4, G), /* SPEC 4's example, round 15 */
+    P("i don t consent to the use of my",         4, G),
     P("i do not give my permission",              3, G),
     P("i don t give permission",                  3, G),
     P("i don t give my permission",               3, G),
@@ -251,8 +244,6 @@ static const notice_phrase phrases[] = {
     P("all my personal data",                     2, G),
     P("my personal information",                  1, G),
     P("or anyone else",                           1, G),
-    P("i don t authorize meta",                   7, G),
-    P("i don t authorize facebook",               7, G),
     P("i do not consent to meta",                 6, G),
     P("i do not consent to facebook",             6, G),
     P("permission to meta",                       3, G), /* "...give permission to Meta" */
@@ -271,10 +262,6 @@ static const notice_phrase phrases[] = {
     P("entidade publica",                         3, C),
     P("nao dou permissao",                        4, G),
     P("eu nao autorizo",                          3, G),
-    P("nao autorizo o facebook",                  7, G),
-    P("nao autorizo a meta",                      7, G),
-    P("nao dou permissao ao facebook",            7, G),
-    P("nao dou permissao a meta",                 7, G),
     P("permissao a meta",                         3, G),
     P("permissao ao facebook",                    3, G),
     P("meus dados pessoais",                      2, G),
@@ -307,8 +294,6 @@ static const notice_phrase phrases[] = {
     P("convencion de berna",                      7, F),
     P("no doy permiso",                           4, G),
     P("no doy mi permiso",                        4, G),
-    P("no autorizo a facebook",                   7, G),
-    P("no autorizo a meta",                       7, G),
     P("permiso a meta",                           3, G),
     P("permiso a facebook",                       3, G),
     P("mis datos personales",                     2, G),
@@ -342,8 +327,6 @@ static const notice_phrase phrases[] = {
     P("ich widerspreche",                         3, G),
     P("ich untersage",                            4, G),
     P("untersage ich",                            4, G),
-    P("ich erlaube facebook nicht",               7, G),
-    P("ich erlaube meta nicht",                   7, G),
     P("erlaube ich facebook nicht",               7, G),
     P("erlaube ich meta nicht",                   7, G),
     P("ich gebe meta keine",                      6, G),
@@ -376,15 +359,11 @@ static const notice_phrase phrases[] = {
     P("convention de berne",                      7, F),
     P("statut de rome",                           6, F),
     P("je n autorise pas",                        4, G),
-    P("je n autorise pas facebook",               7, G),
-    P("je n autorise pas meta",                   7, G),
     P("je n autorise ni",                         5, G), /* "ni Facebook ni Meta" */
     P("je refuse que meta",                       5, G),
     P("je refuse que facebook",                   5, G),
     P("je ne donne pas la permission",            4, G),
     P("je ne donne pas mon autorisation",         4, G),
-    P("je ne donne pas a meta",                   7, G),
-    P("je ne donne pas a facebook",               7, G),
     P("mes donnees personnelles",                 2, G),
     P("copier coller",                            3, C),
     P("copiez collez",                            3, C),
@@ -418,8 +397,6 @@ static const notice_phrase phrases[] = {
     P("non do il consenso",                       4, G),
     P("consenso a meta",                          3, G),
     P("permesso a meta",                          3, G),
-    P("non autorizzo facebook",                   7, G),
-    P("non autorizzo meta",                       7, G),
     P("i miei dati personali",                    2, G),
     P("copia* e incolla*",                        3, C),
     P("non condividere",                          2, C),
@@ -532,7 +509,6 @@ static const notice_phrase phrases[] = {
     P("or any entitles associated with facebook", 4, G),
     P("are my property and not facebook",       3, G),
     /* ---- German ---- */
-    P("ich erteile facebook ~ nicht die erlaubnis", 7, G),
     P("ich gebe facebook ~ keine erlaubnis",    7, G),
     P("erteile ich facebook ~ nicht die erlaubnis", 7, G),
     P("ich autorisiere facebook",               5, G),
@@ -628,10 +604,7 @@ static const notice_phrase phrases[] = {
     P("kanal 13",                               4, R),
     P("kanal 4",                                4, R),
     /* ---- Spanish ---- */
-    P("no doy permiso a facebook",              7, G),
-    P("no doy permiso a meta",                  7, G),
     P("no permito ni autorizo",                 7, G),
-    P("no doy a facebook",                      7, G),
     P("no autorizo a meta facebook",            7, G),
     P("no doy permiso y no autorizo",           5, G),
     P("no otorgo permiso",                      5, G),
@@ -701,6 +674,12 @@ static const notice_phrase phrases[] = {
     P("passes et futurs",                       3, C),
     P("le passe et le futur",                   3, C),
     P("strictement interdit de divulguer",      5, C),
+    /* Round 15, decided on training (fr-r14-01, round 14's one miss):
+     * the 2012 declaration's "I hereby give notice to Facebook it is
+     * strictly forbidden to disclose…" in another French translation. */
+    P("strictement interdit de reveler",        5, C),
+    P("donne une notification a %",             4, C),
+    P("entreprendre d autres actions contre moi", 5, C),
     P("divulguer copier distribuer",            6, C),
     P("sur la base de ce profil",               5, C),
     P("ce profil et ou de son contenu",         5, C),
@@ -745,11 +724,6 @@ static const notice_phrase phrases[] = {
     P("maintenez votre doigt",                  3, R),
     P("un avocat nous a conseille",             5, A),
     /* ---- Italian ---- */
-    P("non do il permesso a facebook",          7, G),
-    P("non do il permesso a meta",              7, G),
-    P("non concedo a facebook",                 7, G),
-    P("non concedo a meta",                     7, G),
-    P("non permetto a facebook",                7, G),
     P("dichiaro che non do il mio permesso",    7, G),
     P("non do il mio permesso",                 4, G),
     P("non concedo a",                          4, G),
@@ -813,11 +787,6 @@ static const notice_phrase phrases[] = {
     P("un avvocato ci ha consigliato",          5, A),
     P("un avvocato ha consigliato di",          5, A),
     /* ---- Portuguese ---- */
-    P("nao dou permissao para o facebook",      7, G),
-    P("nao dou ao facebook",                    7, G),
-    P("nao dou permissao ao whatsapp",          7, G),
-    P("nao autorizo ao facebook",               7, G),
-    P("nao dou autorizacao ao instagram",       7, G),
     P("eu nao dou autorizacao",                 4, G),
     P("nao dou permissao para",                 4, G),
     P("nenhuma entidade a ele associada",       5, C),
@@ -2578,6 +2547,20 @@ static size_t unquoted_words(const char *norm, size_t n, const uint64_t *quoted)
     return words;
 }
 
+/* Whether a phrase of negative weight was found outside quotations. */
+static int counter_outside(const uint64_t *seen, const uint64_t *unquoted)
+{
+    for (size_t id = 0; id < N_PHRASES; id++) {
+        if ((seen[id / 64] & unquoted[id / 64]) == 0) {
+            id |= 63;
+            continue;
+        }
+        if ((unquoted[id / 64] >> (id % 64) & 1u) && phrases[id].weight < 0)
+            return 1;
+    }
+    return 0;
+}
+
 int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
 {
     char norm[LICIT_NOTICE_SCAN_MAX + 8]; /* + 8 spaces for pf_hash */
@@ -2597,15 +2580,21 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
      * around the quotations is about what it quotes: only what it says
      * outside them counts for it (see QUOTE_CONTEXT_WORDS). The marks only
      * ever take points away, so the prefilter's bound above still holds. */
-    int quote_aware = 0;
+    int quote_aware = 0, marks = 0;
     if (ix && has_quotation_mark(text, len)) {
         memset(quoted, 0, sizeof quoted);
         /* the same text as above, now with the marks */
         size_t n2 = normalize(text, len, norm, LICIT_NOTICE_SCAN_MAX, quoted);
-        quote_aware = n2 == n && unquoted_words(norm, n, quoted) >= QUOTE_CONTEXT_WORDS;
+        marks = n2 == n;
+        quote_aware = marks && unquoted_words(norm, n, quoted) >= QUOTE_CONTEXT_WORDS;
     }
     if (ix)
-        find_phrases(ix, norm, n, quote_aware ? quoted : NULL, seen, unquoted);
+        find_phrases(ix, norm, n, marks ? quoted : NULL, seen, unquoted);
+    /* A shorter text that quotes is about what it quotes too when it says,
+     * outside its quotations, what the notices are (counter-evidence: "a
+     * hoax", "no legal effect", "bulo"). Round 15. */
+    if (marks && !quote_aware)
+        quote_aware = counter_outside(seen, unquoted);
 
     /* score: counter-evidence, then everything; own: the positive
      * phrases that count (outside quotations, when those matter) */

@@ -170,19 +170,19 @@ Test(notice, corpus_training_part)
  * fewer notices or more benign posts than recorded. Tuning against this
  * part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 14) */
-    /* de */ {  3,  3,      10, 0 },
-    /* en */ {  4,  4,      13, 0 },
-    /* es */ {  2,  2,       9, 0 },
-    /* fr */ {  4,  3,       8, 0 },
-    /* it */ {  1,  1,       9, 0 },
-    /* pt */ {  0,  0,       7, 0 },
+    /*         pos flagged  neg flagged   (round 15: not yet collected) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 14)", c);
+    score_part("notices/heldout", "held-out (round 15)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -409,6 +409,32 @@ Test(notice, notice_with_quotation_marks_is_flagged)
              quoted_notice);
     cr_assert_eq(detect_str(text, &r), 1, "score %d", r.score);
     cr_assert_eq(r.quoted, 0);
+}
+
+/* SPEC section 4's own examples, and the short one-sentence refusals of
+ * the 2024 wave: a refusal addressed to a platform is flagged on its own
+ * ("i do not give %" weighs 10; until round 15 the older "i do not give
+ * meta", 7, won the tie and left it at 7). A short post quoting one with
+ * counter-evidence outside the marks is about it, not it. */
+Test(notice, spec_examples_and_one_sentence_refusals)
+{
+    licit_notice_result r;
+    cr_assert_eq(detect_str("I do not give Meta permission to use my photos\xe2\x80\xa6", &r), 1,
+                 "score %d", r.score);
+    cr_assert_eq(detect_str("I do not give Meta permission to train AI on my posts.", &r), 1,
+                 "score %d", r.score);
+    cr_assert_eq(detect_str("I do not give Facebook permission to use my pictures.", &r), 1,
+                 "score %d", r.score);
+    cr_assert_eq(detect_str("Goodbye Meta AI. I do not consent to the use of my content.", &r), 1,
+                 "score %d", r.score);
+    /* Three words could be someone leaving: not flagged alone. */
+    cr_assert_eq(detect_str("Goodbye Meta AI", &r), 0, "score %d", r.score);
+    cr_assert_eq(detect_str("Again this \"I do not give Meta permission to use my photos\" "
+                            "post in my feed. It is a hoax from 2012.", &r), 0,
+                 "score %d", r.score);
+    cr_assert_geq(r.quoted, 10, "%d points left out", r.quoted);
+    cr_assert_eq(detect_str("Otra vez \"no doy permiso a Facebook para usar mis fotos\". "
+                            "Es un bulo.", &r), 0, "score %d", r.score);
 }
 
 Test(notice, family_post_refusing_permission_is_benign)
