@@ -125,7 +125,13 @@ int cmd_report(cli *c) {
       printf("Policy: %s, version %s\n", r.policy_name, r.version_id);
     else
       printf("Policy: %s\n", r.policy_name ? "no version in force at this time" : "none installed");
-    printf("Region: %s\n", reg[0] ? reg : "unknown (the policy's default applies)");
+    if (reg[0])
+      printf("Region: %s\n", reg);
+    else if (!r.version_id)
+      printf("Region: unknown\n");
+    else
+      printf("Region: unknown (%s)\n", r.facts.via == LICIT_VIA_NONE ? "the policy has no default: no_choice"
+                                                                     : "the policy's default applies");
     if (r.version_id) {
       const char *m = licit_mode_meaning(r.facts.mode);
       printf("Mode:   %s. %c%s.\n", licit_mode_name(r.facts.mode), m[0] >= 'a' && m[0] <= 'z' ? m[0] - 32 : m[0], m + 1);

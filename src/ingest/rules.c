@@ -31,7 +31,7 @@ static int after_deletion(const licit_user_rec *u, int64_t ts, licit_err *err) {
   if (!d || ts < d->ts) return 0;
   fmt_time(d->ts, tb);
   return licit_err_set(err, LICIT_EREJECT,
-                       "account \"%.*s\" was deleted at %s (event %llu); nothing can follow its deletion", UID(u), tb,
+                       "account \"%.*s\" was deleted at %s (seq %llu in the log); nothing can follow its deletion", UID(u), tb,
                        (unsigned long long)d->seq);
 }
 
@@ -42,7 +42,7 @@ static int judge_post(licit_txn *t, const licit_event *ev, licit_loaded *ld, lic
   int rc = licit_store_post_lookup(t, ev->post, &found, &old, licit_txn_buf(t, BUF_POST));
   if (rc) return rc;
   if (found)
-    return licit_err_set(err, LICIT_EREJECT, "post \"%.*s\" already exists (created by event %llu)", ID(ev->post),
+    return licit_err_set(err, LICIT_EREJECT, "post \"%.*s\" already exists (created at seq %llu in the log)", ID(ev->post),
                          (unsigned long long)old.created_seq);
   if ((rc = licit_store_user_lookup(t, ev->user, &ld->user_found, &ld->user, licit_txn_buf(t, BUF_USER)))) return rc;
   if (ld->user_found) {
@@ -50,7 +50,7 @@ static int judge_post(licit_txn *t, const licit_event *ev, licit_loaded *ld, lic
     if (d && d->ts <= ev->ts) {
       fmt_time(d->ts, tb);
       return licit_err_set(err, LICIT_EREJECT,
-                           "account \"%.*s\" was deleted at %s (event %llu), at or before this post's ts", ID(ev->user),
+                           "account \"%.*s\" was deleted at %s (seq %llu in the log), at or before this post's ts", ID(ev->user),
                            tb, (unsigned long long)d->seq);
     }
   }
@@ -80,11 +80,11 @@ static int judge_post_change(licit_txn *t, const licit_event *ev, licit_loaded *
   if (r->del_seq) {
     fmt_time(r->del_ts, tb);
     if (ev->type == LICIT_EV_DELETE)
-      return licit_err_set(err, LICIT_EREJECT, "post \"%.*s\" is already deleted (event %llu at %s)", ID(ev->post),
+      return licit_err_set(err, LICIT_EREJECT, "post \"%.*s\" is already deleted (seq %llu in the log, at %s)", ID(ev->post),
                            (unsigned long long)r->del_seq, tb);
     if (ev->ts >= r->del_ts)
       return licit_err_set(err, LICIT_EREJECT,
-                           "post \"%.*s\" was deleted at %s (event %llu); nothing can follow its deletion",
+                           "post \"%.*s\" was deleted at %s (seq %llu in the log); nothing can follow its deletion",
                            ID(ev->post), tb, (unsigned long long)r->del_seq);
   }
   licit_user_rec *u = &ld->user;
@@ -94,7 +94,7 @@ static int judge_post_change(licit_txn *t, const licit_event *ev, licit_loaded *
   if (d && ev->ts >= d->ts) {
     fmt_time(d->ts, tb);
     return licit_err_set(err, LICIT_EREJECT,
-                         "the author's account \"%.*s\" was deleted at %s (event %llu); nothing can follow its "
+                         "the author's account \"%.*s\" was deleted at %s (seq %llu in the log); nothing can follow its "
                          "deletion",
                          UID(u), tb, (unsigned long long)d->seq);
   }
@@ -113,7 +113,7 @@ static int judge_account(licit_txn *t, const licit_event *ev, licit_loaded *ld, 
       char tb[LICIT_TIME_BUFSZ];
       fmt_time(ld->user.del[0].ts, tb);
       return licit_err_set(err, LICIT_EREJECT,
-                           "account \"%.*s\" is already deleted (event %llu at %s); a second account_delete is "
+                           "account \"%.*s\" is already deleted (seq %llu in the log, at %s); a second account_delete is "
                            "rejected whatever its ts",
                            ID(ev->user), (unsigned long long)ld->user.del[0].seq, tb);
     }
@@ -151,7 +151,7 @@ int licit_rules_apply_timed(licit_txn *t, const licit_event *ev, uint64_t *seq_o
     uint64_t dup_of;
     rc = licit_store_claim_id(t, ev->id, seq, &dup_of);
     if (rc == LICIT_EDUPLICATE)
-      return licit_err_set(err, LICIT_EDUPLICATE, "duplicate of event %llu", (unsigned long long)dup_of);
+      return licit_err_set(err, LICIT_EDUPLICATE, "duplicate of the event at seq %llu in the log", (unsigned long long)dup_of);
     if (rc) return licit_err_set(err, rc, "claiming the event id: %s", licit_strerror(rc));
   }
   if (tm) lap(&tm->claim, &at);

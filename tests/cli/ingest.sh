@@ -483,4 +483,23 @@ expect_eq "pipeline and --one-thread: the same rejects, in line order" "$(cat "$
 expect_eq "pipeline and --one-thread: the same evaluation" \
   "$(lic --store "$P1" --json eval --at 2025-06-01T00:00:00Z)" "$(lic --store "$P2" --json eval --at 2025-06-01T00:00:00Z)"
 
+# ------------------------------------------- messages name log positions
+# A rejection that names an earlier event gives its log position as "seq N
+# in the log", not as "event N", which a reader of the rejects file (keyed
+# by line) would take for a line number.
+S=$(newstore)
+{
+  ev post 2024-02-01T00:00:00Z post=x user=u visibility=bogus
+  echo
+  ev post 2024-02-01T00:00:00Z post=p1 user=u visibility=public
+  ev delete 2024-03-01T00:00:00Z post=p1
+  ev edit 2024-03-02T00:00:00Z post=p1 text=late
+  ev post 2024-03-03T00:00:00Z post=p1 user=u visibility=public
+} >"$T/seq.jsonl"
+expect_exit 3 lic --store "$S" ingest --rejects "$T/seq-rej.jsonl" "$T/seq.jsonl"
+expect_eq "rejects: lines 1, 5 and 6" "1 5 6" "$(jq -r .line "$T/seq-rej.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+expect_contains "edit after delete: the deletion's seq" '(seq 2 in the log); nothing can follow its deletion' "$T/seq-rej.jsonl"
+expect_contains "post id taken: the creation's seq" 'already exists (created at seq 1 in the log)' "$T/seq-rej.jsonl"
+check "no message says 'event N'" bash -c "! grep -q '(event [0-9]' '$T/seq-rej.jsonl'"
+
 finish

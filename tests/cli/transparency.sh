@@ -305,4 +305,22 @@ expect_eq "linked: b's report does not say there is no way to object" "" \
 expect_contains "linked: b's report says the objection covers the linked accounts" \
   "also covers the accounts linked to it" <(jq -r '.actions[]' "$T/report-b.json")
 
+# ------------------------------------- an unknown region, with and without a default
+# SPEC 3: an unknown region takes the "default" key, and without one the
+# mode is no_choice; report says which (explain says the same in its step 5).
+SR=$(newstore)
+printf '%s\n' '{"name":"p","versions":[{"id":"v1","effective":"2024-01-01T00:00:00Z","regions":{"EEA":"opt_out"}}]}' >"$T/nodefault.json"
+printf '%s\n' '{"name":"p","versions":[{"id":"v1","effective":"2024-01-01T00:00:00Z","regions":{"EEA":"opt_out","default":"opt_out"}}]}' >"$T/default.json"
+printf '%s\n' '{"type":"post","ts":"2024-02-01T00:00:00Z","post":"p1","user":"u","visibility":"public"}' >"$T/noregion.jsonl"
+lic --store "$SR" policy set "$T/nodefault.json" >/dev/null
+lic --store "$SR" ingest "$T/noregion.jsonl" >/dev/null
+expect_exit 0 lic --store "$SR" report u --at 2024-03-01T00:00:00Z
+expect_contains "report, no default: no_choice" "Region: unknown (the policy has no default: no_choice)" "$OUT"
+expect_contains "report, no default: the mode" "Mode:   no_choice" "$OUT"
+SR2=$(newstore)
+lic --store "$SR2" policy set "$T/default.json" >/dev/null
+lic --store "$SR2" ingest "$T/noregion.jsonl" >/dev/null
+expect_exit 0 lic --store "$SR2" report u --at 2024-03-01T00:00:00Z
+expect_contains "report, a default: it applies" "Region: unknown (the policy's default applies)" "$OUT"
+
 finish
