@@ -943,6 +943,14 @@ static const notice_phrase phrases[] = {
     P("i miei diritti d autore",                4, C),
     P("mis derechos de autor",                  3, C),
     P("meus direitos autorais",                 3, C),
+    /* Round 16, decided on training (rounds 1-15): round 15's misses.
+     * pt-r15a-02, a European-Portuguese 2012 Berne declaration ("venho
+     * por este meio declarar que os meus direitos de autor … Convenção de
+     * Bernar … capital cotado em bolsa"). */
+    P("convencao de bern*",                     7, F),
+    P("os meus direitos de autor",              3, C),
+    P("capital cotado em bolsa",                4, C),
+    P("necessaria a minha autorizacao escrita", 4, C),
     P("meu direito autoral",                    3, C),
     P("copy written claims",                    3, C),
     P("please re post this",                    3, C),
@@ -1231,6 +1239,9 @@ static const notice_phrase phrases[] = {
     P("i do not allow %",                            5, G),
     P("i do not consent to %",                       6, G),
     P("i do not give permission to %", 10, G),
+    /* en-r15b-06, the 2023 "$4.99" wave: "I do not give permission for
+     * Facebook to charge…" (round 16, decided on training). */
+    P("i do not give permission for %", 10, G),
     P("i do not give my permission to %", 10, G),
     P("no doy permiso a %", 10, G),
     P("no le doy permiso a %", 10, G),
