@@ -160,23 +160,24 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 15, real texts never used for tuning, committed after the round-15
+ * round 16, real texts never used for tuning, committed after the round-16
  * changes and scored once with the table as it was then
- * (docs/notice-detector.md; rounds 6-14, scored once before, are training
+ * (docs/notice-detector.md; rounds 6-15, scored once before, are training
  * now). The goal (recall >= 0.95, false alarms <= 1 % per language) was NOT
- * met there (recall 37/39: English 15/16, Portuguese 2/3; false alarms
- * 0/120); the figures of that one measurement are recorded below. This test
- * guards against regressions: it fails if the part changes size, if a
- * language flags fewer notices or more benign posts than recorded. Tuning
- * against this part would make it training. */
+ * met there (recall 35/35; false alarms 3/109: English 2/54, Italian 1/6; no
+ * German, Spanish or Portuguese notice); the figures of that one
+ * measurement are recorded below. This test guards against regressions: it
+ * fails if the part changes size, if a language flags fewer notices or more
+ * benign posts than recorded. Tuning against this part would make it
+ * training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 16: being collected) */
-    /* de */ {  0,  0,       0, 0 },
-    /* en */ {  0,  0,       0, 0 },
-    /* es */ {  0,  0,       0, 0 },
-    /* fr */ {  0,  0,       0, 0 },
-    /* it */ {  0,  0,       0, 0 },
-    /* pt */ {  0,  0,       0, 0 },
+    /*         pos flagged  neg flagged   (round 16) */
+    /* de */ {  0,  0,      10, 0 },
+    /* en */ { 25, 25,      54, 2 },
+    /* es */ {  0,  0,      12, 0 },
+    /* fr */ {  7,  7,      21, 0 },
+    /* it */ {  3,  3,       6, 1 },
+    /* pt */ {  0,  0,       6, 0 },
 };
 
 Test(notice, corpus_heldout_part)
