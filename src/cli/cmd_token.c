@@ -40,6 +40,7 @@ int cmd_token(cli *c) {
     char secret[LICIT_OPERATOR_TOKEN_MAX];
     rc = licit_store_operator_token(t, rotate, secret, &err);
     if (!rc) rc = licit_txn_commit(t, &err);
+    else licit_txn_abort(t); /* never exit holding the writer lock */
     t = NULL;
     if (rc) {
       code = cli_fail_code(rc, "token: %s", err.msg);
@@ -57,6 +58,7 @@ int cmd_token(cli *c) {
     int64_t now = licit_time_now() / 1000000;
     rc = licit_store_token_revoke(t, revoke, strlen(revoke), now, &err);
     if (!rc) rc = licit_txn_commit(t, &err);
+    else licit_txn_abort(t); /* never exit holding the writer lock */
     t = NULL;
     if (rc) {
       code = cli_fail_code(rc, "token: --revoke \"%s\": %s", revoke, err.msg);
@@ -74,6 +76,7 @@ int cmd_token(cli *c) {
     int64_t exp;
     rc = mint(t, user, ttl_s, &tok, &exp, &err);
     if (!rc) rc = licit_txn_commit(t, &err); /* keeps a token key made just now */
+    else licit_txn_abort(t); /* never exit holding the writer lock */
     t = NULL;
     if (rc) {
       code = cli_fail_code(rc, "token: %s", err.msg);

@@ -428,6 +428,7 @@ fail:
 
 void licit_store_close(licit_store *s) {
   if (!s) return;
+  licit_txn_abort(atomic_exchange(&s->writer, NULL)); /* a caller's bug, made harmless */
   licit__filter_drop(s);
   licit__ucache_drop(s);
   mdb_env_close(s->env);
@@ -530,6 +531,7 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
       licit__ucache_drop(s);
     }
     t->pf_ok = s->pf != NULL;
+    atomic_store(&s->writer, t);
   }
   *out = t;
   return 0;
@@ -563,6 +565,10 @@ int licit_txn_begin_sibling(licit_txn *parent, licit_txn **out) {
 }
 
 static void txn_free(licit_txn *t) {
+  if (t->write) {
+    licit_txn *self = t;
+    atomic_compare_exchange_strong(&t->s->writer, &self, NULL);
+  }
   if (!t->sibling) pthread_rwlock_unlock(&t->s->maplock);
   licit_buf_free(&t->enc);
   licit_buf_free(&t->tmp);

@@ -46,6 +46,11 @@ struct licit_store {
   /* licit_store_warm_write's memory of where the map is. */
   char *map_base;
   size_t map_size;
+  /* The write transaction open now, or NULL: licit_store_close aborts one
+   * left open, so that a process never ends holding LMDB's writer lock in a
+   * lock file it has unmapped (the lock would stay taken for every other
+   * process that has the store open). */
+  _Atomic(struct licit_txn *) writer;
 };
 
 struct licit_txn {

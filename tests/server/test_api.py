@@ -115,6 +115,19 @@ def main():
         check("the operator token of another store: 401",
               s.json("GET", "/metrics", token=lic(LICIT, other, "token", "--operator")[1].strip())[0] == 401)
         check("person token: 200", who(LUCIA) == 200)
+        # A token command that fails after taking the store's writer lock (a
+        # user id that is not one) releases it: before, it exited holding the
+        # lock in a lock file it had unmapped, and every write of this server
+        # (and every later ingest) waited for ever.
+        for args in (("token", ""), ("token", "--revoke", ""), ("token", "u\tx")):
+            check("token %r: exit 2" % (args[1:],), lic(LICIT, STORE, *args)[0] == 2)
+        import socket as _socket
+        try:
+            st, js = s.json("POST", "/v1/events", open(os.path.join(EX, "events.jsonl")).readline(), token=OP, timeout=10)
+        except (_socket.timeout, TimeoutError) as e:
+            st, js = None, repr(e)
+        check("a write after failed token commands is answered (a duplicate)",
+              st == 200 and js.get("duplicates") == 1, st, js)
         st, js = s.json("POST", "/v1/tokens", {"user": "u-kai", "ttl_s": 1}, token=OP)
         check("POST /v1/tokens: {token, exp}", st == 200 and js["token"].startswith("v1.") and
               js["exp"] <= time.time() + 2, st, js)
