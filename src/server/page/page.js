@@ -358,7 +358,9 @@
     if (!m.considered) { sec.appendChild(h("p", { id: "mentions", text: "No post by someone else mentions you." })); return sec; }
     var msg = plural(m.considered, "post by other people mentions you", "posts by other people mention you") + ". ";
     msg += m.excluded ? plural(m.excluded, "of them is", "of them are") + " kept out of corpora because of your objection." :
-      "None of them is kept out because of you" + (me.preference === "deny" ? ": the policy does not extend objections to posts that mention you." : ".");
+      "None of them is kept out because of you" + (me.preference === "deny" ?
+        ": a mention keeps a post out only where the policy in force extends objections to mentions, " +
+        "and only a post that would otherwise be included (the others are out for reasons of their own)." : ".");
     sec.appendChild(h("p", { id: "mentions", text: msg }));
     sec.appendChild(h("p", { "class": "muted", text: "Only the numbers are shown: those posts belong to other people." }));
     return sec;
