@@ -65,10 +65,13 @@ int cmd_prove(cli *c) {
 
 int cmd_verify(cli *c) {
   if (c->npos != 1) return cli_fail(EXIT_USAGE, "verify: expects one snapshot directory (licit verify DIR)");
-  licit_verify_result r;
+  licit_verify_result r = {0};
   licit_err err;
   int rc = licit_verify_dir(c->pos[0], cli_opt_val(c, "key"), cli_opt_val(c, "proof"), &r, &err);
-  if (rc) return cli_fail_code(rc, "verify: %s", err.msg); /* LICIT_EIO: exit 1; LICIT_EUSAGE: exit 2 */
+  if (rc) {
+    licit_verify_result_free(&r);
+    return cli_fail_code(rc, "verify: %s", err.msg); /* LICIT_EIO: exit 1; LICIT_EUSAGE: exit 2 */
+  }
   if (c->json) {
     licit_buf b = LICIT_BUF_INIT;
     licit_buf_printf(&b, "{\"valid\":%s,\"checked\":[", r.valid ? "true" : "false");
@@ -111,6 +114,7 @@ int cmd_verify(cli *c) {
       printf("invalid: %s\n", r.message);
     }
   }
+  licit_verify_result_free(&r);
   return r.valid ? EXIT_OK : EXIT_INVALID;
 }
 

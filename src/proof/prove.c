@@ -1,5 +1,6 @@
 /* prove.c — building proofs from the store (see prove.h). */
 #include "proof/prove.h"
+#include "core/utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -94,12 +95,13 @@ static int leaf_json(prover *p, uint64_t i, licit_buf *o, bool with_id, licit_er
 int licit_proof_build(licit_txn *t, const char *snapshot, const char *post, size_t post_n, licit_buf *out,
                       licit_err *err) {
   prover p = {t, {0}, LICIT_BUF_INIT};
-  /* Only an id can be proven (else the JSON would hold another string:
-   * bytes that are not UTF-8 are written as U+FFFD). */
-  if (licit_id_check("post", post, post_n, err)) {
-    char why[sizeof err->msg];
-    snprintf(why, sizeof why, "%s", err->msg);
-    return licit_err_set(err, LICIT_EUSAGE, "not a post id: %s", why);
+  /* Any string has a proof (SPEC 11), ids or not ("", a tab, 300 bytes:
+   * none of them is in the snapshot); only bytes that are not UTF-8 are
+   * refused, since the JSON would hold another string (U+FFFD for them). */
+  for (size_t i = 0; i < post_n;) {
+    size_t k = licit_utf8_seq((const unsigned char *)post + i, post_n - i);
+    if (!k) return licit_err_set(err, LICIT_EUSAGE, "not a string: byte %zu is not UTF-8", i + 1);
+    i += k;
   }
   int rc = licit_snapshot_get(t, snapshot, &p.s);
   if (rc == LICIT_ENOTFOUND) return licit_err_set(err, rc, "no snapshot named \"%s\" is registered", snapshot);

@@ -36,10 +36,13 @@ typedef struct licit_verify_result {
   bool proof_valid;                              /* a proof was given and holds: */
   bool proof_included;                           /* of inclusion (else of non-inclusion) */
   uint64_t proof_leaf;                           /* the post's leaf index, when included */
-  char proof_post[LICIT_ID_MAX];                 /* the post it is about, as the proof gives it */
-  size_t proof_post_len;                         /* 1-256 bytes (may hold any byte) */
+  char *proof_post;                              /* the string it is about, as the proof gives it (any */
+  size_t proof_post_len;                         /* length, any byte; malloc'd: licit_verify_result_free) */
   uint64_t bytes_compressed, bytes_raw, documents;
 } licit_verify_result;
+
+/* Frees what a verdict holds (proof_post); r stays usable, zeroed there. */
+void licit_verify_result_free(licit_verify_result *r);
 
 /* Verifies directory `dir`.  key_hex (64 hex digits) and proof_path may be
  * NULL.  Returns 0 when it reached a verdict (in *r), LICIT_EIO with a
