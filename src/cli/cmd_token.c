@@ -39,9 +39,10 @@ int cmd_token(cli *c) {
   if (op) {
     char secret[LICIT_OPERATOR_TOKEN_MAX];
     rc = licit_store_operator_token(t, rotate, secret, &err);
-    if (!rc) rc = licit_txn_commit(t, &err);
-    else licit_txn_abort(t); /* never exit holding the writer lock */
-    t = NULL;
+    if (!rc) {
+      rc = licit_txn_commit(t, &err); /* frees t, also on failure */
+      t = NULL;
+    } /* else out: aborts it (never exit holding the writer lock) */
     if (rc) {
       code = cli_fail_code(rc, "token: %s", err.msg);
       goto out;
@@ -57,9 +58,10 @@ int cmd_token(cli *c) {
   } else if (revoke) {
     int64_t now = licit_time_now() / 1000000;
     rc = licit_store_token_revoke(t, revoke, strlen(revoke), now, &err);
-    if (!rc) rc = licit_txn_commit(t, &err);
-    else licit_txn_abort(t); /* never exit holding the writer lock */
-    t = NULL;
+    if (!rc) {
+      rc = licit_txn_commit(t, &err); /* frees t, also on failure */
+      t = NULL;
+    } /* else out: aborts it (never exit holding the writer lock) */
     if (rc) {
       code = cli_fail_code(rc, "token: --revoke \"%s\": %s", revoke, err.msg);
       goto out;
@@ -75,9 +77,10 @@ int cmd_token(cli *c) {
   } else {
     int64_t exp;
     rc = mint(t, user, ttl_s, &tok, &exp, &err);
-    if (!rc) rc = licit_txn_commit(t, &err); /* keeps a token key made just now */
-    else licit_txn_abort(t); /* never exit holding the writer lock */
-    t = NULL;
+    if (!rc) {
+      rc = licit_txn_commit(t, &err); /* keeps a token key made just now; frees t */
+      t = NULL;
+    } /* else out: aborts it (never exit holding the writer lock) */
     if (rc) {
       code = cli_fail_code(rc, "token: %s", err.msg);
       goto out;

@@ -21,3 +21,13 @@ size_t licit_utf8_seq(const unsigned char *s, size_t n) {
   }
   return 0;
 }
+
+size_t licit_utf8_invalid_at(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = 0; i < n;) {
+    size_t k = licit_utf8_seq(u + i, n - i);
+    if (!k) return i;
+    i += k;
+  }
+  return n;
+}

@@ -9,4 +9,8 @@
  * bytes there are not a valid sequence.  Reads at most n bytes. */
 size_t licit_utf8_seq(const unsigned char *s, size_t n);
 
+/* The offset of the first byte of s[0..n) that does not start a valid
+ * sequence, or n when all of it is valid UTF-8. */
+size_t licit_utf8_invalid_at(const char *s, size_t n);
+
 #endif

@@ -103,11 +103,8 @@ static int check_id(const char *field, licit_strv s, licit_err *err) {
 int licit_id_check(const char *what, const char *p, size_t n, licit_err *err) {
   int rc = check_id(what, (licit_strv){p, n}, err);
   if (rc) return rc;
-  for (size_t i = 0; i < n;) {
-    size_t k = licit_utf8_seq((const unsigned char *)p + i, n - i);
-    if (!k) return licit_err_set(err, LICIT_EINVAL, "field \"%s\": byte %zu is not UTF-8", what, i);
-    i += k;
-  }
+  size_t bad = licit_utf8_invalid_at(p, n);
+  if (bad < n) return licit_err_set(err, LICIT_EINVAL, "field \"%s\": byte %zu is not UTF-8", what, bad);
   return 0;
 }
 

@@ -2558,11 +2558,12 @@ static size_t unquoted_words(const char *norm, size_t n, const uint64_t *quoted)
     return words;
 }
 
-/* Whether a phrase of negative weight was found outside quotations. */
-static int counter_outside(const uint64_t *seen, const uint64_t *unquoted)
+/* Whether a phrase of negative weight was found outside quotations
+ * (find_phrases sets a phrase's unquoted bit only with its seen bit). */
+static int counter_outside(const uint64_t *unquoted)
 {
     for (size_t id = 0; id < N_PHRASES; id++) {
-        if ((seen[id / 64] & unquoted[id / 64]) == 0) {
+        if (unquoted[id / 64] == 0) {
             id |= 63;
             continue;
         }
@@ -2605,7 +2606,7 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
      * outside its quotations, what the notices are (counter-evidence: "a
      * hoax", "no legal effect", "bulo"). Round 15. */
     if (marks && !quote_aware)
-        quote_aware = counter_outside(seen, unquoted);
+        quote_aware = counter_outside(unquoted);
 
     /* score: counter-evidence, then everything; own: the positive
      * phrases that count (outside quotations, when those matter) */

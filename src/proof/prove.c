@@ -98,11 +98,8 @@ int licit_proof_build(licit_txn *t, const char *snapshot, const char *post, size
   /* Any string has a proof (SPEC 11), ids or not ("", a tab, 300 bytes:
    * none of them is in the snapshot); only bytes that are not UTF-8 are
    * refused, since the JSON would hold another string (U+FFFD for them). */
-  for (size_t i = 0; i < post_n;) {
-    size_t k = licit_utf8_seq((const unsigned char *)post + i, post_n - i);
-    if (!k) return licit_err_set(err, LICIT_EUSAGE, "not a string: byte %zu is not UTF-8", i + 1);
-    i += k;
-  }
+  size_t bad = licit_utf8_invalid_at(post, post_n);
+  if (bad < post_n) return licit_err_set(err, LICIT_EUSAGE, "not a string: byte %zu is not UTF-8", bad + 1);
   int rc = licit_snapshot_get(t, snapshot, &p.s);
   if (rc == LICIT_ENOTFOUND) return licit_err_set(err, rc, "no snapshot named \"%s\" is registered", snapshot);
   if (rc) return licit_err_set(err, rc, "reading snapshot \"%s\": %s", snapshot, licit_strerror(rc));

@@ -470,18 +470,18 @@ static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
 }
 
 /* What a proof that holds showed, for --json (the post as given). */
-static void proven(verifier *v, const char *post, size_t pn, bool included, uint64_t leaf) {
+static int proven(verifier *v, const char *post, size_t pn, bool included, uint64_t leaf) {
   licit_verify_result *r = v->r;
+  free(r->proof_post);
+  r->proof_post = malloc(pn + 1);
+  if (!r->proof_post) return licit_err_set(v->err, LICIT_ENOMEM, "out of memory");
+  memcpy(r->proof_post, post, pn);
+  r->proof_post[pn] = 0;
+  r->proof_post_len = pn;
   r->proof_valid = true;
   r->proof_included = included;
   r->proof_leaf = leaf;
-  free(r->proof_post);
-  r->proof_post = malloc(pn + 1);
-  if (r->proof_post) {
-    memcpy(r->proof_post, post, pn);
-    r->proof_post[pn] = 0;
-  }
-  r->proof_post_len = r->proof_post ? pn : 0;
+  return 0;
 }
 
 void licit_verify_result_free(licit_verify_result *r) {
@@ -535,7 +535,7 @@ static int check_proof_json(verifier *v, const licit_buf *pb, const char *proof_
     if ((rc = check_leaf(v, "inclusion", p, post, pn, n, &li))) goto out;
     pass(v, "proof", "post %s is document %llu of %llu: its audit path leads to the Merkle root",
          lit(&b1, post, pn, 200), (unsigned long long)li, (unsigned long long)n);
-    proven(v, post, pn, true, li);
+    rc = proven(v, post, pn, true, li);
     goto out;
   }
   const licit_json *L = licit_json_get(p, "left"), *R = licit_json_get(p, "right");
@@ -555,7 +555,7 @@ static int check_proof_json(verifier *v, const licit_buf *pb, const char *proof_
     if (n != 0) rc = fail(v, "proof", "both neighbours are null, but the snapshot holds %llu documents", (unsigned long long)n);
     else {
       pass(v, "proof", "post %s is not in the snapshot, which is empty", lit(&b1, post, pn, 200));
-      proven(v, post, pn, false, 0);
+      rc = proven(v, post, pn, false, 0);
     }
     goto out;
   }
@@ -587,7 +587,7 @@ static int check_proof_json(verifier *v, const licit_buf *pb, const char *proof_
   }
   pass(v, "proof", "post %s is not in the snapshot: its neighbours %s and %s are adjacent leaves",
        lit(&b1, post, pn, 200), lnull ? "(none)" : lit(&b2, lid, ln, 100), rnull ? "(none)" : lit(&b3, rid, rln, 100));
-  proven(v, post, pn, false, 0);
+  rc = proven(v, post, pn, false, 0);
 out:
   licit_json_free(p);
   licit_buf_free(&b1);
