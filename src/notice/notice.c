@@ -1063,6 +1063,13 @@ static const notice_phrase phrases[] = {
     P("efeito nenhum",                          -4, X),
     P("has no effect",                          -4, X),
     P("no legal weight",                        -5, X),
+    /* Round 17 (decided on rounds 1-16): a lawyer's walk through the 2012
+     * declaration, sentence by sentence without quotation marks, that
+     * "lacks any real legal significance" (en-r16b-42) */
+    P("legal significance",                     -5, X),
+    P("rechtliche bedeutung",                   -4, X),
+    P("portee juridique",                       -4, X),
+    P("valore giuridico",                       -4, X),
     P("legal weight",                           -3, X),
     P("keine wirkung",                          -4, X),
     P("keinerlei auswirkungen",                 -4, X),
