@@ -1155,10 +1155,19 @@ static int cmp_mypost(const void *a, const void *b) {
 static void ep_me_posts(srv_req *rq, srv_resp *resp) {
   int64_t T;
   if (q_at(rq, &T, resp)) return;
-  licit_buf v = LICIT_BUF_INIT, after = LICIT_BUF_INIT;
-  bool present, has_after;
+  licit_buf v = LICIT_BUF_INIT, after = LICIT_BUF_INIT, snap = LICIT_BUF_INIT;
+  bool present, has_after, has_snap;
   int only = -1;
   long limit = 1000;
+  /* snapshot=NAME judges the posts as NAME did: its T, its log prefix and
+   * the policy it was built under (SPEC 1), which `at` (the whole log as
+   * of T, under the installed policy) does not give for posts back-dated
+   * or deleted in events ingested after NAME was built. */
+  if (qarg(rq, "snapshot", &snap, &has_snap, resp) || qarg(rq, "at", &v, &present, resp)) goto done;
+  if (has_snap && present) {
+    srv_error(resp, 400, "usage", "at and snapshot cannot be used together: a snapshot has its own T");
+    goto done;
+  }
   if (qarg(rq, "reason", &v, &present, resp)) goto done;
   if (present) {
     only = licit_reason_parse(v.data ? v.data : "", v.len);
@@ -1191,7 +1200,20 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
   licit_snap_reader *lin = NULL; /* one per snapshot: each bitmap chunk read once */
   licit_buf scratch = LICIT_BUF_INIT;
   licit_err err = {0};
+  licit_snapshot_info judge;
+  licit_policy *judge_pol = NULL; /* NAME's policy with snapshot=NAME */
+  uint64_t upto = licit_txn_log_len(t);
   int rc;
+  memset(&judge, 0, sizeof judge);
+  if (has_snap) {
+    if (snapshot_named(t, &snap, &judge, resp)) goto out;
+    if ((rc = licit_snapshot_policy(t, &judge, &judge_pol, &err))) {
+      lib_error(resp, rc, err.msg);
+      goto out;
+    }
+    T = judge.at;
+    upto = judge.log_position;
+  }
   if (person_of(rq, t, p, &ords, &n, resp)) goto out;
   for (size_t i = 0; i < n; i++) {
     uint32_t *po = NULL;
@@ -1225,7 +1247,7 @@ static void ep_me_posts(srv_req *rq, srv_resp *resp) {
     free(po);
   }
   if (np) qsort(posts, np, sizeof *posts, cmp_mypost);
-  if ((rc = licit_eval_open_lazy(t, p, T, licit_txn_log_len(t), &e, &err)) ||
+  if ((rc = licit_eval_open_lazy(t, has_snap ? judge_pol : p, T, upto, &e, &err)) ||
       (rc = licit_snapshot_list(t, &snaps, &nsnaps))) {
     lib_error(resp, rc, err.msg);
     goto out;
@@ -1316,6 +1338,8 @@ out:
   licit_snap_readers_free(lin, nsnaps);
   licit_snapshot_list_free(snaps, nsnaps);
   licit_eval_close(e);
+  licit_policy_free(judge_pol);
+  licit_snapshot_info_free(&judge);
   licit_buf_free(&scratch);
   free(posts);
   free(ords);
@@ -1323,6 +1347,7 @@ out:
 done:
   licit_buf_free(&v);
   licit_buf_free(&after);
+  licit_buf_free(&snap);
 }
 
 static void ep_me_pref(srv_req *rq, srv_resp *resp) {

@@ -25,8 +25,7 @@ static int by_id(const void *x, const void *y) {
   return licit_id_cmp(a->id.p, a->id.n, b->id.p, b->id.n);
 }
 
-/* The policy B was built under (NULL when it had none). */
-static int policy_of(licit_txn *t, const licit_snapshot_info *s, licit_policy **out, licit_err *err) {
+int licit_snapshot_policy(licit_txn *t, const licit_snapshot_info *s, licit_policy **out, licit_err *err) {
   *out = NULL;
   if (!s->policy_name) return 0;
   licit_strv js;
@@ -107,7 +106,7 @@ int licit_snapshot_diff(licit_txn *t, const char *a, const char *b, licit_snapsh
   }
   if (n) qsort(ch, n, sizeof *ch, by_id);
   if (nleft) {
-    if ((rc = policy_of(t, &B, &pol, err))) goto out;
+    if ((rc = licit_snapshot_policy(t, &B, &pol, err))) goto out;
     /* Few leavers: work out only their authors' facts. */
     rc = nleft < 4096 ? licit_eval_open_lazy(t, pol, B.at, B.log_position, &ev, err)
                       : licit_eval_open(t, pol, B.at, B.log_position, &ev, err);

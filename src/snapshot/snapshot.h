@@ -96,6 +96,14 @@ void licit_counts_from_flat(const uint64_t flat[LICIT_SNAP_COUNTS], licit_counts
 
 /* ------------------------------------------------------------ diff -- */
 
+/* The policy snapshot S was built under, parsed (*out NULL when it had
+ * none): the install number in S's record, or for a snapshot registered
+ * before records kept it, the newest install with S's policy name and
+ * version.  With S's T and log position it is S's own evaluation (diff's
+ * reasons, the server's /v1/me/posts?snapshot=NAME).  LICIT_ESTORE (with a
+ * message) when that policy is no longer in the store. */
+int licit_snapshot_policy(licit_txn *t, const licit_snapshot_info *s, licit_policy **out, licit_err *err);
+
 /* One post that entered or left between snapshots A and B. */
 typedef struct licit_snapshot_change {
   licit_strv post;

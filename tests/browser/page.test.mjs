@@ -55,6 +55,12 @@ const L = (...args) => {
 L("policy", "set", path.join(root, "examples/policies/meta-genai-mentions.json"));
 L("ingest", path.join(root, "examples/events.jsonl"), path.join(root, "examples/events-people.jsonl"));
 L("snapshot", "--at", "2025-06-01T00:00:00Z", "--out", path.join(tmp, "corpus-2025-06"), "--name", "corpus-2025-06");
+// Ingested after the corpus was built, dated before its T: the chart's row
+// for the corpus must still show what the corpus judged, not this post.
+const late = path.join(tmp, "late.jsonl");
+fs.writeFileSync(late, JSON.stringify({ type: "post", ts: "2025-05-01T00:00:00Z", post: "p-lucia-late", user: "u-lucia",
+  visibility: "public", text: "Posted after the corpus was built, dated before it." }) + "\n");
+L("ingest", late);
 const lucia = L("token", "u-lucia");
 const jonas = L("token", "u-jonas");
 
@@ -134,6 +140,13 @@ try {
     /licit verify DIR --proof FILE/.test(await page.textContent("main")));
   await page.waitForSelector("#chart svg");
   check("a chart of the posts by decision (inline SVG, labelled)", await page.$eval("#chart svg", (s) => s.getAttribute("role") === "img" && !!s.querySelector("title").textContent));
+  {
+    const chartTitle = await page.$eval("#chart svg title", (t) => t.textContent);
+    const held = /corpus-2025-06[^:]*: holds (\d+) of your posts/.exec(await page.textContent("#snapshots"));
+    const row = /corpus-2025-06 \([^)]*\): (\d+) included/.exec(chartTitle);
+    check("the chart's row for a corpus shows what that corpus held, not a later back-dated post",
+      held && row && row[1] === held[1], chartTitle, held && held[0]);
+  }
   check("mentions: counts only", await page.$("#mentions") !== null);
   check("opt-out notices listed and explained", /changes nothing/.test(await page.textContent("main")));
   let body = await page.textContent("main");

@@ -305,6 +305,36 @@ def main():
         st, js = s.json("GET", "/v1/me/posts?at=" + AT, token=LUCIA)
         ex = [p["excerpt"] for p in js["posts"] if p["post"] == "p-lucia-long"]
         check("excerpt is 200 characters", ex == ["é" * 150 + "😀" * 50], ex)
+        # snapshot=NAME: the posts as NAME judged them (its T, its log
+        # prefix, its policy), not the whole log as of NAME's T. A post
+        # back-dated before s1's T and a late deletion of a post s1 holds,
+        # both ingested after s1 was built, change the latter only.
+        S1_AT = "2025-06-01T00:00:00Z"
+        st, before = s.json("GET", "/v1/me/posts?snapshot=s1", token=LUCIA)
+        held = [p["post"] for p in before["posts"] if "s1" in p["snapshots"]]
+        check("?snapshot=s1 before anything is back-dated: s1's posts are exactly the included ones",
+              st == 200 and "p-lucia-03" in held and
+              held == [p["post"] for p in before["posts"] if p["reason"] == "included"], st, before)
+        late = "\n".join(json.dumps(e) for e in (
+            {"type": "post", "ts": "2025-05-01T00:00:00Z", "post": "p-lucia-backdated", "user": "u-lucia",
+             "visibility": "public", "text": "posted late, dated before s1"},
+            {"type": "delete", "ts": "2025-05-15T00:00:00Z", "post": "p-lucia-03"})) + "\n"
+        st, js = s.json("POST", "/v1/events", late, token=OP)
+        check("POST /v1/events: a back-dated post and a late deletion accepted", st == 200 and js["accepted"] == 2,
+              st, js)
+        st, now_t = s.json("GET", "/v1/me/posts?at=" + S1_AT, token=LUCIA)
+        st2, snap = s.json("GET", "/v1/me/posts?snapshot=s1", token=LUCIA)
+        by = lambda js: {p["post"]: p["reason"] for p in js["posts"]}
+        check("?at=s1's T judges the whole log: the back-dated post counts, the deleted one is deleted",
+              st == 200 and by(now_t).get("p-lucia-backdated") == "included" and
+              by(now_t).get("p-lucia-03") == "deleted", now_t)
+        check("?snapshot=s1 judges as s1 did: unchanged by what came after it",
+              st2 == 200 and snap == before and "p-lucia-backdated" not in by(snap) and
+              by(snap)["p-lucia-03"] == "included", snap, before)
+        st, js = s.json("GET", "/v1/me/posts?snapshot=s1&at=" + S1_AT, token=LUCIA)
+        check("?snapshot with ?at: 400 (a snapshot has its own T)", st == 400 and err_code(js) == "usage", st, js)
+        st, js = s.json("GET", "/v1/me/posts?snapshot=nope", token=LUCIA)
+        check("?snapshot of an unknown snapshot: 404", st == 404 and err_code(js) == "not_found", st, js)
         st, js = s.json("GET", "/v1/me/posts/p-lucia-01/explain?at=" + AT, token=LUCIA)
         check("/v1/me/posts/POST/explain of one's own post = explain --json", st == 200 and
               js == cli_json("explain", "p-lucia-01", "--at", AT), st, js)
@@ -349,7 +379,8 @@ def main():
         check("the preference event is in the log", s.json("GET", "/healthz")[1]["log_position"] == before + 1)
         st, me = s.json("GET", "/v1/me", token=LUCIA)
         check("/v1/me then shows the objection honoured", me["preference"] == "deny" and
-              me["posts"]["excluded"]["objected"] == me["posts"]["considered"], me)
+              me["posts"]["included"] == 0 and  # p-lucia-03 was deleted above
+              me["posts"]["excluded"]["objected"] == me["posts"]["considered"] - me["posts"]["excluded"]["deleted"], me)
         st, js = s.json("PUT", "/v1/me/preference", {"ai_training": "deny"},
                         token=lic(LICIT, STORE, "token", "u-mike")[1].strip())
         check("no_choice region: honoured false, with a reason", st == 200 and js["honoured"] is False and

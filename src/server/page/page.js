@@ -294,13 +294,13 @@
 
   function chartSection(me) {
     var sec = h("section", { "aria-labelledby": "h-chart" }, h("h2", { id: "h-chart", text: "Your posts over time" }));
-    var points = me.snapshots.slice().sort(function (a, b) { return a.at < b.at ? -1 : 1; }).map(function (s) { return { label: s.name + " (" + day(s.at) + ")", at: s.at }; });
-    points.push({ label: "Now", at: null });
+    var points = me.snapshots.slice().sort(function (a, b) { return a.at < b.at ? -1 : 1; }).map(function (s) { return { label: s.name + " (" + day(s.at) + ")", snapshot: s.name }; });
+    points.push({ label: "Now", snapshot: null });
     var box = h("div", { "class": "chart", id: "chart" }, h("p", { text: "Loading\u2026" }));
-    sec.appendChild(h("p", { text: "How your posts were judged at the time of each corpus that holds them, and now." }));
+    sec.appendChild(h("p", { text: "How each corpus that holds your posts judged them when it was built, and how they are judged now." }));
     sec.appendChild(box);
     Promise.all(points.map(function (pt) {
-      return api("GET", "/v1/me/posts?limit=10000" + (pt.at ? "&at=" + encodeURIComponent(pt.at) : "")).then(function (r) {
+      return api("GET", "/v1/me/posts?limit=10000" + (pt.snapshot ? "&snapshot=" + encodeURIComponent(pt.snapshot) : "")).then(function (r) {
         var c = {};
         if (r.status === 200) r.json.posts.forEach(function (p) { c[p.reason] = (c[p.reason] || 0) + 1; });
         return c;
