@@ -161,19 +161,22 @@ Test(notice, corpus_training_part)
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
  * round 17, real texts never used for tuning, committed after the round-17
- * changes and scored once with the table as it was then
+ * change and scored once with the table as it was then
  * (docs/notice-detector.md; rounds 6-16, scored once before, are training
- * now). Empty until round 17 is committed. This test guards against
- * regressions: it fails if the part changes size, if a language flags
- * fewer notices or more benign posts than recorded. Tuning against this
- * part would make it training. */
+ * now). The goal (recall >= 0.95, false alarms <= 1 % per language) was NOT
+ * met there (recall 53/56: English 44/46, French 5/5, Italian 4/5; false
+ * alarms 1/198: English 1/125; no German, Spanish or Portuguese text); the
+ * figures of that one measurement are recorded below. This test guards
+ * against regressions: it fails if the part changes size, if a language
+ * flags fewer notices or more benign posts than recorded. Tuning against
+ * this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 17: being collected) */
+    /*         pos flagged  neg flagged   (round 17) */
     /* de */ {  0,  0,       0, 0 },
-    /* en */ {  0,  0,       0, 0 },
+    /* en */ { 46, 44,     125, 1 },
     /* es */ {  0,  0,       0, 0 },
-    /* fr */ {  0,  0,       0, 0 },
-    /* it */ {  0,  0,       0, 0 },
+    /* fr */ {  5,  5,      40, 0 },
+    /* it */ {  5,  4,      33, 0 },
     /* pt */ {  0,  0,       0, 0 },
 };
 
