@@ -228,6 +228,15 @@ static const notice_phrase phrases[] = {
     P("personal data profile information",        4, A),
     P("profile information or photos",            4, A),
     P("meta ai",                                  1, A),
+    /* the 2024 artists' declaration ("I own the copyright to all images and
+     * posts submitted to my Instagram profile and therefore DO NOT consent
+     * to Meta or other companies using them to train generative AI
+     * platforms"), round 17's two misses (round 18) */
+    P("i own the copyright to all",               6, A),
+    P("submitted to my % profile",                3, A),
+    P("do not consent to % or other companies",   6, A),
+    P("train generative ai",                      2, A),
+    P("all future and past posts",                3, A),
 
     /* ---- every wave: refusing permission ------------------------------ */
     P("i do not allow facebook",                  5, G),
@@ -1067,6 +1076,9 @@ static const notice_phrase phrases[] = {
      * declaration, sentence by sentence without quotation marks, that
      * "lacks any real legal significance" (en-r16b-42) */
     P("legal significance",                     -5, X),
+    /* a debunk that names the laws the notice cites and says posting it
+     * "is not going to change a thing" (en-r17a-75, round 18) */
+    P("not going to change a thing",            -5, X),
     P("rechtliche bedeutung",                   -4, X),
     P("portee juridique",                       -4, X),
     P("valore giuridico",                       -4, X),
@@ -1883,6 +1895,51 @@ static int is_quotation_mark(uint32_t cp)
            cp == 0xFF02;
 }
 
+/* Straight marks (" and the full-width one) look the same at both ends;
+ * the typographic ones (curly, low, angle) pair with each other in any
+ * combination. */
+static int mark_straight(uint32_t cp)
+{
+    return cp == '"' || cp == 0xFF02;
+}
+
+/* At most this many marks are remembered for stray_mark. */
+#define MARKS_KEPT 1024
+
+/* Of an odd number n of quotation marks, the one that opened nothing.
+ * Marks pair in order once it is left out; the one chosen leaves the most
+ * pairs of one kind (straight with straight, typographic with
+ * typographic), the last on a tie. A notice cut before its closing " that
+ * holds «immagine» further on: the " is the stray one, not the ». Round 18
+ * (`it-r17b-04`). */
+static size_t stray_mark(const unsigned char *straight, size_t n)
+{
+    /* pre[k]: same-kind pairs among marks 0..k-1 paired (0,1), (2,3), ...
+     * for even k; suf[k]: among marks k..n-1 paired (k,k+1), ... for
+     * n - k even. */
+    uint16_t pre[MARKS_KEPT + 1], suf[MARKS_KEPT + 2];
+    pre[0] = 0;
+    for (size_t k = 2; k <= n; k += 2)
+        pre[k] = (uint16_t)(pre[k - 2] + (straight[k - 2] == straight[k - 1]));
+    suf[n] = 0;
+    for (size_t k = n; k >= 2 && (n - (k - 2)) % 2 == 0; k -= 2)
+        suf[k - 2] = (uint16_t)(suf[k] + (straight[k - 2] == straight[k - 1]));
+    size_t best = n - 1;
+    int best_pairs = -1;
+    for (size_t i = 0; i < n; i++) {
+        int pairs;
+        if (i % 2 == 0) /* (0,1)..(i-2,i-1), then (i+1,i+2).. */
+            pairs = pre[i] + suf[i + 1];
+        else /* (0,1)..(i-3,i-2), (i-1,i+1), then (i+2,i+3).. */
+            pairs = pre[i - 1] + (straight[i - 1] == straight[i + 1]) + suf[i + 2];
+        if (pairs >= best_pairs) {
+            best_pairs = pairs;
+            best = i;
+        }
+    }
+    return best;
+}
+
 /* Normalise (see notice.h). With `quoted` (QUOTED_WORDS words, zeroed by
  * the caller), also mark each output byte that lies inside a quotation:
  * every quotation mark opens or closes one, and a last mark left open
@@ -1894,6 +1951,8 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
     size_t i = 0, w = 0;
     int in_quote = 0;
     size_t marks = 0, last_mark = 0;
+    size_t mark_at[MARKS_KEPT];          /* output byte of each mark */
+    unsigned char mark_str[MARKS_KEPT];  /* whether it is straight */
 
     if (!text || !dst)
         return 0;
@@ -1911,6 +1970,10 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
             i++;
             if (c == '"') {
                 in_quote ^= 1;
+                if (marks < MARKS_KEPT) {
+                    mark_at[marks] = w;
+                    mark_str[marks] = 1;
+                }
                 marks++;
                 last_mark = w;
             }
@@ -1935,6 +1998,10 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
             else k = fold_codepoint(cp, buf);
             if (quoted && cp != UINT32_MAX && is_quotation_mark(cp)) {
                 in_quote ^= 1;
+                if (marks < MARKS_KEPT) {
+                    mark_at[marks] = w;
+                    mark_str[marks] = (unsigned char)mark_straight(cp);
+                }
                 marks++;
                 last_mark = w;
             }
@@ -1955,9 +2022,28 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
     }
     if (w > 0 && dst[w - 1] == ' ')
         w--;
-    if (quoted && marks % 2 == 1) /* the last mark opened nothing */
-        for (size_t b = last_mark; b < w; b++)
-            QBIT_PUT(quoted, b, 0);
+    if (quoted && marks % 2 == 1) {
+        size_t stray = marks <= MARKS_KEPT ? stray_mark(mark_str, marks) : marks - 1;
+        if (stray == marks - 1) { /* the last mark opened nothing */
+            for (size_t b = last_mark; b < w; b++)
+                QBIT_PUT(quoted, b, 0);
+        } else { /* pair the others in order, around the stray one */
+            for (size_t b = 0; b < w; b++)
+                QBIT_PUT(quoted, b, 0);
+            for (size_t k = 0, open = 0, at = 0; k < marks; k++) {
+                if (k == stray)
+                    continue;
+                if (!open) {
+                    at = mark_at[k];
+                } else {
+                    for (size_t b = at; b < mark_at[k]; b++)
+                        if (dst[b] != ' ')
+                            QBIT_SET(quoted, b);
+                }
+                open ^= 1;
+            }
+        }
+    }
     return fix_lookalikes(dst, w, quoted);
 }
 

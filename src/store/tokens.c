@@ -7,7 +7,9 @@
  *                          (never the snapshot signing key)
  *   "operator_token"       the operator's opaque secret, as printed
  *   "token_revoked:USER"   int64 Unix seconds: tokens of USER with iat <= it
- *                          are invalid
+ *                          are invalid (at least the time of the latest
+ *                          revocation; past it when tokens were minted
+ *                          after a revocation in the same second)
  * The key and the operator secret are made by the first write transaction
  * that asks for them (the first `licit serve` or `licit token` on a store),
  * so a store made by an earlier licit gets them too.
@@ -86,7 +88,10 @@ int licit_store_token_revoke(licit_txn *t, const char *user, size_t n, int64_t a
   if (revoked_key(user, n, key)) return licit_err_set(err, LICIT_EINVAL, "not a user id: 1 to 256 bytes, no NUL");
   if (!t->write) return licit_err_set(err, LICIT_EUSAGE, "revoking needs a write transaction");
   int64_t old;
-  if (licit_store_token_revoked(t, user, n, &old) == 0 && old > at_s) at_s = old; /* never moves back */
+  /* Never moves back; and a token minted since the last revocation in the
+   * same second (or when the clock went back) is dated old + 1
+   * (licit_token_issue), so the new mark must pass old to cover it. */
+  if (licit_store_token_revoked(t, user, n, &old) == 0 && old >= at_s) at_s = old + 1;
   int rc = licit__meta_put(t, key, &at_s, sizeof at_s);
   return rc ? licit__mdb_err(rc, err, "token revocation") : 0;
 }

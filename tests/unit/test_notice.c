@@ -160,30 +160,27 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 17, real texts never used for tuning, committed after the round-17
+ * round 18, real texts never used for tuning, committed after the round-18
  * change and scored once with the table as it was then
- * (docs/notice-detector.md; rounds 6-16, scored once before, are training
- * now). The goal (recall >= 0.95, false alarms <= 1 % per language) was NOT
- * met there (recall 53/56: English 44/46, French 5/5, Italian 4/5; false
- * alarms 1/198: English 1/125; no German, Spanish or Portuguese text); the
- * figures of that one measurement are recorded below. This test guards
- * against regressions: it fails if the part changes size, if a language
- * flags fewer notices or more benign posts than recorded. Tuning against
- * this part would make it training. */
+ * (docs/notice-detector.md; rounds 6-17, scored once before, are training
+ * now). Empty until round 18 is committed. This test guards against
+ * regressions: it fails if the part changes size, if a language flags
+ * fewer notices or more benign posts than recorded. Tuning against this
+ * part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 17) */
+    /*         pos flagged  neg flagged   (round 18: being collected) */
     /* de */ {  0,  0,       0, 0 },
-    /* en */ { 46, 44,     125, 1 },
+    /* en */ {  0,  0,       0, 0 },
     /* es */ {  0,  0,       0, 0 },
-    /* fr */ {  5,  5,      40, 0 },
-    /* it */ {  5,  4,      33, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
     /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 17)", c);
+    score_part("notices/heldout", "held-out (round 18)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -436,6 +433,36 @@ Test(notice, spec_examples_and_one_sentence_refusals)
     cr_assert_geq(r.quoted, 10, "%d points left out", r.quoted);
     cr_assert_eq(detect_str("Otra vez \"no doy permiso a Facebook para usar mis fotos\". "
                             "Es un bulo.", &r), 0, "score %d", r.score);
+}
+
+/* Round 18: of an odd number of quotation marks, the stray one is the one
+ * whose removal pairs the rest by kind (straight with straight,
+ * typographic with typographic), not always the last. A notice cut before
+ * its closing " that holds «immagine» further on was read as a short
+ * quotation (the " to the «) and a long text about it, and lost its flag
+ * (round 17's it-r17b-04, score 8). The words are those of the 2012
+ * declaration; a debunk with the same marks keeps its quotation. */
+Test(notice, stray_mark_is_the_one_that_pairs_the_rest_by_kind)
+{
+    const char *base = getenv("LICIT_TEST_DATA");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/notices/positive/it-r17b-04.txt", base && *base ? base : "tests/data");
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    static char text[65536];
+    size_t n = fread(text, 1, sizeof text, f);
+    fclose(f);
+    licit_notice_result r;
+    cr_assert_eq(licit_notice_detect(text, n, &r), 1, "score %d, %d points taken as quoted", r.score, r.quoted);
+    cr_assert_eq(r.quoted, 0, "%d points taken as quoted", r.quoted);
+    /* A debunk that quotes with the same kinds of marks keeps its quotation. */
+    cr_assert_eq(detect_str("\"Facebook \xc3\xa8 ora un'entit\xc3\xa0 quotata in borsa\" "
+                            "e \xc2\xabla violazione della mia privacy \xc3\xa8 punita dalla legge\xc2\xbb: "
+                            "parole che girano dal 2012 e che non hanno alcun valore, come spiegano i "
+                            "giuristi che abbiamo sentito per questo articolo, e che nessun tribunale ha "
+                            "mai preso sul serio in nessun paese europeo o americano fino ad oggi, "
+                            "nonostante le centinaia di migliaia di condivisioni.", &r), 0,
+                 "score %d", r.score);
 }
 
 Test(notice, family_post_refusing_permission_is_benign)
