@@ -795,8 +795,17 @@ static void manifest_of(licit_txn *t, const licit_snapshot_info *info, srv_resp 
 static int snapshot_named(licit_txn *t, const licit_buf *name, licit_snapshot_info *info, srv_resp *resp) {
   int rc = id_ok(name) ? licit_snapshot_get(t, name->data, info) : LICIT_ENOTFOUND;
   if (rc == LICIT_ENOTFOUND) {
-    srv_error(resp, 404, "not_found", "no snapshot named \"%.*s\" is registered", (int)(name->len < 200 ? name->len : 200),
-              name->data ? name->data : "");
+    /* The name as asked, its control bytes (a decoded %00) written \xHH:
+     * "S1%00x" must not read as "S1", a snapshot that exists. */
+    char shown[4 * 200 + 1];
+    size_t k = 0;
+    for (size_t i = 0; i < name->len && i < 200; i++) {
+      unsigned char c = (unsigned char)name->data[i];
+      if (c < 0x20 || c == 0x7f) k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02x", c);
+      else shown[k++] = (char)c;
+    }
+    shown[k] = 0;
+    srv_error(resp, 404, "not_found", "no snapshot named \"%s\" is registered", shown);
     return 404;
   }
   if (rc) {
@@ -1057,6 +1066,38 @@ static void ep_report(srv_req *rq, srv_resp *resp, const char *user, size_t un) 
     licit_report_free(&r);
   }
   read_end(t, p);
+}
+
+/* GET /v1/me[?user=ACCOUNT]: the report of the token's account, or of
+ * another account of its person as of now (the accounts a person token
+ * covers, SPEC 9), so that the page can show the whole person. Any other
+ * account is 404, whether or not it exists. */
+static void ep_me(srv_req *rq, srv_resp *resp) {
+  licit_buf user = LICIT_BUF_INIT;
+  bool present;
+  if (qarg(rq, "user", &user, &present, resp)) goto done;
+  if (!present || (user.len == rq->claims.sub_len && memcmp(user.data, rq->claims.sub, user.len) == 0)) {
+    ep_report(rq, resp, rq->claims.sub, rq->claims.sub_len);
+    goto done;
+  }
+  licit_txn *t;
+  licit_policy *p;
+  if (read_begin(rq, &t, &p, resp)) goto done;
+  uint32_t *ords = NULL, ord;
+  size_t n = 0;
+  int rc = id_ok(&user) ? licit_user_ord(t, user.data, user.len, &ord) : LICIT_ENOTFOUND;
+  bool mine = false;
+  if (rc && rc != LICIT_ENOTFOUND) {
+    lib_error(resp, rc, "reading the account");
+  } else if (!person_of(rq, t, p, &ords, &n, resp)) {
+    mine = rc == 0 && person_has(ords, n, ord);
+    if (!mine) srv_error(resp, 404, "not_found", "no such account among yours");
+  }
+  free(ords);
+  read_end(t, p);
+  if (mine) ep_report(rq, resp, user.data, user.len);
+done:
+  licit_buf_free(&user);
 }
 
 static void ep_explain(srv_req *rq, srv_resp *resp, size_t seg, bool own) {
@@ -1478,7 +1519,9 @@ static void ep_tokens(srv_req *rq, srv_resp *resp) {
       goto out;
     }
   }
-  if (!us) {
+  /* Another key is 400, as for POST /v1/snapshots and PUT /v1/me/preference:
+   * {"user", "ttl": 60} (a typo) must not mint a 30-day token. */
+  if (!us || licit_json_object_size(js) != 1u + (ttl != NULL)) {
     srv_error(resp, 400, "invalid", "expected {\"user\": USER, \"ttl_s\": seconds (optional, default 30 days)}");
     goto out;
   }
@@ -1533,7 +1576,7 @@ void srv_handle(srv_req *rq, srv_resp *resp) {
       ep_report(rq, resp, seg.data, seg.len);
       break;
     case R_TOKENS: ep_tokens(rq, resp); break;
-    case R_ME: ep_report(rq, resp, rq->claims.sub, rq->claims.sub_len); break;
+    case R_ME: ep_me(rq, resp); break;
     case R_ME_POSTS: ep_me_posts(rq, resp); break;
     case R_ME_EXPLAIN: ep_explain(rq, resp, 3, true); break;
     case R_ME_PROOF: ep_me_proof(rq, resp); break;

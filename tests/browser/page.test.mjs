@@ -61,6 +61,18 @@ const late = path.join(tmp, "late.jsonl");
 fs.writeFileSync(late, JSON.stringify({ type: "post", ts: "2025-05-01T00:00:00Z", post: "p-lucia-late", user: "u-lucia",
   visibility: "public", text: "Posted after the corpus was built, dated before it." }) + "\n");
 L("ingest", late);
+// A person with two linked accounts: one in a region without a choice and
+// holding no post, one in France with a public post. The page opened with
+// the first account's token shows the person: the post, and the button.
+const linked = path.join(tmp, "linked.jsonl");
+fs.writeFileSync(linked, [
+  { type: "account", ts: "2025-08-01T00:00:00Z", user: "u-sam-us", region: "US", birth_date: "1980-01-01" },
+  { type: "account", ts: "2025-08-01T00:00:00Z", user: "u-sam-fr", region: "FR", birth_date: "1980-01-01" },
+  { type: "link", ts: "2025-08-01T00:01:00Z", user: "u-sam-us", with: "u-sam-fr" },
+  { type: "post", ts: "2025-08-02T00:00:00Z", post: "p-sam-fr-1", user: "u-sam-fr", visibility: "public", text: "Bonjour de Lyon, premier post." },
+].map((e) => JSON.stringify(e)).join("\n") + "\n");
+L("ingest", linked);
+const sam = L("token", "u-sam-us");
 const lucia = L("token", "u-lucia");
 const jonas = L("token", "u-jonas");
 
@@ -229,7 +241,22 @@ try {
   await page.screenshot({ path: shot, fullPage: true });
   check("screenshot saved: " + shot, fs.statSync(shot).size > 10000);
 
-  // 6. Another person sees only their own.
+  // 6. A person with linked accounts, seen from the account without a choice.
+  await page.goto(`${base}/#token=${sam}`);
+  await page.waitForSelector("#answer");
+  const samAnswer = await page.textContent("#answer");
+  check("a linked person: the answer counts the whole person's posts", /Your post may be used to train AI now/.test(samAnswer), samAnswer);
+  check("a linked person: each account's region is shown", (await page.textContent("#region")) === "US" &&
+    /u-sam-fr is in FR/.test(await page.textContent("section[aria-labelledby=h-choice]")));
+  check("a linked person: the objection button is offered (one choice covers the person)",
+    (await page.textContent("#choice-button")) === "Object to AI training");
+  await page.click("#choice-button");
+  await waitFor(page, () => /objection is saved/.test(document.getElementById("status").textContent));
+  check("... and pressing it keeps the linked account's post out",
+    /None of your|not used to train AI now/.test(await page.textContent("#answer")) &&
+    /you objected/i.test(await page.textContent("#posts")), await page.textContent("#answer"));
+
+  // 7. Another person sees only their own.
   await page.goto(`${base}/#token=${jonas}`);
   await page.waitForSelector("#answer");
   body = await page.textContent("main");

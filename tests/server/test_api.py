@@ -139,6 +139,8 @@ def main():
         check("POST /v1/tokens ttl_s 0: 400", st == 400 and err_code(js) == "invalid", st, js)
         st, js = s.json("POST", "/v1/tokens", {"ttl_s": 60}, token=OP)
         check("POST /v1/tokens without user: 400", st == 400, st, js)
+        st, js = s.json("POST", "/v1/tokens", {"user": "u-kai", "ttl": 60}, token=OP)
+        check("POST /v1/tokens with another key (ttl for ttl_s): 400, no token", st == 400 and "token" not in js, st, js)
         st, js = s.json("POST", "/v1/tokens", {"user": "u-kai"}, token=LUCIA)
         check("POST /v1/tokens with a person token: 403", st == 403, st, js)
         kai = s.json("POST", "/v1/tokens", {"user": "u-kai"}, token=OP)[1]["token"]
@@ -235,6 +237,9 @@ def main():
         for path in ("/v1/snapshots/../v1/snapshots", "/v1/./snapshots", "/v1/snapshots/s1/../s1"):
             st, js = s.json("GET", path, token=OP)
             check("dot segments are not resolved: %s is 404" % path, st == 404, st, js)
+        st, js = s.json("GET", "/v1/snapshots/s1%00x", token=OP)
+        check("a name with a NUL: 404 naming it whole, not the snapshot s1", st == 404 and
+              "s1\\x00x" in js["error"]["message"], st, js)
         st, js = s.json("GET", "/v1/snapshots/%zz", token=OP)
         check("a broken percent escape: 400", st == 400, st, js)
         st, js = s.json("GET", "/v1/snapshots/s1/debt?at=2025-07-31T00:00:00Z", token=OP)
@@ -259,6 +264,18 @@ def main():
         st, js = s.json("GET", "/v1/me?at=" + AT, token=ELENA)
         check("GET /v1/me of a linked account names its person", st == 200 and
               js["person"] == ["u-elena-fb", "u-elena-ig"], js)
+        st, js = s.json("GET", "/v1/me?user=u-elena-ig&at=" + AT, token=ELENA)
+        check("GET /v1/me?user=ACCOUNT: the report of another account of the token's person",
+              st == 200 and js == dict(cli_json("report", "u-elena-ig", "--at", AT),
+                                       person=["u-elena-fb", "u-elena-ig"]), st, js)
+        st, js = s.json("GET", "/v1/me?user=u-elena-fb&at=" + AT, token=ELENA)
+        check("GET /v1/me?user= the token's own account: as without it", st == 200 and js["user"] == "u-elena-fb", js)
+        st1, js1 = s.json("GET", "/v1/me?user=u-lucia", token=ELENA)
+        st2, js2 = s.json("GET", "/v1/me?user=u-no-such-account", token=ELENA)
+        check("GET /v1/me?user= an account of someone else: 404, exactly like an unknown one",
+              st1 == 404 and st2 == 404 and js1 == js2, js1, js2)
+        st, js = s.json("GET", "/v1/me?user=u-elena-ig", token=OP)
+        check("GET /v1/me?user= with the operator token: 403", st == 403, st, js)
         st, js = s.json("GET", "/v1/me", token=NOBODY)
         check("GET /v1/me for an account not yet known: 404", st == 404, st, js)
         st, js = s.json("GET", "/v1/me/posts", token=NOBODY)

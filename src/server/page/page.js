@@ -34,6 +34,12 @@
     no_choice: "In your region you cannot choose: the platform\u2019s terms let it use your public posts.",
     excluded: "Posts from your region are never used."
   };
+  var MODE_LINKED = {
+    opt_out: "There you can object, and your choice covers all your accounts.",
+    opt_in: "There its posts are used only if you agree, and your choice covers all your accounts.",
+    no_choice: "There you cannot choose.",
+    excluded: "Posts from there are never used."
+  };
   var COLORS = {
     included: "#00703c", objected: "#d4351c", no_consent: "#942514", deleted: "#505a5f", not_public: "#1d70b8",
     too_old: "#6f72af", minor: "#912b88", region_excluded: "#f47738", signal: "#b58840", mentioned: "#d53880",
@@ -80,7 +86,62 @@
     });
   }
 
-  var state = { me: null, posts: [], next: null, allPosts: null };
+  var state = { me: null, accounts: [], posts: [], next: null, allPosts: null };
+
+  // The person's view: the token's account's report (/v1/me) with what
+  // belongs to the whole person summed over all its accounts' reports
+  // (/v1/me?user=ACCOUNT): the counts of posts, the corpora that hold them,
+  // the notices, the mentions. Region and mode stay per account; the
+  // preference is the person's.
+  function personView(me, accounts) {
+    var v = {};
+    for (var k in me) v[k] = me[k];
+    v.accounts = accounts;
+    if (accounts.length < 2) return v;
+    var posts = { considered: 0, included: 0, excluded: {} }, snaps = {}, order = [], mentioned = { considered: 0, excluded: 0 };
+    v.optout_notices = [];
+    accounts.forEach(function (a) {
+      posts.considered += a.posts.considered;
+      posts.included += a.posts.included;
+      for (var r in a.posts.excluded) posts.excluded[r] = (posts.excluded[r] || 0) + a.posts.excluded[r];
+      (a.snapshots || []).forEach(function (s) {
+        if (!snaps[s.name]) { snaps[s.name] = { name: s.name, at: s.at, posts: 0 }; order.push(s.name); }
+        snaps[s.name].posts += s.posts;
+      });
+      v.optout_notices = v.optout_notices.concat(a.optout_notices || []);
+      if (a.mentioned_by_others) {
+        mentioned.considered += a.mentioned_by_others.considered;
+        mentioned.excluded += a.mentioned_by_others.excluded;
+      }
+      if (a.honoured) v.honoured = true;
+    });
+    v.posts = posts;
+    v.snapshots = order.map(function (n) { return snaps[n]; });
+    v.mentioned_by_others = mentioned;
+    return v;
+  }
+
+  // The mode the choice button acts in: the token's account's when it lets
+  // people choose, else that of a linked account that does (one preference
+  // covers the person, SPEC 4).
+  function choiceMode(v) {
+    if (v.mode === "opt_out" || v.mode === "opt_in") return v.mode;
+    var modes = v.accounts.map(function (a) { return a.mode; });
+    return modes.indexOf("opt_out") >= 0 ? "opt_out" : modes.indexOf("opt_in") >= 0 ? "opt_in" : v.mode;
+  }
+
+  function loadMe() {
+    return api("GET", "/v1/me").then(function (r) {
+      if (r.status !== 200) return r;
+      var others = (r.json.person || []).filter(function (u) { return u !== r.json.user; });
+      return Promise.all(others.map(function (u) { return api("GET", "/v1/me?user=" + encodeURIComponent(u)); })).then(function (rs) {
+        var accounts = [r.json].concat(rs.filter(function (x) { return x.status === 200; }).map(function (x) { return x.json; }));
+        state.accounts = accounts;
+        state.me = personView(r.json, accounts);
+        return r;
+      });
+    });
+  }
 
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
 
@@ -91,11 +152,10 @@
       fail("This page needs your personal link. Open the link you were given: it ends with #token= followed by a long key.");
       return;
     }
-    api("GET", "/v1/me").then(function (r) {
+    loadMe().then(function (r) {
       if (r.status === 401) return fail("This link no longer works: it has expired or was withdrawn. Ask for a new link.");
       if (r.status === 404) return fail("We have no posts or settings of yours yet. Once your account has activity, this page shows what happens to it.");
       if (r.status !== 200) return fail("Something went wrong on our side (" + r.status + "). Try again later.");
-      state.me = r.json;
       return api("GET", "/v1/me/posts?limit=50").then(function (p) {
         state.posts = p.status === 200 ? p.json.posts : [];
         state.next = p.status === 200 ? p.json.next : null;
@@ -115,7 +175,10 @@
     var why = [];
     if (me.honoured && me.preference === "deny") why.push("You objected, and your objection is honoured.");
     else if (me.honoured && me.preference === "allow") why.push("You agreed to it.");
-    if (me.private) why.push("Your account is private, so none of its posts is used.");
+    me.accounts.forEach(function (a) {
+      if (a.private) why.push(a.user === me.user ? "Your account is private, so none of its posts is used." :
+        "Your account " + a.user + " is private, so none of its posts is used.");
+    });
     var byReason = me.posts.excluded, other = [];
     for (var k in byReason) if (byReason[k] && k !== "objected") other.push(plural(byReason[k], "post", "posts") + " \u2014 " + VERDICT[k].replace("Not used: ", "").toLowerCase());
     return h("section", { "aria-labelledby": "h-summary" },
@@ -130,11 +193,17 @@
     var sec = h("section", { "aria-labelledby": "h-choice" }, h("h2", { id: "h-choice", tabindex: "-1", text: "Your choice" }));
     var region = me.region ? me.region : "unknown";
     sec.appendChild(h("p", null, "Your region: ", h("strong", { id: "region", text: region }), ". " + (MODE[me.mode] || "")));
+    me.accounts.forEach(function (a) {
+      if (a.user !== me.user)
+        sec.appendChild(h("p", { "class": "linked-region" }, "Your account " + a.user + " is in ", h("strong", { text: a.region || "an unknown region" }),
+          ". " + (MODE_LINKED[a.mode] || "")));
+    });
+    var mode = choiceMode(me);
     var prefText = { deny: "You have objected to AI training.", allow: "You have agreed to AI training.", unset: "You have not made a choice." }[me.preference];
     var p = h("p", { id: "preference" }, prefText);
     if (me.preference !== "unset") {
       var linked = me.person && me.person.length > 1;
-      p.appendChild(document.createTextNode(me.honoured ? " This is honoured." :
+      p.appendChild(document.createTextNode(me.accounts[0].honoured ? " This is honoured." :
         (me.mode === "no_choice" || me.mode === "excluded") && linked ?
           " In your region it does not change what is used of this account's posts, but it also covers your linked accounts where their region lets people choose." :
         me.mode === "no_choice" || me.mode === "excluded" ? " It is kept, but in your region it does not change what is used." : ""));
@@ -147,9 +216,9 @@
     var action = null;
     if (me.deleted) {
       sec.appendChild(h("p", { text: "Your account is deleted, so your choice can no longer change." }));
-    } else if (me.mode === "opt_out") {
+    } else if (mode === "opt_out") {
       action = me.preference === "deny" ? { label: "Withdraw my objection", value: "unset", cls: "" } : { label: "Object to AI training", value: "deny", cls: "primary" };
-    } else if (me.mode === "opt_in") {
+    } else if (mode === "opt_in") {
       action = me.preference === "allow" ? { label: "Withdraw my consent", value: "unset", cls: "" } : { label: "I agree to AI training", value: "allow", cls: "primary" };
     } else {
       sec.appendChild(h("p", { "class": "muted", text: "There is nothing to choose here. Deleting a post, or making it or your account private, keeps it out of corpora built after that." }));
@@ -175,8 +244,7 @@
       var what = { deny: "Your objection is saved", allow: "Your consent is saved", unset: "Your choice is withdrawn" }[value];
       var msg = what + " (" + day(r.json.effective) + "). " + r.json.reason;
       state.allPosts = null;
-      api("GET", "/v1/me").then(function (m) {
-        if (m.status === 200) state.me = m.json;
+      loadMe().then(function () {
         return api("GET", "/v1/me/posts?limit=50");
       }).then(function (p) {
         if (p.status === 200) { state.posts = p.json.posts; state.next = p.json.next; }
@@ -377,7 +445,9 @@
       ul.appendChild(h("li", { text: p ? "\u201c" + p.excerpt + "\u201d (" + day(p.created) + ")" : id }));
     });
     sec.appendChild(ul);
-    sec.appendChild(h("p", { text: "What does work: " + (MODE[me.mode] || "") + (me.mode === "opt_out" || me.mode === "opt_in" ? " Use the button under \u201cYour choice\u201d." : "") }));
+    var mode = choiceMode(me);
+    sec.appendChild(h("p", { text: "What does work: " + (mode === me.mode ? MODE[me.mode] || "" : "your account in a region where you can choose decides for all your accounts.") +
+      (mode === "opt_out" || mode === "opt_in" ? " Use the button under \u201cYour choice\u201d." : "") }));
     return sec;
   }
 
