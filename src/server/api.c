@@ -140,8 +140,10 @@ int srv_route(srv_req *rq, srv_resp *resp) {
   }
   rq->route = match(rq);
   if (rq->route == R_UNKNOWN) goto unknown;
-  /* Every method this route takes is a word of its Allow list. */
+  /* Every method this route takes is a word of its Allow list. HEAD is
+   * GET without the body (RFC 9110 9.3.2), which libmicrohttpd leaves out. */
   const char *allow = routes[rq->route].methods;
+  if (strcmp(rq->method, "HEAD") == 0) rq->method = "GET";
   size_t ml = strlen(rq->method);
   for (const char *a = allow; (a = strstr(a, rq->method)); a += ml)
     if ((a == allow || a[-1] == ' ') && (a[ml] == 0 || a[ml] == ',')) return 0;

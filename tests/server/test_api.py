@@ -75,6 +75,14 @@ def main():
         st, h, body = s.req("POST", "/metrics")
         check("wrong method before token: 405 with Allow", st == 405 and h.get("allow") == "GET" and
               err_code(json.loads(body)) == "method_not_allowed", st, h, body)
+        st, h, body = s.req("HEAD", "/healthz")
+        gst, gh, gbody = s.req("GET", "/healthz")
+        check("HEAD is GET without the body (RFC 9110)", st == 200 and body == b"" and
+              h.get("content-type") == gh.get("content-type") and h.get("content-length") == str(len(gbody)), st, h, body)
+        st, h, body = s.req("HEAD", "/v1/me", token=LUCIA)
+        check("HEAD of a person path: 200, no body", st == 200 and body == b"", st, h, body)
+        st, h, body = s.req("HEAD", "/v1/me")
+        check("HEAD without a token: 401 as for GET", st == 401, st, h)
         st, h, body = s.req("DELETE", "/v1/snapshots", token=OP)
         check("405 lists every method of the path", st == 405 and h.get("allow") == "GET, POST", st, h)
         st, js = s.json("GET", "/metrics")
