@@ -866,7 +866,11 @@ static bool name_ok(const char *s, size_t n) {
 
 static void ep_snapshot_create(srv_req *rq, srv_resp *resp) {
   licit_json *js = NULL;
-  if (body_object(rq, &js, resp)) return;
+  /* Both keys are optional: no body at all is {}. */
+  if (rq->body_len == 0 ? licit_json_parse("{}", 2, &js, NULL, NULL, NULL) != 0 : body_object(rq, &js, resp) != 0) {
+    if (!resp->status) srv_error(resp, 500, "out_of_memory", "out of memory");
+    return;
+  }
   int64_t T = licit_time_now();
   char namebuf[160];
   licit_buf out = LICIT_BUF_INIT;

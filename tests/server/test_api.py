@@ -520,6 +520,8 @@ def main():
         check("once connections close, requests are served again", st == 200, st, js)
         st, h, _ = s.req("GET", "/healthz")
         check("server still healthy", st == 200)
+        st, js = s.json("POST", "/v1/snapshots", token=OP)
+        check("POST /v1/snapshots with no body: both keys default (as {})", st == 200 and js.get("snapshot"), st, js)
         rc = s.stop()
         check("SIGTERM with slow and refused clients behind it: exit 0", rc == 0, rc, s.log()[-3000:])
     damaged_store(OP, LUCIA)
