@@ -1246,6 +1246,20 @@ static const notice_phrase phrases[] = {
     P("mettere questo",                              2, A),
     P("postare questo",                              2, A),
     P("publier ceci",                                2, A),
+    /* Round 19 (decided on rounds 1-18): the opening of the 2014-2016
+     * "Due to the fact that Facebook has chosen to involve software that will
+     * allow the theft of my personal information" declaration, which the
+     * stored pages cut before its L.111 references (es-r18b-01), and the
+     * 2020 Instagram "As instructed by my lawyer: I'm not giving and have
+     * never given Instagram ... permission" (en-r18a-19) */
+    P("has chosen to involve software",              5, C),
+    P("theft of my personal information",            4, C),
+    P("ha optado por incluir",                       5, C),
+    P("robo de mi informacion personal",             4, C),
+    P("yo declaro lo siguiente",                     3, C),
+    P("as instructed by my lawyer",                  5, G),
+    P("have never given %",                         10, G),
+    P("you are not allowed to censor me",            4, G),
     /* refusals addressed to any platform ('%'), every language: one entry per */
     /* sentence shape instead of one per platform */
     P("i do not give %", 10, G),
