@@ -45,7 +45,7 @@
 #include "adapters/html.h"
 
 typedef struct ap {
-  char region[3]; /* "" when --region is not given */
+  licit__region_tag tag; /* --region */
   licit_buf id, text, followers;
   licit__strvs mentions;
   licit__outbox *outbox; /* a whole-file input, or NULL */
@@ -54,7 +54,7 @@ typedef struct ap {
 static int ap_create(void **state, const char *region) {
   ap *a = calloc(1, sizeof *a);
   if (!a) return LICIT_ENOMEM;
-  if (region) memcpy(a->region, region, 2);
+  licit__region_tag_init(&a->tag, region);
   a->text.limit = LICIT_TEXT_MAX + 8; /* more is rejected anyway: stop there */
   licit__html_init();
   *state = a;
@@ -68,6 +68,7 @@ static void ap_destroy(void *state) {
   licit_buf_free(&a->text);
   licit_buf_free(&a->followers);
   licit__strvs_free(&a->mentions);
+  licit__region_tag_free(&a->tag);
   licit__outbox_close(a->outbox);
   free(a);
 }
@@ -322,7 +323,7 @@ static int ap_activity(ap *a, const licit_json *act, licit_sink *sink, licit_err
       ev.post = obj_id;
       if ((rc = own_post(sink, &ev, err))) return rc;
     }
-    return licit__emit(a->region, sink, &ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
+    return licit__emit(&a->tag, sink, &ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
   }
 
   if (licit_json_typeof(obj) != LICIT_JSON_OBJECT) return 1; /* only names its object: no content */
@@ -354,7 +355,7 @@ static int ap_activity(ap *a, const licit_json *act, licit_sink *sink, licit_err
     if ((rc = set_id(a, &ev, act, type, obj_id, true, err))) return rc;
     ev.type = LICIT_EV_EDIT;
     if ((rc = own_post(sink, &ev, err))) return rc;
-    return licit__emit(a->region, sink, &ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
+    return licit__emit(&a->tag, sink, &ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
   }
   rc = field_time(obj, "published", "object.published", false, &ev.ts, err);
   if (rc == 1) rc = field_time(act, "published", "published", false, &ev.ts, err);
@@ -367,7 +368,7 @@ static int ap_activity(ap *a, const licit_json *act, licit_sink *sink, licit_err
   if ((rc = visibility(a, act, obj, ev.user, &ev.visibility))) return rc;
   if ((rc = set_id(a, &ev, act, type, obj_id, false, err))) return rc;
   ev.type = LICIT_EV_POST;
-  return licit__emit(a->region, sink, &ev, true, 0, err);
+  return licit__emit(&a->tag, sink, &ev, true, 0, err);
 }
 
 static int ap_record(void *state, const char *line, size_t len, licit_sink *sink, licit_err *err) {

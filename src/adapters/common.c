@@ -51,31 +51,89 @@ int licit__id_fit(licit_buf *b, const char *prefix) {
   return licit_buf_printf(b, "%ssha256:%s", prefix, hex);
 }
 
-int licit__region_first_seen(const char *region, licit_sink *sink, licit_strv user, int64_t ts) {
-  if (!region) return 0;
+void licit__region_tag_init(licit__region_tag *t, const char *region) {
+  memset(t, 0, sizeof *t);
+  if (region && region[0]) memcpy(t->region, region, 2);
+}
+
+void licit__region_tag_free(licit__region_tag *t) {
+  for (size_t i = 0; i < t->cap; i++) free(t->slot[i].id);
+  free(t->slot);
+  t->slot = NULL;
+  t->cap = t->n = 0;
+}
+
+static size_t tag_hash(licit_strv user) {
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+  for (size_t i = 0; i < user.n; i++) h = (h ^ (unsigned char)user.p[i]) * 1099511628211ULL;
+  return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of user, or the free slot where it goes (cap > n always). */
+static licit__tagged *tag_slot(licit__region_tag *t, licit_strv user) {
+  size_t i = tag_hash(user) & (t->cap - 1);
+  while (t->slot[i].id && !(t->slot[i].n == user.n && memcmp(t->slot[i].id, user.p, user.n) == 0))
+    i = (i + 1) & (t->cap - 1);
+  return &t->slot[i];
+}
+
+static int tag_put(licit__region_tag *t, licit_strv user, int64_t ts) {
+  if (t->n >= LICIT_REGION_TAGGED) return 0; /* remember no more (see common.h) */
+  if (2 * (t->n + 1) > t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 1024;
+    licit__region_tag grown = {{0}, calloc(cap, sizeof *grown.slot), cap, t->n};
+    if (!grown.slot) return LICIT_ENOMEM;
+    for (size_t i = 0; i < t->cap; i++)
+      if (t->slot[i].id) *tag_slot(&grown, (licit_strv){t->slot[i].id, t->slot[i].n}) = t->slot[i];
+    free(t->slot);
+    t->slot = grown.slot;
+    t->cap = cap;
+  }
+  licit__tagged *e = tag_slot(t, user);
+  if (!(e->id = malloc(user.n ? user.n : 1))) return LICIT_ENOMEM;
+  memcpy(e->id, user.p, user.n);
+  e->n = user.n;
+  e->ts = ts;
+  t->n++;
+  return 0;
+}
+
+static int region_tag(licit__region_tag *t, licit_sink *sink, licit_strv user, int64_t ts) {
+  if (!t || !t->region[0]) return 0;
   int known = sink->user_known(sink, user.p, user.n);
-  if (known) return known < 0 ? known : 0;
+  if (known < 0) return known;
+  licit__tagged *e = NULL;
+  if (known) {
+    /* Known: tagged by this input at a later ts, or not ours to tag. */
+    if (!t->cap || !(e = tag_slot(t, user))->id || ts >= e->ts) return 0;
+  }
   licit_event ev = {0};
   ev.type = LICIT_EV_ACCOUNT;
   ev.ts = ts;
   ev.user = user;
   ev.has_region = true;
-  ev.region[0] = region[0];
-  ev.region[1] = region[1];
-  return sink->emit(sink, &ev, 0);
+  ev.region[0] = t->region[0];
+  ev.region[1] = t->region[1];
+  int rc = sink->emit(sink, &ev, 0);
+  if (rc) return rc;
+  if (e) {
+    e->ts = ts;
+    return 0;
+  }
+  return tag_put(t, user, ts);
 }
 
 bool licit__eq(licit_strv s, const char *z) { return s.n == strlen(z) && memcmp(s.p, z, s.n) == 0; }
 
-int licit__emit(const char *region, licit_sink *sink, const licit_event *ev_in, bool creates_user, unsigned flags,
+int licit__emit(licit__region_tag *tag, licit_sink *sink, const licit_event *ev_in, bool creates_user, unsigned flags,
                 licit_err *err) {
   licit_event copy = *ev_in;
   const licit_event *ev = &copy;
   licit_event_defaults(&copy); /* as the native reader does */
   int rc = licit_event_check(ev, err);
   if (rc) return rc;
-  if (region && !region[0]) region = NULL;
-  if (creates_user && (rc = licit__region_first_seen(region, sink, ev->user, ev->ts))) return rc;
+  if (creates_user && (rc = region_tag(tag, sink, ev->user, ev->ts)))
+    return rc == LICIT_ENOMEM ? licit_err_set(err, rc, "out of memory remembering the accounts --region tagged") : rc;
   return sink->emit(sink, ev, flags);
 }
 

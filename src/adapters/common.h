@@ -32,21 +32,40 @@ int licit__field_type_err(licit_err *err, const char *path, const char *want, co
  * left for licit_event_check to reject. */
 int licit__id_fit(licit_buf *b, const char *prefix);
 
-/* --region CC (SPEC section 8): before an event that may create `user`, the
- * adapter calls this; when `region` is set and the store (including this
- * input so far) does not know the user, it emits an `account` event giving
- * the user that region at `ts`, the ts of the user's first event in this
- * input.  Returns 0 or the sink's fatal error. */
-int licit__region_first_seen(const char *region, licit_sink *sink, licit_strv user, int64_t ts);
+/* --region CC (SPEC section 8): "every account first seen in that input
+ * [gets] the region CC, as an account event at the account's first ts".
+ * Inputs are streamed and not in ts order (Jetstream's time_us, an outbox's
+ * published), so the first ts is known only as the input goes on: the tag
+ * remembers each account it gave the region to, with the ts of the earliest
+ * such event, and gives it again at an earlier ts when an earlier-stamped
+ * event of that account comes (one more `account` event with the same
+ * region; as of any T the account then has the region from its first ts
+ * on).  Accounts the store knew before the input are never tagged.  At most
+ * LICIT_REGION_TAGGED accounts are remembered; past that, new accounts get
+ * the region at the ts they are first seen, as before round 18. */
+#define LICIT_REGION_TAGGED (1u << 20)
+typedef struct licit__tagged {
+  char *id; /* NULL: a free slot */
+  size_t n;
+  int64_t ts;
+} licit__tagged;
+typedef struct licit__region_tag {
+  char region[3]; /* "" when --region is not given */
+  licit__tagged *slot;
+  size_t cap, n;
+} licit__region_tag;
+void licit__region_tag_init(licit__region_tag *t, const char *region);
+void licit__region_tag_free(licit__region_tag *t);
 
 /* Whether s holds exactly the C string z. */
 bool licit__eq(licit_strv s, const char *z);
 
 /* Checks ev (licit_event_check: LICIT_EINVAL naming the field), then, when
- * the event may create its user (creates_user), gives a new account the
- * --region (region: "CC", or NULL or "" for none) and emits the event with
- * `flags`.  Returns 0, LICIT_EINVAL, or the sink's fatal error. */
-int licit__emit(const char *region, licit_sink *sink, const licit_event *ev, bool creates_user, unsigned flags,
+ * the event may create its user (creates_user), gives the account the
+ * --region of `tag` as above (tag NULL or without a region: none) and
+ * emits the event with `flags`.  Returns 0, LICIT_EINVAL, LICIT_ENOMEM or
+ * the sink's fatal error. */
+int licit__emit(licit__region_tag *tag, licit_sink *sink, const licit_event *ev, bool creates_user, unsigned flags,
                 licit_err *err);
 
 /* A growable list of strings that point into someone else's memory (a

@@ -50,7 +50,7 @@
 #define TS_MAX (253402300799999999LL)
 
 typedef struct js {
-  char region[3]; /* "" when --region is not given */
+  licit__region_tag tag; /* --region */
   licit_buf id, post;
   licit__strvs mentions;
 } js;
@@ -58,7 +58,7 @@ typedef struct js {
 static int js_create(void **state, const char *region) {
   js *j = calloc(1, sizeof *j);
   if (!j) return LICIT_ENOMEM;
-  if (region) memcpy(j->region, region, 2);
+  licit__region_tag_init(&j->tag, region);
   *state = j;
   return 0;
 }
@@ -69,6 +69,7 @@ static void js_destroy(void *state) {
   licit_buf_free(&j->id);
   licit_buf_free(&j->post);
   licit__strvs_free(&j->mentions);
+  licit__region_tag_free(&j->tag);
   free(j);
 }
 
@@ -126,7 +127,7 @@ static int post_commit(js *j, const licit_json *commit, licit_strv op, licit_eve
                        licit_err *err) {
   if (licit__eq(op, "delete")) {
     ev->type = LICIT_EV_DELETE;
-    return licit__emit(j->region, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
+    return licit__emit(&j->tag, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
   }
   licit_json *rec;
   int rc = licit__field_obj(commit, "record", "commit.record", true, &rec, err);
@@ -135,7 +136,7 @@ static int post_commit(js *j, const licit_json *commit, licit_strv op, licit_eve
   if ((rc = facet_mentions(j, rec, ev, err))) return rc;
   if (licit__eq(op, "update")) {
     ev->type = LICIT_EV_EDIT;
-    return licit__emit(j->region, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
+    return licit__emit(&j->tag, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
   }
   if ((rc = reply_parent(rec, ev, err))) return rc;
   ev->type = LICIT_EV_POST;
@@ -153,7 +154,7 @@ static int post_commit(js *j, const licit_json *commit, licit_strv op, licit_eve
       if (!ev->has_lang) ev->lang = (licit_strv){NULL, 0};
     }
   }
-  return licit__emit(j->region, sink, ev, true, 0, err);
+  return licit__emit(&j->tag, sink, ev, true, 0, err);
 }
 
 static int intent_commit(js *j, const licit_json *commit, licit_strv op, licit_event *ev, licit_sink *sink,
@@ -175,7 +176,7 @@ static int intent_commit(js *j, const licit_json *commit, licit_strv op, licit_e
       ev->ai_training = licit_json_bool(allow) ? LICIT_PREF_ALLOW : LICIT_PREF_DENY;
     }
   }
-  return licit__emit(j->region, sink, ev, true, 0, err);
+  return licit__emit(&j->tag, sink, ev, true, 0, err);
 }
 
 static int commit_event(js *j, const licit_json *root, licit_event *ev, licit_sink *sink, licit_err *err) {
@@ -248,14 +249,14 @@ static int account_event(js *j, const licit_json *root, licit_event *ev, licit_s
 
   if (!licit_json_bool(active) && licit__eq(status, "deleted")) {
     ev->type = LICIT_EV_ACCOUNT_DELETE;
-    return licit__emit(j->region, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
+    return licit__emit(&j->tag, sink, ev, false, LICIT_EMIT_SKIP_UNKNOWN, err);
   }
   /* takendown, suspended, deactivated, desynchronized, throttled, unknown
    * statuses: the account's content is not public while it is inactive. */
   ev->type = LICIT_EV_ACCOUNT;
   ev->has_private = true;
   ev->private_ = !licit_json_bool(active);
-  return licit__emit(j->region, sink, ev, true, 0, err);
+  return licit__emit(&j->tag, sink, ev, true, 0, err);
 }
 
 static int js_event(js *j, const licit_json *root, licit_sink *sink, licit_err *err) {

@@ -98,16 +98,22 @@ printf '%s\n' "{\"did\":\"$(js_did alice)\",\"time_us\":1725200000000000,\"kind\
 expect_exit 0 lic --store "$S" ingest --format jetstream --region DE --json "$T/later.jsonl"
 expect_eq "jetstream --region: a known account gets no account event" "1 0 0 0" "$(adrs)"
 expect_eq "jetstream --region: a known account keeps no region" "5 4 deleted=1" "$(evc "$S")"
-# The region event is at the first event *seen*: an earlier post of the same
-# account arriving later precedes it (docs/adapters.md).
+# SPEC 8: the region is at the account's first ts. An earlier post of the
+# same account arriving later gets the region again at its own ts, so the
+# account has it from its first ts on (until round 18 the region started at
+# the first event *seen*, and the earlier post was judged without it).
 S=$(store)
 {
   printf '%s\n' "{\"did\":\"$(js_did dan)\",\"time_us\":1725149400000000,\"kind\":\"commit\",\"commit\":{\"rev\":\"3l3d00000001b\",\"operation\":\"create\",\"collection\":\"app.bsky.feed.post\",\"rkey\":\"3l3d00000001a\",\"record\":{\"text\":\"second\"}}}"
   printf '%s\n' "{\"did\":\"$(js_did dan)\",\"time_us\":1725148800000000,\"kind\":\"commit\",\"commit\":{\"rev\":\"3l3d00000000b\",\"operation\":\"create\",\"collection\":\"app.bsky.feed.post\",\"rkey\":\"3l3d00000000a\",\"record\":{\"text\":\"first\"}}}"
 } >"$T/dan.jsonl"
-expect_exit 0 lic --store "$S" ingest --format jetstream --region GB --json "$T/dan.jsonl"
-expect_eq "jetstream --region: out-of-order account" "3 0 0 0" "$(adrs)"
-expect_eq "jetstream --region: region from the first-seen event's ts" "1 1" "$(evc "$S" 2024-09-01T00:05:00Z)"
+expect_exit 0 lic --store "$S" ingest --format jetstream --region DE --json "$T/dan.jsonl"
+expect_eq "jetstream --region: out-of-order account, the region given again at the earlier ts" "4 0 0 0" "$(adrs)"
+expect_eq "jetstream --region: the earlier post has the region (region_excluded, DE)" "1 0 region_excluded=1" \
+  "$(evc "$S" 2024-09-01T00:05:00Z)"
+expect_eq "jetstream --region: and so has the later one" "2 0 region_excluded=2" "$(evc "$S" 2024-09-01T00:15:00Z)"
+expect_exit 0 lic --store "$S" ingest --format jetstream --region DE --json "$T/dan.jsonl"
+expect_eq "jetstream --region: the out-of-order input replayed adds nothing" "0 2 0 0" "$(adrs)"
 
 # accounts.jsonl: takendown, suspended, deactivated, an unknown status and
 # no status -> private; deleted -> account_delete; deleted unseen -> skipped;
