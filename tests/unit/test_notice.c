@@ -163,14 +163,16 @@ Test(notice, corpus_training_part)
  * round 19, real texts never used for tuning, committed after the round-19
  * change and scored once with the table as it was then
  * (docs/notice-detector.md; rounds 6-18, scored once before, are training
- * now). Empty until round 19 is committed. This test guards against
- * regressions: it fails if the part changes size, if a language flags
- * fewer notices or more benign posts than recorded. Tuning against this
- * part would make it training. */
+ * now). English only (the other languages' stored pages are used up):
+ * recall 38/39, false alarms 0/131; the goal per language cannot be shown
+ * by it. The figures of that one measurement are recorded below. This test
+ * guards against regressions: it fails if the part changes size, if a
+ * language flags fewer notices or more benign posts than recorded. Tuning
+ * against this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 19: being collected) */
+    /*         pos flagged  neg flagged   (round 19) */
     /* de */ {  0,  0,       0, 0 },
-    /* en */ {  0,  0,       0, 0 },
+    /* en */ { 39, 38,     131, 0 },
     /* es */ {  0,  0,       0, 0 },
     /* fr */ {  0,  0,       0, 0 },
     /* it */ {  0,  0,       0, 0 },
