@@ -819,6 +819,47 @@ static int sign_key(build *b, licit_store *s) {
 
 /* The name is registered: done when it is this snapshot, in this
  * directory, unchanged (a rerun after a kill past the commit). */
+/* What of the registered snapshot's directory is not as registered: NULL
+ * when its signature file and every part listed in manifest m are (the
+ * manifest itself was compared already); else a message in why. */
+static const char *damage(build *b, licit_strv m, licit_strv sg, char why[4600]) {
+  licit_buf disk = LICIT_BUF_INIT;
+  char path[4400];
+  snprintf(path, sizeof path, "%s/manifest.json.sig", b->opts->out_dir);
+  licit_err ignore;
+  int rc = read_small(path, &disk, &ignore);
+  bool sig_ok = rc == 0 && disk.len == sg.n && memcmp(disk.data, sg.p, sg.n) == 0;
+  licit_buf_free(&disk);
+  if (!sig_ok) {
+    snprintf(why, 4600, "%s is %s", path, rc == LICIT_ENOTFOUND ? "missing" : "not the signature registered");
+    return why;
+  }
+  licit_json *js = NULL;
+  if (licit_json_parse(m.p, m.n, &js, NULL, NULL, NULL)) {
+    snprintf(why, 4600, "its registered manifest cannot be read");
+    return why;
+  }
+  const licit_json *docs = licit_json_get(js, "documents");
+  const char *bad = NULL;
+  size_t np = docs && licit_json_typeof(docs) == LICIT_JSON_ARRAY ? licit_json_array_size(docs) : 0;
+  for (size_t i = 0; i < np && !bad; i++) {
+    const licit_json *d = licit_json_array_get(docs, i);
+    const licit_json *pp = licit_json_get(d, "path"), *ps = licit_json_get(d, "sha256");
+    if (!pp || !ps || licit_json_typeof(pp) != LICIT_JSON_STRING || licit_json_typeof(ps) != LICIT_JSON_STRING) continue;
+    size_t pn, sn;
+    const char *rel = licit_json_str(pp, &pn), *want = licit_json_str(ps, &sn);
+    char fp[4500], got[65];
+    snprintf(fp, sizeof fp, "%s/%.*s", b->opts->out_dir, (int)(pn < 256 ? pn : 256), rel);
+    if (file_sha(fp, got))
+      bad = "missing or unreadable";
+    else if (sn != 64 || memcmp(got, want, 64) != 0)
+      bad = "not the bytes registered (its sha256 differs)";
+    if (bad) snprintf(why, 4600, "%s is %s", fp, bad);
+  }
+  licit_json_free(js);
+  return bad ? why : NULL;
+}
+
 static int already(build *b, licit_snapshot_info *old, bool *same) {
   *same = false;
   if (old->at != b->at || strcmp(old->out_dir ? old->out_dir : "", b->out_abs) != 0) return 0;
@@ -827,8 +868,18 @@ static int already(build *b, licit_snapshot_info *old, bool *same) {
   char path[4400];
   snprintf(path, sizeof path, "%s/manifest.json", b->opts->out_dir);
   int rc = read_small(path, &disk, b->err);
-  if (rc == 0 && licit_snapshot_manifest(b->txn, b->name, &m, &sg) == 0)
+  if (rc == 0 && licit_snapshot_manifest(b->txn, b->name, &m, &sg) == 0) {
     *same = disk.len == m.n && memcmp(disk.data, m.p, m.n) == 0;
+    /* "Already built" only when the directory still holds it: a rerun that
+     * finds a part or the signature gone or changed says so (exit 1)
+     * rather than "nothing to do" over a snapshot that verify refuses. */
+    char why[4600];
+    if (*same && damage(b, m, sg, why))
+      rc = licit_err_set(b->err, LICIT_EIO,
+                         "snapshot \"%s\" is registered with %s, but the directory no longer holds it: %s "
+                         "(licit verify %s says more)",
+                         b->name, b->opts->out_dir, why, b->opts->out_dir);
+  }
   licit_buf_free(&disk);
   return rc == LICIT_ENOTFOUND ? 0 : rc;
 }

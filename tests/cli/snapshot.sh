@@ -344,6 +344,22 @@ cp -a "$BASE" "$T/ref-store"
 expect_exit 0 lic --store "$T/ref-store" "${REFCMD[@]}"
 ref_sums=$(tree_sums "$T/ref")
 expect_eq "reference build: every post included" "$NP" "$(jq .counts.included "$T/ref/manifest.json")"
+# A rerun over the registered directory: "existed" only while the directory
+# still holds the snapshot (it said "nothing to do" over a missing part).
+expect_exit 0 lic --store "$T/ref-store" --json "${REFCMD[@]}"
+expect_eq "rerun over an intact registered snapshot: existed" existed "$(jq -r .outcome "$OUT")"
+cp -a "$T/ref" "$T/ref-keep"
+rm -f "$T/ref/manifest.json.sig"
+expect_exit 1 lic --store "$T/ref-store" "${REFCMD[@]}"
+expect_contains "rerun with the signature removed: exit 1, naming it" "manifest.json.sig is missing" "$ERR"
+rm -rf "$T/ref" && cp -a "$T/ref-keep" "$T/ref"
+part=$(find "$T/ref/documents" -name 'part-*' | sort | tail -1)
+chmod u+w "$part" && printf 'X' | dd of="$part" bs=1 seek=20 conv=notrunc status=none
+expect_exit 1 lic --store "$T/ref-store" --json "${REFCMD[@]}"
+expect_contains "rerun with a part changed: exit 1, naming the part" "$(basename "$part") is not the bytes registered" "$OUT"
+rm -rf "$T/ref" && mv "$T/ref-keep" "$T/ref"
+expect_exit 0 lic --store "$T/ref-store" --json "${REFCMD[@]}"
+expect_eq "restored: existed again" existed "$(jq -r .outcome "$OUT")"
 
 # After a kill: DIR absent or complete, registered only if complete; then
 # the same command again, and what it must end with.
