@@ -275,8 +275,9 @@ static int js_event(js *j, const licit_json *root, licit_sink *sink, licit_err *
   /* A real here is a number written with a fraction or exponent, or one
    * beyond 64 bits (clamped when parsed): say which. */
   if (licit_json_typeof(t) == LICIT_JSON_REAL && fabs(licit_json_real(t)) >= 9.2e18)
-    return licit_err_set(err, LICIT_EINVAL, "field \"time_us\": %g is outside the years 0001-9999",
-                         licit_json_real(t));
+    return licit_err_set(err, LICIT_EINVAL,
+                         "field \"time_us\": about %.3g, outside the years 0001-9999 (at most %lld microseconds)",
+                         licit_json_real(t), (long long)TS_MAX);
   if (licit_json_typeof(t) != LICIT_JSON_INT)
     return licit__field_type_err(err, "time_us", "an integer (microseconds since the epoch)", t);
   ev.ts = licit_json_int(t);

@@ -312,7 +312,7 @@ static int check_docs(verifier *v) {
   DIR *d = opendir(path);
   struct dirent *de;
   while (d && (de = readdir(d)) != NULL) {
-    if (de->d_name[0] == '.') continue;
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue; /* a hidden file is a file */
     bool listed = false;
     for (size_t i = 0; i < v->nparts && !listed; i++) listed = strcmp(v->parts[i].path + 10, de->d_name) == 0;
     if (!listed) {

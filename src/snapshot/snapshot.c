@@ -436,7 +436,7 @@ static int write_doc(build *b, licit_strv id, const licit_post_rec *p, const lic
   if (!rc) rc = licit_jw_time(l, p->created_ts);
   if (!rc) rc = licit_buf_adds(l, ",\"metadata\":{\"kind\":");
   if (!rc) rc = licit_jw_str(l, pev.kind.p, pev.kind.n);
-  if (!rc && pev.has_lang) {
+  if (!rc && pev.has_lang && pev.lang.n) { /* SPEC 5: omitted when unknown, as "" says */
     rc = licit_buf_adds(l, ",\"lang\":");
     if (!rc) rc = licit_jw_str(l, pev.lang.p, pev.lang.n);
   }

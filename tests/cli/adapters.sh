@@ -170,7 +170,7 @@ for want in 'invalid JSON' 'not a JSON object' '"did" is required' '"did": expec
   '"account.active" is required' '"account.active": expected a boolean' '"account.status": expected a string' \
   'syntheticContentGeneration.allow": expected a boolean' '"commit.record.syntheticContentGeneration": expected an object' \
   'duplicate object key' '"commit.rkey" is empty' \
-  '"time_us": 1e+20 is outside the years 0001-9999' '"time_us": 1.79769e+308 is outside the years 0001-9999' \
+  '"time_us": about 1e+20, outside the years 0001-9999' '"time_us": about 1.8e+308, outside the years 0001-9999' \
   '"commit.record.reply": expected an object' '"commit.record.reply.parent.uri" is required' \
   '"commit.record.facets[0].features[0].did" is required'; do
   i=$((i + 1))

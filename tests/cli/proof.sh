@@ -224,6 +224,8 @@ copy "$D1"; jq -c '.sig = (.sig[0:10] + (if .sig[10:11] == "0" then "1" else "0"
 tamper "one hex digit of the signature changed" signature "$T/tp"
 copy "$D1"; printf 'junk\n' >"$T/tp/documents/part-00001.jsonl.zst"
 tamper "a part file the manifest does not list" documents "$T/tp"
+copy "$D1"; printf 'junk\n' >"$T/tp/documents/.part-00001.jsonl.zst"
+tamper "a hidden part file the manifest does not list" documents "$T/tp"
 
 # Proofs with each field altered.
 lic --store "$S" prove p-lucia-03 --snapshot s1 >"$T/inc.json"

@@ -112,6 +112,17 @@ expect_eq "documents: the text as of T (p-amelia-02 before its edit)" "Tea or co
 expect_eq "documents: non-ASCII text kept exactly (p-ana-01)" \
   "$(jq -r 'select(.type == "post" and .post == "p-ana-01") | .text' "$EX/events.jsonl")" \
   "$(jq -r 'select(.id == "p-ana-01") | .text' "$T/docs1.jsonl")"
+# SPEC 5: lang is omitted when unknown, and "" says nothing more than absent.
+SL=$(newstore)
+lic --store "$SL" policy set "$META" >/dev/null
+printf '%s\n' '{"type":"account","ts":"2024-01-01T00:00:00Z","user":"u-l","region":"US","birth_date":"1980-01-01"}' \
+  '{"type":"post","ts":"2024-01-02T00:00:00Z","post":"p-l-1","user":"u-l","visibility":"public","text":"no language","lang":""}' \
+  '{"type":"post","ts":"2024-01-02T00:00:01Z","post":"p-l-2","user":"u-l","visibility":"public","text":"english","lang":"en"}' \
+  >"$T/lang.jsonl"
+lic --store "$SL" ingest "$T/lang.jsonl" >/dev/null
+expect_exit 0 lic --store "$SL" snapshot --at "$(at 2024-06-01)" --out "$T/lang-snap"
+expect_eq "documents: lang \"\" is omitted, lang en kept" "p-l-1 - p-l-2 en" \
+  "$(zstd -dc "$T"/lang-snap/documents/*.zst | jq -r '"\(.id) \(.metadata.lang // "-")"' | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "documents: kind and lang from the post event (p-yuki-01, p-rosa-01)" \
   "$(jq -r 'select(.type == "post" and (.post == "p-rosa-01" or .post == "p-yuki-01")) | "\(.post) \(.kind // "post") \(.lang)"' "$EX/events.jsonl" | LC_ALL=C sort)" \
   "$(jq -r 'select(.id == "p-rosa-01" or .id == "p-yuki-01") | "\(.id) \(.metadata.kind) \(.metadata.lang)"' "$T/docs1.jsonl")"
