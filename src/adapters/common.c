@@ -90,6 +90,10 @@ static int tag_put(licit__region_tag *t, licit_strv user, int64_t ts) {
     t->cap = cap;
   }
   licit__tagged *e = tag_slot(t, user);
+  if (e->id) { /* tagged already (a sink that forgot it): keep the earliest */
+    if (ts < e->ts) e->ts = ts;
+    return 0;
+  }
   if (!(e->id = malloc(user.n ? user.n : 1))) return LICIT_ENOMEM;
   memcpy(e->id, user.p, user.n);
   e->n = user.n;
