@@ -161,16 +161,17 @@ Test(notice, corpus_training_part)
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
  * round 20, real texts never used for tuning, committed after round 19
- * moved into training (round 20 changes nothing in the table) and scored
+ * moved into training (round 20 changed nothing in the table) and scored
  * once (docs/notice-detector.md; rounds 6-19, scored once before, are
- * training now). Empty until round 20 is committed. This test guards
- * against regressions: it fails if the part changes size, if a language
- * flags fewer notices or more benign posts than recorded. Tuning against
- * this part would make it training. */
+ * training now). English only: recall 24/26, false alarms 1/69, short of
+ * the goal. The figures of that one measurement are recorded below. This
+ * test guards against regressions: it fails if the part changes size, if a
+ * language flags fewer notices or more benign posts than recorded. Tuning
+ * against this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 20: being collected) */
+    /*         pos flagged  neg flagged   (round 20) */
     /* de */ {  0,  0,       0, 0 },
-    /* en */ {  0,  0,       0, 0 },
+    /* en */ { 26, 24,      69, 1 },
     /* es */ {  0,  0,       0, 0 },
     /* fr */ {  0,  0,       0, 0 },
     /* it */ {  0,  0,       0, 0 },
