@@ -239,8 +239,6 @@ static const notice_phrase phrases[] = {
     P("all future and past posts",                3, A),
 
     /* ---- every wave: refusing permission ------------------------------ */
-    P("i do not allow facebook",                  5, G),
-    P("i do not allow meta",                      5, G),
     P("i do not give permission",                 3, G),
     P("i do not consent",                         2, G),
     P("i do not consent to the use of my",        4, G), /* SPEC 4's example, round 15 */
@@ -1269,7 +1267,13 @@ static const notice_phrase phrases[] = {
     P("i don t authorize %", 10, G),
     P("i don t authorise %", 10, G),
     P("i do not grant %",                            5, G),
-    P("i do not allow %",                            5, G),
+    /* Round 21 (decided on rounds 1-20): "I do not allow Meta to use my
+     * data" is a refusal addressed to a platform like "I do not give Meta
+     * permission" (en-r20a-06, 3); the two entries naming Facebook and Meta
+     * (5) that shadowed this one on ties are gone. */
+    P("i do not allow %", 10, G),
+    P("i don t allow %", 10, G),
+    P("by this statement i revoke",                  4, G),
     P("i do not consent to %",                       6, G),
     P("i do not give permission to %", 10, G),
     /* en-r15b-06, the 2023 "$4.99" wave: "I do not give permission for

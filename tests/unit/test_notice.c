@@ -160,18 +160,16 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 20, real texts never used for tuning, committed after round 19
- * moved into training (round 20 changed nothing in the table) and scored
- * once (docs/notice-detector.md; rounds 6-19, scored once before, are
- * training now). English only: recall 24/26, false alarms 1/69, short of
- * the goal. The figures of that one measurement are recorded below. This
- * test guards against regressions: it fails if the part changes size, if a
- * language flags fewer notices or more benign posts than recorded. Tuning
- * against this part would make it training. */
+ * round 21, real texts never used for tuning, to be committed after the
+ * round-21 change and scored once (docs/notice-detector.md; rounds 6-20,
+ * scored once before, are training now). Empty until round 21 is
+ * committed. This test guards against regressions: it fails if the part
+ * changes size, if a language flags fewer notices or more benign posts
+ * than recorded. Tuning against this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 20) */
+    /*         pos flagged  neg flagged   (round 21: not collected yet) */
     /* de */ {  0,  0,       0, 0 },
-    /* en */ { 26, 24,      69, 1 },
+    /* en */ {  0,  0,       0, 0 },
     /* es */ {  0,  0,       0, 0 },
     /* fr */ {  0,  0,       0, 0 },
     /* it */ {  0,  0,       0, 0 },
@@ -181,7 +179,7 @@ static const lang_count heldout_recorded[N_LANGS] = {
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 20)", c);
+    score_part("notices/heldout", "held-out (round 21)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -424,6 +422,8 @@ Test(notice, spec_examples_and_one_sentence_refusals)
                  "score %d", r.score);
     cr_assert_eq(detect_str("I do not give Facebook permission to use my pictures.", &r), 1,
                  "score %d", r.score);
+    /* Round 21: "allow" refuses like "give permission" (en-r20a-06). */
+    cr_assert_eq(detect_str("I do not allow Meta to use my photos.", &r), 1, "score %d", r.score);
     cr_assert_eq(detect_str("Goodbye Meta AI. I do not consent to the use of my content.", &r), 1,
                  "score %d", r.score);
     /* Three words could be someone leaving: not flagged alone. */
