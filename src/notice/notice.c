@@ -1074,12 +1074,12 @@ static const notice_phrase phrases[] = {
      * declaration, sentence by sentence without quotation marks, that
      * "lacks any real legal significance" (en-r16b-42) */
     P("legal significance",                     -5, X),
-    /* a debunk that names the laws the notice cites and says posting it
-     * "is not going to change a thing" (en-r17a-75, round 18) */
-    P("not going to change a thing",            -5, X),
     P("rechtliche bedeutung",                   -4, X),
     P("portee juridique",                       -4, X),
     P("valore giuridico",                       -4, X),
+    /* a debunk that names the laws the notice cites and says posting it
+     * "is not going to change a thing" (en-r17a-75, round 18) */
+    P("not going to change a thing",            -5, X),
     P("legal weight",                           -3, X),
     P("keine wirkung",                          -4, X),
     P("keinerlei auswirkungen",                 -4, X),
@@ -1958,6 +1958,56 @@ static size_t stray_mark(const unsigned char *straight, size_t n)
     return best;
 }
 
+/* The quotation marks normalize has met: the open/closed state as they
+ * toggle, and each mark's output byte and kind for stray_mark. */
+typedef struct quote_marks {
+    int open;
+    size_t n, last;                 /* how many; the output byte of the last */
+    size_t at[MARKS_KEPT];          /* output byte of each (the first MARKS_KEPT) */
+    unsigned char straight[MARKS_KEPT];
+} quote_marks;
+
+static void quote_mark(quote_marks *q, size_t w, int straight)
+{
+    q->open ^= 1;
+    if (q->n < MARKS_KEPT) {
+        q->at[q->n] = w;
+        q->straight[q->n] = (unsigned char)straight;
+    }
+    q->n++;
+    q->last = w;
+}
+
+/* After normalize: of an odd number of marks, one opened nothing
+ * (stray_mark; the last when there are more than MARKS_KEPT). When it is
+ * the last, what it opened is cleared; otherwise the others are paired in
+ * order around it and the bits set again. */
+static void settle_quotes(const quote_marks *q, const char *dst, size_t w, uint64_t *quoted)
+{
+    if (q->n % 2 == 0)
+        return;
+    size_t stray = q->n <= MARKS_KEPT ? stray_mark(q->straight, q->n) : q->n - 1;
+    if (stray == q->n - 1) {
+        for (size_t b = q->last; b < w; b++)
+            QBIT_PUT(quoted, b, 0);
+        return;
+    }
+    for (size_t b = 0; b < w; b++)
+        QBIT_PUT(quoted, b, 0);
+    for (size_t k = 0, open = 0, at = 0; k < q->n; k++) {
+        if (k == stray)
+            continue;
+        if (!open) {
+            at = q->at[k];
+        } else {
+            for (size_t b = at; b < q->at[k]; b++)
+                if (dst[b] != ' ')
+                    QBIT_SET(quoted, b);
+        }
+        open ^= 1;
+    }
+}
+
 /* Normalise (see notice.h). With `quoted` (QUOTED_WORDS words, zeroed by
  * the caller), also mark each output byte that lies inside a quotation:
  * every quotation mark opens or closes one, and a last mark left open
@@ -1967,10 +2017,9 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
     const unsigned char *s = (const unsigned char *)text;
     size_t n = len < LICIT_NOTICE_SCAN_MAX ? len : LICIT_NOTICE_SCAN_MAX;
     size_t i = 0, w = 0;
-    int in_quote = 0;
-    size_t marks = 0, last_mark = 0;
-    size_t mark_at[MARKS_KEPT];          /* output byte of each mark */
-    unsigned char mark_str[MARKS_KEPT];  /* whether it is straight */
+    quote_marks q;
+    q.open = 0;
+    q.n = q.last = 0;
 
     if (!text || !dst)
         return 0;
@@ -1986,15 +2035,8 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
             buf[0] = ascii_fold[c];
             k = 1;
             i++;
-            if (c == '"') {
-                in_quote ^= 1;
-                if (marks < MARKS_KEPT) {
-                    mark_at[marks] = w;
-                    mark_str[marks] = 1;
-                }
-                marks++;
-                last_mark = w;
-            }
+            if (c == '"')
+                quote_mark(&q, w, 1);
         } else if (c < 0x80) {
             /* Fast path, most posts being mostly ASCII: without a branch
              * per byte, a separator is written and kept only when the
@@ -2014,15 +2056,8 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
             i += utf8_decode(s + i, n - i, &cp);
             if (cp == UINT32_MAX) { buf[0] = ' '; k = 1; }
             else k = fold_codepoint(cp, buf);
-            if (quoted && cp != UINT32_MAX && is_quotation_mark(cp)) {
-                in_quote ^= 1;
-                if (marks < MARKS_KEPT) {
-                    mark_at[marks] = w;
-                    mark_str[marks] = (unsigned char)mark_straight(cp);
-                }
-                marks++;
-                last_mark = w;
-            }
+            if (quoted && cp != UINT32_MAX && is_quotation_mark(cp))
+                quote_mark(&q, w, mark_straight(cp));
         }
         /* Each input sequence of L bytes yields at most L output bytes
          * (two-letter folds come only from 2-byte sequences), so w never
@@ -2032,7 +2067,7 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
                 if (w > 0 && dst[w - 1] != ' ')
                     dst[w++] = ' ';
             } else {
-                if (quoted && in_quote)
+                if (quoted && q.open)
                     QBIT_SET(quoted, w);
                 dst[w++] = buf[j];
             }
@@ -2040,28 +2075,8 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
     }
     if (w > 0 && dst[w - 1] == ' ')
         w--;
-    if (quoted && marks % 2 == 1) {
-        size_t stray = marks <= MARKS_KEPT ? stray_mark(mark_str, marks) : marks - 1;
-        if (stray == marks - 1) { /* the last mark opened nothing */
-            for (size_t b = last_mark; b < w; b++)
-                QBIT_PUT(quoted, b, 0);
-        } else { /* pair the others in order, around the stray one */
-            for (size_t b = 0; b < w; b++)
-                QBIT_PUT(quoted, b, 0);
-            for (size_t k = 0, open = 0, at = 0; k < marks; k++) {
-                if (k == stray)
-                    continue;
-                if (!open) {
-                    at = mark_at[k];
-                } else {
-                    for (size_t b = at; b < mark_at[k]; b++)
-                        if (dst[b] != ' ')
-                            QBIT_SET(quoted, b);
-                }
-                open ^= 1;
-            }
-        }
-    }
+    if (quoted)
+        settle_quotes(&q, dst, w, quoted);
     return fix_lookalikes(dst, w, quoted);
 }
 

@@ -681,6 +681,19 @@ static int read_small(const char *path, licit_buf *b, licit_err *err) {
   return rc;
 }
 
+static int file_sha(const char *path, char hex[65]);
+
+/* Whether the part DIR/rel holds the bytes of `want` (64 hex digits):
+ * NULL when it does, else what is wrong with it. */
+static const char *part_differs(const char *dir, const char *rel, size_t rn, const char *want, size_t wn,
+                                char fp[4500]) {
+  char got[65];
+  snprintf(fp, 4500, "%s/%.*s", dir, (int)(rn < 256 ? rn : 256), rel);
+  if (file_sha(fp, got)) return "missing or unreadable";
+  if (wn != 64 || memcmp(got, want, 64) != 0) return "not the bytes registered (its sha256 differs)";
+  return NULL;
+}
+
 static int file_sha(const char *path, char hex[65]) {
   FILE *f = fopen(path, "rb");
   if (!f) return LICIT_EIO;
@@ -756,9 +769,8 @@ static int recognise(build *b, bool *ok) {
     if (n != 64) goto out;
     memcpy(b->parts[i].sha, s, 64);
     b->parts[i].sha[64] = 0;
-    char fp[4500], got[65];
-    snprintf(fp, sizeof fp, "%s/%s", b->opts->out_dir, b->parts[i].rel);
-    if (file_sha(fp, got) || strcmp(got, b->parts[i].sha)) goto out;
+    char fp[4500];
+    if (part_differs(b->opts->out_dir, b->parts[i].rel, strlen(b->parts[i].rel), b->parts[i].sha, 64, fp)) goto out;
   }
   b->nparts = np;
   *ok = true;
@@ -817,8 +829,6 @@ static int sign_key(build *b, licit_store *s) {
   return licit_txn_commit(t, b->err);
 }
 
-/* The name is registered: done when it is this snapshot, in this
- * directory, unchanged (a rerun after a kill past the commit). */
 /* What of the registered snapshot's directory is not as registered: NULL
  * when its signature file and every part listed in manifest m are (the
  * manifest itself was compared already); else a message in why. */
@@ -848,18 +858,15 @@ static const char *damage(build *b, licit_strv m, licit_strv sg, char why[4600])
     if (!pp || !ps || licit_json_typeof(pp) != LICIT_JSON_STRING || licit_json_typeof(ps) != LICIT_JSON_STRING) continue;
     size_t pn, sn;
     const char *rel = licit_json_str(pp, &pn), *want = licit_json_str(ps, &sn);
-    char fp[4500], got[65];
-    snprintf(fp, sizeof fp, "%s/%.*s", b->opts->out_dir, (int)(pn < 256 ? pn : 256), rel);
-    if (file_sha(fp, got))
-      bad = "missing or unreadable";
-    else if (sn != 64 || memcmp(got, want, 64) != 0)
-      bad = "not the bytes registered (its sha256 differs)";
-    if (bad) snprintf(why, 4600, "%s is %s", fp, bad);
+    char fp[4500];
+    if ((bad = part_differs(b->opts->out_dir, rel, pn, want, sn, fp))) snprintf(why, 4600, "%s is %s", fp, bad);
   }
   licit_json_free(js);
   return bad ? why : NULL;
 }
 
+/* The name is registered: done when it is this snapshot, in this
+ * directory, unchanged (a rerun after a kill past the commit). */
 static int already(build *b, licit_snapshot_info *old, bool *same) {
   *same = false;
   if (old->at != b->at || strcmp(old->out_dir ? old->out_dir : "", b->out_abs) != 0) return 0;

@@ -86,7 +86,7 @@
     });
   }
 
-  var state = { me: null, accounts: [], posts: [], next: null, allPosts: null };
+  var state = { me: null, posts: [], next: null, allPosts: null };
 
   // The person's view: the token's account's report (/v1/me) with what
   // belongs to the whole person summed over all its accounts' reports
@@ -136,7 +136,6 @@
       var others = (r.json.person || []).filter(function (u) { return u !== r.json.user; });
       return Promise.all(others.map(function (u) { return api("GET", "/v1/me?user=" + encodeURIComponent(u)); })).then(function (rs) {
         var accounts = [r.json].concat(rs.filter(function (x) { return x.status === 200; }).map(function (x) { return x.json; }));
-        state.accounts = accounts;
         state.me = personView(r.json, accounts);
         return r;
       });
