@@ -55,8 +55,22 @@ while IFS= read -r f; do
   objs+=("$o")
 done <<< "$sources"
 
+# The server's target also needs the server's endpoints (not its
+# libmicrohttpd glue), the page they serve and the bundled examples, from
+# which it builds its store (tests/meson.build does the same).
+extra=()
+if [ "$name" = server ]; then
+  /usr/bin/python3 src/server/page/embed.py src/server/page/page.html src/server/page/page.css \
+    src/server/page/page.js "$out/page.c"
+  # shellcheck disable=SC2086
+  $CC $cflags $san -fsanitize=fuzzer-no-link -c src/server/api.c -o "$out/obj/server_api.o"
+  # shellcheck disable=SC2086
+  $CC $cflags -c "$out/page.c" -o "$out/obj/server_page.o"
+  extra=("$out/obj/server_api.o" "$out/obj/server_page.o" "-DLICIT_FUZZ_EXAMPLES=\"$root/examples\"")
+fi
+
 # shellcheck disable=SC2086
-$CC $cflags $san -fsanitize=fuzzer "$src" "${objs[@]}" $libs -lm -o "$out/fuzz_$name"
+$CC $cflags $san -fsanitize=fuzzer "$src" "${objs[@]}" "${extra[@]}" $libs -lm -o "$out/fuzz_$name"
 
 cp -n "$seeds"/* "$out/corpus-$name"/ 2>/dev/null || true
 echo "fuzz.sh: running fuzz_$name for ${secs}s on $out/corpus-$name" >&2

@@ -954,7 +954,7 @@ static void rec_next(unsigned char **q, rec *r) {
  * ancestor without a record: a damaged store) stay for finish_parts. */
 static int walk_part(part *pt) {
   licit_eval *e = &pt->w;
-  unsigned char *q = (unsigned char *)pt->out.data, *end = q + pt->out.len;
+  unsigned char *q = (unsigned char *)pt->out.data, *end = q ? q + pt->out.len : q; /* NULL when empty */
   e->nofetch = true;
   int rc = 0;
   while (q < end && rc >= 0) {
@@ -1103,7 +1103,7 @@ static int cmp_lines(const void *a, const void *b) { return line_cmp(a, b); }
  * `walk` (on the main thread, through e); otherwise the part is left for
  * finish_parts (pt->waits). */
 static int part_lines(licit_eval *e, part *pt, bool walk) {
-  unsigned char *q = (unsigned char *)pt->out.data, *end = q + pt->out.len;
+  unsigned char *q = (unsigned char *)pt->out.data, *end = q ? q + pt->out.len : q; /* NULL when empty */
   licit_counts c = pt->counts;
   size_t n = 0, cap = 0;
   line *ls = NULL;

@@ -108,6 +108,7 @@ static const char *const thread_why_text[] = {
 /* ------------------------------------------------------------- explain -- */
 
 /* Words for each check, from the trace's outcomes and values. */
+#define CK(r) (x->checks[(r) - 1])
 static int explain_checks(licit_txn *t, licit_eval *e, const licit_policy *pol, const licit_post_rec *p,
                           const licit_trace *tr, licit_explain *x) {
   char a[LICIT_TIME_BUFSZ], b[LICIT_TIME_BUFSZ];
@@ -121,66 +122,66 @@ static int explain_checks(licit_txn *t, licit_eval *e, const licit_policy *pol, 
     int rc = resolve_cites(t, &tr->check[i + 1], c);
     if (rc) return rc;
   }
-  licit_check *c = x->checks - 1; /* c[r]: the check named after reason r */
+  /* CK(r): the check named after reason r (checks[0] is reason 1). */
   if (!tr->considered) {
     tfmt(p->created_ts, a);
-    for (int r = 1; r < LICIT_R_COUNT; r++) cset(&c[r], "not evaluated: the post was created later, at %s", a);
+    for (int r = 1; r < LICIT_R_COUNT; r++) cset(&CK(r), "not evaluated: the post was created later, at %s", a);
     return 0;
   }
   /* 1. deleted */
-  if (c[LICIT_R_DELETED].passed == 0 && p->del_seq && tr->post_del.seq && tr->post_del.ts <= licit_eval_at(e)) {
+  if (CK(LICIT_R_DELETED).passed == 0 && p->del_seq && tr->post_del.seq && tr->post_del.ts <= licit_eval_at(e)) {
     tfmt(tr->post_del.ts, a);
-    cset(&c[LICIT_R_DELETED], "the post was deleted at %s", a);
-  } else if (c[LICIT_R_DELETED].passed == 0) {
+    cset(&CK(LICIT_R_DELETED), "the post was deleted at %s", a);
+  } else if (CK(LICIT_R_DELETED).passed == 0) {
     tfmt(f->del.ts, a);
-    cset(&c[LICIT_R_DELETED], "the author's account was deleted at %s", a);
+    cset(&CK(LICIT_R_DELETED), "the author's account was deleted at %s", a);
   } else if (tr->post_del.seq) {
     tfmt(tr->post_del.ts, a);
-    cset(&c[LICIT_R_DELETED], "not deleted at this time (the post is deleted later, at %s)", a);
+    cset(&CK(LICIT_R_DELETED), "not deleted at this time (the post is deleted later, at %s)", a);
   } else {
-    cset(&c[LICIT_R_DELETED], "neither the post nor the account was deleted at or before this time");
+    cset(&CK(LICIT_R_DELETED), "neither the post nor the account was deleted at or before this time");
   }
   /* 2. no_policy */
   if (v) {
     tfmt(v->effective, a);
-    cset(&c[LICIT_R_NO_POLICY], "policy %s, version %s, in force since %s", pol->name, v->id, a);
+    cset(&CK(LICIT_R_NO_POLICY), "policy %s, version %s, in force since %s", pol->name, v->id, a);
   } else if (pol) {
     tfmt(pol->versions[0].effective, a);
-    cset(&c[LICIT_R_NO_POLICY], "no version of policy %s is in force at this time (the first starts %s)",
+    cset(&CK(LICIT_R_NO_POLICY), "no version of policy %s is in force at this time (the first starts %s)",
          pol->name, a);
   } else {
-    cset(&c[LICIT_R_NO_POLICY], "no policy is installed");
+    cset(&CK(LICIT_R_NO_POLICY), "no policy is installed");
   }
   if (!v) {
     for (int r = LICIT_R_NO_POLICY + 1; r < LICIT_R_COUNT; r++)
-      cset(&c[r], "not evaluated: no policy version in force");
+      cset(&CK(r), "not evaluated: no policy version in force");
     return 0;
   }
   /* 3. too_old */
   tfmt(p->created_ts, a);
   if (v->content_since == LICIT_TIME_NONE) {
-    cset(&c[LICIT_R_TOO_OLD], "created %s; the policy sets no start date for content", a);
+    cset(&CK(LICIT_R_TOO_OLD), "created %s; the policy sets no start date for content", a);
   } else {
     tfmt(v->content_since, b);
-    cset(&c[LICIT_R_TOO_OLD], "created %s, %s the policy's start date %s", a,
-         c[LICIT_R_TOO_OLD].passed ? "on or after" : "before", b);
+    cset(&CK(LICIT_R_TOO_OLD), "created %s, %s the policy's start date %s", a,
+         CK(LICIT_R_TOO_OLD).passed ? "on or after" : "before", b);
   }
   /* 4. minor */
   if (v->min_age < 0) {
-    cset(&c[LICIT_R_MINOR], "the policy sets no minimum age");
+    cset(&CK(LICIT_R_MINOR), "the policy sets no minimum age");
   } else if (!f->has_birth) {
-    cset(&c[LICIT_R_MINOR], "the author's birth date is not known at this time, so age is not checked (minimum %d)",
+    cset(&CK(LICIT_R_MINOR), "the author's birth date is not known at this time, so age is not checked (minimum %d)",
          v->min_age);
   } else {
     char bd[16];
     licit_date_format(f->birth, bd);
-    cset(&c[LICIT_R_MINOR], "the author (born %s) was %d when the post was created; the minimum age is %d", bd,
+    cset(&CK(LICIT_R_MINOR), "the author (born %s) was %d when the post was created; the minimum age is %d", bd,
          tr->age, v->min_age);
   }
   /* 5. region_excluded */
   char reg[8], vb[300];
   region_str(f, reg);
-  cset(&c[LICIT_R_REGION_EXCLUDED], "region %s maps to %s through %s", reg, licit_mode_name(f->mode),
+  cset(&CK(LICIT_R_REGION_EXCLUDED), "region %s maps to %s through %s", reg, licit_mode_name(f->mode),
        via_str(pol, f->via, vb, sizeof vb));
   /* 6. not_public */
   char elig[64] = "";
@@ -194,8 +195,8 @@ static int explain_checks(licit_txn *t, licit_eval *e, const licit_policy *pol, 
     snprintf(thread, sizeof thread, "; it is a reply, judged on its own visibility (the policy does not inherit audiences)");
   } else if (p->parent && tr->thread_post != LICIT_NONE) {
     const licit_ev_ref *ref = NULL;
-    for (int i = 0; i < c[LICIT_R_NOT_PUBLIC].n_events; i++)
-      if (c[LICIT_R_NOT_PUBLIC].events[i].seq == tr->thread_entry.seq) ref = &c[LICIT_R_NOT_PUBLIC].events[i];
+    for (int i = 0; i < CK(LICIT_R_NOT_PUBLIC).n_events; i++)
+      if (CK(LICIT_R_NOT_PUBLIC).events[i].seq == tr->thread_entry.seq) ref = &CK(LICIT_R_NOT_PUBLIC).events[i];
     licit_strv pid;
     int prc = licit_post_id(t, tr->thread_post, &pid);
     /* The walk found this post: not finding its id now is damage. */
@@ -212,7 +213,7 @@ static int explain_checks(licit_txn *t, licit_eval *e, const licit_policy *pol, 
     snprintf(thread, sizeof thread, "; its thread (%u post%s above it%s) is public", tr->thread_depth,
              tr->thread_depth == 1 ? "" : "s", end);
   }
-  cset(&c[LICIT_R_NOT_PUBLIC], "visibility %s (eligible: %s); the account is %s%s",
+  cset(&CK(LICIT_R_NOT_PUBLIC), "visibility %s (eligible: %s); the account is %s%s",
        tr->vis.seq ? licit_vis_name(tr->vis.val) : "?", elig[0] ? elig : "none",
        f->private_ ? "private" : "not private", thread);
   /* 7. signal */
@@ -230,11 +231,11 @@ static int explain_checks(licit_txn *t, licit_eval *e, const licit_policy *pol, 
     }
   }
   if (tr->sig_honoured)
-    cset(&c[LICIT_R_SIGNAL], "the post carries the signal \"%s\", which the policy honours", v->honor[tr->sig_which]);
+    cset(&CK(LICIT_R_SIGNAL), "the post carries the signal \"%s\", which the policy honours", v->honor[tr->sig_which]);
   else if (v->n_honor)
-    cset(&c[LICIT_R_SIGNAL], "signals: %s; none is honoured by the policy", toks[0] ? toks : "none");
+    cset(&CK(LICIT_R_SIGNAL), "signals: %s; none is honoured by the policy", toks[0] ? toks : "none");
   else
-    cset(&c[LICIT_R_SIGNAL], "signals: %s; the policy honours no signals", toks[0] ? toks : "none");
+    cset(&CK(LICIT_R_SIGNAL), "signals: %s; the policy honours no signals", toks[0] ? toks : "none");
   /* 8. objected, 9. no_consent */
   const char *pref = licit_pref_name(f->pref);
   char since[400] = "";
@@ -254,23 +255,23 @@ static int explain_checks(licit_txn *t, licit_eval *e, const licit_policy *pol, 
     }
   }
   if (f->mode == LICIT_MODE_OPT_OUT)
-    cset(&c[LICIT_R_OBJECTED], "mode opt_out; the author's preference is %s%s%s", pref, since,
+    cset(&CK(LICIT_R_OBJECTED), "mode opt_out; the author's preference is %s%s%s", pref, since,
          f->pref == LICIT_PREF_DENY ? ": the objection is honoured" : "");
   else
-    cset(&c[LICIT_R_OBJECTED], "mode %s: an objection does not apply here (preference %s)", licit_mode_name(f->mode),
+    cset(&CK(LICIT_R_OBJECTED), "mode %s: an objection does not apply here (preference %s)", licit_mode_name(f->mode),
          pref);
   if (f->mode == LICIT_MODE_OPT_IN)
-    cset(&c[LICIT_R_NO_CONSENT], "mode opt_in; the author's preference is %s%s", pref, since);
+    cset(&CK(LICIT_R_NO_CONSENT), "mode opt_in; the author's preference is %s%s", pref, since);
   else
-    cset(&c[LICIT_R_NO_CONSENT], "mode %s: consent is not required", licit_mode_name(f->mode));
+    cset(&CK(LICIT_R_NO_CONSENT), "mode %s: consent is not required", licit_mode_name(f->mode));
   /* 10. mentioned */
   if (!v->honor_mentions) {
-    cset(&c[LICIT_R_MENTIONED], "the policy does not apply objections to posts that mention someone (%u mentioned)",
+    cset(&CK(LICIT_R_MENTIONED), "the policy does not apply objections to posts that mention someone (%u mentioned)",
          tr->n_mentions);
   } else if (!tr->n_mentions) {
-    cset(&c[LICIT_R_MENTIONED], "the post mentions nobody");
+    cset(&CK(LICIT_R_MENTIONED), "the post mentions nobody");
   } else if (!tr->n_honoured) {
-    cset(&c[LICIT_R_MENTIONED], "the post mentions %u account%s; none has an honoured objection (the author's own "
+    cset(&CK(LICIT_R_MENTIONED), "the post mentions %u account%s; none has an honoured objection (the author's own "
          "accounts are left out)", tr->n_mentions, tr->n_mentions == 1 ? "" : "s");
   } else {
     char who[300] = "";
@@ -286,10 +287,11 @@ static int explain_checks(licit_txn *t, licit_eval *e, const licit_policy *pol, 
       snprintf(who + l, sizeof who - l, "%s%.*s", l ? ", " : "", (int)(mu.id_len > 60 ? 60 : mu.id_len), mu.id);
     }
     licit_buf_free(&sc);
-    cset(&c[LICIT_R_MENTIONED], "the post mentions %s, whose objection is honoured for posts that mention them", who);
+    cset(&CK(LICIT_R_MENTIONED), "the post mentions %s, whose objection is honoured for posts that mention them", who);
   }
   return 0;
 }
+#undef CK
 
 int licit_explain_post(licit_txn *t, const licit_policy *pol, const char *post, size_t n, int64_t T,
                        licit_explain *x, licit_err *err) {

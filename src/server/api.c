@@ -324,18 +324,26 @@ static int hexval(char c) {
   return -1;
 }
 
-/* Percent-decodes s[0..n) once into out (NUL-terminated); -1 on a broken escape. */
+/* Percent-decodes s[0..n) once into out (NUL-terminated); -1 on a broken
+ * escape, with out freed (callers return at once on an error, and a
+ * half-decoded segment was their leak: tests/fuzz/fuzz_server.c). */
 static int pct_decode(const char *s, size_t n, licit_buf *out) {
   licit_buf_reset(out);
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
     if (c == '%') {
       int h1 = i + 1 < n ? hexval(s[i + 1]) : -1, h2 = i + 2 < n ? hexval(s[i + 2]) : -1;
-      if (h1 < 0 || h2 < 0) return -1;
+      if (h1 < 0 || h2 < 0) {
+        licit_buf_free(out);
+        return -1;
+      }
       c = (char)(h1 * 16 + h2);
       i += 2;
     }
-    if (licit_buf_addc(out, c)) return -1;
+    if (licit_buf_addc(out, c)) {
+      licit_buf_free(out);
+      return -1;
+    }
   }
   licit_buf_cstr(out);
   return 0;

@@ -243,9 +243,10 @@ static int insert_sorted(licit_buf *dst, const void *arr, uint32_t n, size_t str
     pos--;
   }
   licit_buf_reset(dst);
-  int rc = licit_buf_add(dst, arr, (size_t)pos * stride);
+  int rc = pos ? licit_buf_add(dst, arr, (size_t)pos * stride) : 0;
   if (!rc) rc = licit_buf_add(dst, e, stride);
-  if (!rc) rc = licit_buf_add(dst, (const char *)arr + (size_t)pos * stride, (size_t)(n - pos) * stride);
+  /* arr is NULL when n is 0: no arithmetic on it then (C11 6.5.6). */
+  if (!rc && pos < n) rc = licit_buf_add(dst, (const char *)arr + (size_t)pos * stride, (size_t)(n - pos) * stride);
   return rc;
 }
 
