@@ -131,6 +131,8 @@ static const notice_phrase phrases[] = {
     P("open capital",                             4, C),
     P("public entity",                            3, C),
     P("publicly traded entity",                   4, C),
+    P("publically traded entity",                 4, C), /* common misspelling (round 22) */
+    P("anyone can infringe on your right to privacy", 6, C), /* the 2012 opening (round 22) */
     P("channel 13 news",                          6, C),
     P("as of @ # at #",                           3, C), /* "as of January 4 at 11:43 am" */
     P("as of @ # # at #",                         3, C), /* "as of January 4, 2015 at ..." */

@@ -160,26 +160,27 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 21, real texts never used for tuning, committed after the round-21
- * change and scored once (docs/notice-detector.md; rounds 6-20, scored
- * once before, are training now). This test guards against regressions:
+ * round 22, real texts never used for tuning, to be committed after the
+ * round-22 change and scored once (docs/notice-detector.md; rounds 6-21,
+ * scored once before, are training now). Empty until round 22 is
+ * committed. This test guards against regressions:
  * it fails if the part changes size, if a language flags fewer notices or
  * more benign posts than recorded. Tuning against this part would make it
  * training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 21, scored once) */
-    /* de */ {  1,  1,       5, 0 },
-    /* en */ { 30, 29,      54, 0 },
-    /* es */ {  0,  0,       2, 0 },
-    /* fr */ {  2,  2,       3, 0 },
-    /* it */ {  0,  0,       2, 0 },
-    /* pt */ {  0,  0,       2, 0 },
+    /*         pos flagged  neg flagged   (round 22: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 21)", c);
+    score_part("notices/heldout", "held-out (round 22)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -426,6 +427,10 @@ Test(notice, spec_examples_and_one_sentence_refusals)
     cr_assert_eq(detect_str("I do not allow Meta to use my photos.", &r), 1, "score %d", r.score);
     cr_assert_eq(detect_str("Goodbye Meta AI. I do not consent to the use of my content.", &r), 1,
                  "score %d", r.score);
+    /* Round 22: the 2012 opening, misspelt as one page quotes it (en-r21a-06). */
+    cr_assert_eq(detect_str("Facebook is now a publically traded entity. Unless you state otherwise, "
+                            "anyone can infringe on your right to privacy once you post to this site.", &r),
+                 1, "score %d", r.score);
     /* Three words could be someone leaving: not flagged alone. */
     cr_assert_eq(detect_str("Goodbye Meta AI", &r), 0, "score %d", r.score);
     cr_assert_eq(detect_str("Again this \"I do not give Meta permission to use my photos\" "
