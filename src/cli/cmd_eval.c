@@ -316,11 +316,20 @@ int cmd_snapshots(cli *c) {
   } else if (!n) {
     printf("no snapshots registered (licit snapshot --at T --out DIR)\n");
   } else {
-    printf("%-28s %-22s %10s %10s %10s  %s\n", "name", "at", "log pos", "considered", "included", "policy");
+    /* Columns as wide as their widest entry (a name over 28 bytes, a time
+     * with a fraction), so that the columns after them stay aligned. */
+    int wn = 28, wa = 22;
     for (size_t i = 0; i < n; i++) {
       char tb[LICIT_TIME_BUFSZ];
       licit_time_format(a[i].at, tb);
-      printf("%-28s %-22s %10llu %10llu %10llu  %s@%s\n", a[i].name, tb, (unsigned long long)a[i].log_position,
+      if ((int)strlen(a[i].name) > wn) wn = (int)strlen(a[i].name);
+      if ((int)strlen(tb) > wa) wa = (int)strlen(tb);
+    }
+    printf("%-*s %-*s %10s %10s %10s  %s\n", wn, "name", wa, "at", "log pos", "considered", "included", "policy");
+    for (size_t i = 0; i < n; i++) {
+      char tb[LICIT_TIME_BUFSZ];
+      licit_time_format(a[i].at, tb);
+      printf("%-*s %-*s %10llu %10llu %10llu  %s@%s\n", wn, a[i].name, wa, tb, (unsigned long long)a[i].log_position,
              (unsigned long long)a[i].counts[0], (unsigned long long)a[i].counts[1],
              a[i].policy_name ? a[i].policy_name : "-", a[i].policy_version ? a[i].policy_version : "-");
     }

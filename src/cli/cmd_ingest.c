@@ -11,10 +11,27 @@
 #include "ingest/ingest.h"
 #include "json/json.h"
 
+/* Whether `path` would be a file in directory `dir` (the same directory,
+ * whatever the spelling: symbolic links, "..", a relative path). */
+static bool in_dir(const char *path, const char *dir) {
+  char *copy = strdup(path);
+  if (!copy) return false;
+  char *slash = strrchr(copy, '/');
+  const char *parent = slash ? (slash == copy ? "/" : (*slash = 0, copy)) : ".";
+  struct stat ps, ds;
+  bool same = stat(parent, &ps) == 0 && stat(dir, &ds) == 0 && ps.st_dev == ds.st_dev && ps.st_ino == ds.st_ino;
+  free(copy);
+  return same;
+}
+
 /* Refuses a rejects file that is one of the inputs (opening it for writing
- * would empty the input before it is read), and says so when an existing
- * file is replaced. */
-static int check_rejects(const char *rej, const char *const *inputs, int ninputs) {
+ * would empty the input before it is read) or a file in the store's
+ * directory (it would replace data.mdb or lock.mdb: the whole store), and
+ * says so when an existing file is replaced. */
+static int check_rejects(const char *rej, const char *const *inputs, int ninputs, const char *store_dir) {
+  if (in_dir(rej, store_dir))
+    return cli_fail(EXIT_USAGE, "ingest: the rejects file %s is in the store's directory %s; writing it there could "
+                    "destroy the store (give a path outside it)", rej, store_dir);
   struct stat rs;
   if (stat(rej, &rs) != 0) return 0; /* a new file */
   for (int i = 0; i < ninputs; i++) {
@@ -52,6 +69,12 @@ int cmd_ingest(cli *c) {
   if (!(o.adapter = licit_adapter_find(o.format)))
     return cli_fail(EXIT_USAGE, "ingest: unknown --format \"%s\" (expected native, jetstream or activitypub)",
                     o.format);
+  /* SPEC 8: --region is for the adapters' inputs, which carry no region.
+   * Native events give each account's region themselves; accepting the
+   * option and doing nothing would be a silent success (review 6). */
+  if (o.region && (!o.format || strcmp(o.format, "native") == 0))
+    return cli_fail(EXIT_USAGE, "ingest: --region applies to --format jetstream and activitypub, whose records carry "
+                                "no region; native account events give each account's region themselves");
   if (o.region && !(strlen(o.region) == 2 && o.region[0] >= 'A' && o.region[0] <= 'Z' && o.region[1] >= 'A' &&
                     o.region[1] <= 'Z'))
     return cli_fail(EXIT_USAGE, "ingest: --region \"%s\": expected two upper-case letters (ISO 3166-1 alpha-2)",
@@ -72,7 +95,7 @@ int cmd_ingest(cli *c) {
   int code = check_inputs(inputs, ninputs);
   if (code) return code;
   if (rej) {
-    if ((code = check_rejects(rej, inputs, ninputs))) return code;
+    if ((code = check_rejects(rej, inputs, ninputs, c->store_dir))) return code;
     o.rejects = fopen(rej, "w");
     if (!o.rejects) return cli_fail_code(LICIT_EIO, "ingest: cannot open rejects file %s: %s", rej, strerror(errno));
   }

@@ -149,8 +149,11 @@ int cmd_report(cli *c) {
       printf(")");
     }
     if (r.version_id) {
-      if (r.facts.mode == LICIT_MODE_OPT_OUT && r.facts.pref == LICIT_PREF_DENY) printf(": honoured, your objection keeps your posts out");
-      else if (r.facts.mode == LICIT_MODE_OPT_IN && r.facts.pref == LICIT_PREF_ALLOW) printf(": honoured, you consented");
+      /* The same predicate as the JSON's "honoured" (licit_report_honoured). */
+      bool honoured = licit_report_honoured(&r);
+      if (honoured && r.facts.pref == LICIT_PREF_DENY) printf(": honoured, your objection keeps your posts out");
+      else if (honoured && r.facts.pref == LICIT_PREF_ALLOW) printf(": honoured, you consented");
+      else if (r.facts.deleted && r.facts.pref != LICIT_PREF_UNSET) printf(": no longer in force (the account is deleted)");
       else if (r.facts.mode == LICIT_MODE_NO_CHOICE && r.facts.pref != LICIT_PREF_UNSET) printf(": ignored here (no choice in this region)");
     }
     printf("\n%s%s", r.facts.private_ ? "The account is private: none of its posts are used.\n" : "",

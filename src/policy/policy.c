@@ -133,10 +133,12 @@ static int parse_groups(ctx *c, licit_policy *p, const licit_json *obj) {
   for (void *it = licit_json_object_next(obj, NULL, &key, &val); it;
        it = licit_json_object_next(obj, it, &key, &val)) {
     path_set(c, "region_groups.%s", key);
-    if (!is_group_name(key, strlen(key)))
-      return perr(c, "a group name must be upper case, 3 letters or more (A-Z)");
+    /* The built-in groups first: "EU" is one, and is no valid new name
+     * either, but "upper case, 3 letters" would not say why (review 6). */
     if (find_group(p, key) >= 0)
       return perr(c, "\"%s\" is a built-in group and cannot be redefined", key);
+    if (!is_group_name(key, strlen(key)))
+      return perr(c, "a group name must be upper case, 3 letters or more (A-Z)");
     if ((rc = want_type(c, val, LICIT_JSON_ARRAY, "an array of country codes"))) return rc;
     size_t n = licit_json_array_size(val);
     char *codes = malloc(n ? n * 2 : 1);
@@ -408,6 +410,12 @@ int licit_policy_parse(const char *text, size_t n, const char *origin, licit_pol
   int rc;
   if (!p) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   licit_err jerr;
+  if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) { /* what jerr would quote cannot be seen */
+    rc = licit_err_set(err, LICIT_EPOLICY,
+                       "policy %s: line 1, column 1: a UTF-8 byte order mark (EF BB BF), which a policy file must not "
+                       "start with: save the file as UTF-8 without it", c.origin);
+    goto fail;
+  }
   if (licit_json_parse(text, n, &doc, NULL, NULL, &jerr)) { /* jerr.msg names the line and column */
     rc = licit_err_set(err, LICIT_EPOLICY, "policy %s: %s", c.origin, jerr.msg);
     goto fail;

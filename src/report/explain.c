@@ -720,6 +720,12 @@ void licit_report_free(licit_report *r) {
   r->n_snaps = r->n_notices = r->n_actions = r->n_person = 0;
 }
 
+bool licit_report_honoured(const licit_report *r) {
+  if (r->facts.objects) return true;
+  return r->version_id && r->facts.known && !r->facts.deleted && r->facts.mode == LICIT_MODE_OPT_IN &&
+         r->facts.pref == LICIT_PREF_ALLOW;
+}
+
 int licit_report_json(licit_buf *b, const licit_report *r) {
   char reg[8] = "";
   if (r->facts.region[0]) snprintf(reg, sizeof reg, "%c%c", r->facts.region[0], r->facts.region[1]);
@@ -737,7 +743,7 @@ int licit_report_json(licit_buf *b, const licit_report *r) {
   if (!rc) rc = r->pref_since == LICIT_TIME_NONE ? licit_buf_adds(b, "null") : licit_jw_time(b, r->pref_since);
   if (!rc) rc = licit_buf_adds(b, ",\"preference_set_by\":");
   if (!rc) rc = jw_null_or(b, r->pref_by[0] ? r->pref_by : NULL);
-  if (!rc) rc = licit_buf_printf(b, ",\"honoured\":%s", r->facts.objects || (r->version_id && r->facts.mode == LICIT_MODE_OPT_IN && r->facts.pref == LICIT_PREF_ALLOW) ? "true" : "false");
+  if (!rc) rc = licit_buf_printf(b, ",\"honoured\":%s", licit_report_honoured(r) ? "true" : "false");
   if (!rc) rc = licit_buf_adds(b, ",\"policy\":{\"name\":");
   if (!rc) rc = jw_null_or(b, r->policy_name);
   if (!rc) rc = licit_buf_adds(b, ",\"version\":");

@@ -105,6 +105,11 @@ int licit_report_user(licit_txn *t, const licit_policy *p, const char *user, siz
 void licit_report_free(licit_report *r);
 /* The report --json object of SPEC 6 (appended to b). */
 int licit_report_json(licit_buf *b, const licit_report *r);
+/* Whether the account's preference is in force at T: an objection honoured
+ * as SPEC 4 says (known, not deleted, opt_out or opt_in, deny), or consent
+ * given in an opt_in region by an account that is not deleted.  The JSON's
+ * "honoured" and report's text both say this. */
+bool licit_report_honoured(const licit_report *r);
 
 typedef struct licit_debt_snap {
   licit_snapshot_info info;

@@ -714,7 +714,21 @@ static void ep_events(srv_req *rq, srv_resp *resp) {
   if (strcmp(format, "native") != 0) licit_buf_printf(&resp->body, ",\"skipped\":%llu", (unsigned long long)n.skipped);
   licit_buf_adds(&resp->body, ",\"rejects\":[");
   licit_buf_add(&resp->body, rejects.data, rejects.len);
-  licit_buf_adds(&resp->body, "]}");
+  licit_buf_adds(&resp->body, "]");
+  /* Nothing taken from several records: as `licit ingest` says, most often
+   * the wrong format, or (review 6) a whole outbox.json sent as the body,
+   * which SPEC 9 reads as JSON Lines. */
+  if (n.rejected >= 2 && !n.accepted && !n.duplicates && !n.skipped) {
+    licit_buf_printf(&resp->body,
+                     ",\"hint\":\"not one of %llu records was accepted: is format=%s the format of the body? The "
+                     "body is JSON Lines, one event%s per line",
+                     (unsigned long long)n.rejected, format, strcmp(format, "native") ? " or record" : "");
+    if (strcmp(format, "activitypub") == 0)
+      licit_buf_adds(&resp->body, "; a whole outbox.json or an archive is read by licit ingest --format activitypub "
+                                  "FILE, or send its orderedItems one per line");
+    licit_buf_adds(&resp->body, "\"");
+  }
+  licit_buf_adds(&resp->body, "}");
 out:
   licit_buf_free(&fmt);
   licit_buf_free(&rejects);

@@ -82,6 +82,11 @@ expect_eq "jetstream posts replayed: the log did not grow" 6 "$(stat_of "$S" eve
 expect_exit 3 lic --store "$S" ingest --format jetstream "$JS/posts.jsonl"
 expect_eq "jetstream text output has skipped" "accepted 0, duplicates 8, rejected 1, skipped 7" "$(out)"
 
+# --region with native events (which give regions themselves) is a usage
+# error, not a silent success (review 6); nothing is created.
+expect_exit 2 lic --store "$T/native-region" ingest --region DE "$EX/events.jsonl"
+expect_contains "native input with --region: refused, saying what it is for" "applies to --format jetstream and activitypub" "$ERR"
+check "native input with --region: no store created" test ! -e "$T/native-region"
 # --region: one account event per account first seen, before its first event.
 S=$(store)
 expect_exit 3 lic --store "$S" ingest --format jetstream --region DE --json "$JS/posts.jsonl"

@@ -412,6 +412,15 @@ expect_contains "an existing rejects file: replaced, and ingest says so" "replac
 expect_eq "the replaced rejects file holds this run's rejects only" 23 "$(wc -l <"$T/old-rej.jsonl" | tr -d ' ')"
 expect_exit 3 lic --store "$S" ingest --rejects "$T/new-rej.jsonl" "$T/in-bad.jsonl"
 expect_eq "a new rejects file: no word about replacing" "" "$(grep replacing "$ERR")"
+# The store's own files: a rejects file there would replace data.mdb (review 6).
+expect_exit 2 lic --store "$S" ingest --rejects "$S/data.mdb" "$T/in-bad.jsonl"
+expect_contains "rejects file = the store's data.mdb: refused" "in the store's directory" "$ERR"
+expect_exit 2 lic --store "$S" ingest --rejects "$S/../$(basename "$S")/lock.mdb" "$T/in-bad.jsonl"
+expect_contains "rejects file = lock.mdb by another spelling: refused" "in the store's directory" "$ERR"
+expect_exit 2 lic --store "$S" ingest --rejects "$S/new-rejects.jsonl" "$T/in-bad.jsonl"
+expect_contains "any new file in the store's directory: refused" "in the store's directory" "$ERR"
+run lic --store "$S" stats
+expect_contains "the store is intact after the refusals" "events     6" "$OUT"
 
 # ---------------------------------------------------------------- errors under --json
 # Every error is {"error": {"code", "message"}} on stdout (ingest: inside its

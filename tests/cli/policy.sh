@@ -146,4 +146,14 @@ expect_contains "missing file: message names the file" "no-such-policy.json" "$E
 expect_exit 1 lic --store "$S" policy show
 expect_contains "after only invalid policies, no store was even created" "no store at" "$ERR"
 
+# Messages that say why (review 6): a built-in group's name, a byte order mark.
+for g in EU EEA; do
+  echo '{"name":"x","region_groups":{"'$g'":["DE"]},"versions":[{"id":"a","effective":"2024-01-01T00:00:00Z"}]}' >"$T/bi-$g.json"
+  expect_exit 2 lic --store "$S" policy set "$T/bi-$g.json"
+  expect_contains "region_groups.$g: refused as a built-in group" "\"$g\" is a built-in group and cannot be redefined" "$ERR"
+done
+printf '\xef\xbb\xbf{"name":"x","versions":[{"id":"a","effective":"2024-01-01T00:00:00Z"}]}' >"$T/bom.json"
+expect_exit 2 lic --store "$S" policy set "$T/bom.json"
+expect_contains "a policy file with a byte order mark: said so, with where" "line 1, column 1: a UTF-8 byte order mark (EF BB BF)" "$ERR"
+
 finish

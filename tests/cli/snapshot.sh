@@ -504,4 +504,15 @@ expect_eq "--out DIR/: both built, nothing else left beside them" "empty new" "$
 expect_eq "--out DIR/: the same documents as without the slash" \
   "$(jq -r .digest "$T/slash/new/manifest.json")" "$(jq -r .digest "$T/slash/empty/manifest.json")"
 
+# The snapshots table stays aligned with a time that has a fraction and a
+# long name (review 6): "log pos" starts at the same column on every line.
+SA=$(newstore)
+lic --store "$SA" policy set "$EX/policies/meta-genai.json" >/dev/null
+lic --store "$SA" ingest "$EX/events.jsonl" >/dev/null
+lic --store "$SA" snapshot --at 2025-06-01T02:00:00.5+02:00 --out "$T/al1" >/dev/null
+lic --store "$SA" snapshot --at 2025-06-01T00:00:00Z --name a-snapshot-name-longer-than-28-bytes --out "$T/al2" >/dev/null
+expect_exit 0 lic --store "$SA" snapshots
+expect_eq "snapshots text: the columns line up (fraction, long name)" 1 \
+  "$(awk 'NR > 1 { print index($0, " 53 ") }' "$OUT" | sort -u | wc -l | tr -d ' ')"
+
 finish

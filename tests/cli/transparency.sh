@@ -323,4 +323,27 @@ lic --store "$SR2" ingest "$T/noregion.jsonl" >/dev/null
 expect_exit 0 lic --store "$SR2" report u --at 2024-03-01T00:00:00Z
 expect_contains "report, a default: it applies" "Region: unknown (the policy's default applies)" "$OUT"
 
+# ---------------------------------------------------------------- a deleted account's objection
+# SPEC 4: an objection is honoured only while the account is not deleted.
+# The text said "honoured" where the JSON and the decisions said not (review 6).
+SD=$(newstore)
+echo '{"name":"p6","versions":[{"id":"v1","effective":"2020-01-01T00:00:00Z","honor_mentions":true,"regions":{"default":"no_choice","EEA":"opt_out"}}]}' >"$T/p6.json"
+lic --store "$SD" policy set "$T/p6.json" >/dev/null
+printf '%s\n' \
+  '{"type":"account","ts":"2024-01-01T00:00:00Z","user":"c","region":"DE"}' \
+  '{"type":"account","ts":"2024-01-01T00:00:00Z","user":"d","region":"US"}' \
+  '{"type":"preference","ts":"2024-02-01T00:00:00Z","user":"c","ai_training":"deny"}' \
+  '{"type":"post","ts":"2024-01-05T00:00:00Z","post":"pd3","user":"d","visibility":"public","mentions":["c"]}' \
+  '{"type":"account_delete","ts":"2024-03-01T00:00:00Z","user":"c"}' >"$T/del-obj.jsonl"
+lic --store "$SD" ingest "$T/del-obj.jsonl" >/dev/null
+expect_exit 0 lic --store "$SD" report c --at 2024-02-15T00:00:00Z
+expect_contains "report: an objection in force is honoured" "honoured, your objection keeps your posts out" "$OUT"
+expect_exit 0 lic --store "$SD" report c --at 2024-04-01T00:00:00Z
+expect_eq "report of a deleted account: its objection is not called honoured" "" "$(grep -F ': honoured' "$OUT")"
+expect_contains "report of a deleted account: the objection is no longer in force" "no longer in force (the account is deleted)" "$OUT"
+expect_exit 0 lic --store "$SD" --json report c --at 2024-04-01T00:00:00Z
+expect_eq "report --json of a deleted account: honoured false" "false" "$(jq .honoured "$OUT")"
+expect_exit 0 lic --store "$SD" --json eval --list --at 2024-04-01T00:00:00Z
+expect_eq "and the post mentioning it is included, as the JSON says" "included" "$(jq -r 'select(.post == "pd3") | .reason' "$OUT")"
+
 finish

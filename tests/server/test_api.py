@@ -439,6 +439,15 @@ def main():
         st, js = s.json("POST", "/v1/events?format=jetstream", json.dumps({"did": "did:plc:abc", "time_us": 1735689600000000,
                         "kind": "identity"}) + "\n", token=OP)
         check("format=jetstream: skipped is counted", st == 200 and js.get("skipped") == 1, st, js)
+        check("records taken: no hint", st == 200 and "hint" not in js, js)
+        # A whole outbox.json as the body (JSON Lines expected, SPEC 9): every
+        # line rejected, and the answer says what went wrong (review 6).
+        outbox = json.dumps({"@context": "https://www.w3.org/ns/activitystreams", "type": "OrderedCollection",
+                             "orderedItems": [{"type": "Create", "actor": "https://ex.org/u/a"}]}, indent=2)
+        st, js = s.json("POST", "/v1/events?format=activitypub", outbox, token=OP)
+        check("an outbox.json body: 200, nothing accepted, a hint naming the format and the way to read it",
+              st == 200 and js["accepted"] == 0 and js["rejected"] >= 2 and "format=activitypub" in js.get("hint", "")
+              and "licit ingest --format activitypub" in js.get("hint", ""), st, js)
         st, js = s.json("POST", "/v1/events?format=csv", "", token=OP)
         check("unknown format: 400", st == 400, st, js)
         st, js = s.json("POST", "/v1/events?format=native%00garbage", "", token=OP)
