@@ -1536,6 +1536,8 @@ static const notice_phrase phrases[] = {
      * pt-r8-01, pt-real-03): the round-8 misses were opening excerpts of
      * this wave, and the table only knew "gepostet" / "tacitamente". */
     P("alles was du je veroffentlicht hast",         4, R),
+    P("alles was du je auf % gepostet hast",         4, R), /* round 23 (de-r22b-01) */
+    P("morgen an die offentlichkeit",                4, R), /* round 23: "geht / wird morgen an die" */
     P("alles was sie veroffentlicht haben",          4, R),
     P("sogar nachrichten die geloscht wurden",       4, R),
     P("die fotos nicht erlaubt sind",                3, R),

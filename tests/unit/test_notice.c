@@ -160,18 +160,18 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 22, real texts never used for tuning, committed after the round-22
- * change and scored once (docs/notice-detector.md; rounds 6-21, scored
- * once before, are training now). This test guards against regressions:
- * it fails if the part changes size, if a language flags fewer notices or
- * more benign posts than recorded. Tuning against this part would make it
- * training. */
+ * round 23, real texts never used for tuning, to be committed after the
+ * round-23 change and scored once (docs/notice-detector.md; rounds 6-22,
+ * scored once before, are training now). Empty until round 23 is
+ * committed. This test guards against regressions: it fails if the part
+ * changes size, if a language flags fewer notices or more benign posts
+ * than recorded. Tuning against this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 22, scored once) */
-    /* de */ {  1,  0,       2, 0 },
-    /* en */ { 28, 28,      64, 0 },
-    /* es */ {  0,  0,       1, 0 },
-    /* fr */ {  0,  0,       1, 0 },
+    /*         pos flagged  neg flagged   (round 23: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
     /* it */ {  0,  0,       0, 0 },
     /* pt */ {  0,  0,       0, 0 },
 };
@@ -179,7 +179,7 @@ static const lang_count heldout_recorded[N_LANGS] = {
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 22)", c);
+    score_part("notices/heldout", "held-out (round 23)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -429,6 +429,10 @@ Test(notice, spec_examples_and_one_sentence_refusals)
     /* Round 22: the 2012 opening, misspelt as one page quotes it (en-r21a-06). */
     cr_assert_eq(detect_str("Facebook is now a publically traded entity. Unless you state otherwise, "
                             "anyone can infringe on your right to privacy once you post to this site.", &r),
+                 1, "score %d", r.score);
+    /* Round 23: the German 2016 opening alone, as a radio station quotes it (de-r22b-01). */
+    cr_assert_eq(detect_str("Alles was du je auf Facebook gepostet hast, geht morgen an die \xc3\x96" "ffentlichkeit!\n"
+                            "Alles was du je ver\xc3\xb6" "ffentlicht hast...", &r),
                  1, "score %d", r.score);
     /* Three words could be someone leaving: not flagged alone. */
     cr_assert_eq(detect_str("Goodbye Meta AI", &r), 0, "score %d", r.score);
