@@ -710,6 +710,8 @@ static const notice_phrase phrases[] = {
     P("mes droits d auteur sont attaches",      5, C),
     P("mes droits sont attaches",               5, C),
     P("mon consentement ecrit",                 3, C),
+    P("j interdis formellement",                6, C), /* round 24: the 2012 French legal-prose version (fr-r23a-02) */
+    P("conformement a la legislation a la reglementation", 4, C),
     P("utilisation commerciale",                3, C),
     P("articles l 111 112 et 113",              6, F),
     P("l 111 112 et 113",                       6, F),
@@ -946,6 +948,7 @@ static const notice_phrase phrases[] = {
     P("erklare hiermit folgendes",              4, C),
     P("dass meine rechte an allen",             4, C),
     P("nur bei mir liegen",                     4, C),
+    P("rechte an allen meinen personlichen daten", 6, C), /* round 24 (de-r23a-01) */
     P("je declare que mes droits",              4, C),
     P("mes droits d auteur sont",               4, C),
     P("il mio diritto d autore",                4, C),

@@ -160,26 +160,26 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 23, real texts never used for tuning, committed after the round-23
- * change and scored once (docs/notice-detector.md; rounds 6-22, scored
- * once before, are training now). This test guards against regressions:
- * it fails if the part changes size, if a language flags fewer notices or
- * more benign posts than recorded. Tuning against this part would make it
- * training. */
+ * round 24, real texts never used for tuning, to be committed after the
+ * round-24 change and scored once (docs/notice-detector.md; rounds 6-23,
+ * scored once before, are training now). Empty until round 24 is
+ * committed. This test guards against regressions: it fails if the part
+ * changes size, if a language flags fewer notices or more benign posts
+ * than recorded. Tuning against this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 23, scored once) */
-    /* de */ {  6,  4,      10, 0 },
-    /* en */ { 11, 11,      25, 0 },
+    /*         pos flagged  neg flagged   (round 24: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
     /* es */ {  0,  0,       0, 0 },
-    /* fr */ {  2,  1,       2, 0 },
-    /* it */ {  1,  1,       3, 0 },
-    /* pt */ {  1,  1,       2, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 23)", c);
+    score_part("notices/heldout", "held-out (round 24)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -433,6 +433,16 @@ Test(notice, spec_examples_and_one_sentence_refusals)
     /* Round 23: the German 2016 opening alone, as a radio station quotes it (de-r22b-01). */
     cr_assert_eq(detect_str("Alles was du je auf Facebook gepostet hast, geht morgen an die \xc3\x96" "ffentlichkeit!\n"
                             "Alles was du je ver\xc3\xb6" "ffentlicht hast...", &r),
+                 1, "score %d", r.score);
+    /* Round 24: one sentence of the German declaration (de-r23a-01), and the
+     * French 2012 version in legal prose (fr-r23a-02). */
+    cr_assert_eq(detect_str("Ich erkl\xc3\xa4re, dass die Rechte an allen meinen pers\xc3\xb6nlichen Daten, Bildern und "
+                            "Texten nur bei mir liegen", &r),
+                 1, "score %d", r.score);
+    cr_assert_eq(detect_str("Conform\xc3\xa9ment \xc3\xa0 la l\xc3\xa9gislation, \xc3\xa0 la r\xc3\xa9glementation et "
+                            "\xc3\xa0 la jurisprudence en vigueurs [...] J'INTERDIS FORMELLEMENT [...] l'utilisation et la "
+                            "divulgation de tout ou partie des donn\xc3\xa9" "es me concernant \xc3\xa0 des fins "
+                            "commerciales, sans mon consentement \xc3\xa9" "crit.", &r),
                  1, "score %d", r.score);
     /* Three words could be someone leaving: not flagged alone. */
     cr_assert_eq(detect_str("Goodbye Meta AI", &r), 0, "score %d", r.score);
