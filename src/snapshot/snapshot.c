@@ -135,6 +135,11 @@ int licit_snapshot_name_check(const char *name, licit_err *err) {
     return licit_err_set(err, LICIT_EINVAL, "a snapshot name has 1-%d characters (got %zu)", LICIT_SNAPSHOT_NAME_MAX,
                          n);
   if (name[0] == '.') return licit_err_set(err, LICIT_EINVAL, "a snapshot name does not start with \".\"");
+  /* A directory named so is taken for a killed build's leftovers and
+   * removed by the next build beside it (review 7). */
+  if (strstr(name, WORK_SUFFIX))
+    return licit_err_set(err, LICIT_EINVAL, "a snapshot name does not contain \"" WORK_SUFFIX "\" (licit's work "
+                         "directories are named so)");
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)name[i];
     if (!isalnum(c) && c != '.' && c != '_' && c != '-')
@@ -146,6 +151,15 @@ int licit_snapshot_name_check(const char *name, licit_err *err) {
 }
 
 int licit_snapshot_out_check(const char *dir, licit_err *err) {
+  size_t dl = strlen(dir);
+  while (dl > 1 && dir[dl - 1] == '/') dl--; /* "DIR/" names DIR */
+  const char *base = dir + dl;
+  while (base > dir && base[-1] != '/') base--;
+  char last[4200];
+  snprintf(last, sizeof last, "%.*s", (int)(dir + dl - base), base);
+  if (strstr(last, WORK_SUFFIX))
+    return licit_err_set(err, LICIT_EINVAL, "%s: a snapshot directory's name does not contain \"" WORK_SUFFIX
+                         "\" (licit's work directories are named so, and removed as leftovers)", dir);
   struct stat st;
   if (stat(dir, &st) != 0) return errno == ENOENT ? 0 : io_err(err, "cannot look at", dir, errno);
   if (!S_ISDIR(st.st_mode))

@@ -1099,6 +1099,37 @@ static int dup_u32s(licit_txn *t, int dbi, MDB_val *k, uint32_t **out, size_t *n
   return 0;
 }
 
+/* How many values key k holds in the DUPFIXED table dbi (0: none), without
+ * reading them: one descent. */
+static int dup_count(licit_txn *t, int dbi, MDB_val *k, size_t *n) {
+  MDB_cursor *c;
+  MDB_val v;
+  *n = 0;
+  int rc = licit__cursor_open(t, dbi, &c);
+  if (rc == MDB_NOTFOUND) return 0; /* an absent table */
+  if ((rc = licit__mdb(rc))) return rc;
+  rc = mdb_cursor_get(c, k, &v, MDB_SET_KEY);
+  if (rc == 0) {
+    size_t cnt = 0;
+    rc = mdb_cursor_count(c, &cnt);
+    if (rc == 0) *n = cnt;
+  } else if (rc == MDB_NOTFOUND) {
+    rc = 0;
+  }
+  mdb_cursor_close(c);
+  return licit__mdb(rc);
+}
+
+int licit_user_weight(licit_txn *t, uint32_t user, size_t *n) {
+  unsigned int u = user;
+  MDB_val k = {sizeof u, &u};
+  size_t a = 0, b = 0;
+  int rc = dup_count(t, DBI_UPOSTS, &k, &a);
+  if (!rc) rc = dup_count(t, DBI_UMENTIONS, &k, &b);
+  *n = a + b;
+  return rc;
+}
+
 int licit_user_links(licit_txn *t, uint32_t user, uint32_t **others, size_t *n) {
   unsigned int u = user;
   MDB_val k = {sizeof u, &u};

@@ -338,6 +338,10 @@ uint64_t licit_txn_n_replies(const licit_txn *t);
 
 /* The post ordinals of a user, ascending. */
 int licit_user_posts(licit_txn *t, uint32_t user, uint32_t **ords, size_t *n);
+/* The account's posts plus the posts that ever mentioned it, counted as
+ * stored (a write transaction's held-back entries are not counted): what a
+ * report of it reads.  One descent into each table. */
+int licit_user_weight(licit_txn *t, uint32_t user, size_t *n);
 
 /* Cursor over all users in ordinal order. */
 typedef struct licit_user_iter licit_user_iter;

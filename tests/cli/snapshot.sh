@@ -504,6 +504,15 @@ expect_eq "--out DIR/: both built, nothing else left beside them" "empty new" "$
 expect_eq "--out DIR/: the same documents as without the slash" \
   "$(jq -r .digest "$T/slash/new/manifest.json")" "$(jq -r .digest "$T/slash/empty/manifest.json")"
 
+# A name or directory that looks like a build's work directory (NAME.licit-tmp-PID)
+# would be removed as a killed build's leftovers by the next build beside it:
+# refused (review 7).
+expect_exit 2 lic --store "$S" snapshot --at 2025-01-01T00:00:00Z --name "x.licit-tmp-1" --out "$T/wt1"
+expect_contains "a name with .licit-tmp-: refused" 'does not contain ".licit-tmp-"' "$ERR"
+expect_exit 2 lic --store "$S" snapshot --at 2025-01-01T00:00:00Z --out "$T/y.licit-tmp-7/"
+expect_contains "a directory named like a work directory: refused" 'does not contain ".licit-tmp-"' "$ERR"
+check "nothing was made for either" test ! -e "$T/wt1" -a ! -e "$T/y.licit-tmp-7"
+
 # The snapshots table stays aligned with a time that has a fraction and a
 # long name (review 6): "log pos" starts at the same column on every line.
 SA=$(newstore)

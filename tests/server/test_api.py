@@ -221,7 +221,7 @@ def main():
         check("written under STORE/snapshots/NAME", os.path.exists(os.path.join(STORE, "snapshots", "s1", "manifest.json")))
         st, js = s.json("POST", "/v1/snapshots", {"at": "2025-06-01T00:00:00Z", "name": "s1"}, token=OP)
         check("the same name again: 409 exists", st == 409 and err_code(js) == "exists", st, js)
-        for bad in ({"name": "../x"}, {"name": ".hidden"}, {"name": "a/b"}, {"at": "soon"}, {"nme": "x"}):
+        for bad in ({"name": "../x"}, {"name": ".hidden"}, {"name": "a/b"}, {"name": "s1.licit-tmp-1"}, {"at": "soon"}, {"nme": "x"}):
             st, js = s.json("POST", "/v1/snapshots", bad, token=OP)
             check("POST /v1/snapshots %s: 400" % json.dumps(bad), st == 400, st, js)
         st, js = s.json("POST", "/v1/snapshots", "not json", token=OP)
@@ -402,6 +402,16 @@ def main():
         check("PUT /v1/me/preference: {preference, honoured, reason, effective}", st == 200 and
               js["preference"] == "deny" and js["honoured"] is True and js["reason"] and js["effective"], st, js)
         check("the preference event is in the log", s.json("GET", "/healthz")[1]["log_position"] == before + 1)
+        first = js
+        # The same preference again: no new event (a token could otherwise grow
+        # its record without end, review 7), the same answer, effective since
+        # the first (time.sleep: a second PUT in the same microsecond would
+        # give the same "effective" either way).
+        time.sleep(0.01)
+        for _ in range(3):
+            st, js = s.json("PUT", "/v1/me/preference", {"ai_training": "deny"}, token=LUCIA)
+        check("PUT the same preference again: 200, nothing appended, effective the first one's",
+              st == 200 and js == first and s.json("GET", "/healthz")[1]["log_position"] == before + 1, st, js, first)
         st, me = s.json("GET", "/v1/me", token=LUCIA)
         check("/v1/me then shows the objection honoured", me["preference"] == "deny" and
               me["posts"]["included"] == 0 and  # p-lucia-03 was deleted above

@@ -573,6 +573,18 @@ Test(store, user_indexes_across_commits_and_edits) {
   want_ords(r, true, "dave", dave, 1);
   want_ords(r, false, "alice", alice3, 3);
   want_ords(r, false, "carol", carol, 2);
+  /* What a report reads, counted without reading it (licit_user_weight,
+   * which decides whether GET /v1/me runs on a thread of its own): own
+   * posts plus the posts that ever mentioned the account. */
+  const char *who[] = {"alice", "bob", "carol", "dave"};
+  const size_t weight[] = {3 + 0, 0 + 2, 2 + 0, 0 + 1};
+  for (int i = 0; i < 4; i++) {
+    uint32_t o;
+    size_t n = 99;
+    cr_assert_eq(licit_user_ord(r, who[i], strlen(who[i]), &o), 0);
+    cr_assert_eq(licit_user_weight(r, o, &n), 0);
+    cr_assert_eq(n, weight[i], "%s: weight %zu, want %zu", who[i], n, weight[i]);
+  }
   licit_txn_abort(r);
   /* An aborted batch leaves nothing behind. */
   begin();
