@@ -143,7 +143,7 @@ int cmd_ingest(cli *c) {
   }
   /* Nothing taken at all from several records: most often the wrong
    * --format (native lines read as ActivityPub say "actor is required"). */
-  if (!code && n.rejected >= 2 && !n.accepted && !n.duplicates && !n.skipped)
+  if (!code && licit_ingest_nothing_taken(&n))
     fprintf(stderr, "licit: not one of %llu records was accepted: is --format %s the format of the input?\n",
             (unsigned long long)n.rejected, o.format ? o.format : "native");
   if (code) return code;

@@ -1009,3 +1009,7 @@ out:
   if (in && !is_stdin) fclose(in);
   return rc;
 }
+
+bool licit_ingest_nothing_taken(const licit_ingest_counts *n) {
+  return n->rejected >= 2 && !n->accepted && !n->duplicates && !n->skipped;
+}

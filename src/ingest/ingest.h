@@ -20,6 +20,11 @@ typedef struct licit_ingest_counts {
   uint64_t lines, bytes;
 } licit_ingest_counts;
 
+/* Whether several records came and not one was taken (accepted, a
+ * duplicate or skipped): most often the wrong format for the input, which
+ * `licit ingest` and POST /v1/events then say. */
+bool licit_ingest_nothing_taken(const licit_ingest_counts *n);
+
 typedef struct licit_ingest_opts {
   const licit_adapter *adapter; /* the input format; NULL: the one named by `format` */
   const char *format;           /* a --format name, used when adapter is NULL ("native" when NULL too) */

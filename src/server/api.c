@@ -755,7 +755,7 @@ static void ep_events(srv_req *rq, srv_resp *resp) {
   /* Nothing taken from several records: as `licit ingest` says, most often
    * the wrong format, or (review 6) a whole outbox.json sent as the body,
    * which SPEC 9 reads as JSON Lines. */
-  if (n.rejected >= 2 && !n.accepted && !n.duplicates && !n.skipped) {
+  if (licit_ingest_nothing_taken(&n)) {
     licit_buf_printf(&resp->body,
                      ",\"hint\":\"not one of %llu records was accepted: is format=%s the format of the body? The "
                      "body is JSON Lines, one event%s per line",

@@ -150,14 +150,27 @@ int licit_snapshot_name_check(const char *name, licit_err *err) {
   return 0;
 }
 
+/* The parent directory and last component of a path ("." for none). */
+static void split_path(const char *path, char parent[4200], char base[4200]) {
+  char p[4200];
+  snprintf(p, sizeof p, "%s", path);
+  size_t pl = strlen(p);
+  while (pl > 1 && p[pl - 1] == '/') p[--pl] = 0;
+  char *slash = strrchr(p, '/');
+  if (!slash) {
+    snprintf(parent, 4200, ".");
+    snprintf(base, 4200, "%s", p);
+  } else {
+    snprintf(base, 4200, "%s", slash + 1);
+    *slash = 0;
+    snprintf(parent, 4200, "%s", p[0] ? p : "/");
+  }
+}
+
 int licit_snapshot_out_check(const char *dir, licit_err *err) {
-  size_t dl = strlen(dir);
-  while (dl > 1 && dir[dl - 1] == '/') dl--; /* "DIR/" names DIR */
-  const char *base = dir + dl;
-  while (base > dir && base[-1] != '/') base--;
-  char last[4200];
-  snprintf(last, sizeof last, "%.*s", (int)(dir + dl - base), base);
-  if (strstr(last, WORK_SUFFIX))
+  char parent[4200], base[4200];
+  split_path(dir, parent, base); /* "DIR/" names DIR */
+  if (strstr(base, WORK_SUFFIX))
     return licit_err_set(err, LICIT_EINVAL, "%s: a snapshot directory's name does not contain \"" WORK_SUFFIX
                          "\" (licit's work directories are named so, and removed as leftovers)", dir);
   struct stat st;
@@ -175,23 +188,6 @@ int licit_snapshot_out_check(const char *dir, licit_err *err) {
     return licit_err_set(err, LICIT_EEXISTS, "%s exists and is not an empty directory; a snapshot never overwrites",
                          dir);
   return 0;
-}
-
-/* The parent directory and last component of a path ("." for none). */
-static void split_path(const char *path, char parent[4200], char base[4200]) {
-  char p[4200];
-  snprintf(p, sizeof p, "%s", path);
-  size_t pl = strlen(p);
-  while (pl > 1 && p[pl - 1] == '/') p[--pl] = 0;
-  char *slash = strrchr(p, '/');
-  if (!slash) {
-    snprintf(parent, 4200, ".");
-    snprintf(base, 4200, "%s", p);
-  } else {
-    snprintf(base, 4200, "%s", slash + 1);
-    *slash = 0;
-    snprintf(parent, 4200, "%s", p[0] ? p : "/");
-  }
 }
 
 /* The output path made absolute (parent resolved now, last component as
