@@ -88,7 +88,7 @@ static uint64_t meta_u64(licit_txn *t, const char *key) {
 static const char *const counter_keys[CTR_COUNT] = {
     [CTR_LOG] = "log_len",     [CTR_POSTS] = "n_posts",         [CTR_USERS] = "n_users",
     [CTR_SIGNALS] = "n_signals", [CTR_SNAPSHOTS] = "n_snapshots", [CTR_POLICIES] = "n_policies",
-    [CTR_REPLIES] = "n_replies",
+    [CTR_REPLIES] = "n_replies", [CTR_LOG_FROM] = "log_from",   [CTR_LOG_END] = "log_end",
 };
 
 /* ------------------------------------------------------------ open/close -- */
@@ -99,8 +99,12 @@ static const char *const counter_keys[CTR_COUNT] = {
  * (the missing tables created, the mark rewritten). */
 #define FORMAT_PREFIX "licit-store-"
 /* 2: compact post records; 3: posts kept by ordinal (postrec, postids,
- * postord); 4: each record names its id, postord is gone. */
-#define FORMAT_VERSION 4
+ * postord); 4: each record names its id, postord is gone; 5: log records
+ * in the log file (DIR/log.dat) from meta log_from on, the log table
+ * saying where.  A store of format 4 reads as it is (log_from is absent:
+ * every record is in the table); the first write open marks it 5 and
+ * its later records go to the file. */
+#define FORMAT_VERSION 5
 #define FORMAT_OLDEST 2 /* the oldest version this licit opens (versions 2 and 3 only to upgrade them) */
 
 /* Reads the version out of a format mark; 0 when it is not one. */
@@ -123,6 +127,172 @@ static int path_in(char *buf, size_t cap, const char *dir, const char *file, lic
 }
 
 static int env_used(licit_store *s, uint64_t *used, size_t *mapsize);
+
+/* -------------------------------------------------------- the log file -- */
+
+/* Format 5 keeps the log records (the encoded events, most of a store's
+ * bytes) out of LMDB, in DIR/log.dat, one after another in seq order; the
+ * log table maps each seq to (offset, length) there.  In LMDB they were
+ * pages of the same map as the random-keyed tables, copied on write and
+ * msync'ed with them; appended to a file they are written once, in order,
+ * and the map holds a third of what it did (docs/store.md, round 20).
+ *
+ * Crash safety is LMDB's: a write transaction writes its records to the
+ * file (pwrite), syncs the file (fdatasync), and only then commits the
+ * entries that point at them together with meta log_end, the file's
+ * committed length.  A kill or a failed commit leaves bytes beyond
+ * log_end that nothing points at; the next write transaction cuts them
+ * off before it writes.  Readers read only through committed entries, so
+ * they never see those bytes, and the file's committed part never
+ * changes.  Readers map the file once, larger than it will grow (the map
+ * never moves, so a record read stays valid for the whole process while
+ * the writer appends); a record beyond the file's end (a damaged or
+ * foreign log.dat) is a clear error, never a fault. */
+#define LOG_FILE "log.dat"
+#define LOG_FLUSH ((size_t)1 << 20)
+
+static int log_path(const licit_store *s, char *buf, size_t cap) {
+  return (size_t)snprintf(buf, cap, "%s/" LOG_FILE, s->dir) < cap ? 0 : LICIT_EINVAL;
+}
+
+/* Opens the log file: a writer creates it, a reader takes it when it is
+ * there (a store without log records in the file has none). */
+static int log_open(licit_store *s, bool write, licit_err *err) {
+  char path[4200];
+  if (log_path(s, path, sizeof path)) return licit_err_set(err, LICIT_EINVAL, "store %s: the path is too long", s->dir);
+  int fd = open(path, write ? O_RDWR | O_CREAT | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0644);
+  if (fd < 0 && (write || errno != ENOENT))
+    return licit_err_set(err, LICIT_EIO, "store %s: cannot open its log file %s: %s", s->dir, path, strerror(errno));
+  s->logfd = fd;
+  return 0;
+}
+
+static void log_close(licit_store *s) {
+  const char *m = atomic_load(&s->logmap);
+  if (m) munmap((void *)m, s->logmap_size);
+  if (s->logfd >= 0) close(s->logfd);
+  atomic_store(&s->logmap, NULL);
+  s->logfd = -1;
+  pthread_mutex_destroy(&s->logmu);
+}
+
+/* Maps the log file for reading, once: as large as the address space
+ * allows up to 1 TiB, beyond the file's end, so that it never moves. */
+static int log_map(licit_store *s) {
+  int rc = 0;
+  pthread_mutex_lock(&s->logmu);
+  if (!atomic_load_explicit(&s->logmap, memory_order_relaxed)) {
+    if (s->logfd < 0) {
+      char path[4200];
+      if (log_path(s, path, sizeof path) || (s->logfd = open(path, O_RDONLY | O_CLOEXEC)) < 0) rc = LICIT_ESTORE;
+    }
+    for (size_t size = (size_t)1 << 40; !rc && size >= ((size_t)1 << 30); size /= 2) {
+      void *m = mmap(NULL, size, PROT_READ, MAP_SHARED | MAP_NORESERVE, s->logfd, 0);
+      if (m != MAP_FAILED) {
+        s->logmap_size = size;
+        atomic_store_explicit(&s->logmap, (const char *)m, memory_order_release);
+        break;
+      }
+    }
+    if (!rc && !atomic_load_explicit(&s->logmap, memory_order_relaxed)) rc = LICIT_ENOMEM;
+  }
+  pthread_mutex_unlock(&s->logmu);
+  return rc;
+}
+
+/* The log record at [off, off + n) of the file, as t sees it. */
+static int log_at(licit_txn *t, uint64_t off, uint32_t n, const void **p) {
+  licit_store *s = t->s;
+  if (off > UINT64_MAX - n) return LICIT_ESTORE;
+  if (t->write && off >= t->log_base) { /* this transaction's, not yet written */
+    if (off - t->log_base > t->logbuf.len || n > t->logbuf.len - (off - t->log_base)) return LICIT_ESTORE;
+    *p = t->logbuf.data + (off - t->log_base);
+    return 0;
+  }
+  const char *map = atomic_load_explicit(&s->logmap, memory_order_acquire);
+  if (!map) {
+    int rc = log_map(s);
+    if (rc) return rc;
+    map = atomic_load_explicit(&s->logmap, memory_order_acquire);
+  }
+  if (off + n > atomic_load_explicit(&s->log_size, memory_order_relaxed)) {
+    struct stat st;
+    if (fstat(s->logfd, &st)) return LICIT_EIO;
+    atomic_store_explicit(&s->log_size, (uint64_t)st.st_size, memory_order_relaxed);
+    if (off + n > (uint64_t)st.st_size) return LICIT_ESTORE;
+  }
+  if (off + n > s->logmap_size) { /* the address space allowed a smaller map (ulimit -v) */
+    return LICIT_ENOMEM;
+  }
+  *p = map + off;
+  return 0;
+}
+
+static int write_all(int fd, const void *p, size_t n, uint64_t off) {
+  while (n) {
+    ssize_t w = pwrite(fd, p, n, (off_t)off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return w < 0 ? errno : EIO;
+    p = (const char *)p + w;
+    n -= (size_t)w;
+    off += (uint64_t)w;
+  }
+  return 0;
+}
+
+static int log_errno(int e) { return e == ENOSPC || e == EDQUOT || e == EFBIG ? LICIT_ENOSPACE : LICIT_EIO; }
+
+/* Writes what t holds back to the file. */
+static int log_write(licit_txn *t) {
+  if (!t->logbuf.len) return 0;
+  int e = write_all(t->s->logfd, t->logbuf.data, t->logbuf.len, t->log_base);
+  if (e) return log_errno(e);
+  t->log_base += t->logbuf.len;
+  t->log_wrote = true;
+  licit_buf_reset(&t->logbuf);
+  return 0;
+}
+
+int licit__log_append(licit_txn *t, const void *p, size_t n, uint64_t *off) {
+  if (t->s->logfd < 0) return LICIT_ESTORE;
+  if (n > UINT32_MAX) return LICIT_EINVAL;
+  *off = t->log_base + t->logbuf.len;
+  if (licit_buf_add(&t->logbuf, p, n)) return LICIT_ENOMEM;
+  return t->logbuf.len >= LOG_FLUSH ? log_write(t) : 0;
+}
+
+/* Before a write transaction's first record: the file must hold what the
+ * store says it does; what lies beyond (a killed writer's records, never
+ * committed) is cut off. */
+static int log_begin(licit_txn *t, licit_err *err) {
+  licit_store *s = t->s;
+  uint64_t end = t->ctr[CTR_LOG_END];
+  t->log_base = end;
+  if (!t->ctr[CTR_LOG_FROM]) return 0;
+  struct stat st;
+  if (s->logfd < 0 || fstat(s->logfd, &st))
+    return licit_err_set(err, LICIT_EIO, "store %s: cannot read its log file " LOG_FILE ": %s", s->dir,
+                         s->logfd < 0 ? "not open" : strerror(errno));
+  if ((uint64_t)st.st_size < end)
+    return licit_err_set(err, LICIT_ESTORE,
+                         "store %s: its log file " LOG_FILE " holds %llu bytes where the store's records reach %llu: "
+                         "the file was cut short or is not this store's",
+                         s->dir, (unsigned long long)st.st_size, (unsigned long long)end);
+  if ((uint64_t)st.st_size > end && ftruncate(s->logfd, (off_t)end))
+    return licit_err_set(err, LICIT_EIO, "store %s: cannot cut its log file back to %llu bytes: %s", s->dir,
+                         (unsigned long long)end, strerror(errno));
+  return 0;
+}
+
+/* At commit, before the entries that point into the file: every record
+ * written and on disk.  0 or LICIT_E*. */
+static int log_commit(licit_txn *t) {
+  int rc = log_write(t);
+  if (rc) return rc;
+  if (t->log_wrote && fdatasync(t->s->logfd)) return log_errno(errno);
+  t->ctr[CTR_LOG_END] = t->log_base;
+  return 0;
+}
 
 /* One old record (formats 2 and 3: no id) written again with its id. */
 static int upgrade_rec(const MDB_val *old, const char *id, size_t n, licit_post_rec *r, licit_buf *scratch,
@@ -235,6 +405,9 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
   licit_store *s = calloc(1, sizeof *s);
   if (!s) return licit_err_set(err, LICIT_ENOMEM, "out of memory");
   s->readonly = readonly;
+  s->logfd = -1;
+  atomic_init(&s->log_size, 0);
+  pthread_mutex_init(&s->logmu, NULL);
   atomic_init(&s->prefetchers, 0);
   s->dir = strdup(dir);
   pthread_rwlockattr_t la;
@@ -335,14 +508,15 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
   }
   size_t upgrade_bytes = 0; /* formats 2 and 3: the post tables, written again */
   bool upgrade = version >= FORMAT_OLDEST && version < FORMAT_VERSION;
+  bool upgrade_posts_too = upgrade && version < 4;
   const char *const old_tables[] = {"posts", "postrec", "postord"};
-  for (int i = 0; upgrade && i < 3; i++) {
+  for (int i = 0; upgrade_posts_too && i < 3; i++) {
     MDB_dbi old;
     MDB_stat ms;
     if (mdb_dbi_open(txn, old_tables[i], 0, &old) == 0 && mdb_stat(txn, old, &ms) == 0)
       upgrade_bytes += 2 * (size_t)ms.ms_psize * (ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages);
   }
-  if (upgrade && readonly) {
+  if (upgrade_posts_too && readonly) {
     rc = licit_err_set(err, LICIT_ESTORE,
                        "store %s has format " FORMAT_PREFIX "%d, %s: the first command that writes to it (policy "
                        "set, ingest, follow, serve) upgrades it to " FORMAT_PREFIX "%d",
@@ -407,12 +581,27 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
       rc = mdb_put(txn, s->dbi[DBI_META], &sk, &sv, 0);
     }
     if (rc) goto mdb_fail;
-    if (upgrade && (rc = upgrade_posts(txn, s, version))) goto mdb_fail;
+    if (upgrade_posts_too && (rc = upgrade_posts(txn, s, version))) goto mdb_fail;
+    /* From now on log records go to the log file: from the first event of
+     * a new store, after the last one of an older store. */
+    MDB_val lk = {8, "log_from"}, lv;
+    rc = mdb_get(txn, s->dbi[DBI_META], &lk, &lv);
+    if (rc == MDB_NOTFOUND) {
+      MDB_val nk = {7, "log_len"}, nv;
+      uint64_t from = 1;
+      rc = mdb_get(txn, s->dbi[DBI_META], &nk, &nv);
+      if (rc == 0 && nv.mv_size == 8) memcpy(&from, nv.mv_data, 8), from++;
+      else if (rc != MDB_NOTFOUND && rc) goto mdb_fail;
+      lv = (MDB_val){8, &from};
+      rc = mdb_put(txn, s->dbi[DBI_META], &lk, &lv, 0);
+    }
+    if (rc) goto mdb_fail;
     if ((rc = mdb_put(txn, s->dbi[DBI_META], &k, &fv, 0))) goto mdb_fail;
     rc = mdb_txn_commit(txn);
     txn = NULL;
     if (rc) goto mdb_fail;
   }
+  if ((rc = log_open(s, !readonly, err))) goto fail;
   *out = s;
   return 0;
 mdb_fail:
@@ -420,6 +609,7 @@ mdb_fail:
 fail:
   if (txn) mdb_txn_abort(txn);
   if (s->env) mdb_env_close(s->env);
+  log_close(s);
   pthread_rwlock_destroy(&s->maplock);
   free(s->dir);
   free(s);
@@ -432,6 +622,7 @@ void licit_store_close(licit_store *s) {
   licit__filter_drop(s);
   licit__ucache_drop(s);
   mdb_env_close(s->env);
+  log_close(s);
   pthread_rwlock_destroy(&s->maplock);
   free(s->dir);
   free(s);
@@ -521,6 +712,12 @@ int licit_txn_begin(licit_store *s, bool write, licit_txn **out, licit_err *err)
     return licit__mdb_err(rc, err, "begin transaction");
   }
   for (int i = 0; i < CTR_COUNT; i++) t->ctr[i] = meta_u64(t, counter_keys[i]);
+  if (write && (rc = log_begin(t, err))) {
+    mdb_txn_abort(t->txn);
+    pthread_rwlock_unlock(&s->maplock);
+    free(t);
+    return rc;
+  }
   if (write) {
     random_tail(s);
     write_end_find(t);
@@ -572,6 +769,7 @@ static void txn_free(licit_txn *t) {
   if (!t->sibling) pthread_rwlock_unlock(&t->s->maplock);
   licit_buf_free(&t->enc);
   licit_buf_free(&t->tmp);
+  licit_buf_free(&t->logbuf);
   for (int i = 0; i < LICIT_TXN_BUFS; i++) licit_buf_free(&t->bufs[i]);
   licit__apply_free(t->work);
   licit__pending_free(t);
@@ -583,6 +781,15 @@ int licit_txn_commit(licit_txn *t, licit_err *err) {
   if (t->write) {
     rc = licit__pending_flush(t);
     if (!rc) rc = licit__apply_flush(t);
+    int lrc = rc ? 0 : log_commit(t);
+    if (lrc) {
+      licit__ucache_drop(t->s);
+      mdb_txn_abort(t->txn);
+      const char *dir = t->s->dir;
+      txn_free(t);
+      return licit_err_set(err, lrc, "commit: store %s: writing its log file " LOG_FILE ": %s", dir,
+                           lrc == LICIT_ENOSPACE ? "no space left on its file system" : licit_strerror(lrc));
+    }
     for (int i = 0; i < CTR_COUNT && !rc; i++) rc = licit__meta_put(t, counter_keys[i], &t->ctr[i], 8);
     if (rc) {
       licit__ucache_drop(t->s); /* it holds this transaction's puts; before the writer lock goes */
@@ -1173,6 +1380,16 @@ int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbu
   MDB_val k = {sizeof s, &s}, v;
   int rc = licit__get(t, DBI_LOG, &k, &v);
   if (rc) return not_found_or(rc);
+  if (t->ctr[CTR_LOG_FROM] && seq >= t->ctr[CTR_LOG_FROM]) { /* format 5: in the log file */
+    uint64_t off;
+    uint32_t n;
+    if (v.mv_size != LICIT_LOG_REF) return LICIT_ESTORE;
+    memcpy(&off, v.mv_data, 8);
+    memcpy(&n, (const char *)v.mv_data + 8, 4);
+    const void *p;
+    if ((rc = log_at(t, off, n, &p))) return rc;
+    return licit_event_decode(p, n, ev, sigbuf, sigcap);
+  }
   return licit_event_decode(v.mv_data, v.mv_size, ev, sigbuf, sigcap);
 }
 
@@ -1458,6 +1675,10 @@ int licit_store_stats_get(licit_txn *t, licit_store_stats *st) {
   snprintf(path, sizeof path, "%s/data.mdb", t->s->dir);
   struct stat sb;
   if (stat(path, &sb) == 0) st->bytes_on_disk = (uint64_t)sb.st_blocks * 512;
+  /* The log file's committed part, and its blocks on disk. */
+  st->bytes_used += t->ctr[CTR_LOG_END];
+  snprintf(path, sizeof path, "%s/" LOG_FILE, t->s->dir);
+  if (stat(path, &sb) == 0) st->bytes_on_disk += (uint64_t)sb.st_blocks * 512;
   return 0;
 }
 
@@ -1618,6 +1839,11 @@ int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err) {
   int rc = env_used(s, &used64, &map);
   if (rc) return licit__mdb_err(rc, err, s->dir);
   size_t used = (size_t)used64;
+  /* The log records go to the log file: about a quarter of what the
+   * caller adds (an encoded event is a little smaller than its line, and
+   * ingest reserves four times its input); the rest is the map's. */
+  size_t lneed = s->logfd >= 0 ? bytes / 4 : 0;
+  bytes -= lneed;
   /* A transaction copies every page it touches before freeing the old
    * one at commit, so beside the new bytes it may need room for a copy of
    * much of the store: keep half the store's size spare as well. */
@@ -1632,24 +1858,42 @@ int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err) {
      * it is (a write that outgrows it fails with LICIT_EFULL). */
     if (!rc) map = want;
   }
-  /* What the file holds and the file system has free, read before the
-   * allocation: a failed one may have taken part of what was free. */
+  /* What the files hold and the file system has free, read before
+   * allocating: a failed allocation may keep part of what it took, so
+   * nothing is allocated unless both fit.  The log file's blocks are
+   * allocated beyond its end without moving it (this runs without the
+   * writer lock, so it may not cut the file back); a write that still
+   * finds no space (another process took it) fails cleanly at its commit
+   * (log_write). */
   int fd;
-  struct stat st;
+  struct stat st, lst;
   struct statvfs vfs;
-  size_t have = 0;
+  size_t have = 0, lhave = 0;
   if (mdb_env_get_fd(s->env, &fd) == 0 && fstat(fd, &st) == 0) have = (size_t)st.st_blocks * 512;
-  double free_mb = statvfs(s->dir, &vfs) == 0 ? (double)vfs.f_bavail * vfs.f_frsize / 1e6 : 0;
+  bool log_ok = lneed && fstat(s->logfd, &lst) == 0;
+  if (log_ok && (uint64_t)lst.st_blocks * 512 > (uint64_t)lst.st_size)
+    lhave = (size_t)((uint64_t)lst.st_blocks * 512 - (uint64_t)lst.st_size);
+  double free_b = statvfs(s->dir, &vfs) == 0 ? (double)vfs.f_bavail * vfs.f_frsize : -1;
+  size_t map_need = need < map ? need : map;
+  size_t more = (map_need > have ? map_need - have : 0) + (log_ok && lneed > lhave ? lneed - lhave : 0);
+  size_t held = used + (log_ok ? (size_t)lst.st_size : 0);
+  if (free_b >= 0 && (double)more > free_b)
+    return licit_err_set(err, LICIT_ENOSPACE,
+                         "store %s: no space left on its file system: the next write needs %.1f MB more "
+                         "there (%.1f MB free; the store holds %.1f MB)",
+                         s->dir, more / 1e6, free_b / 1e6, held / 1e6);
   /* Allocate the region this write may use (blocks already allocated cost
    * nothing); the rest of the map stays sparse. */
-  int e = allocate(s, need < map ? need : map);
+  int e = allocate(s, map_need);
+  if (!e && log_ok && lneed > lhave)
+    e = fallocate(s->logfd, FALLOC_FL_KEEP_SIZE, lst.st_size, (off_t)lneed) == 0 ? 0 : errno;
   if (e == EOPNOTSUPP || e == ENOSYS) return 0; /* a file system that cannot allocate ahead */
   if (e == ENOSPC || e == EDQUOT || e == EFBIG) {
     return licit_err_set(err, LICIT_ENOSPACE,
                          "store %s: no space left on its file system: the next write needs %.1f MB more "
                          "there (%.1f MB free; the store holds %.1f MB)",
-                         s->dir, (need > have ? need - have : MAP_ALIGN) / 1e6, free_mb, used / 1e6);
+                         s->dir, (more ? more : MAP_ALIGN) / 1e6, free_b > 0 ? free_b / 1e6 : 0, held / 1e6);
   }
-  if (e) return licit_err_set(err, LICIT_EIO, "store %s: cannot allocate its data file: %s", s->dir, strerror(e));
+  if (e) return licit_err_set(err, LICIT_EIO, "store %s: cannot allocate its files: %s", s->dir, strerror(e));
   return 0;
 }

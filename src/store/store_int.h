@@ -16,7 +16,13 @@ enum {
   DBI_COUNT
 };
 
-enum { CTR_LOG, CTR_POSTS, CTR_USERS, CTR_SIGNALS, CTR_SNAPSHOTS, CTR_POLICIES, CTR_REPLIES, CTR_COUNT };
+/* CTR_LOG_FROM: the first seq whose log record is in the log file (format
+ * 5; 0: none, every record is in the log table, as formats 2-4 kept them);
+ * CTR_LOG_END: the log file's committed length. */
+enum {
+  CTR_LOG, CTR_POSTS, CTR_USERS, CTR_SIGNALS, CTR_SNAPSHOTS, CTR_POLICIES, CTR_REPLIES,
+  CTR_LOG_FROM, CTR_LOG_END, CTR_COUNT
+};
 
 struct licit_store {
   MDB_env *env;
@@ -51,6 +57,15 @@ struct licit_store {
    * lock file it has unmapped (the lock would stay taken for every other
    * process that has the store open). */
   _Atomic(struct licit_txn *) writer;
+  /* The log file (DIR/log.dat, store.c "the log file"): its descriptor
+   * (-1 until it exists), a read-only map of it that never moves, and the
+   * length known to be in the file (refreshed by fstat when a record
+   * reaches beyond it).  logmu guards opening and mapping it. */
+  pthread_mutex_t logmu;
+  int logfd;
+  _Atomic(const char *) logmap; /* set once, released after logmap_size */
+  size_t logmap_size;
+  _Atomic uint64_t log_size;
 };
 
 struct licit_txn {
@@ -67,7 +82,16 @@ struct licit_txn {
   unsigned psize;
   bool pf_ok;    /* the store's filter holds every post this transaction sees */
   void *pending; /* posts held back (pending.c) */
+  /* A write transaction's log records not yet written to the log file;
+   * they belong at file offset log_base (store.c "the log file"). */
+  licit_buf logbuf;
+  uint64_t log_base;
+  bool log_wrote; /* this transaction wrote to the log file: sync it */
 };
+
+/* A log table entry of format 5: the record's offset in the log file (8
+ * bytes) and its length (4). */
+#define LICIT_LOG_REF 12
 
 #define USER_HDR 32
 /* User record flags (the header's last word; 0 in records written before
@@ -76,6 +100,9 @@ struct licit_txn {
 #define UF_FIRST_SEQ 2u /* an 8-byte first_seq follows the id */
 
 int licit__mdb_err(int rc, licit_err *err, const char *what);
+/* Appends an encoded event to a write transaction's part of the log file;
+ * *off is where it starts in the file.  0 or LICIT_E*. */
+int licit__log_append(licit_txn *t, const void *p, size_t n, uint64_t *off);
 
 /* mdb_get / mdb_cursor_open on table `i`.  A table that a newer licit added
  * is missing from an older store opened read-only: it reads as empty, so

@@ -103,6 +103,31 @@ for c in "explain p-lucia-01 --at $AT" "explain p-jonas-01 --at $AT" "eval --at 
 done
 expect_eq "a report (by ordinal) with swapped ids: as before" \
   "$(lic --store "$S" --json report u-lucia --at $AT)" "$(lic --store "$D" --json report u-lucia --at $AT)"
+# The log file (format 5, DIR/log.dat).  Bytes beyond its committed end
+# (what a killed ingest leaves) change no answer, and the next write cuts
+# them off before it appends.
+printf '%s\n' '{"id":"dmg-1","type":"post","ts":"2025-07-01T00:00:00Z","post":"p-dmg-1","user":"u-lucia","visibility":"public","text":"after the tail"}' \
+  '{"id":"dmg-2","type":"edit","ts":"2025-07-02T00:00:00Z","post":"p-lucia-03","text":"edited after the tail"}' >"$T/new.jsonl"
+rm -rf "$D" && cp -r "$S" "$D"
+head -c 5000 /dev/urandom >>"$D/log.dat"
+expect_eq "a tail beyond the log's end: explain as before" \
+  "$(lic --store "$S" --json explain p-lucia-03 --at $AT)" "$(lic --store "$D" --json explain p-lucia-03 --at $AT)"
+expect_exit 0 lic --store "$D" ingest "$T/new.jsonl"
+cp -r "$S" "$T/clean" && lic --store "$T/clean" ingest "$T/new.jsonl" >/dev/null
+expect_eq "a tail beyond the log's end: cut off, the new records where a clean store has them" \
+  "$(sha256sum <"$T/clean/log.dat")" "$(sha256sum <"$D/log.dat")"
+rm -rf "$T/clean"
+# A log file cut short, or gone: reads that need a lost record and every
+# write say so; nothing crashes.
+for how in cut gone; do
+  rm -rf "$D" && cp -r "$S" "$D"
+  if [ $how = cut ]; then truncate -s 100 "$D/log.dat"; else rm "$D/log.dat"; fi
+  expect_exit 1 lic --store "$D" explain p-lucia-03 --at $AT
+  expect_contains "log file $how: explain is a store error" "damaged" "$ERR"
+  expect_exit 0 lic --store "$D" eval --at $AT
+  expect_exit 1 lic --store "$D" ingest "$T/new.jsonl"
+  expect_contains "log file $how: ingest names the file" "log file log.dat holds" "$ERR"
+done
 expect_eq "no command crashes or misreads its arguments on a damaged store" 0 "$crashes"
 expect_eq "every failure on a damaged store says why" 0 "$silent"
 finish

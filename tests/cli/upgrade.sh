@@ -1,11 +1,13 @@
 # upgrade.sh — a store of an older format (2: posts kept by id; 3: post
-# records without their ids, beside a postord table) is refused by the read
+# records without their ids, beside a postord table; 4: below) is refused by the read
 # commands with a message that says how to upgrade it, and upgraded by the
 # first command that writes; afterwards every answer equals a store built
 # from the same events by this licit, and the snapshot registered before
 # the upgrade keeps its lineage and its proofs.
+# Format 4 (log records in the log table) reads as it is; the first write
+# marks it 5 and puts later records in DIR/log.dat.
 # The fixtures (tests/data/stores/formatN.mdb.zst) were made by licit at
-# ed7380b (format 2) and 259d093 (format 3): policy set meta-genai, ingest
+# ed7380b (format 2), 259d093 (format 3) and bceecde (format 4): policy set meta-genai, ingest
 # examples/events.jsonl, snapshot --at 2024-06-01 --name before-upgrade,
 # ingest examples/events-people.jsonl, then mdb_copy -c.
 # Run: bash tests/cli/upgrade.sh /path/to/licit
@@ -20,14 +22,27 @@ local V=$1
   zstd -dcq "$ROOT/tests/data/stores/format$V.mdb.zst" >"$OLD/data.mdb"
   ORIG=$(sha256sum <"$OLD/data.mdb")
 
-  # The read commands refuse it and say what to do, without writing.
-  for cmd in "stats" "eval --at 2025-06-01T00:00:00Z" "explain p-jonas-01" "snapshots"; do
-    # shellcheck disable=SC2086
-    expect_exit 1 lic --store "$OLD" $cmd
-    expect_contains "from $V: $cmd: names the old format" "format licit-store-$V" "$ERR"
-    expect_contains "from $V: $cmd: says how to upgrade" "upgrades it to licit-store-4" "$ERR"
-  done
-  expect_eq "from $V: the refused reads wrote nothing" "$ORIG" "$(sha256sum <"$OLD/data.mdb")"
+  if [ "$V" -lt 4 ]; then
+    # The read commands refuse it and say what to do, without writing.
+    for cmd in "stats" "eval --at 2025-06-01T00:00:00Z" "explain p-jonas-01" "snapshots"; do
+      # shellcheck disable=SC2086
+      expect_exit 1 lic --store "$OLD" $cmd
+      expect_contains "from $V: $cmd: names the old format" "format licit-store-$V" "$ERR"
+      expect_contains "from $V: $cmd: says how to upgrade" "upgrades it to licit-store-5" "$ERR"
+    done
+    expect_eq "from $V: the refused reads wrote nothing" "$ORIG" "$(sha256sum <"$OLD/data.mdb")"
+  else
+    # Format 4 (every log record in the log table) reads as it is.
+    for cmd in "stats" "eval --at 2025-06-01T00:00:00Z" "explain p-jonas-01" "snapshots"; do
+      # shellcheck disable=SC2086
+      expect_exit 0 lic --store "$OLD" $cmd
+    done
+    expect_exit 0 lic --store "$OLD" --json explain p-jonas-01 --at 2025-06-01T00:00:00Z
+    expect_eq "from $V: explain cites the post's creation, read from the log table" '"post"' \
+      "$(jq -c '[.checks[].events[] | select(.seq == 6)][0].type' "$OUT")"
+    expect_eq "from $V: the reads wrote nothing" "$ORIG" "$(sha256sum <"$OLD/data.mdb")"
+    check "from $V: the reads made no log file" test ! -e "$OLD/log.dat"
+  fi
 
   # The same store built by this licit.
   NEW=$T/new$V
@@ -76,6 +91,7 @@ local V=$1
   got=$(lic --store "$OLD" --json ingest "$T/more.jsonl")
   expect_eq "from $V: both new events accepted after the upgrade" 2 "$(jq .accepted <<<"$got")"
   expect_eq "from $V: new events after the upgrade" "$(lic --store "$NEW" --json ingest "$T/more.jsonl")" "$got"
+  check "from $V: the new events' records are in the log file" test -s "$OLD/log.dat"
   same "eval after new events" eval --at 2026-01-01T00:00:00Z
   same "explain an edited post" explain p-jonas-01 --at 2026-01-01T00:00:00Z
   same "explain a new post" explain p-after-upgrade --at 2026-01-01T00:00:00Z
@@ -87,5 +103,6 @@ local V=$1
 
 upgrade_from 2
 upgrade_from 3
+upgrade_from 4
 
 finish

@@ -65,20 +65,25 @@ def main():
                     answers[0] += 1
                     if not ok:
                         bad.append((k, st))
-        readers = [threading.Thread(target=reader, args=(k,)) for k in range(16)]
+        readers = [threading.Thread(target=reader, args=(k,), daemon=True) for k in range(16)]
         for t in readers:
             t.start()
         acked = 0
-        for b in range(1, 9):
-            st, js = s.json("POST", "/v1/events", batch(b, 3000), token=op)
-            if st == 200:
-                acked += js["accepted"]
-            st, js = s.json("PUT", "/v1/me/preference", {"ai_training": "deny" if b % 2 else "unset"},
-                            token=tokens[b])
-            if st == 200:
-                acked += 1
-        time.sleep(0.5)
-        done.set()
+        try:
+            for b in range(1, 9):
+                st, js = s.json("POST", "/v1/events", batch(b, 3000), token=op)
+                if st == 200:
+                    acked += js["accepted"]
+                st, js = s.json("PUT", "/v1/me/preference", {"ai_training": "deny" if b % 2 else "unset"},
+                                token=tokens[b])
+                if st == 200:
+                    acked += 1
+            time.sleep(0.5)
+        except Exception:
+            print("# the server's log:\n" + "".join("# " + ln + "\n" for ln in s.log()[-6000:].splitlines()))
+            raise
+        finally:
+            done.set()  # the readers stop also when the writer's side failed
         for t in readers:
             t.join(60)
         check("every read beside the writer answered 200 and consistent (%d rounds)" % answers[0], not bad, bad[:5])
