@@ -87,6 +87,10 @@ enum {
 const char *licit_strerror_name(int code);
 const char *licit_strerror_code(int code);
 const char *licit_strerror(int code);
+/* The code for the errno of a failed write or allocation: a full file
+ * system, a quota or a file size limit is LICIT_ENOSPACE, anything else
+ * LICIT_EIO. */
+int licit_errno_code(int e);
 
 /* A message for a person.  `msg` is always NUL-terminated. */
 typedef struct licit_err {

@@ -1,6 +1,7 @@
 /* err.c — the error table: names and messages for LICIT_E* codes. */
 #include "licit.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -36,6 +37,8 @@ const char *licit_strerror(int code) {
   }
   return "unknown error";
 }
+
+int licit_errno_code(int e) { return e == ENOSPC || e == EDQUOT || e == EFBIG ? LICIT_ENOSPACE : LICIT_EIO; }
 
 int licit_err_set(licit_err *err, int code, const char *fmt, ...) {
   if (err) {

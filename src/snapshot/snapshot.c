@@ -72,8 +72,7 @@ static const char *why(int e, char buf[160]) {
  * (or quota, or file size limit) is LICIT_ENOSPACE. */
 static int io_err(licit_err *err, const char *what, const char *path, int e) {
   char b[160];
-  int code = e == ENOSPC || e == EDQUOT || e == EFBIG ? LICIT_ENOSPACE : LICIT_EIO;
-  return licit_err_set(err, code, "%s %s: %s", what, path, why(e, b));
+  return licit_err_set(err, licit_errno_code(e), "%s %s: %s", what, path, why(e, b));
 }
 
 typedef struct build {

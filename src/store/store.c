@@ -151,15 +151,12 @@ static int env_used(licit_store *s, uint64_t *used, size_t *mapsize);
 #define LOG_FILE "log.dat"
 #define LOG_FLUSH ((size_t)1 << 20)
 
-static int log_path(const licit_store *s, char *buf, size_t cap) {
-  return (size_t)snprintf(buf, cap, "%s/" LOG_FILE, s->dir) < cap ? 0 : LICIT_EINVAL;
-}
-
 /* Opens the log file: a writer creates it, a reader takes it when it is
  * there (a store without log records in the file has none). */
 static int log_open(licit_store *s, bool write, licit_err *err) {
   char path[4200];
-  if (log_path(s, path, sizeof path)) return licit_err_set(err, LICIT_EINVAL, "store %s: the path is too long", s->dir);
+  int rc = path_in(path, sizeof path, s->dir, LOG_FILE, err);
+  if (rc) return rc;
   int fd = open(path, write ? O_RDWR | O_CREAT | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0644);
   if (fd < 0 && (write || errno != ENOENT))
     return licit_err_set(err, LICIT_EIO, "store %s: cannot open its log file %s: %s", s->dir, path, strerror(errno));
@@ -184,7 +181,8 @@ static int log_map(licit_store *s) {
   if (!atomic_load_explicit(&s->logmap, memory_order_relaxed)) {
     if (s->logfd < 0) {
       char path[4200];
-      if (log_path(s, path, sizeof path) || (s->logfd = open(path, O_RDONLY | O_CLOEXEC)) < 0) rc = LICIT_ESTORE;
+      if (path_in(path, sizeof path, s->dir, LOG_FILE, NULL) || (s->logfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        rc = LICIT_ESTORE;
     }
     for (size_t size = (size_t)1 << 40; !rc && size >= ((size_t)1 << 30); size /= 2) {
       void *m = mmap(NULL, size, PROT_READ, MAP_SHARED | MAP_NORESERVE, s->logfd, 0);
@@ -240,13 +238,11 @@ static int write_all(int fd, const void *p, size_t n, uint64_t off) {
   return 0;
 }
 
-static int log_errno(int e) { return e == ENOSPC || e == EDQUOT || e == EFBIG ? LICIT_ENOSPACE : LICIT_EIO; }
-
 /* Writes what t holds back to the file. */
 static int log_write(licit_txn *t) {
   if (!t->logbuf.len) return 0;
   int e = write_all(t->s->logfd, t->logbuf.data, t->logbuf.len, t->log_base);
-  if (e) return log_errno(e);
+  if (e) return licit_errno_code(e);
   t->log_base += t->logbuf.len;
   t->log_wrote = true;
   licit_buf_reset(&t->logbuf);
@@ -289,7 +285,7 @@ static int log_begin(licit_txn *t, licit_err *err) {
 static int log_commit(licit_txn *t) {
   int rc = log_write(t);
   if (rc) return rc;
-  if (t->log_wrote && fdatasync(t->s->logfd)) return log_errno(errno);
+  if (t->log_wrote && fdatasync(t->s->logfd)) return licit_errno_code(errno);
   t->ctr[CTR_LOG_END] = t->log_base;
   return 0;
 }
@@ -584,10 +580,10 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
     if (upgrade_posts_too && (rc = upgrade_posts(txn, s, version))) goto mdb_fail;
     /* From now on log records go to the log file: from the first event of
      * a new store, after the last one of an older store. */
-    MDB_val lk = {8, "log_from"}, lv;
+    MDB_val lk = {strlen(counter_keys[CTR_LOG_FROM]), (void *)counter_keys[CTR_LOG_FROM]}, lv;
     rc = mdb_get(txn, s->dbi[DBI_META], &lk, &lv);
     if (rc == MDB_NOTFOUND) {
-      MDB_val nk = {7, "log_len"}, nv;
+      MDB_val nk = {strlen(counter_keys[CTR_LOG]), (void *)counter_keys[CTR_LOG]}, nv;
       uint64_t from = 1;
       rc = mdb_get(txn, s->dbi[DBI_META], &nk, &nv);
       if (rc == 0 && nv.mv_size == 8) memcpy(&from, nv.mv_data, 8), from++;
@@ -782,19 +778,15 @@ int licit_txn_commit(licit_txn *t, licit_err *err) {
     rc = licit__pending_flush(t);
     if (!rc) rc = licit__apply_flush(t);
     int lrc = rc ? 0 : log_commit(t);
-    if (lrc) {
-      licit__ucache_drop(t->s);
+    for (int i = 0; i < CTR_COUNT && !rc && !lrc; i++) rc = licit__meta_put(t, counter_keys[i], &t->ctr[i], 8);
+    if (rc || lrc) {
+      licit__ucache_drop(t->s); /* it holds this transaction's puts; before the writer lock goes */
       mdb_txn_abort(t->txn);
       const char *dir = t->s->dir;
       txn_free(t);
-      return licit_err_set(err, lrc, "commit: store %s: writing its log file " LOG_FILE ": %s", dir,
-                           lrc == LICIT_ENOSPACE ? "no space left on its file system" : licit_strerror(lrc));
-    }
-    for (int i = 0; i < CTR_COUNT && !rc; i++) rc = licit__meta_put(t, counter_keys[i], &t->ctr[i], 8);
-    if (rc) {
-      licit__ucache_drop(t->s); /* it holds this transaction's puts; before the writer lock goes */
-      mdb_txn_abort(t->txn);
-      txn_free(t);
+      if (lrc)
+        return licit_err_set(err, lrc, "commit: store %s: writing its log file " LOG_FILE ": %s", dir,
+                             lrc == LICIT_ENOSPACE ? "no space left on its file system" : licit_strerror(lrc));
       return licit__mdb_err(rc, err, "commit");
     }
     /* While this transaction holds the writer lock.  Should the commit
@@ -1877,18 +1869,13 @@ int licit_store_reserve(licit_store *s, size_t bytes, licit_err *err) {
   size_t map_need = need < map ? need : map;
   size_t more = (map_need > have ? map_need - have : 0) + (log_ok && lneed > lhave ? lneed - lhave : 0);
   size_t held = used + (log_ok ? (size_t)lst.st_size : 0);
-  if (free_b >= 0 && (double)more > free_b)
-    return licit_err_set(err, LICIT_ENOSPACE,
-                         "store %s: no space left on its file system: the next write needs %.1f MB more "
-                         "there (%.1f MB free; the store holds %.1f MB)",
-                         s->dir, more / 1e6, free_b / 1e6, held / 1e6);
   /* Allocate the region this write may use (blocks already allocated cost
    * nothing); the rest of the map stays sparse. */
-  int e = allocate(s, map_need);
+  int e = free_b >= 0 && (double)more > free_b ? ENOSPC : allocate(s, map_need);
   if (!e && log_ok && lneed > lhave)
     e = fallocate(s->logfd, FALLOC_FL_KEEP_SIZE, lst.st_size, (off_t)lneed) == 0 ? 0 : errno;
   if (e == EOPNOTSUPP || e == ENOSYS) return 0; /* a file system that cannot allocate ahead */
-  if (e == ENOSPC || e == EDQUOT || e == EFBIG) {
+  if (licit_errno_code(e) == LICIT_ENOSPACE) {
     return licit_err_set(err, LICIT_ENOSPACE,
                          "store %s: no space left on its file system: the next write needs %.1f MB more "
                          "there (%.1f MB free; the store holds %.1f MB)",
