@@ -80,6 +80,12 @@ for run in $(seq 1 "$RUNS"); do
   r=$OUT/run$run
   mkdir -p "$r"
 
+  # The input was often written just before (generated, or the last run's
+  # store removed): without this, the kernel writes those gigabytes back
+  # during the timed ingest and licit's fdatasync waits behind them (10M:
+  # 74.5 s in the bench against 62 s run alone the same hour).  DuckDB does
+  # not write, so it gets the same quiet disk below.
+  sync
   echo "bench:   licit ingest" >&2
   run_json "$r/ingest.json" "$LICIT" --store "$store" --json ingest --no-progress "$events" ||
     die "ingest failed (see $r/ingest.json)"
@@ -104,6 +110,7 @@ for run in $(seq 1 "$RUNS"); do
   "$LAT" --store "$store" --at "$T2" --posts 20000 --users 5000 --seed "$run" >"$r/latency.json" ||
     die "latency failed"
 
+  sync
   echo "bench:   duckdb" >&2
   extra=()
   [ "$run" = 1 ] && extra=(--check-policy "$CHECK_POLICY" --check-at "$CHECK_T0,$T1,$T2" --sanity)
