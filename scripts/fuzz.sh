@@ -44,16 +44,21 @@ cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L -D_DEF
 libs="$(pkg-config --libs $deps) -pthread"
 
 # The library (everything but the command line), instrumented for coverage
-# but without libFuzzer's main().
+# but without libFuzzer's main().  An object is rebuilt when its source, this
+# script or any header is newer: a header that changed a struct under
+# objects built before it gave a target "crashes" in code that was sound.
+newest_h=all
+if [ -f "$out/obj/.stamp" ]; then newest_h=$(find include src -name '*.h' -newer "$out/obj/.stamp" | head -1); fi
 objs=()
 while IFS= read -r f; do
   o="$out/obj/$(echo "${f#src/}" | tr / _).o"
-  if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$0" -nt "$o" ]; then
+  if [ -n "$newest_h" ] || [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$0" -nt "$o" ]; then
     # shellcheck disable=SC2086
     $CC $cflags $san -fsanitize=fuzzer-no-link -c "$f" -o "$o"
   fi
   objs+=("$o")
 done <<< "$sources"
+touch "$out/obj/.stamp"
 
 # The server's target also needs the server's endpoints (not its
 # libmicrohttpd glue), the page they serve and the bundled examples, from
