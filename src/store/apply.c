@@ -765,7 +765,6 @@ int licit_store_write(licit_txn *t, const licit_event *ev, const licit_loaded *l
   }
   /* The log record is the last write: an event is in the log exactly when
    * its state changes are. */
-  size_t sk = (size_t)seq;
   const void *enc = ev->log_enc; /* encoded ahead */
   size_t encn = ev->log_enc_n;
   if (!rc && !enc) {
@@ -773,21 +772,7 @@ int licit_store_write(licit_txn *t, const licit_event *ev, const licit_loaded *l
     enc = t->enc.data;
     encn = t->enc.len;
   }
-  if (!rc && t->ctr[CTR_LOG_FROM]) {
-    /* Format 5: the record goes to the log file, the table says where
-     * (store.c, "the log file"); the seq keys only grow, so the table's
-     * pages are appended and stay few. */
-    uint64_t off;
-    if (!(rc = licit__log_append(t, enc, encn, &off))) {
-      unsigned char ref[LICIT_LOG_REF];
-      uint32_t n32 = (uint32_t)encn;
-      memcpy(ref, &off, 8);
-      memcpy(ref + 8, &n32, 4);
-      rc = put(t, DBI_LOG, &sk, sizeof sk, ref, sizeof ref, MDB_APPEND);
-    }
-  } else if (!rc) {
-    rc = put(t, DBI_LOG, &sk, sizeof sk, enc, encn, MDB_APPEND);
-  }
+  if (!rc) rc = licit__log_put(t, seq, enc, encn);
   if (rc) return licit_err_set(err, rc, "storing event %llu: %s", (unsigned long long)seq, licit_strerror(rc));
   t->ctr[CTR_LOG] = seq;
   return 0;

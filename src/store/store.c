@@ -249,12 +249,42 @@ static int log_write(licit_txn *t) {
   return 0;
 }
 
-int licit__log_append(licit_txn *t, const void *p, size_t n, uint64_t *off) {
+/* Appends an encoded event to a write transaction's part of the log file;
+ * *off is where it starts in the file. */
+static int log_append(licit_txn *t, const void *p, size_t n, uint64_t *off) {
   if (t->s->logfd < 0) return LICIT_ESTORE;
   if (n > UINT32_MAX) return LICIT_EINVAL;
   *off = t->log_base + t->logbuf.len;
   if (licit_buf_add(&t->logbuf, p, n)) return LICIT_ENOMEM;
   return t->logbuf.len >= LOG_FLUSH ? log_write(t) : 0;
+}
+
+/* A log table entry of format 5: the record's offset in the log file (8
+ * bytes) and its length (4). */
+#define LOG_REF 12
+
+/* Whether seq's record is in the log file (format 5) rather than in the
+ * log table. */
+static bool log_in_file(const licit_txn *t, uint64_t seq) {
+  return t->ctr[CTR_LOG_FROM] && seq >= t->ctr[CTR_LOG_FROM];
+}
+
+int licit__log_put(licit_txn *t, uint64_t seq, const void *enc, size_t n) {
+  size_t sk = (size_t)seq;
+  MDB_val k = {sizeof sk, &sk}, v = {n, (void *)enc};
+  unsigned char ref[LOG_REF];
+  if (log_in_file(t, seq)) {
+    /* The seq keys only grow, so the table's pages are appended and stay
+     * few. */
+    uint64_t off;
+    int rc = log_append(t, enc, n, &off);
+    if (rc) return rc;
+    uint32_t n32 = (uint32_t)n;
+    memcpy(ref, &off, 8);
+    memcpy(ref + 8, &n32, 4);
+    v = (MDB_val){sizeof ref, ref};
+  }
+  return licit__mdb(mdb_put(t->txn, t->s->dbi[DBI_LOG], &k, &v, MDB_APPEND));
 }
 
 /* Before a write transaction's first record: the file must hold what the
@@ -1372,10 +1402,10 @@ int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbu
   MDB_val k = {sizeof s, &s}, v;
   int rc = licit__get(t, DBI_LOG, &k, &v);
   if (rc) return not_found_or(rc);
-  if (t->ctr[CTR_LOG_FROM] && seq >= t->ctr[CTR_LOG_FROM]) { /* format 5: in the log file */
+  if (log_in_file(t, seq)) {
     uint64_t off;
     uint32_t n;
-    if (v.mv_size != LICIT_LOG_REF) return LICIT_ESTORE;
+    if (v.mv_size != LOG_REF) return LICIT_ESTORE;
     memcpy(&off, v.mv_data, 8);
     memcpy(&n, (const char *)v.mv_data + 8, 4);
     const void *p;
@@ -1663,14 +1693,16 @@ int licit_store_stats_get(licit_txn *t, licit_store_stats *st) {
   st->policies = t->ctr[CTR_POLICIES];
   int rc = env_used(t->s, &st->bytes_used, NULL);
   if (rc) return licit__mdb_err(rc, NULL, "stats");
-  char path[4096];
-  snprintf(path, sizeof path, "%s/data.mdb", t->s->dir);
-  struct stat sb;
-  if (stat(path, &sb) == 0) st->bytes_on_disk = (uint64_t)sb.st_blocks * 512;
-  /* The log file's committed part, and its blocks on disk. */
+  /* The data file's and the log file's blocks on disk, and the log
+   * file's committed part. */
   st->bytes_used += t->ctr[CTR_LOG_END];
-  snprintf(path, sizeof path, "%s/" LOG_FILE, t->s->dir);
-  if (stat(path, &sb) == 0) st->bytes_on_disk += (uint64_t)sb.st_blocks * 512;
+  const char *const files[] = {"data.mdb", LOG_FILE};
+  for (int i = 0; i < 2; i++) {
+    char path[4200];
+    struct stat sb;
+    if (!path_in(path, sizeof path, t->s->dir, files[i], NULL) && stat(path, &sb) == 0)
+      st->bytes_on_disk += (uint64_t)sb.st_blocks * 512;
+  }
   return 0;
 }
 

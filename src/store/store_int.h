@@ -89,10 +89,6 @@ struct licit_txn {
   bool log_wrote; /* this transaction wrote to the log file: sync it */
 };
 
-/* A log table entry of format 5: the record's offset in the log file (8
- * bytes) and its length (4). */
-#define LICIT_LOG_REF 12
-
 #define USER_HDR 32
 /* User record flags (the header's last word; 0 in records written before
  * flags existed). */
@@ -100,9 +96,10 @@ struct licit_txn {
 #define UF_FIRST_SEQ 2u /* an 8-byte first_seq follows the id */
 
 int licit__mdb_err(int rc, licit_err *err, const char *what);
-/* Appends an encoded event to a write transaction's part of the log file;
- * *off is where it starts in the file.  0 or LICIT_E*. */
-int licit__log_append(licit_txn *t, const void *p, size_t n, uint64_t *off);
+/* Stores the encoded event of seq `seq` (the next one) in the log: in the
+ * log file with the table saying where (format 5), or in the table (a
+ * store whose log_from is not set).  0 or LICIT_E*. */
+int licit__log_put(licit_txn *t, uint64_t seq, const void *enc, size_t n);
 
 /* mdb_get / mdb_cursor_open on table `i`.  A table that a newer licit added
  * is missing from an older store opened read-only: it reads as empty, so
