@@ -73,6 +73,20 @@ run_json() { # file: the JSON of a licit command run under runmon
   "$MON" -o "$1.mon" -- "${@:2}" >"$1"
 }
 
+# Before each timed reader of the input (licit's ingest, DuckDB's read).
+# The input was often written just before (generated, or the last run's
+# store removed): without the sync the kernel writes those gigabytes back
+# during the timed ingest and licit's fdatasync waits behind them (10M: 74.5 s
+# in the bench against 62 s run alone the same hour); DuckDB does not write,
+# and gets the same quiet disk.  And the input is read into the page cache
+# just before each side reads it: this machine's kernel pages out file pages
+# left alone for a minute (DAMON), and a 10M input left since the last run
+# was mostly gone from memory.
+ready_input() {
+  sync
+  cat "$events" >/dev/null
+}
+
 for run in $(seq 1 "$RUNS"); do
   echo "bench: run $run of $RUNS" >&2
   rm -rf "$store" "$OUT/snap"
@@ -80,16 +94,7 @@ for run in $(seq 1 "$RUNS"); do
   r=$OUT/run$run
   mkdir -p "$r"
 
-  # The input was often written just before (generated, or the last run's
-  # store removed): without this, the kernel writes those gigabytes back
-  # during the timed ingest and licit's fdatasync waits behind them (10M:
-  # 74.5 s in the bench against 62 s run alone the same hour).  DuckDB does
-  # not write, so it gets the same quiet disk below.  And the input is read
-  # into the page cache just before each side reads it: this machine's
-  # kernel pages out file pages left alone for a minute (DAMON), and a 10M
-  # input left since the last run was mostly gone from memory.
-  sync
-  cat "$events" >/dev/null
+  ready_input
   echo "bench:   licit ingest" >&2
   run_json "$r/ingest.json" "$LICIT" --store "$store" --json ingest --no-progress "$events" ||
     die "ingest failed (see $r/ingest.json)"
@@ -114,8 +119,7 @@ for run in $(seq 1 "$RUNS"); do
   "$LAT" --store "$store" --at "$T2" --posts 20000 --users 5000 --seed "$run" >"$r/latency.json" ||
     die "latency failed"
 
-  sync
-  cat "$events" >/dev/null
+  ready_input
   echo "bench:   duckdb" >&2
   extra=()
   [ "$run" = 1 ] && extra=(--check-policy "$CHECK_POLICY" --check-at "$CHECK_T0,$T1,$T2" --sanity)
