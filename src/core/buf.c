@@ -21,7 +21,7 @@ int licit_buf_reserve(licit_buf *b, size_t extra) {
   return 0;
 }
 
-int licit_buf_add(licit_buf *b, const void *p, size_t n) {
+int licit_buf_add_slow(licit_buf *b, const void *p, size_t n) {
   int rc = licit_buf_reserve(b, n);
   if (rc) return rc;
   if (n) memcpy(b->data + b->len, p, n);
@@ -29,8 +29,6 @@ int licit_buf_add(licit_buf *b, const void *p, size_t n) {
   b->data[b->len] = 0;
   return 0;
 }
-
-int licit_buf_addc(licit_buf *b, char c) { return licit_buf_add(b, &c, 1); }
 
 int licit_buf_adds(licit_buf *b, const char *z) { return licit_buf_add(b, z, strlen(z)); }
 

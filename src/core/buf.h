@@ -9,6 +9,7 @@
 #define LICIT_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct licit_buf {
   char *data; /* NUL-terminated when len > 0 or after licit_buf_cstr */
@@ -22,8 +23,21 @@ typedef struct licit_buf {
 /* Ensures room for `extra` more bytes plus a NUL.  LICIT_ENOMEM or
  * LICIT_ETOOBIG (beyond limit). */
 int licit_buf_reserve(licit_buf *b, size_t extra);
-int licit_buf_add(licit_buf *b, const void *p, size_t n);
-int licit_buf_addc(licit_buf *b, char c);
+/* licit_buf_add when the buffer must grow (or refuse). */
+int licit_buf_add_slow(licit_buf *b, const void *p, size_t n);
+/* Appends n bytes.  Inline: the store's encoders append a few bytes at a
+ * time (a varint), about two thousand instructions an event through a
+ * call; with room, an append is a copy. */
+static inline int licit_buf_add(licit_buf *b, const void *p, size_t n) {
+  if (n < b->cap - b->len && (!b->limit || (n <= b->limit && b->len <= b->limit - n))) {
+    if (n) memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = 0;
+    return 0;
+  }
+  return licit_buf_add_slow(b, p, n);
+}
+static inline int licit_buf_addc(licit_buf *b, char c) { return licit_buf_add(b, &c, 1); }
 int licit_buf_adds(licit_buf *b, const char *z);
 int licit_buf_printf(licit_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)

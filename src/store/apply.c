@@ -539,6 +539,7 @@ static void text_sha(const licit_event *ev, uint8_t sha[32]) {
 
 /* Replies that arrived before this post get its ordinal as their parent. */
 static int adopt_orphans(licit_txn *t, licit_strv post, uint32_t ord, work *w) {
+  if (!licit__orphans_maybe(t, post.p, post.n)) return 0;
   uint32_t *kids = NULL;
   size_t n = 0;
   int rc = licit__orphans(t, post.p, post.n, &kids, &n);
@@ -605,8 +606,10 @@ static int write_post(licit_txn *t, const licit_event *ev, const licit_loaded *l
   if ((rc = defer_put(t, DQ_UPOSTS, uo, po))) return rc;
   if (ev->has_mentions && (rc = index_mentions(t, &w->menords, po))) return rc;
   if (ev->parent.n) t->ctr[CTR_REPLIES]++;
-  if (ev->parent.n && !ld->parent && (rc = put(t, DBI_ORPHANS, ev->parent.p, ev->parent.n, &po, sizeof po, 0)))
-    return rc;
+  if (ev->parent.n && !ld->parent) {
+    if ((rc = put(t, DBI_ORPHANS, ev->parent.p, ev->parent.n, &po, sizeof po, 0))) return rc;
+    licit__orphans_added(t, ev->parent.p, ev->parent.n);
+  }
   return adopt_orphans(t, ev->post, r.ord, w);
 }
 

@@ -284,7 +284,14 @@ int licit__log_put(licit_txn *t, uint64_t seq, const void *enc, size_t n) {
     memcpy(ref + 8, &n32, 4);
     v = (MDB_val){sizeof ref, ref};
   }
-  return licit__mdb(mdb_put(t->txn, t->s->dbi[DBI_LOG], &k, &v, MDB_APPEND));
+  if (!t->logc) {
+    int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_LOG], &t->logc);
+    if (rc) {
+      t->logc = NULL;
+      return licit__mdb(rc);
+    }
+  }
+  return licit__mdb(mdb_cursor_put(t->logc, &k, &v, MDB_APPEND));
 }
 
 /* Before a write transaction's first record: the file must hold what the
@@ -879,7 +886,15 @@ const licit_hist *licit_hist_at(const licit_hist *h, uint32_t n, size_t stride, 
  * of formats 2 and 3 have no id (licit__post_decode_v3, for the upgrade).
  * Decoding expands it into aligned arrays in the caller's scratch buffer. */
 
-static int put_varint(licit_buf *b, uint64_t v) {
+static inline int put_varint(licit_buf *b, uint64_t v) {
+  if (b->cap - b->len > 10 && !b->limit) { /* room for the longest: write in place */
+    unsigned char *p = (unsigned char *)b->data + b->len;
+    for (; v >= 0x80; v >>= 7) *p++ = (unsigned char)(v | 0x80);
+    *p++ = (unsigned char)v;
+    b->len = (size_t)(p - (unsigned char *)b->data);
+    b->data[b->len] = 0;
+    return 0;
+  }
   unsigned char tmp[10];
   int n = 0;
   do {

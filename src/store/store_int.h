@@ -87,6 +87,10 @@ struct licit_txn {
   licit_buf logbuf;
   uint64_t log_base;
   bool log_wrote; /* this transaction wrote to the log file: sync it */
+  /* The cursor licit__log_put appends to the log table through (LMDB
+   * closes it with the transaction): it stays at the table's last entry,
+   * where an append through mdb_put would first descend from the root. */
+  MDB_cursor *logc;
 };
 
 #define USER_HDR 32
@@ -140,6 +144,10 @@ int licit__apply_flush(licit_txn *t);
 int licit__pending_get(licit_txn *t, const char *id, size_t n, MDB_val *v);
 int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, size_t vn);
 int licit__pending_flush(licit_txn *t);
+/* Whether the orphans table may hold replies to `parent` (false: certainly
+ * none; always true without the filter), and the note of one put there. */
+bool licit__orphans_maybe(licit_txn *t, const char *parent, size_t n);
+void licit__orphans_added(licit_txn *t, const char *parent, size_t n);
 /* Post records held back by ordinal (put into postrec sorted at the
  * flush): 0, LICIT_E*, or 1 (put it in the table).
  * licit__pending_rec_get: 0 (v is the record) or 1 (ask the table). */

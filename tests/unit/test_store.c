@@ -226,6 +226,38 @@ static void duplicate_ids_body(bool filter) {
 Test(store, duplicate_ids) { duplicate_ids_body(false); }
 Test(store, duplicate_ids_with_posts_filter) { duplicate_ids_body(true); }
 
+/* A reply that arrives before its parent waits in the orphans table and
+ * gets the parent's ordinal when the parent arrives.  With the ingest's
+ * filter on, a new post asks the table only when the filter of orphan
+ * parents says "maybe" (src/store/pending.c): replies waiting from before
+ * the filter was built, from the same transaction, and from an earlier
+ * batch must all still find their parent. */
+#define REPLY(ts, post, user, parent)                                                        \
+  "{\"type\":\"post\",\"ts\":\"" ts "\",\"post\":\"" post "\",\"user\":\"" user \
+  "\",\"visibility\":\"public\",\"parent\":\"" parent "\"}"
+Test(store, replies_before_parent_with_posts_filter) {
+  ACC(REPLY("2024-01-02T00:00:00Z", "r1", "u1", "p1"));
+  commit();
+  begin();
+  cr_assert_eq(licit_store_filter_posts(W, 1000), 0);
+  ACC(REPLY("2024-01-02T00:00:00Z", "r2", "u1", "p2"));
+  ACC(REPLY("2024-01-02T00:00:00Z", "r3", "u1", "p3"));
+  cr_assert_eq(get_post("r1").parent, 0);
+  ACC(POST("2024-01-01T00:00:00Z", "p1", "u2"));
+  cr_assert_eq(get_post("r1").parent, get_post("p1").ord + 1, "waiting from before the filter");
+  ACC(POST("2024-01-01T00:00:00Z", "p2", "u2"));
+  cr_assert_eq(get_post("r2").parent, get_post("p2").ord + 1, "waiting from this transaction");
+  commit();
+  begin(); /* follows this process's commit: the filter is kept */
+  ACC(POST("2024-01-01T00:00:00Z", "p3", "u2"));
+  cr_assert_eq(get_post("r3").parent, get_post("p3").ord + 1, "waiting from the batch before");
+  /* A post nobody replied to adopts nothing. */
+  ACC(POST("2024-01-01T00:00:00Z", "p4", "u2"));
+  commit();
+  begin();
+  cr_assert_eq(get_post("r1").parent, get_post("p1").ord + 1, "committed");
+}
+
 /* ---------------------------------------------------- post rejections -- */
 
 Test(store, post_names_existing_post) {
