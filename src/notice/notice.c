@@ -1258,6 +1258,17 @@ static const notice_phrase phrases[] = {
     P("has chosen to involve software",              5, C),
     P("theft of my personal information",            4, C),
     P("ha optado por incluir",                       5, C),
+    /* Round 26 (decided on rounds 1-25): the same declaration in Italian
+     * as L'Eco di Bergamo quotes it (it-r25a-06: its opening and the
+     * declaration, without the references that six training notices add),
+     * and the Italian "blue circle" opening of 2024 cut mid-word
+     * (it-r25a-02: "E stato anche in TV. Il mio e davvero diventato bl") */
+    P("ha scelto di includere un software",          5, C),
+    P("furto di informazioni personali",             4, C),
+    P("i miei diritti sono associati",               5, C),
+    P("il mio e davvero diventato",                  4, R),
+    P("e stato anche in tv",                         4, R),
+    P("era anche in tv",                             4, R),
     P("robo de mi informacion personal",             4, C),
     P("yo declaro lo siguiente",                     3, C),
     P("as instructed by my lawyer",                  5, G),

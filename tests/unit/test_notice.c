@@ -160,26 +160,26 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 25, real texts never used for tuning, committed after the
- * round-25 change (none: round 24 missed nothing) and scored once
- * (docs/notice-detector.md; rounds 6-24, scored once before, are training
- * now). This test guards against regressions: it fails if the part changes
- * size, if a language flags fewer notices or more benign posts than
- * recorded. Tuning against this part would make it training. */
+ * round 26, real texts never used for tuning, to be committed after the
+ * round-26 change and scored once (docs/notice-detector.md; rounds 6-25,
+ * scored once before, are training now). Empty until round 26 is
+ * committed. This test guards against regressions: it fails if the part
+ * changes size, if a language flags fewer notices or more benign posts
+ * than recorded. Tuning against this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 25, scored once) */
-    /* de */ {  6,  6,      23, 0 },
-    /* en */ { 26, 26,      64, 0 },
-    /* es */ {  3,  3,      15, 0 },
-    /* fr */ {  5,  5,      17, 0 },
-    /* it */ {  6,  4,      18, 0 },
-    /* pt */ {  1,  1,       7, 0 },
+    /*         pos flagged  neg flagged   (round 26: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 25)", c);
+    score_part("notices/heldout", "held-out (round 26)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -443,6 +443,15 @@ Test(notice, spec_examples_and_one_sentence_refusals)
                             "\xc3\xa0 la jurisprudence en vigueurs [...] J'INTERDIS FORMELLEMENT [...] l'utilisation et la "
                             "divulgation de tout ou partie des donn\xc3\xa9" "es me concernant \xc3\xa0 des fins "
                             "commerciales, sans mon consentement \xc3\xa9" "crit.", &r),
+                 1, "score %d", r.score);
+    /* Round 26: the Italian declaration without its references (it-r25a-06),
+     * and the Italian "blue circle" opening cut mid-word (it-r25a-02). */
+    cr_assert_eq(detect_str("A causa del fatto che Facebook ha scelto di includere un software che permette il furto "
+                            "di informazioni personali dichiaro quanto segue: dichiaro che, i miei diritti sono "
+                            "associati a tutte le mie informazioni personali", &r),
+                 1, "score %d", r.score);
+    cr_assert_eq(detect_str("Ehi \xf0\x9f\x94\xb5 \xc3\x88 ufficiale. Firmato alle 0639 ore. \xc3\x88 stato anche in TV.\n"
+                            "Il mio \xc3\xa8 davvero diventato bl", &r),
                  1, "score %d", r.score);
     /* Three words could be someone leaving: not flagged alone. */
     cr_assert_eq(detect_str("Goodbye Meta AI", &r), 0, "score %d", r.score);
