@@ -7,7 +7,10 @@
 # (default 3; each figure is the median), BENCH_SEED (default 42),
 # BENCH_OUT working directory (default bench/out, ignored by git; the event
 # file is kept there and reused when it exists), BENCH_RESULTS the table to
-# write (default bench/RESULTS.md).
+# write (default bench/RESULTS.md), BENCH_SCALE_REF (default 1000000: when
+# BENCH_SIZE is larger, a fresh-store ingest of that many events runs before
+# and after the runs, and the results say how the ingest scaled within this
+# one run; 0 leaves it out).
 #
 # Needs node and npm: the peer (@duckdb/node-api, the version pinned in
 # bench/package.json) is installed into bench/node_modules when missing.
@@ -87,6 +90,35 @@ ready_input() {
   cat "$events" >/dev/null
 }
 
+# The scaling reference (issue 11: 10M ingest at most 11 x the 1M one): the
+# same build ingests REF events of the same seed into a fresh store before
+# and after the runs, so that the ratio compares walls of the same hour
+# (single runs on this VM spread by 5-10 % from one hour to the next).
+REF=${BENCH_SCALE_REF:-1000000}
+ref_walls=()
+ref_bytes=()
+ref_ingest() {
+  [ "$REF" != 0 ] && [ "$SIZE" -gt "$REF" ] || return 0
+  local ref_events=$OUT/events-s$SEED-n$REF.jsonl
+  if [ ! -s "$ref_events" ] || [ "$GEN" -nt "$ref_events" ]; then
+    echo "bench: generating $REF events (seed $SEED) for the scaling reference" >&2
+    "$MON" -o "$ref_events.gen.json" -- "$GEN" --seed "$SEED" --events "$REF" --start "$START" --end "$END" \
+      --stats >"$ref_events.tmp" 2>"$ref_events.stats"
+    mv "$ref_events.tmp" "$ref_events"
+  fi
+  rm -rf "$OUT/ref-store"
+  "$LICIT" --store "$OUT/ref-store" policy set "$POLICY" >/dev/null
+  sync
+  cat "$ref_events" >/dev/null
+  echo "bench: scaling reference: licit ingest of $REF events" >&2
+  run_json "$OUT/ref-ingest.json" "$LICIT" --store "$OUT/ref-store" --json ingest --no-progress "$ref_events" ||
+    die "reference ingest failed (see $OUT/ref-ingest.json)"
+  ref_walls+=("$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).wall_s)' "$OUT/ref-ingest.json.mon")")
+  ref_bytes+=("$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).write_bytes)' "$OUT/ref-ingest.json.mon")")
+  rm -rf "$OUT/ref-store"
+}
+ref_ingest
+
 for run in $(seq 1 "$RUNS"); do
   echo "bench: run $run of $RUNS" >&2
   rm -rf "$store" "$OUT/snap"
@@ -140,10 +172,32 @@ for run in $(seq 1 "$RUNS"); do
     console.log(JSON.stringify(o));' "$r" "$run" "$T1" "$T2" "$CHECK_T0" >>"$results"
 done
 rm -rf "$OUT/snap"
+ref_ingest
 
 node "$here/report.mjs" --results "$results" --out "$RESULTS" --events "$events" --bytes "$bytes" \
   --lines "$lines" --size "$SIZE" --seed "$SEED" --runs "$RUNS" --gen "$events.gen.json" --gen-stats "$events.stats" \
   --t1 "$T1" --t2 "$T2" --check-t0 "$CHECK_T0" --policy "$POLICY" --check-policy "$CHECK_POLICY"
+
+if [ "${#ref_walls[@]}" -gt 0 ]; then
+  node -e '
+    const [results, size, ref, walls, bytes] = process.argv.slice(1);
+    const runs = require("fs").readFileSync(results, "utf8").trim().split("\n").map(JSON.parse);
+    const med = (a) => { a = [...a].sort((x, y) => x - y); const n = a.length;
+                         return n % 2 ? a[(n - 1) / 2] : (a[n / 2 - 1] + a[n / 2]) / 2; };
+    const w = walls.split(" ").map(Number), b = bytes.split(" ").map(Number);
+    const big = med(runs.map((r) => r.ingest.mon.wall_s));
+    const bigb = med(runs.map((r) => r.ingest.mon.write_bytes)) / +size, refb = med(b) / +ref;
+    const k = +size / +ref, ratio = big / med(w), lim = 1.1 * k;
+    const M = (n) => (n >= 1e6 ? n / 1e6 + "M" : n / 1e3 + "k");
+    console.log("\n## Scaling within this run (issue 11)\n");
+    console.log(`The same build ingested ${M(+ref)} events of the same seed into a fresh store before and after the ${M(+size)}-event runs: ` +
+      w.map((x) => x.toFixed(2) + " s").join(" and ") + ` (${(med(b) / +ref).toFixed(0)} bytes written per event).\n`);
+    console.log(`- ${M(+size)} ingest / ${M(+ref)} ingest, walls of the same hour: ${big.toFixed(1)} s / ${med(w).toFixed(2)} s = ` +
+      `${ratio.toFixed(1)} x (target at most ${lim.toFixed(1)} x) — ${ratio <= lim ? "met" : "**not met**"}`);
+    console.log(`- bytes written per event, ${M(+size)} / ${M(+ref)}: ${bigb.toFixed(0)} / ${refb.toFixed(0)} = ${(bigb / refb).toFixed(2)} x ` +
+      `(target at most 1.5 x) — ${bigb / refb <= 1.5 ? "met" : "**not met**"}`);
+  ' "$results" "$SIZE" "$REF" "${ref_walls[*]}" "${ref_bytes[*]}" >>"$RESULTS"
+fi
 
 # The server under load (issue 13): bench/serve.sh on its 1M-event store, its
 # table appended to the results.  By default only when BENCH_SIZE is 1M;
