@@ -1258,6 +1258,11 @@ static const notice_phrase phrases[] = {
     P("has chosen to involve software",              5, C),
     P("theft of my personal information",            4, C),
     P("ha optado por incluir",                       5, C),
+    P("robo de mi informacion personal",             4, C),
+    P("yo declaro lo siguiente",                     3, C),
+    P("as instructed by my lawyer",                  5, G),
+    P("have never given %",                         10, G),
+    P("you are not allowed to censor me",            4, G),
     /* Round 26 (decided on rounds 1-25): the same declaration in Italian
      * as L'Eco di Bergamo quotes it (it-r25a-06: its opening and the
      * declaration, without the references that six training notices add),
@@ -1269,11 +1274,11 @@ static const notice_phrase phrases[] = {
     P("il mio e davvero diventato",                  4, R),
     P("e stato anche in tv",                         4, R),
     P("era anche in tv",                             4, R),
-    P("robo de mi informacion personal",             4, C),
-    P("yo declaro lo siguiente",                     3, C),
-    P("as instructed by my lawyer",                  5, G),
-    P("have never given %",                         10, G),
-    P("you are not allowed to censor me",            4, G),
+    /* Round 27 (decided on rounds 1-26): the English opening cut after its
+     * first clause ("… that will allow the theft of my personal
+     * information, I...", en-r26b-20); thirteen training notices hold it,
+     * no benign post */
+    P("due to the fact that facebook has chosen",    5, C),
     /* refusals addressed to any platform ('%'), every language: one entry per */
     /* sentence shape instead of one per platform */
     P("i do not give %", 10, G),
@@ -1931,12 +1936,37 @@ static int is_quotation_mark(uint32_t cp)
            cp == 0xFF02;
 }
 
-/* Straight marks (" and the full-width one) look the same at both ends;
- * the typographic ones (curly, low, angle) pair with each other in any
- * combination. */
-static int mark_straight(uint32_t cp)
+/* What stray_mark knows of a mark: bit 0 straight (" and the full-width
+ * one, the same at both ends; the typographic ones, curly, low and angle,
+ * pair with each other), bits 1-2 its direction, MARK_OPEN or MARK_CLOSE,
+ * when its shape says it: „ ‟ « open and ” » close; “ opens, except in a
+ * text that opens with „ (German), where it closes (MARK_LEFT until the
+ * text is read). */
+enum { MARK_STRAIGHT = 1, MARK_OPEN = 2, MARK_CLOSE = 4, MARK_LEFT = 6 };
+
+static unsigned char mark_kind(uint32_t cp)
 {
-    return cp == '"' || cp == 0xFF02;
+    switch (cp) {
+    case '"': case 0xFF02: return MARK_STRAIGHT;
+    case 0x201E: case 0x201F: case 0xAB: return MARK_OPEN;
+    case 0x201D: case 0xBB: return MARK_CLOSE;
+    case 0x201C: return MARK_LEFT;
+    default: return 0;
+    }
+}
+
+/* Whether marks of kinds a and b are of one kind: straight with straight,
+ * typographic with typographic. */
+static int mark_same(unsigned char a, unsigned char b)
+{
+    return (a & MARK_STRAIGHT) == (b & MARK_STRAIGHT);
+}
+
+/* Whether marks of kinds a and b (in that order) can open and close one
+ * quotation: of one kind, no closing shape first, no opening shape last. */
+static int mark_pair(unsigned char a, unsigned char b)
+{
+    return mark_same(a, b) && (a & 6) != MARK_CLOSE && (b & 6) != MARK_OPEN;
 }
 
 /* At most this many marks are remembered for stray_mark. */
@@ -1945,31 +1975,55 @@ static int mark_straight(uint32_t cp)
 /* Of an odd number n of quotation marks, the one that opened nothing.
  * Marks pair in order once it is left out; the one chosen leaves the most
  * pairs of one kind (straight with straight, typographic with
- * typographic), the last on a tie. A notice cut before its closing " that
- * holds «immagine» further on: the " is the stray one, not the ». Round 18
- * (`it-r17b-04`). */
-static size_t stray_mark(const unsigned char *straight, size_t n)
+ * typographic); on a tie, the most pairs that can be one quotation
+ * (mark_pair: an opening shape first, a closing one last); then the fewest
+ * bytes inside quotations (a stray mark must not turn a post into a
+ * quote); then the last. A notice cut before its closing " that holds
+ * «immagine» further on: the " is the stray one, not the » (round 18,
+ * `it-r17b-04`). A notice copied with the opening mark of the page that
+ * quoted it, “Facebook is now … with a “…” pair further on: the first “ is
+ * the stray one, not the ” (round 27, `en-r26b-04`). */
+static size_t stray_mark(const unsigned char *kind, const size_t *at, size_t n)
 {
-    /* pre[k]: same-kind pairs among marks 0..k-1 paired (0,1), (2,3), ...
-     * for even k; suf[k]: among marks k..n-1 paired (k,k+1), ... for
-     * n - k even. */
-    uint16_t pre[MARKS_KEPT + 1], suf[MARKS_KEPT + 2];
-    pre[0] = 0;
-    for (size_t k = 2; k <= n; k += 2)
-        pre[k] = (uint16_t)(pre[k - 2] + (straight[k - 2] == straight[k - 1]));
-    suf[n] = 0;
-    for (size_t k = n; k >= 2 && (n - (k - 2)) % 2 == 0; k -= 2)
-        suf[k - 2] = (uint16_t)(suf[k] + (straight[k - 2] == straight[k - 1]));
-    size_t best = n - 1;
-    int best_pairs = -1;
+    /* For marks 0..k-1 paired (0,1), (2,3), ... (even k), pre[k] counts
+     * the pairs of one kind, pre_g[k] those that can be one quotation and
+     * pre_b[k] the bytes they enclose; suf, suf_g, suf_b the same for
+     * marks k..n-1 paired (k,k+1), ... (n - k even). */
+    uint16_t pre[MARKS_KEPT + 1], suf[MARKS_KEPT + 2], pre_g[MARKS_KEPT + 1], suf_g[MARKS_KEPT + 2];
+    size_t pre_b[MARKS_KEPT + 1], suf_b[MARKS_KEPT + 2];
+    pre[0] = pre_g[0] = 0;
+    pre_b[0] = 0;
+    for (size_t k = 2; k <= n; k += 2) {
+        pre[k] = (uint16_t)(pre[k - 2] + mark_same(kind[k - 2], kind[k - 1]));
+        pre_g[k] = (uint16_t)(pre_g[k - 2] + mark_pair(kind[k - 2], kind[k - 1]));
+        pre_b[k] = pre_b[k - 2] + (at[k - 1] - at[k - 2]);
+    }
+    suf[n] = suf_g[n] = 0;
+    suf_b[n] = 0;
+    for (size_t k = n; k >= 2 && (n - (k - 2)) % 2 == 0; k -= 2) {
+        suf[k - 2] = (uint16_t)(suf[k] + mark_same(kind[k - 2], kind[k - 1]));
+        suf_g[k - 2] = (uint16_t)(suf_g[k] + mark_pair(kind[k - 2], kind[k - 1]));
+        suf_b[k - 2] = suf_b[k] + (at[k - 1] - at[k - 2]);
+    }
+    size_t best = n - 1, best_bytes = 0;
+    int best_pairs = -1, best_good = -1;
     for (size_t i = 0; i < n; i++) {
-        int pairs;
-        if (i % 2 == 0) /* (0,1)..(i-2,i-1), then (i+1,i+2).. */
+        int pairs, good;
+        size_t bytes;
+        if (i % 2 == 0) { /* (0,1)..(i-2,i-1), then (i+1,i+2).. */
             pairs = pre[i] + suf[i + 1];
-        else /* (0,1)..(i-3,i-2), (i-1,i+1), then (i+2,i+3).. */
-            pairs = pre[i - 1] + (straight[i - 1] == straight[i + 1]) + suf[i + 2];
-        if (pairs >= best_pairs) {
+            good = pre_g[i] + suf_g[i + 1];
+            bytes = pre_b[i] + suf_b[i + 1];
+        } else { /* (0,1)..(i-3,i-2), (i-1,i+1), then (i+2,i+3).. */
+            pairs = pre[i - 1] + mark_same(kind[i - 1], kind[i + 1]) + suf[i + 2];
+            good = pre_g[i - 1] + mark_pair(kind[i - 1], kind[i + 1]) + suf_g[i + 2];
+            bytes = pre_b[i - 1] + (at[i + 1] - at[i - 1]) + suf_b[i + 2];
+        }
+        if (pairs > best_pairs || (pairs == best_pairs && (good > best_good ||
+                                                           (good == best_good && bytes <= best_bytes)))) {
             best_pairs = pairs;
+            best_good = good;
+            best_bytes = bytes;
             best = i;
         }
     }
@@ -1982,15 +2036,21 @@ typedef struct quote_marks {
     int open;
     size_t n, last;                 /* how many; the output byte of the last */
     size_t at[MARKS_KEPT];          /* output byte of each (the first MARKS_KEPT) */
-    unsigned char straight[MARKS_KEPT];
+    unsigned char straight[MARKS_KEPT]; /* mark_kind of each */
+    int low;                        /* the first typographic mark was „ */
+    int typo;                       /* a typographic mark was met */
 } quote_marks;
 
-static void quote_mark(quote_marks *q, size_t w, int straight)
+static void quote_mark(quote_marks *q, size_t w, unsigned char kind, uint32_t cp)
 {
     q->open ^= 1;
+    if (!(kind & MARK_STRAIGHT) && !q->typo) {
+        q->typo = 1;
+        q->low = cp == 0x201E;
+    }
     if (q->n < MARKS_KEPT) {
         q->at[q->n] = w;
-        q->straight[q->n] = (unsigned char)straight;
+        q->straight[q->n] = kind;
     }
     q->n++;
     q->last = w;
@@ -2004,7 +2064,13 @@ static void settle_quotes(const quote_marks *q, const char *dst, size_t w, uint6
 {
     if (q->n % 2 == 0)
         return;
-    size_t stray = q->n <= MARKS_KEPT ? stray_mark(q->straight, q->n) : q->n - 1;
+    size_t stray = q->n - 1;
+    if (q->n <= MARKS_KEPT) {
+        unsigned char kind[MARKS_KEPT];
+        for (size_t k = 0; k < q->n; k++)
+            kind[k] = q->straight[k] == MARK_LEFT ? (q->low ? MARK_CLOSE : MARK_OPEN) : q->straight[k];
+        stray = stray_mark(kind, q->at, q->n);
+    }
     if (stray == q->n - 1) {
         for (size_t b = q->last; b < w; b++)
             QBIT_PUT(quoted, b, 0);
@@ -2038,6 +2104,7 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
     quote_marks q;
     q.open = 0;
     q.n = q.last = 0;
+    q.low = q.typo = 0;
 
     if (!text || !dst)
         return 0;
@@ -2054,7 +2121,7 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
             k = 1;
             i++;
             if (c == '"')
-                quote_mark(&q, w, 1);
+                quote_mark(&q, w, MARK_STRAIGHT, '"');
         } else if (c < 0x80) {
             /* Fast path, most posts being mostly ASCII: without a branch
              * per byte, a separator is written and kept only when the
@@ -2075,7 +2142,7 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
             if (cp == UINT32_MAX) { buf[0] = ' '; k = 1; }
             else k = fold_codepoint(cp, buf);
             if (quoted && cp != UINT32_MAX && is_quotation_mark(cp))
-                quote_mark(&q, w, mark_straight(cp));
+                quote_mark(&q, w, mark_kind(cp), cp);
         }
         /* Each input sequence of L bytes yields at most L output bytes
          * (two-letter folds come only from 2-byte sequences), so w never

@@ -160,26 +160,26 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 26, real texts never used for tuning, committed after the
- * round-26 change and scored once (docs/notice-detector.md; rounds 6-25,
- * scored once before, are training now). This test guards against
- * regressions: it fails if the part changes size, if a language flags
- * fewer notices or more benign posts than recorded. Tuning against this
- * part would make it training. */
+ * round 27, real texts never used for tuning, to be committed after the
+ * round-27 change and scored once (docs/notice-detector.md; rounds 6-26,
+ * scored once before, are training now). Empty until round 27 is
+ * committed. This test guards against regressions: it fails if the part
+ * changes size, if a language flags fewer notices or more benign posts
+ * than recorded. Tuning against this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 26, scored once) */
-    /* de */ {  1,  1,      13, 0 },
-    /* en */ { 24, 22,      54, 1 },
-    /* es */ {  0,  0,       9, 0 },
-    /* fr */ {  0,  0,       5, 0 },
-    /* it */ {  7,  7,      11, 0 },
-    /* pt */ {  1,  1,       6, 0 },
+    /*         pos flagged  neg flagged   (round 27: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 26)", c);
+    score_part("notices/heldout", "held-out (round 27)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -453,6 +453,25 @@ Test(notice, spec_examples_and_one_sentence_refusals)
     cr_assert_eq(detect_str("Ehi \xf0\x9f\x94\xb5 \xc3\x88 ufficiale. Firmato alle 0639 ore. \xc3\x88 stato anche in TV.\n"
                             "Il mio \xc3\xa8 davvero diventato bl", &r),
                  1, "score %d", r.score);
+    /* Round 27: the English opening cut after its first clause (en-r26b-20),
+     * and a notice copied with the opening mark of the page that quoted it
+     * and a pair of marks further on (en-r26b-04): the first mark is the
+     * stray one, not the closing one, so the notice is not taken to be
+     * quoted. */
+    cr_assert_eq(detect_str("Due to the fact that Facebook has chosen to involve software that will allow the theft "
+                            "of my personal information, I...", &r),
+                 1, "score %d", r.score);
+    cr_assert_eq(detect_str("\xe2\x80\x9c" "Facebook is now a publicly traded entity. Unless you state otherwise, anyone "
+                            "can infringe on your right to privacy once you post to this site. PRIVACY NOTICE: Warning "
+                            "\xe2\x80\x93 you do NOT have my permission to use any of my profile information, photos or "
+                            "any other \xe2\x80\x9c" "picture\xe2\x80\x9d art posted on my profile. You are hereby "
+                            "notified that you are strictly prohibited from disclosing, copying, distributing, "
+                            "disseminating, or taking any other action against me with regard to this profile and the "
+                            "contents herein. The foregoing prohibitions also apply to your employee, agent, student or "
+                            "any personnel under your direction or control. The contents of this profile are private "
+                            "and legally privileged and confidential information, and the violation of my personal "
+                            "privacy is punishable by law.", &r),
+                 1, "score %d quoted %d", r.score, r.quoted);
     /* Three words could be someone leaving: not flagged alone. */
     cr_assert_eq(detect_str("Goodbye Meta AI", &r), 0, "score %d", r.score);
     cr_assert_eq(detect_str("Again this \"I do not give Meta permission to use my photos\" "
