@@ -58,14 +58,19 @@ if [ "$have" != "$want" ]; then
 fi
 
 mkdir -p "$OUT"
-events=$OUT/events-s$SEED-n$SIZE.jsonl
-# Generated once per seed and size, again when licit-gen was rebuilt.
-if [ ! -s "$events" ] || [ "$GEN" -nt "$events" ]; then
-  echo "bench: generating $SIZE events (seed $SEED)" >&2
-  "$MON" -o "$events.gen.json" -- "$GEN" --seed "$SEED" --events "$SIZE" --start "$START" --end "$END" \
-    --stats >"$events.tmp" 2>"$events.stats"
-  mv "$events.tmp" "$events"
-fi
+# The input of N events: generated once per seed and size, again when
+# licit-gen was rebuilt.  Prints its path.
+input_of() {
+  local f=$OUT/events-s$SEED-n$1.jsonl
+  if [ ! -s "$f" ] || [ "$GEN" -nt "$f" ]; then
+    echo "bench: generating $1 events (seed $SEED)" >&2
+    "$MON" -o "$f.gen.json" -- "$GEN" --seed "$SEED" --events "$1" --start "$START" --end "$END" \
+      --stats >"$f.tmp" 2>"$f.stats"
+    mv "$f.tmp" "$f"
+  fi
+  echo "$f"
+}
+events=$(input_of "$SIZE")
 bytes=$(stat -c %s "$events")
 lines=$(wc -l <"$events")
 
@@ -85,9 +90,9 @@ run_json() { # file: the JSON of a licit command run under runmon
 # just before each side reads it: this machine's kernel pages out file pages
 # left alone for a minute (DAMON), and a 10M input left since the last run
 # was mostly gone from memory.
-ready_input() {
+ready_input() { # [file]: the run's input by default
   sync
-  cat "$events" >/dev/null
+  cat "${1:-$events}" >/dev/null
 }
 
 # The scaling reference (issue 11: 10M ingest at most 11 x the 1M one): the
@@ -99,22 +104,19 @@ ref_walls=()
 ref_bytes=()
 ref_ingest() {
   [ "$REF" != 0 ] && [ "$SIZE" -gt "$REF" ] || return 0
-  local ref_events=$OUT/events-s$SEED-n$REF.jsonl
-  if [ ! -s "$ref_events" ] || [ "$GEN" -nt "$ref_events" ]; then
-    echo "bench: generating $REF events (seed $SEED) for the scaling reference" >&2
-    "$MON" -o "$ref_events.gen.json" -- "$GEN" --seed "$SEED" --events "$REF" --start "$START" --end "$END" \
-      --stats >"$ref_events.tmp" 2>"$ref_events.stats"
-    mv "$ref_events.tmp" "$ref_events"
-  fi
+  local ref_events
+  ref_events=$(input_of "$REF")
   rm -rf "$OUT/ref-store"
   "$LICIT" --store "$OUT/ref-store" policy set "$POLICY" >/dev/null
-  sync
-  cat "$ref_events" >/dev/null
+  ready_input "$ref_events"
   echo "bench: scaling reference: licit ingest of $REF events" >&2
   run_json "$OUT/ref-ingest.json" "$LICIT" --store "$OUT/ref-store" --json ingest --no-progress "$ref_events" ||
     die "reference ingest failed (see $OUT/ref-ingest.json)"
-  ref_walls+=("$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).wall_s)' "$OUT/ref-ingest.json.mon")")
-  ref_bytes+=("$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).write_bytes)' "$OUT/ref-ingest.json.mon")")
+  local wall bytes
+  read -r wall bytes < <(node -e 'const m = JSON.parse(require("fs").readFileSync(process.argv[1]));
+    console.log(m.wall_s, m.write_bytes)' "$OUT/ref-ingest.json.mon")
+  ref_walls+=("$wall")
+  ref_bytes+=("$bytes")
   rm -rf "$OUT/ref-store"
 }
 ref_ingest

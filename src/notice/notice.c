@@ -1938,11 +1938,11 @@ static int is_quotation_mark(uint32_t cp)
 
 /* What stray_mark knows of a mark: bit 0 straight (" and the full-width
  * one, the same at both ends; the typographic ones, curly, low and angle,
- * pair with each other), bits 1-2 its direction, MARK_OPEN or MARK_CLOSE,
- * when its shape says it: „ ‟ « open and ” » close; “ opens, except in a
- * text that opens with „ (German), where it closes (MARK_LEFT until the
- * text is read). */
-enum { MARK_STRAIGHT = 1, MARK_OPEN = 2, MARK_CLOSE = 4, MARK_LEFT = 6 };
+ * pair with each other), bits 1-2 (MARK_DIR) its direction, MARK_OPEN or
+ * MARK_CLOSE, when its shape says it: „ ‟ « open and ” » close; “ opens,
+ * except in a text whose first typographic mark is „ (German), where it
+ * closes (MARK_LEFT, both bits, until the text is read). */
+enum { MARK_STRAIGHT = 1, MARK_OPEN = 2, MARK_CLOSE = 4, MARK_DIR = MARK_OPEN | MARK_CLOSE, MARK_LEFT = MARK_DIR };
 
 static unsigned char mark_kind(uint32_t cp)
 {
@@ -1966,7 +1966,7 @@ static int mark_same(unsigned char a, unsigned char b)
  * quotation: of one kind, no closing shape first, no opening shape last. */
 static int mark_pair(unsigned char a, unsigned char b)
 {
-    return mark_same(a, b) && (a & 6) != MARK_CLOSE && (b & 6) != MARK_OPEN;
+    return mark_same(a, b) && (a & MARK_DIR) != MARK_CLOSE && (b & MARK_DIR) != MARK_OPEN;
 }
 
 /* At most this many marks are remembered for stray_mark. */
@@ -2036,7 +2036,7 @@ typedef struct quote_marks {
     int open;
     size_t n, last;                 /* how many; the output byte of the last */
     size_t at[MARKS_KEPT];          /* output byte of each (the first MARKS_KEPT) */
-    unsigned char straight[MARKS_KEPT]; /* mark_kind of each */
+    unsigned char kind[MARKS_KEPT]; /* mark_kind of each */
     int low;                        /* the first typographic mark was „ */
     int typo;                       /* a typographic mark was met */
 } quote_marks;
@@ -2050,7 +2050,7 @@ static void quote_mark(quote_marks *q, size_t w, unsigned char kind, uint32_t cp
     }
     if (q->n < MARKS_KEPT) {
         q->at[q->n] = w;
-        q->straight[q->n] = kind;
+        q->kind[q->n] = kind;
     }
     q->n++;
     q->last = w;
@@ -2068,7 +2068,7 @@ static void settle_quotes(const quote_marks *q, const char *dst, size_t w, uint6
     if (q->n <= MARKS_KEPT) {
         unsigned char kind[MARKS_KEPT];
         for (size_t k = 0; k < q->n; k++)
-            kind[k] = q->straight[k] == MARK_LEFT ? (q->low ? MARK_CLOSE : MARK_OPEN) : q->straight[k];
+            kind[k] = q->kind[k] == MARK_LEFT ? (q->low ? MARK_CLOSE : MARK_OPEN) : q->kind[k];
         stray = stray_mark(kind, q->at, q->n);
     }
     if (stray == q->n - 1) {

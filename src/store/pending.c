@@ -96,7 +96,8 @@ static int bloom_init(bloom *b, uint64_t keys, uint64_t max) {
   return b->bits ? 0 : LICIT_ENOMEM;
 }
 
-/* Adds every key of table dbi to b (one per key of a table of duplicates). */
+/* Adds every key of table dbi to b (once per key: MDB_NEXT_NODUP steps over
+ * a key's duplicates and is MDB_NEXT in a table without them). */
 static int bloom_fill(licit_txn *t, int dbi, bloom *b) {
   MDB_cursor *c = NULL;
   int rc = mdb_cursor_open(t->txn, t->s->dbi[dbi], &c);
@@ -104,11 +105,14 @@ static int bloom_fill(licit_txn *t, int dbi, bloom *b) {
   int op = MDB_FIRST;
   while (!rc && (rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
     filter_add(b, licit_hash64(k.mv_data, k.mv_size));
-    op = dbi == DBI_ORPHANS ? MDB_NEXT_NODUP : MDB_NEXT;
+    op = MDB_NEXT_NODUP;
   }
   if (c) mdb_cursor_close(c);
   return rc == MDB_NOTFOUND ? 0 : licit__mdb(rc);
 }
+
+/* The store's filter, which a write transaction with pf_ok may use. */
+static filter *filter_of(const licit_txn *t) { return t->s->pf; }
 
 void licit__filter_drop(licit_store *s) {
   filter_free(s->pf);
@@ -272,7 +276,7 @@ int licit__pending_get(licit_txn *t, const char *id, size_t n, MDB_val *v) {
   uint64_t h = licit_hash64(id, n);
   /* Held-back ids are in the filter too: one block says most new ids are
    * nowhere, before the held-back table is probed. */
-  if (!filter_maybe(&((filter *)t->s->pf)->posts, h)) return MDB_NOTFOUND;
+  if (!filter_maybe(&filter_of(t)->posts, h)) return MDB_NOTFOUND;
   pending *p = t->pending;
   const ent *e = p ? pmap_find(&p->ids, h, id, n, NULL) : NULL;
   if (e) {
@@ -289,16 +293,16 @@ int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, 
   if (!p) return LICIT_ENOMEM;
   uint64_t h = licit_hash64(id, n);
   int rc = pmap_put(p, &p->ids, h, id, n, val, vn);
-  if (!rc) filter_add(&((filter *)t->s->pf)->posts, h);
+  if (!rc) filter_add(&filter_of(t)->posts, h);
   return rc;
 }
 
 bool licit__orphans_maybe(licit_txn *t, const char *parent, size_t n) {
-  return !t->pf_ok || filter_maybe(&((filter *)t->s->pf)->orphans, licit_hash64(parent, n));
+  return !t->pf_ok || filter_maybe(&filter_of(t)->orphans, licit_hash64(parent, n));
 }
 
 void licit__orphans_added(licit_txn *t, const char *parent, size_t n) {
-  if (t->pf_ok) filter_add(&((filter *)t->s->pf)->orphans, licit_hash64(parent, n));
+  if (t->pf_ok) filter_add(&filter_of(t)->orphans, licit_hash64(parent, n));
 }
 
 static void ord_key(uint32_t ord, char k[4]) {
