@@ -1075,6 +1075,14 @@ static const notice_phrase phrases[] = {
     P("efeito nenhum",                          -4, X),
     P("has no effect",                          -4, X),
     P("no legal weight",                        -5, X),
+    /* Round 28 (decided on rounds 1-27): what mocks or explains the notice
+     * and no notice says of itself: "pseudo legalese" (ZDNet's explainer
+     * of the laws it cites, en-r27b-12; in 10 other benign posts and no
+     * notice), a parody that has "already given my consent" (en-r27b-01),
+     * friends shown to "have not read the terms" (en-r27b-12) */
+    P("legalese",                               -5, X),
+    P("already given my consent",               -4, X),
+    P("not read the terms",                     -4, X),
     /* Round 17 (decided on rounds 1-16): a lawyer's walk through the 2012
      * declaration, sentence by sentence without quotation marks, that
      * "lacks any real legal significance" (en-r16b-42) */

@@ -160,26 +160,26 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 27, real texts never used for tuning, committed after the
- * round-27 change and scored once (docs/notice-detector.md; rounds 6-26,
- * scored once before, are training now). This test guards against
- * regressions: it fails if the part changes size, if a language flags
- * fewer notices or more benign posts than recorded. Tuning against this
- * part would make it training. */
+ * round 28, real texts never used for tuning, to be committed after the
+ * round-28 change and scored once (docs/notice-detector.md; rounds 6-27,
+ * scored once before, are training now). Empty until round 28 is
+ * committed. This test guards against regressions: it fails if the part
+ * changes size, if a language flags fewer notices or more benign posts
+ * than recorded. Tuning against this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 27, scored once) */
-    /* de */ {  4,  4,      11, 0 },
-    /* en */ { 17, 17,      40, 2 },
-    /* es */ {  0,  0,      10, 0 },
-    /* fr */ {  1,  1,       9, 0 },
-    /* it */ {  1,  1,      10, 0 },
-    /* pt */ {  0,  0,       6, 0 },
+    /*         pos flagged  neg flagged   (round 28: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 27)", c);
+    score_part("notices/heldout", "held-out (round 28)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -472,6 +472,21 @@ Test(notice, spec_examples_and_one_sentence_refusals)
                             "and legally privileged and confidential information, and the violation of my personal "
                             "privacy is punishable by law.", &r),
                  1, "score %d quoted %d", r.score, r.quoted);
+    /* Round 28: an explainer of the laws the notice cites that calls it
+     * "pseudo legalese" (en-r27b-12), and a parody in the notice's words by
+     * someone who has "already given my consent" (en-r27b-01): not
+     * notices. */
+    cr_assert_eq(detect_str("Public declarations in pseudo legalese about maintaining your privacy on Facebook show "
+                            "all of your friends that you have not read the terms and conditions when you joined the "
+                            "social networking site.\nUCC 1-308 refers to the Uniform Commercial Code and to acceptance "
+                            "under Reservation of Rights\nThe Rome Statute refers to the establishment of four "
+                            "criminal crimes.", &r),
+                 0, "score %d", r.score);
+    cr_assert_eq(detect_str("In response to the new Facebook guidelines I hereby declare that I remember clicking the "
+                            "checkbox when I joined and that I have therefore already given my consent for any of my "
+                            "personal content to be used by Facebook in any manner. Facebook is now a publicly traded "
+                            "entity, which means that they have more money than me.", &r),
+                 0, "score %d", r.score);
     /* Three words could be someone leaving: not flagged alone. */
     cr_assert_eq(detect_str("Goodbye Meta AI", &r), 0, "score %d", r.score);
     cr_assert_eq(detect_str("Again this \"I do not give Meta permission to use my photos\" "
