@@ -355,33 +355,12 @@ int licit_store_release_id(licit_txn *t, licit_strv id) {
 
 static const int dq_dbi[DQ_COUNT] = {DBI_UPOSTS, DBI_UMENTIONS};
 
-/* Sorts v[0..n) (tmp: room for n more) by bytes, least significant first. */
-static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n) {
-  uint64_t *src = v, *dst = tmp;
-  for (unsigned shift = 0; shift < 64; shift += 8) {
-    size_t count[256] = {0};
-    for (size_t i = 0; i < n; i++) count[src[i] >> shift & 0xff]++;
-    if (count[src[0] >> shift & 0xff] == n) continue; /* one digit: in order */
-    size_t sum = 0;
-    for (size_t d = 0; d < 256; d++) {
-      size_t c = count[d];
-      count[d] = sum;
-      sum += c;
-    }
-    for (size_t i = 0; i < n; i++) dst[count[src[i] >> shift & 0xff]++] = src[i];
-    uint64_t *x = src;
-    src = dst;
-    dst = x;
-  }
-  if (src != v) memcpy(v, src, n * sizeof *v);
-}
-
 /* Puts table q's waiting entries in key order.  0 or LMDB's code. */
 static int dq_flush(licit_txn *t, work *w, int q) {
   deferred *d = &w->dq[q];
   if (!d->n) return 0;
   /* The second half of the buffer is the sort's scratch (defer_put keeps it). */
-  radix_sort(d->v, d->v + d->cap / 2, d->n);
+  licit__radix_sort_u64(d->v, d->v + d->cap / 2, d->n, sizeof *d->v);
   MDB_cursor *c;
   int rc = mdb_cursor_open(t->txn, t->s->dbi[dq_dbi[q]], &c);
   if (rc) return rc;

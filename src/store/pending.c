@@ -30,6 +30,7 @@
  * start of the next event), longer than LMDB's own (until the next put).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -340,6 +341,7 @@ typedef struct sortkey {
   uint64_t prefix; /* licit_id_prefix */
   const ent *e;
 } sortkey;
+_Static_assert(offsetof(sortkey, prefix) == 0, "licit__radix_sort_u64 sorts by the first 8 bytes");
 
 static int cmp_sortkey(const void *a, const void *b) {
   const sortkey *x = a, *y = b;
@@ -355,23 +357,7 @@ static int cmp_sortkey(const void *a, const void *b) {
 static int sort_sortkeys(sortkey *sk, size_t n) {
   sortkey *tmp = malloc(n * sizeof *tmp);
   if (!tmp) return ENOMEM;
-  sortkey *src = sk, *dst = tmp;
-  for (unsigned shift = 0; shift < 64; shift += 8) {
-    size_t count[256] = {0};
-    for (size_t i = 0; i < n; i++) count[src[i].prefix >> shift & 0xff]++;
-    if (count[src[0].prefix >> shift & 0xff] == n) continue; /* one digit: in order */
-    size_t sum = 0;
-    for (size_t d = 0; d < 256; d++) {
-      size_t c = count[d];
-      count[d] = sum;
-      sum += c;
-    }
-    for (size_t i = 0; i < n; i++) dst[count[src[i].prefix >> shift & 0xff]++] = src[i];
-    sortkey *x = src;
-    src = dst;
-    dst = x;
-  }
-  if (src != sk) memcpy(sk, src, n * sizeof *sk);
+  licit__radix_sort_u64(sk, tmp, n, sizeof *sk);
   free(tmp);
   for (size_t i = 0, j; i < n; i = j) {
     for (j = i + 1; j < n && sk[j].prefix == sk[i].prefix; j++) {}

@@ -5,6 +5,7 @@
 #include <lmdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include "store/store.h"
 
@@ -159,5 +160,39 @@ void licit__ucache_drop(licit_store *s);
 /* The replies waiting for a parent post id (free() *children). */
 int licit__orphans(licit_txn *t, const char *parent, size_t n, uint32_t **children, size_t *count);
 void licit__signal_key(const char *tok, size_t n, char key[520], MDB_val *k);
+
+/* Sorts n elements of `size` bytes that each begin with a uint64_t key by
+ * that key, a byte at a time from the least significant (a byte that is
+ * the same in every key is skipped), stable; tmp has room for n elements.
+ * Inline so that each caller's constant size makes the copies plain
+ * moves: the held-back account lists (8-byte keys) and a checkpoint's
+ * post ids (a prefix and a pointer). */
+static inline void licit__radix_sort_u64(void *v, void *tmp, size_t n, size_t size) {
+  unsigned char *src = v, *dst = tmp;
+  for (unsigned shift = 0; shift < 64 && n; shift += 8) {
+    size_t count[256] = {0};
+    uint64_t k;
+    for (size_t i = 0; i < n; i++) {
+      memcpy(&k, src + i * size, sizeof k);
+      count[k >> shift & 0xff]++;
+    }
+    memcpy(&k, src, sizeof k);
+    if (count[k >> shift & 0xff] == n) continue; /* one digit: in order */
+    size_t sum = 0;
+    for (size_t d = 0; d < 256; d++) {
+      size_t c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (size_t i = 0; i < n; i++) {
+      memcpy(&k, src + i * size, sizeof k);
+      memcpy(dst + count[k >> shift & 0xff]++ * size, src + i * size, size);
+    }
+    unsigned char *x = src;
+    src = dst;
+    dst = x;
+  }
+  if (src != (unsigned char *)v) memcpy(v, src, n * size);
+}
 
 #endif
