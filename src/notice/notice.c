@@ -258,6 +258,15 @@ static const notice_phrase phrases[] = {
     P("permission to meta",                       3, G), /* "...give permission to Meta" */
     P("permission to facebook",                   3, G),
     P("you do not have my permission",            4, G),
+    /* Round 30 (decided on rounds 1-29): the 2010 profile warning, a family
+     * no training text held until round 29 missed it (en-r29b-15, score
+     * 3): "WARNING: Any researcher, students, institutions and/or media
+     * using this site ... You do not have permission from me to use any of
+     * my profile or pictures ... will be subject to academic disciplinary
+     * or legal action" */
+    P("any researcher students institutions",     4, G),
+    P("do not have permission from me to use",    5, G),
+    P("subject to academic disciplinary",         4, G),
     P("you do not have my consent",               4, G),
     P("my consent to use",                        2, G),
     P("without prejudice",                        2, C),

@@ -160,26 +160,26 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 29, real texts never used for tuning, committed after the
- * round-29 change (none) and scored once (docs/notice-detector.md; rounds
- * 6-28, scored once before, are training now). This test guards against
- * regressions: it fails if the part changes size, if a language flags
- * fewer notices or more benign posts than recorded. Tuning against this
- * part would make it training. */
+ * round 30, real texts never used for tuning, to be committed after the
+ * round-30 change and scored once (docs/notice-detector.md; rounds 6-29,
+ * scored once before, are training now). Empty until round 30 is
+ * committed. This test guards against regressions: it fails if the part
+ * changes size, if a language flags fewer notices or more benign posts
+ * than recorded. Tuning against this part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 29, scored once) */
-    /* de */ {  0,  0,      14, 0 },
-    /* en */ { 23, 22,      73, 1 },
-    /* es */ {  0,  0,       7, 0 },
-    /* fr */ {  1,  1,       7, 0 },
-    /* it */ {  1,  1,       6, 0 },
-    /* pt */ {  0,  0,       3, 0 },
+    /*         pos flagged  neg flagged   (round 30: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 29)", c);
+    score_part("notices/heldout", "held-out (round 30)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -487,6 +487,14 @@ Test(notice, spec_examples_and_one_sentence_refusals)
                             "personal content to be used by Facebook in any manner. Facebook is now a publicly traded "
                             "entity, which means that they have more money than me.", &r),
                  0, "score %d", r.score);
+    /* Round 30: the 2010 profile warning (en-r29b-15), a family the table
+     * had not held. */
+    cr_assert_eq(detect_str("WARNING: Any researcher, students, institutions and/or media using this site or its "
+                            "associated sites for projects \xe2\x80\x93 You do not have permission from me to use any "
+                            "of my profile or pictures in any form or forum both current and future. If you have or do, it will "
+                            "be considered a violation of my privacy, and will be subject to academic disciplinary or "
+                            "legal action.", &r),
+                 1, "score %d", r.score);
     /* Three words could be someone leaving: not flagged alone. */
     cr_assert_eq(detect_str("Goodbye Meta AI", &r), 0, "score %d", r.score);
     cr_assert_eq(detect_str("Again this \"I do not give Meta permission to use my photos\" "
