@@ -92,6 +92,11 @@ struct licit_txn {
    * closes it with the transaction): it stays at the table's last entry,
    * where an append through mdb_put would first descend from the root. */
   MDB_cursor *logc;
+  /* The cursor licit_store_claim_id puts through (closed by LMDB with the
+   * transaction): when the next id lands on the leaf it stands on, as ids
+   * that count up or carry a time do, LMDB inserts there without a
+   * descent from the root. */
+  MDB_cursor *idsc;
 };
 
 #define USER_HDR 32
