@@ -9,10 +9,15 @@
  */
 #include "json/fast.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 typedef struct span {
   size_t off, n;
@@ -109,6 +114,26 @@ static char *put_utf8(char *o, unsigned cp) {
   return o;
 }
 
+/* The end of the run of plain bytes at p: printable ASCII other than the
+ * quote and the backslash, which a string copies as they are.  Sixteen
+ * bytes at a time where SSE2 is there (every x86-64): a signed compare
+ * with 0x20 flags both the control characters and the bytes >= 0x80. */
+static const unsigned char *plain_run(const unsigned char *q, const unsigned char *end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+  while (end - q >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+    __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                _mm_cmplt_epi8(v, space));
+    unsigned m = (unsigned)_mm_movemask_epi8(stop);
+    if (m) return q + __builtin_ctz(m);
+    q += 16;
+  }
+#endif
+  while (q < end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') q++;
+  return q;
+}
+
 /* A string starting at the opening quote; decoded into the arena. */
 static int string(licit_fast *f, span *out, bool is_key) {
   f->p++; /* the quote */
@@ -118,8 +143,7 @@ static int string(licit_fast *f, span *out, bool is_key) {
   bool has_nul = false;
   for (;;) {
     /* Copy a run of plain ASCII at once. */
-    const unsigned char *q = f->p;
-    while (q < f->end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') q++;
+    const unsigned char *q = plain_run(f->p, f->end);
     memcpy(o, f->p, (size_t)(q - f->p));
     o += q - f->p;
     f->p = q;
@@ -335,11 +359,18 @@ static int array(licit_fast *f, bool collect, size_t *first, size_t *count) {
   return 0;
 }
 
-/* An object; when `top`, the members named in keys are captured. */
-static int object(licit_fast *f, const char *const *keys, int nk, want *w, bool *present) {
+/* An object; with keys (the top level), the members named in keys are
+ * captured (klen[i] = strlen(keys[i])). */
+static int object(licit_fast *f, const char *const *keys, const size_t *klen, int nk, want *w, bool *present) {
   f->p++; /* { */
   if (++f->depth > LICIT_FAST_MAX_DEPTH) FAIL("maximum parsing depth reached");
   size_t from = f->nkeys;
+  /* Keys that name distinct wanted members cannot repeat one another, and
+   * one key named in none cannot repeat any of them: only a member named
+   * twice or two unnamed ones need check_keys. */
+  uint64_t named = 0;
+  size_t unnamed = 0;
+  bool repeat = false;
   ws(f);
   if (f->p < f->end && *f->p == '}') {
     f->p++;
@@ -357,7 +388,15 @@ static int object(licit_fast *f, const char *const *keys, int nk, want *w, bool 
     ws(f);
     int slot = -1;
     for (int i = 0; keys && i < nk && slot < 0; i++)
-      if (strlen(keys[i]) == k.n && memcmp(keys[i], f->arena.data + k.off, k.n) == 0) slot = i;
+      if (klen[i] == k.n && (!k.n || (keys[i][0] == f->arena.data[k.off] &&
+                                      memcmp(keys[i], f->arena.data + k.off, k.n) == 0)))
+        slot = i;
+    if (slot >= 0 && slot < 64) {
+      if (named >> slot & 1) repeat = true;
+      named |= (uint64_t)1 << slot;
+    } else {
+      unnamed++;
+    }
     item it;
     size_t fi = 0, ni = 0;
     if (value(f, &it, slot >= 0, &fi, &ni)) return -1;
@@ -381,7 +420,7 @@ static int object(licit_fast *f, const char *const *keys, int nk, want *w, bool 
     }
     FAIL("'}' expected");
   }
-  if (check_keys(f, from)) return -1;
+  if ((repeat || unnamed > 1) && check_keys(f, from)) return -1;
   f->nkeys = from;
   f->depth--;
   return 0;
@@ -392,7 +431,7 @@ static int value(licit_fast *f, item *it, bool collect_items, size_t *first_item
   if (f->p >= f->end) FAIL("unexpected end of input");
   switch (*f->p) {
     case '"': it->type = LICIT_JSON_STRING; return string(f, &it->s, false);
-    case '{': it->type = LICIT_JSON_OBJECT; return object(f, NULL, 0, NULL, NULL);
+    case '{': it->type = LICIT_JSON_OBJECT; return object(f, NULL, NULL, 0, NULL, NULL);
     case '[': it->type = LICIT_JSON_ARRAY; return array(f, collect_items, first_item, n_items);
     case 't': it->type = LICIT_JSON_BOOL; it->b = true; return literal(f, "true");
     case 'f': it->type = LICIT_JSON_BOOL; return literal(f, "false");
@@ -425,7 +464,9 @@ int licit_fast_object(licit_fast *f, const char *buf, size_t len, const char *co
     rc = -1;
   } else if (f->p < f->end && *f->p == '{') {
     top.type = LICIT_JSON_OBJECT;
-    rc = object(f, keys, nkeys, w, present);
+    size_t klen[LICIT_FAST_MAX_KEYS];
+    for (int i = 0; i < nkeys; i++) klen[i] = strlen(keys[i]);
+    rc = object(f, keys, klen, nkeys, w, present);
   } else {
     rc = value(f, &top, false, NULL, NULL);
   }

@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ======================================================================
  * The phrase table.
  *
@@ -1784,6 +1788,22 @@ static const char ascii_fold[] =
     " abcdefghijklmno" "pqrstuvwxyz     ";  /* 0x60-0x7F */
 _Static_assert(sizeof ascii_fold - 1 == 0x80, "U+0000..U+007F");
 
+#if defined(__SSE2__)
+/* ascii_fold of sixteen ASCII bytes at once: letters lower-cased, digits
+ * kept, everything else a space. */
+static inline __m128i fold16(__m128i v)
+{
+    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                  _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i keep = _mm_or_si128(alpha, digit);
+    __m128i out = _mm_or_si128(_mm_and_si128(alpha, lower), _mm_and_si128(digit, v));
+    return _mm_or_si128(out, _mm_andnot_si128(keep, _mm_set1_epi8(' ')));
+}
+#endif
+
 /* What a code point becomes: 0 = dropped (invisible), ' ' = separator,
  * or up to two lower-case ASCII characters in out[]. Returns the count. */
 static int fold_codepoint(uint32_t cp, char out[2])
@@ -2142,16 +2162,40 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
         } else if (c < 0x80) {
             /* Fast path, most posts being mostly ASCII: without a branch
              * per byte, a separator is written and kept only when the
-             * byte before it in the output is not one (nor the start). */
+             * byte before it in the output is not one (nor the start).
+             * Sixteen bytes at a time where no separator follows one
+             * (fold16); a block where one does goes byte by byte. */
             int sep = w == 0 || dst[w - 1] == ' ';
-            do {
-                char m = ascii_fold[c];
-                int is_sep = m == ' ';
-                dst[w] = m; /* w <= i < n <= cap */
-                w += (size_t)!(is_sep & sep);
-                sep = is_sep;
-                i++;
-            } while (i < n && (c = s[i]) < 0x80);
+            for (;;) {
+#if defined(__SSE2__)
+                while (n - i >= 16) {
+                    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+                    if (_mm_movemask_epi8(v))
+                        break; /* a byte >= 0x80 */
+                    __m128i m = fold16(v);
+                    unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(m, _mm_set1_epi8(' ')));
+                    if (sp & (sp << 1 | (unsigned)sep))
+                        break;
+                    _mm_storeu_si128((__m128i *)(void *)(dst + w), m); /* w <= i, i + 16 <= n <= cap */
+                    w += 16;
+                    i += 16;
+                    sep = (int)(sp >> 15);
+                }
+#endif
+                size_t stop = n - i > 16 ? i + 16 : n;
+                if (i >= n || (c = s[i]) >= 0x80)
+                    break;
+                do {
+                    char m = ascii_fold[c];
+                    int is_sep = m == ' ';
+                    dst[w] = m; /* w <= i < n <= cap */
+                    w += (size_t)!(is_sep & sep);
+                    sep = is_sep;
+                    i++;
+                } while (i < stop && (c = s[i]) < 0x80);
+                if (i >= n || s[i] >= 0x80)
+                    break;
+            }
             continue;
         } else {
             uint32_t cp;

@@ -283,6 +283,47 @@ Test(notice, normalise_folds_case_accents_and_lookalikes)
     }
 }
 
+/* The sixteen-bytes-at-a-time path gives what one byte at a time gives:
+ * random texts of letters, digits, punctuation, runs of spaces and two
+ * non-ASCII letters, against the rule written out plainly (no 'm', so no
+ * look-alike rewriting). */
+Test(notice, normalise_blocks_match_the_byte_rule)
+{
+    static const char *const atoms[] = {"a", "B", "z", "Q", "7", "0", " ", "  ", ".", ",", "!", "\n", "-", "@",
+                                        "[", "`", "{", "~", "\x01", "\xc3\xa9" /* e acute */};
+    char in[600], want[600], out[600];
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (int iter = 0; iter < 20000; iter++) {
+        size_t n = 0;
+        int len = (int)(x >> 58); /* 0..63 atoms */
+        for (int k = 0; k < len * 3 && n < 500; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* mostly letters, so that 16-byte blocks without a double separator occur */
+            const char *a = atoms[(x >> 32) % 8 < 5 ? (x >> 40) % 4 : (x >> 40) % (sizeof atoms / sizeof atoms[0])];
+            memcpy(in + n, a, strlen(a));
+            n += strlen(a);
+        }
+        size_t w = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)in[i];
+            char f;
+            if (c == 0xc3) { f = 'e'; i++; }
+            else if (c >= 'A' && c <= 'Z') f = (char)(c | 0x20);
+            else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) f = (char)c;
+            else f = ' ';
+            if (f == ' ' && (w == 0 || want[w - 1] == ' ')) continue;
+            want[w++] = f;
+        }
+        if (w && want[w - 1] == ' ') w--;
+        size_t got = licit__notice_normalize(in, n, out, sizeof out);
+        cr_assert_eq(got, w, "iteration %d: '%.*s': got '%.*s', want '%.*s'", iter, (int)n, in, (int)got, out,
+                     (int)w, want);
+        cr_assert(memcmp(out, want, w) == 0, "iteration %d: '%.*s': got '%.*s', want '%.*s'", iter, (int)n, in,
+                  (int)got, out, (int)w, want);
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    }
+}
+
 /* ---- tricky cases ---------------------------------------------------- */
 
 static const char *const goodbye_al =
