@@ -744,6 +744,10 @@ static void *producer(void *arg) {
  * cache (licit_store_warm).  Called without pl->mu held; `ww_from`,
  * `ww_to`, `warm_to` and `epoch` were read under it.  Returns whether it
  * did anything. */
+/* The least of the log file's new records the warming starts writing
+ * back at a time (licit_store_log_writeback). */
+#define LOG_WB_MIN ((uint64_t)4 << 20)
+
 static bool warm_step(pipeline *pl, uint64_t ww_from, uint64_t ww_to, uint64_t warm_to, uint64_t epoch) {
   if (!pl->s) return false;
   double t0 = licit_time_mono();
@@ -752,7 +756,10 @@ static bool warm_step(pipeline *pl, uint64_t ww_from, uint64_t ww_to, uint64_t w
     pl->ww_done = 0;
   }
   if (pl->ww_done < ww_from) pl->ww_done = ww_from;
-  if (ww_to > pl->ww_done) {
+  if (licit_store_log_writeback(pl->s, LOG_WB_MIN)) {
+    /* first the log file's new records: what the commit's fdatasync would
+     * otherwise write while the writer waits */
+  } else if (ww_to > pl->ww_done) {
     uint64_t to = ww_to - pl->ww_done > WW_STEP ? pl->ww_done + WW_STEP : ww_to;
     licit_store_warm_write(pl->s, pl->ww_done, to);
     pl->ww_done = to;

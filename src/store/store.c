@@ -245,8 +245,22 @@ static int log_write(licit_txn *t) {
   if (e) return licit_errno_code(e);
   t->log_base += t->logbuf.len;
   t->log_wrote = true;
+  atomic_store_explicit(&t->s->log_written, t->log_base, memory_order_release);
   licit_buf_reset(&t->logbuf);
   return 0;
+}
+
+bool licit_store_log_writeback(licit_store *s, uint64_t min_bytes) {
+  uint64_t to = atomic_load_explicit(&s->log_written, memory_order_acquire);
+  /* Behind where writeback started: the file was cut back (a failed
+   * transaction's records): start again from there. */
+  if (to < s->log_wb) s->log_wb = to;
+  if (s->logfd < 0 || to - s->log_wb < min_bytes || min_bytes == 0) return false;
+#ifdef SYNC_FILE_RANGE_WRITE
+  (void)sync_file_range(s->logfd, (off_t)s->log_wb, (off_t)(to - s->log_wb), SYNC_FILE_RANGE_WRITE);
+#endif
+  s->log_wb = to;
+  return true;
 }
 
 /* Appends an encoded event to a write transaction's part of the log file;

@@ -184,6 +184,14 @@ uint64_t licit_store_used_bytes(licit_store *s);
  * written whole).  Changes nothing in the file; safe from any thread at
  * any time; only an optimisation. */
 void licit_store_warm(licit_store *s, uint64_t from, uint64_t to, bool through_map);
+/* Starts writing back the log file's records written since the last call
+ * (sync_file_range(2), SYNC_FILE_RANGE_WRITE) when there are at least
+ * min_bytes of them, so that the commit's fdatasync finds them on the way
+ * or on disk.  Waits while the device is busy, and is meant for a thread
+ * with time to spare (the ingest's parsing thread while the ring is full);
+ * call it from one thread only.  Changes nothing in the file; only an
+ * optimisation.  Returns whether it started anything. */
+bool licit_store_log_writeback(licit_store *s, uint64_t min_bytes);
 /* The data file's offset where write transaction t takes its next new
  * page (pages before it are in use or reused from the free list); 0 when
  * unknown.  For the thread that owns t. */

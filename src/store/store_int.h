@@ -67,6 +67,11 @@ struct licit_store {
   _Atomic(const char *) logmap; /* set once, released after logmap_size */
   size_t logmap_size;
   _Atomic uint64_t log_size;
+  /* How far the writer has written the log file (log_write), and how far
+   * licit_store_log_writeback has started writing it back (its caller's
+   * own). */
+  _Atomic uint64_t log_written;
+  uint64_t log_wb;
 };
 
 struct licit_txn {
