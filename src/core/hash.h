@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define LICIT_SHA256_LEN 32
 
@@ -25,14 +26,27 @@ int licit_sha256_update(licit_sha256_ctx *c, const void *data, size_t n);
  * when any update or the final step failed: then `out` is not the digest. */
 int licit_sha256_end(licit_sha256_ctx *c, uint8_t out[LICIT_SHA256_LEN]);
 
-/* A fast 64-bit hash of bytes (FNV-1a, then a 64-bit finaliser so that
- * every bit depends on every byte), for the in-memory caches and filters.
- * Not a digest: its users confirm a hit against the bytes themselves or
+/* A fast 64-bit hash of bytes, for the in-memory caches and filters:
+ * eight bytes a step (the ids it hashes are 10-60 bytes; FNV-1a's byte a
+ * step took a fifth of a microsecond on the long ones), then a 64-bit
+ * finaliser so that every bit depends on every byte.  Not a digest, and
+ * never stored: its users confirm a hit against the bytes themselves or
  * only lose time on a collision. */
 static inline uint64_t licit_hash64(const void *data, size_t n) {
   const unsigned char *p = data;
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)n * 0xff51afd7ed558ccdull);
+  for (; n >= 8; n -= 8, p += 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    h ^= w * 0x87c37b91114253d5ull;
+    h = ((h << 31) | (h >> 33)) * 0x4cf5ad432745937full;
+  }
+  if (n) {
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h ^= w * 0x87c37b91114253d5ull;
+    h = ((h << 31) | (h >> 33)) * 0x4cf5ad432745937full;
+  }
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdull;
   h ^= h >> 33;
