@@ -738,16 +738,17 @@ static void *producer(void *arg) {
   return ret;
 }
 
-/* One step of warming the store (at most WARM_STEP), if any is wanted:
- * first the pages the writer takes next, mapped writable
- * (licit_store_warm_write), then those further ahead, read into the page
- * cache (licit_store_warm).  Called without pl->mu held; `ww_from`,
- * `ww_to`, `warm_to` and `epoch` were read under it.  Returns whether it
- * did anything. */
 /* The least of the log file's new records the warming starts writing
  * back at a time (licit_store_log_writeback). */
 #define LOG_WB_MIN ((uint64_t)4 << 20)
 
+/* One step of warming the store (at most WARM_STEP), if any is wanted:
+ * first the log file's new records written back (LOG_WB_MIN at least),
+ * then the pages the writer takes next, mapped writable
+ * (licit_store_warm_write), then those further ahead, read into the page
+ * cache (licit_store_warm).  Called without pl->mu held; `ww_from`,
+ * `ww_to`, `warm_to` and `epoch` were read under it.  Returns whether it
+ * did anything. */
 static bool warm_step(pipeline *pl, uint64_t ww_from, uint64_t ww_to, uint64_t warm_to, uint64_t epoch) {
   if (!pl->s) return false;
   double t0 = licit_time_mono();
