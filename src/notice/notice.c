@@ -1300,6 +1300,11 @@ static const notice_phrase phrases[] = {
      * information, I...", en-r26b-20); thirteen training notices hold it,
      * no benign post */
     P("due to the fact that facebook has chosen",    5, C),
+    /* Round 39 (decided on rounds 1-38): the Spanish declaration as a
+     * paper abridges it, its opening clause and "declaro que mis derechos
+     * estan conectados a todos mis datos" joined by "(...)" (es-r38b-02,
+     * score 5); two more training notices hold the words, no benign post */
+    P("mis derechos estan conectados",               5, C),
     /* refusals addressed to any platform ('%'), every language: one entry per */
     /* sentence shape instead of one per platform */
     P("i do not give %", 10, G),

@@ -160,26 +160,27 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 38, real texts never used for tuning, committed after the
- * round-38 change (none) and scored once (docs/notice-detector.md; rounds
- * 6-37, scored once before, are training now). This test guards against
+ * round 39, real texts never used for tuning, to be committed after the
+ * round-39 change (one entry, decided on rounds 1-38) and scored once
+ * (docs/notice-detector.md; rounds 6-38, scored once before, are training
+ * now). Empty until round 39 is committed. This test guards against
  * regressions: it fails if the part changes size, if a language flags
  * fewer notices or more benign posts than recorded. Tuning against this
  * part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 38, scored once) */
-    /* de */ {  0,  0,       5, 0 },
-    /* en */ {  3,  3,      11, 0 },
-    /* es */ {  3,  2,      12, 0 },
-    /* fr */ {  0,  0,       4, 0 },
-    /* it */ {  0,  0,       3, 0 },
-    /* pt */ {  0,  0,       3, 0 },
+    /*         pos flagged  neg flagged   (round 39: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 38)", c);
+    score_part("notices/heldout", "held-out (round 39)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -490,6 +491,11 @@ Test(notice, spec_examples_and_one_sentence_refusals)
     cr_assert_eq(detect_str("A causa del fatto che Facebook ha scelto di includere un software che permette il furto "
                             "di informazioni personali dichiaro quanto segue: dichiaro che, i miei diritti sono "
                             "associati a tutte le mie informazioni personali", &r),
+                 1, "score %d", r.score);
+    /* Round 39: the Spanish declaration as a paper abridges it (es-r38b-02). */
+    cr_assert_eq(detect_str("Debido al hecho de que Facebook ha optado por incluir software que le permitir\xc3\xa1 el "
+                            "robo de informaci\xc3\xb3n personal (\xe2\x80\xa6 ) declaro que mis derechos est\xc3\xa1n "
+                            "conectados a todos mis datos", &r),
                  1, "score %d", r.score);
     cr_assert_eq(detect_str("Ehi \xf0\x9f\x94\xb5 \xc3\x88 ufficiale. Firmato alle 0639 ore. \xc3\x88 stato anche in TV.\n"
                             "Il mio \xc3\xa8 davvero diventato bl", &r),
