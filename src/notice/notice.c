@@ -2187,9 +2187,9 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
                     sep = (int)(sp >> 15);
                 }
 #endif
-                size_t stop = n - i > 16 ? i + 16 : n;
                 if (i >= n || (c = s[i]) >= 0x80)
                     break;
+                size_t stop = n - i > 16 ? i + 16 : n;
                 do {
                     char m = ascii_fold[c];
                     int is_sep = m == ' ';
@@ -2198,8 +2198,6 @@ static size_t normalize(const char *text, size_t len, char *dst, size_t cap, uin
                     sep = is_sep;
                     i++;
                 } while (i < stop && (c = s[i]) < 0x80);
-                if (i >= n || s[i] >= 0x80)
-                    break;
             }
             continue;
         } else {

@@ -336,14 +336,9 @@ int licit_store_claim_id(licit_txn *t, licit_strv id, uint64_t seq, uint64_t *du
   if (!t->write) return LICIT_EUSAGE;
   /* One descent both finds a duplicate and claims the id for this event. */
   MDB_val k = {id.n, (void *)id.p}, v = {8, &seq};
-  if (!t->idsc) {
-    int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_IDS], &t->idsc);
-    if (rc) {
-      t->idsc = NULL;
-      return licit__mdb(rc);
-    }
-  }
-  int rc = mdb_cursor_put(t->idsc, &k, &v, MDB_NOOVERWRITE);
+  int rc = licit__kept_cursor(t, DBI_IDS, &t->idsc);
+  if (rc) return licit__mdb(rc);
+  rc = mdb_cursor_put(t->idsc, &k, &v, MDB_NOOVERWRITE);
   if (rc == MDB_KEYEXIST) {
     *dup_of = 0;
     if (v.mv_size == 8) memcpy(dup_of, v.mv_data, 8);

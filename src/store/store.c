@@ -255,7 +255,7 @@ bool licit_store_log_writeback(licit_store *s, uint64_t min_bytes) {
   /* Behind where writeback started: the file was cut back (a failed
    * transaction's records): start again from there. */
   if (to < s->log_wb) s->log_wb = to;
-  if (s->logfd < 0 || to - s->log_wb < min_bytes || min_bytes == 0) return false;
+  if (s->logfd < 0 || to == s->log_wb || to - s->log_wb < min_bytes) return false; /* a length of 0 is "to the end" */
 #ifdef SYNC_FILE_RANGE_WRITE
   (void)sync_file_range(s->logfd, (off_t)s->log_wb, (off_t)(to - s->log_wb), SYNC_FILE_RANGE_WRITE);
 #endif
@@ -298,14 +298,8 @@ int licit__log_put(licit_txn *t, uint64_t seq, const void *enc, size_t n) {
     memcpy(ref + 8, &n32, 4);
     v = (MDB_val){sizeof ref, ref};
   }
-  if (!t->logc) {
-    int rc = mdb_cursor_open(t->txn, t->s->dbi[DBI_LOG], &t->logc);
-    if (rc) {
-      t->logc = NULL;
-      return licit__mdb(rc);
-    }
-  }
-  return licit__mdb(mdb_cursor_put(t->logc, &k, &v, MDB_APPEND));
+  int rc = licit__kept_cursor(t, DBI_LOG, &t->logc);
+  return licit__mdb(rc ? rc : mdb_cursor_put(t->logc, &k, &v, MDB_APPEND));
 }
 
 /* Before a write transaction's first record: the file must hold what the

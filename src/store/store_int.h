@@ -111,6 +111,15 @@ struct licit_txn {
 #define UF_FIRST_SEQ 2u /* an 8-byte first_seq follows the id */
 
 int licit__mdb_err(int rc, licit_err *err, const char *what);
+/* *kept, a cursor on write table `i` kept for the rest of write
+ * transaction t (LMDB closes it with the transaction), opened on first use:
+ * puts through it start from the leaf it stands on.  0 or LMDB's code. */
+static inline int licit__kept_cursor(licit_txn *t, int i, MDB_cursor **kept) {
+  if (*kept) return 0;
+  int rc = mdb_cursor_open(t->txn, t->s->dbi[i], kept);
+  if (rc) *kept = NULL;
+  return rc;
+}
 /* Stores the encoded event of seq `seq` (the next one) in the log: in the
  * log file with the table saying where (format 5), or in the table (a
  * store whose log_from is not set).  0 or LICIT_E*. */
