@@ -29,10 +29,12 @@ $(BUILD_ASAN)/build.ninja:
 # the fuzz corpora once more under clang's sanitizers, which libFuzzer uses
 # (test-clang), and the threaded test under ThreadSanitizer (test-tsan).
 test: deps
+	@scripts/leftovers.sh start $(BUILD)/.tests-started
 	$(MAKE) test-release
 	$(MAKE) test-asan
 	$(MAKE) test-clang
 	$(MAKE) test-tsan
+	@scripts/leftovers.sh check $(BUILD)/.tests-started
 
 test-release: build
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2

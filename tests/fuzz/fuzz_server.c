@@ -51,6 +51,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char g_dir[64];
+static pid_t g_dir_owner; /* the process that made g_dir */
 static licit_store *g_store;
 static srv g_sv;
 static licit_server_opts g_opts;
@@ -73,10 +74,22 @@ static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *
 static void cleanup(void) {
   if (g_store) licit_store_close(g_store);
   g_store = NULL;
-  for (int i = 0; i < 4; i++) free(g_person[i]);
+  for (int i = 0; i < 4; i++) {
+    free(g_person[i]);
+    g_person[i] = NULL;
+  }
   free(g_sv.snapshots_dir);
+  g_sv.snapshots_dir = NULL;
   srv_caches_free(&g_sv);
   if (g_dir[0]) nftw(g_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  g_dir[0] = 0;
+}
+
+/* Called by replay.c's child before _exit (see there): removes the store
+ * the child made, never one a parent made before the fork. */
+void fuzz_replay_child_cleanup(void);
+void fuzz_replay_child_cleanup(void) {
+  if (g_dir_owner == getpid()) cleanup();
 }
 
 static char *slurp(const char *path, size_t *n) {
@@ -159,6 +172,7 @@ static void setup(void) {
   done = true;
   snprintf(g_dir, sizeof g_dir, "/tmp/licit-fuzz-server-XXXXXX");
   if (!mkdtemp(g_dir)) die("mkdtemp", g_dir);
+  g_dir_owner = getpid();
   atexit(cleanup);
   licit_err err = {0};
   char store_dir[128];

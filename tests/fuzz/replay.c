@@ -31,6 +31,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * without sanitizers links too. */
 void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 
+/* A target that leaves files behind (a store in a temporary directory)
+ * defines this; the child of pass 1 ends with _exit, which runs no atexit
+ * handler, so it calls this first. */
+void fuzz_replay_child_cleanup(void) __attribute__((weak));
+
 static char current[4096]; /* the input being replayed, for the messages below */
 
 static void say_current(void) {
@@ -116,7 +121,11 @@ static int replay_alone(const char *path) {
     perror("replay: fork");
     return -1;
   }
-  if (pid == 0) _exit(replay_file(path) ? 1 : 0); /* leaks are checked in pass 2 */
+  if (pid == 0) { /* leaks are checked in pass 2 */
+    int rc = replay_file(path) ? 1 : 0;
+    if (fuzz_replay_child_cleanup) fuzz_replay_child_cleanup();
+    _exit(rc);
+  }
   int st;
   if (waitpid(pid, &st, 0) != pid) {
     perror("replay: waitpid");
