@@ -1305,6 +1305,15 @@ static const notice_phrase phrases[] = {
      * estan conectados a todos mis datos" joined by "(...)" (es-r38b-02,
      * score 5); two more training notices hold the words, no benign post */
     P("mis derechos estan conectados",               5, C),
+    /* Round 41 (decided on rounds 1-40): a refusal that names no platform
+     * word. "No autorizo ni doy permiso para que Elon Musk pueda usar mis
+     * imagenes…", the 2022 Twitter wave in one sentence (es-r40a-05, score
+     * 0; both training notices of that wave hold the words, no benign
+     * post); and an illustrator's "I do NOT give you permission to use any
+     * of my artwork … in your Artificial Intelligence training" addressed
+     * to the AI's makers (en-r40c-07, score 7; no benign post holds it) */
+    P("no autorizo ni doy permiso",                  10, G),
+    P("i do not give you permission",                5, G),
     /* refusals addressed to any platform ('%'), every language: one entry per */
     /* sentence shape instead of one per platform */
     P("i do not give %", 10, G),

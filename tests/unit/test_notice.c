@@ -160,26 +160,27 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 40, real texts never used for tuning, committed after the
- * round-40 change (none) and scored once (docs/notice-detector.md; rounds
- * 6-39, scored once before, are training now). This test guards against
+ * round 41, real texts never used for tuning, to be committed after the
+ * round-41 change (decided on rounds 1-40) and scored once
+ * (docs/notice-detector.md; rounds 6-40, scored once before, are training
+ * now). Empty until round 41 is committed. This test guards against
  * regressions: it fails if the part changes size, if a language flags
  * fewer notices or more benign posts than recorded. Tuning against this
  * part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 40, scored once) */
-    /* de */ {  0,  0,      11, 0 },
-    /* en */ {  3,  2,      21, 0 },
-    /* es */ {  2,  1,      11, 0 },
-    /* fr */ {  0,  0,      10, 0 },
-    /* it */ {  0,  0,       8, 0 },
-    /* pt */ {  0,  0,       7, 0 },
+    /*         pos flagged  neg flagged   (round 41: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 40)", c);
+    score_part("notices/heldout", "held-out (round 41)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -496,6 +497,22 @@ Test(notice, spec_examples_and_one_sentence_refusals)
                             "robo de informaci\xc3\xb3n personal (\xe2\x80\xa6 ) declaro que mis derechos est\xc3\xa1n "
                             "conectados a todos mis datos", &r),
                  1, "score %d", r.score);
+    /* Round 41: refusals that name no platform word: the 2022 Twitter wave
+     * in one sentence (es-r40a-05), an illustrator's refusal addressed to
+     * the makers of AI programs (en-r40c-07). */
+    cr_assert_eq(detect_str("No autorizo ni doy permiso para que Elon Musk pueda usar mis im\xc3\xa1genes, "
+                            "informaci\xc3\xb3n, mensajes, fotos, mensajes eliminados, archivos y etc", &r),
+                 1, "score %d", r.score);
+    cr_assert_eq(detect_str("Dear AI programs, owners, handlers and any other title given to those humans working "
+                            "directly with creating a particular AI, I do NOT give you permission to use any of my "
+                            "artwork or designs in your Artificial Intelligence training, learning or creation of a "
+                            "final image after a user enters prompts into the program. I have NEVER given anyone "
+                            "permission to use my art in this way. I DO NOT GIVE YOU PERMISSION. YOU DO NOT HAVE "
+                            "MY CONSENT.", &r),
+                 1, "score %d", r.score);
+    /* ... but a personal refusal to a friend still is not one. */
+    cr_assert_eq(detect_str("I do not give you permission to post photos of my kids. Please ask me first.", &r), 0,
+                 "score %d", r.score);
     cr_assert_eq(detect_str("Ehi \xf0\x9f\x94\xb5 \xc3\x88 ufficiale. Firmato alle 0639 ore. \xc3\x88 stato anche in TV.\n"
                             "Il mio \xc3\xa8 davvero diventato bl", &r),
                  1, "score %d", r.score);
