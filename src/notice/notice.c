@@ -1314,6 +1314,22 @@ static const notice_phrase phrases[] = {
      * to the AI's makers (en-r40c-07, score 7; no benign post holds it) */
     P("no autorizo ni doy permiso",                  10, G),
     P("i do not give you permission",                5, G),
+    /* Round 42 (decided on rounds 1-41): first-person refusals of AI
+     * training on writers' and artists' own pages, the kind rounds 40-41
+     * brought (en-r41a-01, -02, -03: scores 2, 2, 0). No benign post holds
+     * any of these, each alone stays under the threshold, and each refusal
+     * is in the first person, so that "people who do not consent to the
+     * use of their posts for the purpose of training AI can object" is not
+     * flagged. And the German 2019 sentence "... dass die Rechte an all
+     * meinen persoenlichen Beitraegen nur bei mir liegen" (de-r41a-01,
+     * score 9), the colloquial "all" of the "allen" that thirteen training
+     * notices hold. */
+    P("i do not consent to the use of",              5, G),
+    P("do not consent to the use of my",             5, G),
+    P("do not consent to my content being used",     5, G),
+    P("for the purpose* of training ai",             5, G),
+    P("i expressly prohibit",                        5, G),
+    P("rechte an all meinen",                        4, C),
     /* refusals addressed to any platform ('%'), every language: one entry per */
     /* sentence shape instead of one per platform */
     P("i do not give %", 10, G),

@@ -160,26 +160,27 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 41, real texts never used for tuning, committed after the
- * round-41 change (none) and scored once (docs/notice-detector.md; rounds
- * 6-40, scored once before, are training now). This test guards against
+ * round 42, real texts never used for tuning, to be committed after the
+ * round-42 change (decided on rounds 1-41) and scored once
+ * (docs/notice-detector.md; rounds 6-41, scored once before, are training
+ * now). Empty until round 42 is committed. This test guards against
  * regressions: it fails if the part changes size, if a language flags
  * fewer notices or more benign posts than recorded. Tuning against this
  * part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 41, scored once) */
-    /* de */ {  1,  0,       9, 0 },
-    /* en */ {  5,  2,      16, 0 },
-    /* es */ {  0,  0,       7, 0 },
-    /* fr */ {  0,  0,       8, 0 },
-    /* it */ {  0,  0,      13, 0 },
-    /* pt */ {  1,  1,       9, 0 },
+    /*         pos flagged  neg flagged   (round 42: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 41)", c);
+    score_part("notices/heldout", "held-out (round 42)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -509,7 +510,22 @@ Test(notice, spec_examples_and_one_sentence_refusals)
                             "permission to use my art in this way. I DO NOT GIVE YOU PERMISSION. YOU DO NOT HAVE "
                             "MY CONSENT.", &r),
                  1, "score %d", r.score);
-    /* ... but a personal refusal to a friend still is not one. */
+    /* Round 42: first-person refusals of AI training (en-r41a-02, -03) and
+     * the German sentence with the colloquial "all meinen" (de-r41a-01). */
+    cr_assert_eq(detect_str("I DO NOT CONSENT to the use of any of my materials (books, blog posts, website content, "
+                            "etc.) for the purposes of training AI.", &r),
+                 1, "score %d", r.score);
+    cr_assert_eq(detect_str("I expressly prohibit any entity from using any of my publications for the purpose of "
+                            "training AI technologies to generate text", &r),
+                 1, "score %d", r.score);
+    cr_assert_eq(detect_str("Hiermit widerspreche ich den Facebook-Richtlinien und erkl\xc3\xa4re, dass die Rechte an "
+                            "all meinen pers\xc3\xb6nlichen Beitr\xc3\xa4gen nur bei mir liegen.", &r),
+                 1, "score %d", r.score);
+    /* ... but news about the objection is not one, */
+    cr_assert_eq(detect_str("People who do not consent to the use of their posts for the purpose of training AI can "
+                            "fill in the objection form Meta offers.", &r),
+                 0, "score %d", r.score);
+    /* ... and a personal refusal to a friend still is not one. */
     cr_assert_eq(detect_str("I do not give you permission to post photos of my kids. Please ask me first.", &r), 0,
                  "score %d", r.score);
     cr_assert_eq(detect_str("Ehi \xf0\x9f\x94\xb5 \xc3\x88 ufficiale. Firmato alle 0639 ore. \xc3\x88 stato anche in TV.\n"
