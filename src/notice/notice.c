@@ -1330,6 +1330,13 @@ static const notice_phrase phrases[] = {
     P("for the purpose* of training ai",             5, G),
     P("i expressly prohibit",                        5, G),
     P("rechte an all meinen",                        4, C),
+    /* Round 43 (decided on rounds 1-42): round 42's first-person refusal,
+     * "I specifically deny the right to train any large language model
+     * ... on my work ... This blog ... is not to be used as a training
+     * corpus" (en-r42b-01, score 0); no benign post holds either, and
+     * each alone stays under the threshold */
+    P("deny the right to train",                     5, G),
+    P("not to be used as a training corpus",         5, G),
     /* refusals addressed to any platform ('%'), every language: one entry per */
     /* sentence shape instead of one per platform */
     P("i do not give %", 10, G),

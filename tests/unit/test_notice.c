@@ -160,26 +160,27 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 42, real texts never used for tuning, committed after the
- * round-42 change (none) and scored once (docs/notice-detector.md; rounds
- * 6-41, scored once before, are training now). This test guards against
+ * round 43, real texts never used for tuning, to be committed after the
+ * round-43 change (decided on rounds 1-42) and scored once
+ * (docs/notice-detector.md; rounds 6-42, scored once before, are training
+ * now). Empty until round 43 is committed. This test guards against
  * regressions: it fails if the part changes size, if a language flags
  * fewer notices or more benign posts than recorded. Tuning against this
  * part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 42, scored once) */
-    /* de */ {  0,  0,       6, 0 },
-    /* en */ {  1,  0,      10, 0 },
-    /* es */ {  1,  1,      11, 0 },
-    /* fr */ {  0,  0,       7, 0 },
-    /* it */ {  1,  1,       5, 0 },
-    /* pt */ {  0,  0,      15, 0 },
+    /*         pos flagged  neg flagged   (round 43: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 42)", c);
+    score_part("notices/heldout", "held-out (round 43)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -519,6 +520,13 @@ Test(notice, spec_examples_and_one_sentence_refusals)
                  1, "score %d", r.score);
     cr_assert_eq(detect_str("Hiermit widerspreche ich den Facebook-Richtlinien und erkl\xc3\xa4re, dass die Rechte an "
                             "all meinen pers\xc3\xb6nlichen Beitr\xc3\xa4gen nur bei mir liegen.", &r),
+                 1, "score %d", r.score);
+    /* Round 43: round 42's first-person refusal (en-r42b-01). */
+    cr_assert_eq(detect_str("And I suppose I should mention that I specifically deny the right to train any large "
+                            "language model, or any other form of Machine Learning model, on my work. (I don't know "
+                            "if that has any legal force, or if it's even possible, but I do deny it.) This blog, and "
+                            "anything else I write anywhere, is not to be used as a training corpus absent an "
+                            "agreement involving payment for that use.", &r),
                  1, "score %d", r.score);
     /* ... but news about the objection is not one, */
     cr_assert_eq(detect_str("People who do not consent to the use of their posts for the purpose of training AI can "
