@@ -160,16 +160,17 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 44, real texts never used for tuning, committed after the
- * round-44 change (none) and scored once (docs/notice-detector.md; rounds
- * 6-43, scored once before, are training now). This test guards against
+ * round 45, real texts never used for tuning, to be committed after the
+ * round-45 change (none: round 44 missed nothing) and scored once
+ * (docs/notice-detector.md; rounds 6-44, scored once before, are training
+ * now). Empty until round 45 is committed. This test guards against
  * regressions: it fails if the part changes size, if a language flags
  * fewer notices or more benign posts than recorded. Tuning against this
  * part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 44, scored once) */
+    /*         pos flagged  neg flagged   (round 45: not collected yet) */
     /* de */ {  0,  0,       0, 0 },
-    /* en */ {  6,  6,      34, 0 },
+    /* en */ {  0,  0,       0, 0 },
     /* es */ {  0,  0,       0, 0 },
     /* fr */ {  0,  0,       0, 0 },
     /* it */ {  0,  0,       0, 0 },
@@ -179,7 +180,7 @@ static const lang_count heldout_recorded[N_LANGS] = {
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 44)", c);
+    score_part("notices/heldout", "held-out (round 45)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
