@@ -63,13 +63,31 @@ enum notice_family {
     FAM_META_AI_2024,   /* "Goodbye Meta AI", "an attorney has advised us" */
     FAM_GENERIC,        /* wording shared by every wave */
     FAM_COUNTER,        /* evidence that the post talks ABOUT the hoax */
+    FAM_AI_REFUSAL,     /* a refusal in the first person, for AI_USE_POINTS only */
+    FAM_AI_USE,         /* "my <work>" with AI named close to it: AI_USE_POINTS */
     FAM_COUNT
 };
 
 static const char *const family_names[FAM_COUNT] = {
     "copyright-2012", "copyright-2012", "meta-rename-2021",
     "goodbye-meta-ai-2024", "generic-optout", "counter-evidence",
+    "generic-optout", "generic-optout",
 };
+
+/* A first-person refusal of AI use of one's work ("I do not consent to
+ * any of my works being fed into any AI", "I strictly forbid any and all
+ * use of my content for AI training"): "my <work>" with AI named within
+ * eight words (FAM_AI_USE) adds AI_USE_POINTS, once however many such
+ * phrases are found, and only when the text also holds a refusal in the
+ * first person (a phrase marked PR, or of FAM_AI_REFUSAL, which adds
+ * nothing itself). Either alone adds nothing: "I do not consent to my data
+ * being used for AI training", the sample sentence for Meta's real
+ * objection form, names no work; "my photos are used to train AI" refuses
+ * nothing. Decided in round 46 on training, after the table had found
+ * none of rounds 40-45's ten such refusals blind. FAM_AI_USE phrases weigh
+ * AI_USE_POINTS in the table, so that the prefilter's bound, which counts
+ * every phrase's weight, never falls under what the pair adds. */
+#define AI_USE_POINTS 10
 
 /* The laws the 2012 notice cites (family F) are also what every debunk and
  * every lawyer's explainer names ("my aunt posted the Berne Convention and
@@ -112,15 +130,19 @@ typedef struct notice_phrase {
     const char *text;   /* normalised phrase, see above */
     signed char weight;
     unsigned char family;
+    unsigned char refusal; /* a refusal in the first person (AI_USE_POINTS) */
 } notice_phrase;
 
-#define P(text, weight, fam) { text, weight, fam }
+#define P(text, weight, fam) { text, weight, fam, 0 }
+#define PR(text, weight, fam) { text, weight, fam, 1 } /* a refusal, see AI_USE_POINTS */
 #define C FAM_COPYRIGHT_2012
 #define F FAM_REFERENCE
 #define R FAM_RENAME_2021
 #define A FAM_META_AI_2024
 #define G FAM_GENERIC
 #define X FAM_COUNTER
+#define AR FAM_AI_REFUSAL
+#define AU FAM_AI_USE
 
 static const notice_phrase phrases[] = {
     /* ---- 2012-2016 copyright notices: English ------------------------ */
@@ -245,10 +267,10 @@ static const notice_phrase phrases[] = {
     P("all future and past posts",                3, A),
 
     /* ---- every wave: refusing permission ------------------------------ */
-    P("i do not give permission",                 3, G),
-    P("i do not consent",                         2, G),
-    P("i do not consent to the use of my",        4, G), /* SPEC 4's example, round 15 */
-    P("i don t consent to the use of my",         4, G),
+    PR("i do not give permission",                 3, G),
+    PR("i do not consent",                         2, G),
+    PR("i do not consent to the use of my",       4, G), /* SPEC 4's example, round 15 */
+    PR("i don t consent to the use of my",         4, G),
     P("i do not give my permission",              3, G),
     P("i don t give permission",                  3, G),
     P("i don t give my permission",               3, G),
@@ -271,7 +293,7 @@ static const notice_phrase phrases[] = {
     P("any researcher students institutions",     4, G),
     P("do not have permission from me to use",    5, G),
     P("subject to academic disciplinary",         4, G),
-    P("you do not have my consent",               4, G),
+    PR("you do not have my consent",               4, G),
     P("my consent to use",                        2, G),
     P("without prejudice",                        2, C),
     P("not a hoax",                               6, G), /* cancels "hoax" */
@@ -1313,7 +1335,7 @@ static const notice_phrase phrases[] = {
      * of my artwork … in your Artificial Intelligence training" addressed
      * to the AI's makers (en-r40c-07, score 7; no benign post holds it) */
     P("no autorizo ni doy permiso",                  10, G),
-    P("i do not give you permission",                5, G),
+    PR("i do not give you permission",                5, G),
     /* Round 42 (decided on rounds 1-41): first-person refusals of AI
      * training on writers' and artists' own pages, the kind rounds 40-41
      * brought (en-r41a-01, -02, -03: scores 2, 2, 0). No benign post holds
@@ -1324,11 +1346,11 @@ static const notice_phrase phrases[] = {
      * meinen persoenlichen Beitraegen nur bei mir liegen" (de-r41a-01,
      * score 9), the colloquial "all" of the "allen" that thirteen training
      * notices hold. */
-    P("i do not consent to the use of",              5, G),
-    P("do not consent to the use of my",             5, G),
-    P("do not consent to my content being used",     5, G),
+    PR("i do not consent to the use of",              5, G),
+    PR("do not consent to the use of my",             5, G),
+    PR("do not consent to my content being used",     5, G),
     P("for the purpose* of training ai",             5, G),
-    P("i expressly prohibit",                        5, G),
+    PR("i expressly prohibit",                        5, G),
     P("rechte an all meinen",                        4, C),
     /* Round 43 (decided on rounds 1-42): round 42's first-person refusal,
      * "I specifically deny the right to train any large language model
@@ -1337,11 +1359,64 @@ static const notice_phrase phrases[] = {
      * each alone stays under the threshold */
     P("deny the right to train",                     5, G),
     P("not to be used as a training corpus",         5, G),
+    /* Round 46 (decided on rounds 1-45): a first-person refusal of AI use
+     * of one's work (AI_USE_POINTS above): refusals the table did not hold
+     * (they add nothing themselves), and "my <work>" with AI named within
+     * eight words, either order. "my data" is not a work. */
+    P("i don t consent", 5, AR),
+    P("i strictly forbid", 5, AR),
+    P("i forbid", 5, AR),
+    P("i prohibit", 5, AR),
+    P("not permitting", 5, AR),
+    P("i deny", 5, AR),
+    P("do not give any permission", 5, AR),
+    P("my work* ~ ai", 10, AU),
+    P("my content ~ ai", 10, AU),
+    P("my writing ~ ai", 10, AU),
+    P("my art ~ ai", 10, AU),
+    P("my artwork* ~ ai", 10, AU),
+    P("my fic* ~ ai", 10, AU),
+    P("my fanfic* ~ ai", 10, AU),
+    P("my material* ~ ai", 10, AU),
+    P("my publication* ~ ai", 10, AU),
+    P("my book* ~ ai", 10, AU),
+    P("my story ~ ai", 10, AU),
+    P("my stories ~ ai", 10, AU),
+    P("my image* ~ ai", 10, AU),
+    P("my photo* ~ ai", 10, AU),
+    P("my picture* ~ ai", 10, AU),
+    P("my design* ~ ai", 10, AU),
+    P("my blog ~ ai", 10, AU),
+    P("my music ~ ai", 10, AU),
+    P("my song* ~ ai", 10, AU),
+    P("my voice ~ ai", 10, AU),
+    P("my likeness ~ ai", 10, AU),
+    P("ai ~ my work*", 10, AU),
+    P("ai ~ my content", 10, AU),
+    P("ai ~ my writing", 10, AU),
+    P("ai ~ my art", 10, AU),
+    P("ai ~ my artwork*", 10, AU),
+    P("ai ~ my fic*", 10, AU),
+    P("ai ~ my fanfic*", 10, AU),
+    P("ai ~ my material*", 10, AU),
+    P("ai ~ my publication*", 10, AU),
+    P("ai ~ my book*", 10, AU),
+    P("ai ~ my story", 10, AU),
+    P("ai ~ my stories", 10, AU),
+    P("ai ~ my image*", 10, AU),
+    P("ai ~ my photo*", 10, AU),
+    P("ai ~ my picture*", 10, AU),
+    P("ai ~ my design*", 10, AU),
+    P("ai ~ my blog", 10, AU),
+    P("ai ~ my music", 10, AU),
+    P("ai ~ my song*", 10, AU),
+    P("ai ~ my voice", 10, AU),
+    P("ai ~ my likeness", 10, AU),
     /* refusals addressed to any platform ('%'), every language: one entry per */
     /* sentence shape instead of one per platform */
-    P("i do not give %", 10, G),
-    P("i don t give %", 10, G),
-    P("i do not authorize %", 10, G),
+    PR("i do not give %", 10, G),
+    PR("i don t give %", 10, G),
+    PR("i do not authorize %", 10, G),
     P("i do not authorise %", 10, G),
     P("i don t authorize %", 10, G),
     P("i don t authorise %", 10, G),
@@ -1354,11 +1429,11 @@ static const notice_phrase phrases[] = {
     P("i don t allow %", 10, G),
     P("by this statement i revoke",                  4, G),
     P("i do not consent to %",                       6, G),
-    P("i do not give permission to %", 10, G),
+    PR("i do not give permission to %", 10, G),
     /* en-r15b-06, the 2023 "$4.99" wave: "I do not give permission for
      * Facebook to charge…" (round 16, decided on training). */
-    P("i do not give permission for %", 10, G),
-    P("i do not give my permission to %", 10, G),
+    PR("i do not give permission for %", 10, G),
+    PR("i do not give my permission to %", 10, G),
     P("no doy permiso a %", 10, G),
     P("no le doy permiso a %", 10, G),
     P("no le doy mi permiso a %", 10, G),
@@ -2369,7 +2444,9 @@ static const word_slot *word_find(const phrase_index *ix, const char *w, size_t 
         if (!ws->count)
             return NULL;
         const char *t = phrases[ix->ids[ws->first]].text;
-        if (ws->hash == h && memcmp(t, w, n) == 0 && (t[n] == ' ' || t[n] == '\0'))
+        /* strncmp, not memcmp: t may be shorter than n (a colliding hash),
+         * and strncmp stops at its end */
+        if (ws->hash == h && strncmp(t, w, n) == 0 && (t[n] == ' ' || t[n] == '\0'))
             return ws;
     }
 }
@@ -2797,7 +2874,7 @@ static size_t phrase_match(const char *p, size_t gap_at, const char *buf, size_t
  * unquoted[] too when `quoted` is given and the match starts outside a
  * quotation. */
 static void find_phrases(const phrase_index *ix, const char *norm, size_t n,
-                         const uint64_t *quoted, uint64_t *seen, uint64_t *unquoted)
+                         const uint64_t *quoted, uint64_t *seen, uint64_t *unquoted, int *refusal)
 {
     size_t covered_end = 0;
     for (size_t at = 0; at < n; at++) {
@@ -2831,6 +2908,12 @@ static void find_phrases(const phrase_index *ix, const char *norm, size_t n,
                 }
             }
         }
+        /* A refusal counts for AI_USE_POINTS even when nested in a longer
+         * match ("ai ~ my content" spanning "i do not consent to the use of
+         * my"); outside quotations when quotations matter. */
+        if (best_end && (phrases[best_id].refusal || phrases[best_id].family == FAM_AI_REFUSAL) &&
+            !(quoted && QBIT_GET(quoted, at)))
+            *refusal = 1;
         if (best_end > covered_end) {
             seen[best_id / 64] |= (uint64_t)1 << (best_id % 64);
             if (quoted && !QBIT_GET(quoted, at))
@@ -2887,6 +2970,7 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
     uint64_t unquoted[(N_PHRASES + 63) / 64] = {0};
     uint64_t quoted[QUOTED_WORDS];
     size_t n = 0;
+    int refusal = 0; /* a refusal in the first person, for AI_USE_POINTS */
 
     if (text && len)
         n = licit__notice_normalize(text, len, norm, LICIT_NOTICE_SCAN_MAX);
@@ -2908,7 +2992,7 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         quote_aware = marks && unquoted_words(norm, n, quoted) >= QUOTE_CONTEXT_WORDS;
     }
     if (ix)
-        find_phrases(ix, norm, n, marks ? quoted : NULL, seen, unquoted);
+        find_phrases(ix, norm, n, marks ? quoted : NULL, seen, unquoted, &refusal);
     /* A shorter text that quotes is about what it quotes too when it says,
      * outside its quotations, what the notices are (counter-evidence: "a
      * hoax", "no legal effect", "bulo"). Round 15. */
@@ -2919,6 +3003,7 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
      * phrases that count (outside quotations, when those matter) */
     int score = 0, own = 0, ref_sum = 0, quoted_sum = 0, quoted_refs = 0;
     int fam_sum[FAM_COUNT] = {0};
+    int ai_use = 0; /* a work near AI (AI_USE_POINTS) */
     const notice_phrase *top[LICIT_NOTICE_MAX_MATCHED];
     int n_top = 0;
 
@@ -2940,11 +3025,16 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         }
         if (ph->family == FAM_REFERENCE)
             ref_sum += ph->weight; /* capped below */
+        else if (ph->family == FAM_AI_REFUSAL)
+            ; /* only as the refusal (find_phrases) */
+        else if (ph->family == FAM_AI_USE)
+            ai_use = 1; /* counted below */
         else if (ph->weight > 0)
             own += ph->weight;
         else
             score += ph->weight;
-        if (ph->weight > 0 && ph->family != FAM_REFERENCE)
+        if (ph->weight > 0 && ph->family != FAM_REFERENCE && ph->family != FAM_AI_REFUSAL &&
+            ph->family != FAM_AI_USE)
             fam_sum[ph->family] += ph->weight;
         /* Keep the strongest few, ties in table order (insertion sort). */
         int pos = n_top;
@@ -2965,6 +3055,10 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         int all = ref_sum + quoted_refs;
         quoted_sum += (all > REFERENCE_CAP ? REFERENCE_CAP : all) -
                       (ref_sum > REFERENCE_CAP ? REFERENCE_CAP : ref_sum);
+    }
+    if (ai_use && refusal) { /* a work near AI, refused */
+        own += AI_USE_POINTS;
+        fam_sum[FAM_GENERIC] += AI_USE_POINTS;
     }
     if (ref_sum > REFERENCE_CAP)
         ref_sum = REFERENCE_CAP;

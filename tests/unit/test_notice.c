@@ -160,26 +160,27 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 45, real texts never used for tuning, committed after the
- * round-45 change (none) and scored once (docs/notice-detector.md; rounds
- * 6-44, scored once before, are training now). This test guards against
+ * round 46, real texts never used for tuning, to be committed after the
+ * round-46 change (decided on rounds 1-45) and scored once
+ * (docs/notice-detector.md; rounds 6-45, scored once before, are training
+ * now). Empty until round 46 is committed. This test guards against
  * regressions: it fails if the part changes size, if a language flags
  * fewer notices or more benign posts than recorded. Tuning against this
  * part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 45, scored once) */
-    /* de */ {  0,  0,       4, 0 },
-    /* en */ {  5,  0,      22, 0 },
-    /* es */ {  0,  0,       1, 0 },
-    /* fr */ {  0,  0,       5, 0 },
-    /* it */ {  0,  0,       2, 0 },
-    /* pt */ {  0,  0,       2, 0 },
+    /*         pos flagged  neg flagged   (round 46: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
+    /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 45)", c);
+    score_part("notices/heldout", "held-out (round 46)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -527,6 +528,22 @@ Test(notice, spec_examples_and_one_sentence_refusals)
                             "anything else I write anywhere, is not to be used as a training corpus absent an "
                             "agreement involving payment for that use.", &r),
                  1, "score %d", r.score);
+    /* Round 46: a refusal in the first person and "my <work>" with AI
+     * named close to it, whatever the wording (en-r45a-07, -10). */
+    cr_assert_eq(detect_str("Let me be very, very clear right from the start: I do not consent to any of my works "
+                            "being fed into any AI, be they chatgpt or similar bullshit.", &r),
+                 1, "score %d", r.score);
+    cr_assert_eq(detect_str("I strictly forbid any and all use of my content for AI training without my explicit, "
+                            "written consent.", &r),
+                 1, "score %d", r.score);
+    cr_assert_eq(detect_str("Goodbye Meta AI. I do not consent to the use of my content.", &r), 1, "score %d",
+                 r.score);
+    /* ... but not the sample sentence for Meta's real objection form (no
+     * work), a work near AI that nobody refuses, or an opinion. */
+    cr_assert_eq(detect_str("I do not consent to my data being used for AI training.", &r), 0, "score %d", r.score);
+    cr_assert_eq(detect_str("Meta will use my photos to train its AI unless I fill in the objection form.", &r), 0,
+                 "score %d", r.score);
+    cr_assert_eq(detect_str("I do not consent to having AI forced upon me!", &r), 0, "score %d", r.score);
     /* ... but news about the objection is not one, */
     cr_assert_eq(detect_str("People who do not consent to the use of their posts for the purpose of training AI can "
                             "fill in the objection form Meta offers.", &r),
