@@ -1370,6 +1370,15 @@ static const notice_phrase phrases[] = {
     P("not permitting", 5, AR),
     P("i deny", 5, AR),
     P("do not give any permission", 5, AR),
+    /* Round 47 (decided on rounds 1-46): "I do not, and never will,
+     * consent to my voice being used for AI" (en-r46a-01, score 0: the
+     * refusal was interrupted). Refusals that could end later than a
+     * stronger one at the same word ("i do not ~ consent" after "i do not
+     * give %") are left out: the longest match would displace it. */
+    P("do not and never will consent", 5, AR),
+    P("don t and never will consent", 5, AR),
+    P("i will never consent", 5, AR),
+    P("i never consent", 5, AR),
     P("my work* ~ ai", 10, AU),
     P("my content ~ ai", 10, AU),
     P("my writing ~ ai", 10, AU),
@@ -1830,6 +1839,10 @@ static const notice_phrase phrases[] = {
     P("requiere mi permiso por escrito",            4, C),
     P("non hanno il mio permesso",                  5, C),
     P("qualsiasi persona o ente",                   4, C),
+    /* Round 47 (decided on rounds 1-46): the 2013 chain's "di utilizzare
+     * informazioni sul mio profilo" (it-r46c-01, score 9); seven training
+     * notices hold it, no benign post */
+    P("utilizzare informazioni sul mio profilo",    4, C),
     P("e strettamente proibito divulgare",          5, C),
     P("copia incolla il seguente messaggio",        3, G),
     /* ---- round 14 (tuned on rounds 1-13; round 14 not yet collected) ---- */

@@ -160,26 +160,27 @@ Test(notice, corpus_training_part)
 }
 
 /* The held-out part: tests/data/notices/heldout/{positive,negative}/,
- * round 46, real texts never used for tuning, committed after the
- * round-46 change (none) and scored once (docs/notice-detector.md; rounds
- * 6-45, scored once before, are training now). This test guards against
+ * round 47, real texts never used for tuning, to be committed after the
+ * round-47 change (decided on rounds 1-46) and scored once
+ * (docs/notice-detector.md; rounds 6-46, scored once before, are training
+ * now). Empty until round 47 is committed. This test guards against
  * regressions: it fails if the part changes size, if a language flags
  * fewer notices or more benign posts than recorded. Tuning against this
  * part would make it training. */
 static const lang_count heldout_recorded[N_LANGS] = {
-    /*         pos flagged  neg flagged   (round 46, scored once) */
-    /* de */ {  0,  0,       3, 0 },
-    /* en */ {  1,  0,       7, 0 },
-    /* es */ {  0,  0,       3, 0 },
-    /* fr */ {  0,  0,       2, 0 },
-    /* it */ {  1,  0,       4, 0 },
+    /*         pos flagged  neg flagged   (round 47: not collected yet) */
+    /* de */ {  0,  0,       0, 0 },
+    /* en */ {  0,  0,       0, 0 },
+    /* es */ {  0,  0,       0, 0 },
+    /* fr */ {  0,  0,       0, 0 },
+    /* it */ {  0,  0,       0, 0 },
     /* pt */ {  0,  0,       0, 0 },
 };
 
 Test(notice, corpus_heldout_part)
 {
     lang_count c[N_LANGS];
-    score_part("notices/heldout", "held-out (round 46)", c);
+    score_part("notices/heldout", "held-out (round 47)", c);
     for (size_t i = 0; i < N_LANGS; i++) {
         const lang_count *l = &c[i], *r = &heldout_recorded[i];
         cr_expect_eq(l->pos, r->pos, "held-out %s: %d notices, %d recorded",
@@ -537,6 +538,10 @@ Test(notice, spec_examples_and_one_sentence_refusals)
                  1, "score %d", r.score);
     cr_assert_eq(detect_str("Goodbye Meta AI. I do not consent to the use of my content.", &r), 1, "score %d",
                  r.score);
+    /* Round 47: an interrupted refusal (en-r46a-01). */
+    cr_assert_eq(detect_str("I do not, and never will, consent to my voice being used for AI synthesis, cloning, "
+                            "deepfakes, etc. This is NOT okay.", &r),
+                 1, "score %d", r.score);
     /* ... but not the sample sentence for Meta's real objection form (no
      * work), a work near AI that nobody refuses, or an opinion. */
     cr_assert_eq(detect_str("I do not consent to my data being used for AI training.", &r), 0, "score %d", r.score);
