@@ -2924,9 +2924,9 @@ static void find_phrases(const phrase_index *ix, const char *norm, size_t n,
         /* A refusal counts for AI_USE_POINTS even when nested in a longer
          * match ("ai ~ my content" spanning "i do not consent to the use of
          * my"); outside quotations when quotations matter. */
-        if (best_end && (phrases[best_id].refusal || phrases[best_id].family == FAM_AI_REFUSAL) &&
+        if (best_end && !*refusal && (phrases[best_id].refusal || phrases[best_id].family == FAM_AI_REFUSAL) &&
             !(quoted && QBIT_GET(quoted, at)))
-            *refusal = 1;
+            *refusal = (int)best_id + 1; /* the first one */
         if (best_end > covered_end) {
             seen[best_id / 64] |= (uint64_t)1 << (best_id % 64);
             if (quoted && !QBIT_GET(quoted, at))
@@ -2976,6 +2976,23 @@ static int counter_outside(const uint64_t *unquoted)
     return 0;
 }
 
+/* Keeps the strongest LICIT_NOTICE_MAX_MATCHED phrases in top[0..*n),
+ * ties in the order inserted (insertion sort). */
+static void top_insert(const notice_phrase **top, int *n, const notice_phrase *ph)
+{
+    int pos = *n;
+    while (pos > 0 && top[pos - 1]->weight < ph->weight)
+        pos--;
+    if (pos >= LICIT_NOTICE_MAX_MATCHED)
+        return;
+    int last = *n < LICIT_NOTICE_MAX_MATCHED ? *n : LICIT_NOTICE_MAX_MATCHED - 1;
+    for (int m = last; m > pos; m--)
+        top[m] = top[m - 1];
+    top[pos] = ph;
+    if (*n < LICIT_NOTICE_MAX_MATCHED)
+        (*n)++;
+}
+
 int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
 {
     char norm[LICIT_NOTICE_SCAN_MAX + 8]; /* + 8 spaces for pf_hash */
@@ -2983,7 +3000,7 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
     uint64_t unquoted[(N_PHRASES + 63) / 64] = {0};
     uint64_t quoted[QUOTED_WORDS];
     size_t n = 0;
-    int refusal = 0; /* a refusal in the first person, for AI_USE_POINTS */
+    int refusal = 0; /* a refusal in the first person (its id + 1), for AI_USE_POINTS */
 
     if (text && len)
         n = licit__notice_normalize(text, len, norm, LICIT_NOTICE_SCAN_MAX);
@@ -3016,7 +3033,7 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
      * phrases that count (outside quotations, when those matter) */
     int score = 0, own = 0, ref_sum = 0, quoted_sum = 0, quoted_refs = 0;
     int fam_sum[FAM_COUNT] = {0};
-    int ai_use = 0; /* a work near AI (AI_USE_POINTS) */
+    const notice_phrase *ai_use = NULL; /* a work near AI (AI_USE_POINTS) */
     const notice_phrase *top[LICIT_NOTICE_MAX_MATCHED];
     int n_top = 0;
 
@@ -3028,6 +3045,13 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         if (!(seen[id / 64] >> (id % 64) & 1u))
             continue;
         const notice_phrase *ph = &phrases[id];
+        if (ph->family == FAM_AI_REFUSAL || ph->family == FAM_AI_USE) {
+            /* counted after this loop, and only as a pair */
+            if (ph->family == FAM_AI_USE && !ai_use &&
+                !(quote_aware && !(unquoted[id / 64] >> (id % 64) & 1u)))
+                ai_use = ph;
+            continue;
+        }
         if (quote_aware && ph->weight > 0 && !(unquoted[id / 64] >> (id % 64) & 1u)) {
             /* found only inside quotations of a text about them */
             if (ph->family == FAM_REFERENCE)
@@ -3038,29 +3062,13 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         }
         if (ph->family == FAM_REFERENCE)
             ref_sum += ph->weight; /* capped below */
-        else if (ph->family == FAM_AI_REFUSAL)
-            ; /* only as the refusal (find_phrases) */
-        else if (ph->family == FAM_AI_USE)
-            ai_use = 1; /* counted below */
         else if (ph->weight > 0)
             own += ph->weight;
         else
             score += ph->weight;
-        if (ph->weight > 0 && ph->family != FAM_REFERENCE && ph->family != FAM_AI_REFUSAL &&
-            ph->family != FAM_AI_USE)
+        if (ph->weight > 0 && ph->family != FAM_REFERENCE)
             fam_sum[ph->family] += ph->weight;
-        /* Keep the strongest few, ties in table order (insertion sort). */
-        int pos = n_top;
-        while (pos > 0 && top[pos - 1]->weight < ph->weight)
-            pos--;
-        if (pos < LICIT_NOTICE_MAX_MATCHED) {
-            int last = n_top < LICIT_NOTICE_MAX_MATCHED ? n_top : LICIT_NOTICE_MAX_MATCHED - 1;
-            for (int m = last; m > pos; m--)
-                top[m] = top[m - 1];
-            top[pos] = ph;
-            if (n_top < LICIT_NOTICE_MAX_MATCHED)
-                n_top++;
-        }
+        top_insert(top, &n_top, ph);
     }
 
     int platform = names_platform(norm, n);
@@ -3069,9 +3077,12 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         quoted_sum += (all > REFERENCE_CAP ? REFERENCE_CAP : all) -
                       (ref_sum > REFERENCE_CAP ? REFERENCE_CAP : ref_sum);
     }
-    if (ai_use && refusal) { /* a work near AI, refused */
+    if (ai_use && refusal) { /* a work near AI, refused: the pair is evidence */
         own += AI_USE_POINTS;
         fam_sum[FAM_GENERIC] += AI_USE_POINTS;
+        top_insert(top, &n_top, ai_use);
+        if (phrases[refusal - 1].family == FAM_AI_REFUSAL)
+            top_insert(top, &n_top, &phrases[refusal - 1]);
     }
     if (ref_sum > REFERENCE_CAP)
         ref_sum = REFERENCE_CAP;

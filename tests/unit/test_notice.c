@@ -536,6 +536,13 @@ Test(notice, spec_examples_and_one_sentence_refusals)
     cr_assert_eq(detect_str("I strictly forbid any and all use of my content for AI training without my explicit, "
                             "written consent.", &r),
                  1, "score %d", r.score);
+    /* The pair is the evidence explain shows. */
+    int work = 0, refusal = 0;
+    for (int m = 0; m < r.n_matched; m++) {
+        work |= strcmp(r.matched[m], "my content ~ ai") == 0;
+        refusal |= strcmp(r.matched[m], "i strictly forbid") == 0;
+    }
+    cr_assert(work && refusal, "the pair is among the phrases found (%d)", r.n_matched);
     cr_assert_eq(detect_str("Goodbye Meta AI. I do not consent to the use of my content.", &r), 1, "score %d",
                  r.score);
     /* Round 47: an interrupted refusal (en-r46a-01). */
@@ -547,6 +554,8 @@ Test(notice, spec_examples_and_one_sentence_refusals)
     cr_assert_eq(detect_str("I do not consent to my data being used for AI training.", &r), 0, "score %d", r.score);
     cr_assert_eq(detect_str("Meta will use my photos to train its AI unless I fill in the objection form.", &r), 0,
                  "score %d", r.score);
+    for (int m = 0; m < r.n_matched; m++) /* a half that adds nothing is no evidence */
+        cr_assert(strstr(r.matched[m], "~ ai") == NULL, "%s", r.matched[m]);
     cr_assert_eq(detect_str("I do not consent to having AI forced upon me!", &r), 0, "score %d", r.score);
     /* ... but news about the objection is not one, */
     cr_assert_eq(detect_str("People who do not consent to the use of their posts for the purpose of training AI can "
