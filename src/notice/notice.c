@@ -63,7 +63,7 @@ enum notice_family {
     FAM_META_AI_2024,   /* "Goodbye Meta AI", "an attorney has advised us" */
     FAM_GENERIC,        /* wording shared by every wave */
     FAM_COUNTER,        /* evidence that the post talks ABOUT the hoax */
-    FAM_AI_REFUSAL,     /* a refusal in the first person, for AI_USE_POINTS only */
+    FAM_AI_REFUSAL,     /* a refusal (PR) that counts for AI_USE_POINTS only */
     FAM_AI_USE,         /* "my <work>" with AI named close to it: AI_USE_POINTS */
     FAM_COUNT
 };
@@ -79,8 +79,8 @@ static const char *const family_names[FAM_COUNT] = {
  * use of my content for AI training"): "my <work>" with AI named within
  * eight words (FAM_AI_USE) adds AI_USE_POINTS, once however many such
  * phrases are found, and only when the text also holds a refusal in the
- * first person (a phrase marked PR, or of FAM_AI_REFUSAL, which adds
- * nothing itself). Either alone adds nothing: "I do not consent to my data
+ * first person (a phrase marked PR; those of FAM_AI_REFUSAL add nothing
+ * themselves), outside quotations when quotations matter. Either alone adds nothing: "I do not consent to my data
  * being used for AI training", the sample sentence for Meta's real
  * objection form, names no work; "my photos are used to train AI" refuses
  * nothing. Decided in round 46 on training, after the table had found
@@ -1363,64 +1363,64 @@ static const notice_phrase phrases[] = {
      * of one's work (AI_USE_POINTS above): refusals the table did not hold
      * (they add nothing themselves), and "my <work>" with AI named within
      * eight words, either order. "my data" is not a work. */
-    P("i don t consent", 5, AR),
-    P("i strictly forbid", 5, AR),
-    P("i forbid", 5, AR),
-    P("i prohibit", 5, AR),
-    P("not permitting", 5, AR),
-    P("i deny", 5, AR),
-    P("do not give any permission", 5, AR),
+    PR("i don t consent", 5, AR),
+    PR("i strictly forbid", 5, AR),
+    PR("i forbid", 5, AR),
+    PR("i prohibit", 5, AR),
+    PR("not permitting", 5, AR),
+    PR("i deny", 5, AR),
+    PR("do not give any permission", 5, AR),
     /* Round 47 (decided on rounds 1-46): "I do not, and never will,
      * consent to my voice being used for AI" (en-r46a-01, score 0: the
      * refusal was interrupted). Refusals that could end later than a
      * stronger one at the same word ("i do not ~ consent" after "i do not
      * give %") are left out: the longest match would displace it. */
-    P("do not and never will consent", 5, AR),
-    P("don t and never will consent", 5, AR),
-    P("i will never consent", 5, AR),
-    P("i never consent", 5, AR),
-    P("my work* ~ ai", 10, AU),
-    P("my content ~ ai", 10, AU),
-    P("my writing ~ ai", 10, AU),
-    P("my art ~ ai", 10, AU),
-    P("my artwork* ~ ai", 10, AU),
-    P("my fic* ~ ai", 10, AU),
-    P("my fanfic* ~ ai", 10, AU),
-    P("my material* ~ ai", 10, AU),
-    P("my publication* ~ ai", 10, AU),
-    P("my book* ~ ai", 10, AU),
-    P("my story ~ ai", 10, AU),
-    P("my stories ~ ai", 10, AU),
-    P("my image* ~ ai", 10, AU),
-    P("my photo* ~ ai", 10, AU),
-    P("my picture* ~ ai", 10, AU),
-    P("my design* ~ ai", 10, AU),
-    P("my blog ~ ai", 10, AU),
-    P("my music ~ ai", 10, AU),
-    P("my song* ~ ai", 10, AU),
-    P("my voice ~ ai", 10, AU),
-    P("my likeness ~ ai", 10, AU),
-    P("ai ~ my work*", 10, AU),
-    P("ai ~ my content", 10, AU),
-    P("ai ~ my writing", 10, AU),
-    P("ai ~ my art", 10, AU),
-    P("ai ~ my artwork*", 10, AU),
-    P("ai ~ my fic*", 10, AU),
-    P("ai ~ my fanfic*", 10, AU),
-    P("ai ~ my material*", 10, AU),
-    P("ai ~ my publication*", 10, AU),
-    P("ai ~ my book*", 10, AU),
-    P("ai ~ my story", 10, AU),
-    P("ai ~ my stories", 10, AU),
-    P("ai ~ my image*", 10, AU),
-    P("ai ~ my photo*", 10, AU),
-    P("ai ~ my picture*", 10, AU),
-    P("ai ~ my design*", 10, AU),
-    P("ai ~ my blog", 10, AU),
-    P("ai ~ my music", 10, AU),
-    P("ai ~ my song*", 10, AU),
-    P("ai ~ my voice", 10, AU),
-    P("ai ~ my likeness", 10, AU),
+    PR("do not and never will consent", 5, AR),
+    PR("don t and never will consent", 5, AR),
+    PR("i will never consent", 5, AR),
+    PR("i never consent", 5, AR),
+    P("my work* ~ ai", AI_USE_POINTS, AU),
+    P("my content ~ ai", AI_USE_POINTS, AU),
+    P("my writing ~ ai", AI_USE_POINTS, AU),
+    P("my art ~ ai", AI_USE_POINTS, AU),
+    P("my artwork* ~ ai", AI_USE_POINTS, AU),
+    P("my fic* ~ ai", AI_USE_POINTS, AU),
+    P("my fanfic* ~ ai", AI_USE_POINTS, AU),
+    P("my material* ~ ai", AI_USE_POINTS, AU),
+    P("my publication* ~ ai", AI_USE_POINTS, AU),
+    P("my book* ~ ai", AI_USE_POINTS, AU),
+    P("my story ~ ai", AI_USE_POINTS, AU),
+    P("my stories ~ ai", AI_USE_POINTS, AU),
+    P("my image* ~ ai", AI_USE_POINTS, AU),
+    P("my photo* ~ ai", AI_USE_POINTS, AU),
+    P("my picture* ~ ai", AI_USE_POINTS, AU),
+    P("my design* ~ ai", AI_USE_POINTS, AU),
+    P("my blog ~ ai", AI_USE_POINTS, AU),
+    P("my music ~ ai", AI_USE_POINTS, AU),
+    P("my song* ~ ai", AI_USE_POINTS, AU),
+    P("my voice ~ ai", AI_USE_POINTS, AU),
+    P("my likeness ~ ai", AI_USE_POINTS, AU),
+    P("ai ~ my work*", AI_USE_POINTS, AU),
+    P("ai ~ my content", AI_USE_POINTS, AU),
+    P("ai ~ my writing", AI_USE_POINTS, AU),
+    P("ai ~ my art", AI_USE_POINTS, AU),
+    P("ai ~ my artwork*", AI_USE_POINTS, AU),
+    P("ai ~ my fic*", AI_USE_POINTS, AU),
+    P("ai ~ my fanfic*", AI_USE_POINTS, AU),
+    P("ai ~ my material*", AI_USE_POINTS, AU),
+    P("ai ~ my publication*", AI_USE_POINTS, AU),
+    P("ai ~ my book*", AI_USE_POINTS, AU),
+    P("ai ~ my story", AI_USE_POINTS, AU),
+    P("ai ~ my stories", AI_USE_POINTS, AU),
+    P("ai ~ my image*", AI_USE_POINTS, AU),
+    P("ai ~ my photo*", AI_USE_POINTS, AU),
+    P("ai ~ my picture*", AI_USE_POINTS, AU),
+    P("ai ~ my design*", AI_USE_POINTS, AU),
+    P("ai ~ my blog", AI_USE_POINTS, AU),
+    P("ai ~ my music", AI_USE_POINTS, AU),
+    P("ai ~ my song*", AI_USE_POINTS, AU),
+    P("ai ~ my voice", AI_USE_POINTS, AU),
+    P("ai ~ my likeness", AI_USE_POINTS, AU),
     /* refusals addressed to any platform ('%'), every language: one entry per */
     /* sentence shape instead of one per platform */
     PR("i do not give %", 10, G),
@@ -2887,7 +2887,7 @@ static size_t phrase_match(const char *p, size_t gap_at, const char *buf, size_t
  * unquoted[] too when `quoted` is given and the match starts outside a
  * quotation. */
 static void find_phrases(const phrase_index *ix, const char *norm, size_t n,
-                         const uint64_t *quoted, uint64_t *seen, uint64_t *unquoted, int *refusal)
+                         const uint64_t *quoted, uint64_t *seen, uint64_t *unquoted, int refusal[2])
 {
     size_t covered_end = 0;
     for (size_t at = 0; at < n; at++) {
@@ -2923,10 +2923,14 @@ static void find_phrases(const phrase_index *ix, const char *norm, size_t n,
         }
         /* A refusal counts for AI_USE_POINTS even when nested in a longer
          * match ("ai ~ my content" spanning "i do not consent to the use of
-         * my"); outside quotations when quotations matter. */
-        if (best_end && !*refusal && (phrases[best_id].refusal || phrases[best_id].family == FAM_AI_REFUSAL) &&
-            !(quoted && QBIT_GET(quoted, at)))
-            *refusal = (int)best_id + 1; /* the first one */
+         * my"): the first one anywhere, and the first outside quotations
+         * (id + 1; which one counts is known once quote_aware is). */
+        if (best_end && phrases[best_id].refusal) {
+            if (!refusal[0])
+                refusal[0] = (int)best_id + 1;
+            if (!refusal[1] && !(quoted && QBIT_GET(quoted, at)))
+                refusal[1] = (int)best_id + 1;
+        }
         if (best_end > covered_end) {
             seen[best_id / 64] |= (uint64_t)1 << (best_id % 64);
             if (quoted && !QBIT_GET(quoted, at))
@@ -3000,7 +3004,7 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
     uint64_t unquoted[(N_PHRASES + 63) / 64] = {0};
     uint64_t quoted[QUOTED_WORDS];
     size_t n = 0;
-    int refusal = 0; /* a refusal in the first person (its id + 1), for AI_USE_POINTS */
+    int refusal[2] = {0, 0}; /* see find_phrases, for AI_USE_POINTS */
 
     if (text && len)
         n = licit__notice_normalize(text, len, norm, LICIT_NOTICE_SCAN_MAX);
@@ -3022,7 +3026,7 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         quote_aware = marks && unquoted_words(norm, n, quoted) >= QUOTE_CONTEXT_WORDS;
     }
     if (ix)
-        find_phrases(ix, norm, n, marks ? quoted : NULL, seen, unquoted, &refusal);
+        find_phrases(ix, norm, n, marks ? quoted : NULL, seen, unquoted, refusal);
     /* A shorter text that quotes is about what it quotes too when it says,
      * outside its quotations, what the notices are (counter-evidence: "a
      * hoax", "no legal effect", "bulo"). Round 15. */
@@ -3077,12 +3081,17 @@ int licit_notice_detect(const char *text, size_t len, licit_notice_result *out)
         quoted_sum += (all > REFERENCE_CAP ? REFERENCE_CAP : all) -
                       (ref_sum > REFERENCE_CAP ? REFERENCE_CAP : ref_sum);
     }
-    if (ai_use && refusal) { /* a work near AI, refused: the pair is evidence */
+    int refused = refusal[quote_aware ? 1 : 0];
+    if (ai_use && refused) { /* a work near AI, refused: the pair is evidence */
         own += AI_USE_POINTS;
         fam_sum[FAM_GENERIC] += AI_USE_POINTS;
         top_insert(top, &n_top, ai_use);
-        if (phrases[refusal - 1].family == FAM_AI_REFUSAL)
-            top_insert(top, &n_top, &phrases[refusal - 1]);
+        const notice_phrase *rp = &phrases[refused - 1];
+        int listed = 0; /* already, when it counted on its own */
+        for (int m = 0; m < n_top; m++)
+            listed |= top[m] == rp;
+        if (!listed)
+            top_insert(top, &n_top, rp);
     }
     if (ref_sum > REFERENCE_CAP)
         ref_sum = REFERENCE_CAP;

@@ -545,6 +545,16 @@ Test(notice, spec_examples_and_one_sentence_refusals)
     cr_assert(work && refusal, "the pair is among the phrases found (%d)", r.n_matched);
     cr_assert_eq(detect_str("Goodbye Meta AI. I do not consent to the use of my content.", &r), 1, "score %d",
                  r.score);
+    /* Posted inside quotation marks it is still one; quoted by a text with
+     * words of its own about it, it is not. */
+    cr_assert_eq(detect_str("\xe2\x80\x9cI do not consent to any of my works being fed into any AI.\xe2\x80\x9d", &r), 1,
+                 "score %d", r.score);
+    cr_assert_eq(detect_str("Artists keep sharing a statement on Instagram this week, and it is worth saying plainly "
+                            "what it does and what it does not do, because the terms you accepted when you joined "
+                            "still apply and a caption cannot change them, whatever it says: \"I do not consent to "
+                            "any of my works being fed into any AI.\" Use the objection form in the settings "
+                            "instead, which is the only thing that counts.", &r),
+                 0, "score %d", r.score);
     /* Round 47: an interrupted refusal (en-r46a-01). */
     cr_assert_eq(detect_str("I do not, and never will, consent to my voice being used for AI synthesis, cloning, "
                             "deepfakes, etc. This is NOT okay.", &r),

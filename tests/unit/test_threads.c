@@ -570,6 +570,7 @@ static void rm_store(void) {
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", store_dir);
   if (system(cmd) != 0) fprintf(stderr, "test_threads: %s failed\n", cmd);
 }
+
 static void test_store(void) {
   strcpy(store_dir, "/tmp/licit-threads-XXXXXX");
   REQUIRE(mkdtemp(store_dir) != NULL, "mkdtemp");
