@@ -335,7 +335,9 @@ int licit_store_post_lookup(licit_txn *t, licit_strv id, bool *found, licit_post
 int licit_store_claim_id(licit_txn *t, licit_strv id, uint64_t seq, uint64_t *dup_of) {
   if (!t->write) return LICIT_EUSAGE;
   /* One descent both finds a duplicate and claims the id for this event. */
-  MDB_val k = {id.n, (void *)id.p}, v = {8, &seq};
+  char kb[LICIT_ID_MAX + 1];
+  if (id.n == 0 || id.n > LICIT_ID_MAX) return LICIT_EINVAL;
+  MDB_val k = {licit__id_key(id.p, id.n, kb), kb}, v = {8, &seq};
   int rc = licit__kept_cursor(t, DBI_IDS, &t->idsc);
   if (rc) return licit__mdb(rc);
   rc = mdb_cursor_put(t->idsc, &k, &v, MDB_NOOVERWRITE);
@@ -348,7 +350,9 @@ int licit_store_claim_id(licit_txn *t, licit_strv id, uint64_t seq, uint64_t *du
 }
 
 int licit_store_release_id(licit_txn *t, licit_strv id) {
-  MDB_val k = {id.n, (void *)id.p};
+  char kb[LICIT_ID_MAX + 1];
+  if (id.n == 0 || id.n > LICIT_ID_MAX) return 0;
+  MDB_val k = {licit__id_key(id.p, id.n, kb), kb};
   int rc = licit__mdb(mdb_del(t->txn, t->s->dbi[DBI_IDS], &k, NULL));
   return rc == LICIT_ENOTFOUND ? 0 : rc;
 }

@@ -47,7 +47,7 @@ int licit__mdb_err(int rc, licit_err *err, const char *what) {
 }
 
 static const char *const dbi_names[DBI_COUNT] = {
-    [DBI_META] = "meta",       [DBI_LOG] = "log",           [DBI_IDS] = "ids",
+    [DBI_META] = "meta",       [DBI_LOG] = "log",           [DBI_IDS] = "eids",
     [DBI_POSTIDS] = "postids", [DBI_POSTREC] = "postrec", [DBI_USERS] = "users",
     [DBI_USTATE] = "ustate",   [DBI_UPOSTS] = "uposts",     [DBI_SIGNALS] = "signals",
     [DBI_SNAPSHOTS] = "snapshots", [DBI_SNAPBITS] = "snapbits", [DBI_POLICIES] = "policies",
@@ -103,8 +103,11 @@ static const char *const counter_keys[CTR_COUNT] = {
  * in the log file (DIR/log.dat) from meta log_from on, the log table
  * saying where.  A store of format 4 reads as it is (log_from is absent:
  * every record is in the table); the first write open marks it 5 and
- * its later records go to the file. */
-#define FORMAT_VERSION 5
+ * its later records go to the file.  6: event ids in `eids` under
+ * licit__id_key, where `ids` held them under their own bytes; a store of
+ * format 5 or older reads its `ids` as it is, and the first write open
+ * moves them (upgrade_ids). */
+#define FORMAT_VERSION 6
 #define FORMAT_OLDEST 2 /* the oldest version this licit opens (versions 2 and 3 only to upgrade them) */
 
 /* Reads the version out of a format mark; 0 when it is not one. */
@@ -409,6 +412,35 @@ out:
   return rc;
 }
 
+/* Moves a store's event ids from `ids` (formats 2-5: keyed by the ids'
+ * own bytes) to `eids` (licit__id_key), in the caller's write transaction,
+ * and drops `ids`.  Taken in the old table's order, which for ids that
+ * count up is not the new one: the new table's pages fill less than a
+ * fresh store's, and later claims are as fast. */
+static int upgrade_ids(MDB_txn *txn, licit_store *s) {
+  MDB_dbi old;
+  int rc = mdb_dbi_open(txn, "ids", 0, &old);
+  if (rc == MDB_NOTFOUND) return 0;
+  if (rc) return rc;
+  MDB_cursor *c = NULL;
+  MDB_val k, v;
+  char kb[LICIT_ID_MAX + 1];
+  if ((rc = mdb_cursor_open(txn, old, &c))) return rc;
+  for (int op = MDB_FIRST; (rc = mdb_cursor_get(c, &k, &v, op)) == 0; op = MDB_NEXT) {
+    if (k.mv_size == 0 || k.mv_size > LICIT_ID_MAX || v.mv_size != 8) {
+      rc = MDB_CORRUPTED;
+      break;
+    }
+    MDB_val nk = {licit__id_key(k.mv_data, k.mv_size, kb), kb};
+    if ((rc = mdb_put(txn, s->dbi[DBI_IDS], &nk, &v, MDB_NOOVERWRITE))) break;
+  }
+  mdb_cursor_close(c);
+  if (rc == MDB_NOTFOUND) rc = 0;
+  if (rc == MDB_KEYEXIST) rc = MDB_CORRUPTED; /* two ids with one key: not ids this licit accepted */
+  if (!rc) rc = mdb_drop(txn, old, 1);
+  return rc;
+}
+
 /* A writer that feeds a few events into an existing store (an incremental
  * ingest, a follower) first drops the page cache of the store's first
  * 2 GiB (clean pages no process maps; POSIX_FADV_DONTNEED) and reads it
@@ -557,6 +589,16 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
     if (mdb_dbi_open(txn, old_tables[i], 0, &old) == 0 && mdb_stat(txn, old, &ms) == 0)
       upgrade_bytes += 2 * (size_t)ms.ms_psize * (ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages);
   }
+  if (upgrade) {
+    MDB_dbi old;
+    MDB_stat ms;
+    if (mdb_dbi_open(txn, "ids", 0, &old) == 0) {
+      s->ids5 = old;
+      s->ids5_used = readonly;
+      if (mdb_stat(txn, old, &ms) == 0)
+        upgrade_bytes += 2 * (size_t)ms.ms_psize * (ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages);
+    }
+  }
   if (upgrade_posts_too && readonly) {
     rc = licit_err_set(err, LICIT_ESTORE,
                        "store %s has format " FORMAT_PREFIX "%d, %s: the first command that writes to it (policy "
@@ -623,6 +665,7 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
     }
     if (rc) goto mdb_fail;
     if (upgrade_posts_too && (rc = upgrade_posts(txn, s, version))) goto mdb_fail;
+    if (upgrade && (rc = upgrade_ids(txn, s))) goto mdb_fail;
     /* From now on log records go to the log file: from the first event of
      * a new store, after the last one of an older store. */
     MDB_val lk = {strlen(counter_keys[CTR_LOG_FROM]), (void *)counter_keys[CTR_LOG_FROM]}, lv;
@@ -1441,10 +1484,30 @@ int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbu
 /* The signals table's key for a token: 'T' + the token when it has 1-500
  * bytes, 'E' for the empty token, 'H' + its SHA-256 when longer (LMDB keys
  * are 1-511 bytes).  The first byte keeps the three kinds apart. */
+size_t licit__id_key(const char *id, size_t n, char key[LICIT_ID_MAX + 1]) {
+  size_t d = 0;
+  while (d < n && d < 20 && id[n - 1 - d] >= '0' && id[n - 1 - d] <= '9') d++;
+  if (!d) {
+    memcpy(key, id, n);
+    return n;
+  }
+  memcpy(key, id, n - d);
+  key[n - d] = (char)d;
+  memcpy(key + n - d + 1, id + n - d, d);
+  return n + 1;
+}
+
 int licit_store_event_id(licit_txn *t, const char *id, size_t n, uint64_t *seq) {
   if (n == 0 || n > LICIT_ID_MAX) return LICIT_ENOTFOUND;
-  MDB_val k = {n, (void *)id}, v;
-  int rc = licit__get(t, DBI_IDS, &k, &v);
+  char kb[LICIT_ID_MAX + 1];
+  MDB_val k = {licit__id_key(id, n, kb), kb}, v;
+  int rc;
+  if (t->s->ids5_used) { /* an older store, read as it is */
+    k = (MDB_val){n, (void *)id};
+    rc = mdb_get(t->txn, t->s->ids5, &k, &v);
+  } else {
+    rc = licit__get(t, DBI_IDS, &k, &v);
+  }
   if (rc) return not_found_or(rc);
   if (v.mv_size != 8) return LICIT_ESTORE;
   memcpy(seq, v.mv_data, 8);

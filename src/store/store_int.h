@@ -32,6 +32,11 @@ struct licit_store {
   unsigned absent; /* bit i: table i is not in the file (a read-only open
                       of an older store); it reads as empty */
   bool readonly;
+  /* A read-only open of a store of format 5 or older: its event ids are in
+   * the table "ids" (ids5) under their own bytes, not in DBI_IDS under
+   * licit__id_key (the first write open moves them: upgrade_ids). */
+  bool ids5_used;
+  MDB_dbi ids5;
   bool random_tail;  /* advise the map MADV_RANDOM from random_from (random_tail) */
   uint64_t random_from;
   size_t random_map; /* the map size whose tail was last advised MADV_RANDOM */
@@ -179,6 +184,15 @@ void licit__ucache_drop(licit_store *s);
 /* The replies waiting for a parent post id (free() *children). */
 int licit__orphans(licit_txn *t, const char *parent, size_t n, uint32_t **children, size_t *count);
 void licit__signal_key(const char *tok, size_t n, char key[520], MDB_val *k);
+/* The key of an event id in DBI_IDS (format 6): the id with its trailing
+ * decimal number (at most 20 digits) put after a byte that holds its
+ * digit count, so that ids that count up ("e-9", "e-10", "e-11") sort in
+ * the order they come and each claim lands at the table's end or beside
+ * the last one; an id without trailing digits is its own key.  Ids hold no
+ * byte below 0x20 (licit_event_check), so the count byte marks where the
+ * number starts and two ids never share a key.  Returns the key's length
+ * (at most n + 1). */
+size_t licit__id_key(const char *id, size_t n, char key[LICIT_ID_MAX + 1]);
 
 /* Sorts n elements of `size` bytes that each begin with a uint64_t key by
  * that key, a byte at a time from the least significant (a byte that is

@@ -5,9 +5,13 @@
 # from the same events by this licit, and the snapshot registered before
 # the upgrade keeps its lineage and its proofs.
 # Format 4 (log records in the log table) reads as it is; the first write
-# marks it 5 and puts later records in DIR/log.dat.
-# The fixtures (tests/data/stores/formatN.mdb.zst) were made by licit at
-# ed7380b (format 2), 259d093 (format 3) and bceecde (format 4): policy set meta-genai, ingest
+# puts later records in DIR/log.dat.  Format 5 (event ids in `ids` under
+# their own bytes) reads as it is; the first write moves them to `eids`.
+# Every upgrade ends at format 6, and afterwards the store still knows
+# every event id it had (a re-ingest is all duplicates).
+# The fixtures (tests/data/stores/formatN.mdb.zst, and format5.log.dat.zst)
+# were made by licit at ed7380b (format 2), 259d093 (format 3), bceecde
+# (format 4) and 9d5d4ea (format 5): policy set meta-genai, ingest
 # examples/events.jsonl, snapshot --at 2024-06-01 --name before-upgrade,
 # ingest examples/events-people.jsonl, then mdb_copy -c.
 # Run: bash tests/cli/upgrade.sh /path/to/licit
@@ -20,6 +24,7 @@ local V=$1
   OLD=$T/old$V
   mkdir -p "$OLD"
   zstd -dcq "$ROOT/tests/data/stores/format$V.mdb.zst" >"$OLD/data.mdb"
+  if [ "$V" -ge 5 ]; then zstd -dcq "$ROOT/tests/data/stores/format$V.log.dat.zst" >"$OLD/log.dat"; fi
   ORIG=$(sha256sum <"$OLD/data.mdb")
 
   if [ "$V" -lt 4 ]; then
@@ -28,20 +33,20 @@ local V=$1
       # shellcheck disable=SC2086
       expect_exit 1 lic --store "$OLD" $cmd
       expect_contains "from $V: $cmd: names the old format" "format licit-store-$V" "$ERR"
-      expect_contains "from $V: $cmd: says how to upgrade" "upgrades it to licit-store-5" "$ERR"
+      expect_contains "from $V: $cmd: says how to upgrade" "upgrades it to licit-store-6" "$ERR"
     done
     expect_eq "from $V: the refused reads wrote nothing" "$ORIG" "$(sha256sum <"$OLD/data.mdb")"
   else
-    # Format 4 (every log record in the log table) reads as it is.
+    # Formats 4 (every log record in the log table) and 5 read as they are.
     for cmd in "stats" "eval --at 2025-06-01T00:00:00Z" "explain p-jonas-01" "snapshots"; do
       # shellcheck disable=SC2086
       expect_exit 0 lic --store "$OLD" $cmd
     done
     expect_exit 0 lic --store "$OLD" --json explain p-jonas-01 --at 2025-06-01T00:00:00Z
-    expect_eq "from $V: explain cites the post's creation, read from the log table" '"post"' \
+    expect_eq "from $V: explain cites the post's creation, read from the log" '"post"' \
       "$(jq -c '[.checks[].events[] | select(.seq == 6)][0].type' "$OUT")"
     expect_eq "from $V: the reads wrote nothing" "$ORIG" "$(sha256sum <"$OLD/data.mdb")"
-    check "from $V: the reads made no log file" test ! -e "$OLD/log.dat"
+    if [ "$V" -eq 4 ]; then check "from $V: the reads made no log file" test ! -e "$OLD/log.dat"; fi
   fi
 
   # The same store built by this licit.
@@ -58,6 +63,13 @@ local V=$1
   expect_exit 0 lic --store "$OLD" --json stats
   expect_eq "from $V: stats after the upgrade" "$(lic --store "$NEW" --json stats | jq -c '{events, posts, users, snapshots}')" \
     "$(jq -c '{events, posts, users, snapshots}' "$OUT")"
+
+  check "from $V: the upgrade marks format 6" grep -aq 'licit-store-6' "$OLD/data.mdb"
+  # Every event id it had is still known: a re-ingest is all duplicates.
+  got=$(lic --store "$OLD" --json ingest "$EX/events.jsonl" "$EX/events-people.jsonl")
+  expect_eq "from $V: a re-ingest after the upgrade accepts nothing" 0 "$(jq .accepted <<<"$got")"
+  expect_eq "from $V: a re-ingest after the upgrade is all duplicates" \
+    "$(cat "$EX/events.jsonl" "$EX/events-people.jsonl" | grep -c '"id"')" "$(jq .duplicates <<<"$got")"
 
   # Every answer as on the new store.
   same() { # NAME ARGS...: the --json output of ARGS is the same on both stores
@@ -104,5 +116,6 @@ local V=$1
 upgrade_from 2
 upgrade_from 3
 upgrade_from 4
+upgrade_from 5
 
 finish

@@ -223,6 +223,42 @@ static void duplicate_ids_body(bool filter) {
 Test(store, duplicate_ids) { duplicate_ids_body(false); }
 Test(store, duplicate_ids_with_posts_filter) { duplicate_ids_body(true); }
 
+/* Event ids are keyed by their trailing number (format 6, licit__id_key):
+ * ids that differ only in leading zeros, in where the number starts or in
+ * a number longer than the key keeps whole are still different ids, and
+ * each is a duplicate only of itself, before and after a commit. */
+Test(store, event_ids_with_numbers_stay_apart) {
+  static const char *const ids[] = {
+      "e-1", "e-01", "e-001", "e-10", "e1", "e-1-1", "1", "01", "10", "x", "e-9", "e-09",
+      "e-123456789012345678901234", "e-023456789012345678901234", "e-12345678901234567890", "e-2345678901234567890",
+  };
+  enum { N = sizeof ids / sizeof ids[0] };
+  uint64_t seq[N];
+  char line[256];
+  for (int i = 0; i < N; i++) {
+    snprintf(line, sizeof line, "{\"type\":\"account\",\"id\":\"%s\",\"ts\":\"2024-01-02T00:00:00Z\",\"user\":\"u1\"}",
+             ids[i]);
+    cr_assert_eq(apply(line), 0, "%s: %s", ids[i], err.msg);
+    seq[i] = last_seq;
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    for (int i = 0; i < N; i++) {
+      uint64_t got = 0;
+      cr_assert_eq(licit_store_event_id(W, ids[i], strlen(ids[i]), &got), 0, "%s", ids[i]);
+      cr_assert_eq(got, seq[i], "%s: seq %llu, expected %llu", ids[i], (unsigned long long)got,
+                   (unsigned long long)seq[i]);
+      snprintf(line, sizeof line, "{\"type\":\"account\",\"id\":\"%s\",\"ts\":\"2024-01-03T00:00:00Z\",\"user\":\"u2\"}",
+               ids[i]);
+      cr_assert_eq(apply(line), LICIT_EDUPLICATE, "%s", ids[i]);
+    }
+    uint64_t got;
+    cr_assert_eq(licit_store_event_id(W, "e-0001", 6, &got), LICIT_ENOTFOUND);
+    cr_assert_eq(licit_store_event_id(W, "e-2", 3, &got), LICIT_ENOTFOUND);
+    commit();
+    reopen();
+  }
+}
+
 /* A reply that arrives before its parent waits in the orphans table and
  * gets the parent's ordinal when the parent arrives.  With the ingest's
  * filter on, a new post asks the table only when the filter of orphan
