@@ -412,6 +412,14 @@ out:
   return rc;
 }
 
+/* What rewriting table dbi may take in the file while the old pages are
+ * still held: twice its pages (0 when its size cannot be read). */
+static size_t rewrite_bytes(MDB_txn *txn, MDB_dbi dbi) {
+  MDB_stat ms;
+  if (mdb_stat(txn, dbi, &ms)) return 0;
+  return 2 * (size_t)ms.ms_psize * (ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages);
+}
+
 /* Moves a store's event ids from `ids` (formats 2-5: keyed by the ids'
  * own bytes) to `eids` (licit__id_key), in the caller's write transaction,
  * and drops `ids`.  Taken in the old table's order, which for ids that
@@ -585,19 +593,11 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
   const char *const old_tables[] = {"posts", "postrec", "postord"};
   for (int i = 0; upgrade_posts_too && i < 3; i++) {
     MDB_dbi old;
-    MDB_stat ms;
-    if (mdb_dbi_open(txn, old_tables[i], 0, &old) == 0 && mdb_stat(txn, old, &ms) == 0)
-      upgrade_bytes += 2 * (size_t)ms.ms_psize * (ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages);
+    if (mdb_dbi_open(txn, old_tables[i], 0, &old) == 0) upgrade_bytes += rewrite_bytes(txn, old);
   }
-  if (upgrade) {
-    MDB_dbi old;
-    MDB_stat ms;
-    if (mdb_dbi_open(txn, "ids", 0, &old) == 0) {
-      s->ids5 = old;
-      s->ids5_used = readonly;
-      if (mdb_stat(txn, old, &ms) == 0)
-        upgrade_bytes += 2 * (size_t)ms.ms_psize * (ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages);
-    }
+  if (upgrade && mdb_dbi_open(txn, "ids", 0, &s->ids5) == 0) { /* formats 2-5: moved to eids */
+    s->ids5_used = readonly;
+    upgrade_bytes += rewrite_bytes(txn, s->ids5);
   }
   if (upgrade_posts_too && readonly) {
     rc = licit_err_set(err, LICIT_ESTORE,
@@ -1481,9 +1481,7 @@ int licit_log_get(licit_txn *t, uint64_t seq, licit_event *ev, licit_strv *sigbu
   return licit_event_decode(v.mv_data, v.mv_size, ev, sigbuf, sigcap);
 }
 
-/* The signals table's key for a token: 'T' + the token when it has 1-500
- * bytes, 'E' for the empty token, 'H' + its SHA-256 when longer (LMDB keys
- * are 1-511 bytes).  The first byte keeps the three kinds apart. */
+/* An event id's key in `eids` (store_int.h says how it sorts). */
 size_t licit__id_key(const char *id, size_t n, char key[LICIT_ID_MAX + 1]) {
   size_t d = 0;
   while (d < n && d < 20 && id[n - 1 - d] >= '0' && id[n - 1 - d] <= '9') d++;
@@ -1514,6 +1512,9 @@ int licit_store_event_id(licit_txn *t, const char *id, size_t n, uint64_t *seq) 
   return 0;
 }
 
+/* The signals table's key for a token: 'T' + the token when it has 1-500
+ * bytes, 'E' for the empty token, 'H' + its SHA-256 when longer (LMDB keys
+ * are 1-511 bytes).  The first byte keeps the three kinds apart. */
 void licit__signal_key(const char *tok, size_t n, char key[520], MDB_val *k) {
   if (n == 0) {
     key[0] = 'E';
