@@ -494,6 +494,10 @@ void licit_ingest_close(licit_ingest *in) {
 #define PIPE_CHUNKS 8
 #define PIPE_ITEMS 2048
 #define PIPE_BYTES ((size_t)2 << 20)
+/* How many events ahead the applying thread asks for the cache lines an
+ * event's look-ups will read (licit_txn_hint): a few microseconds each, so
+ * a line asked for this far ahead has arrived. */
+#define HINT_AHEAD 4
 
 typedef struct pitem {
   uint64_t line_no, bytes; /* bytes: input the reader consumed for this line */
@@ -501,6 +505,9 @@ typedef struct pitem {
   size_t msg;              /* the parse error message (rc != 0) */
   int rc;
   licit_event ev;          /* strings hold arena offsets + 1 until the chunk is sealed */
+  /* licit_hash64 of the post, parent and account ids (0: none), for the
+   * applying thread's hints a few events ahead (licit_txn_hint). */
+  uint64_t h_post, h_parent, h_user;
 } pitem;
 
 typedef struct chunk {
@@ -691,6 +698,11 @@ static void produce_chunk(pipeline *pl, chunk *c, uint64_t *line_no) {
     if (full_len - (len - plen) <= LICIT_LINE_MAX && !licit_line_is_blank(line, plen)) {
       licit_err err;
       it->rc = licit_event_parse(pl->parser, line, plen, &it->ev, &err);
+      if (it->rc == 0) {
+        if (it->ev.post.n) it->h_post = licit_hash64(it->ev.post.p, it->ev.post.n);
+        if (it->ev.parent.n) it->h_parent = licit_hash64(it->ev.parent.p, it->ev.parent.n);
+        if (it->ev.user.n) it->h_user = licit_hash64(it->ev.user.p, it->ev.user.n);
+      }
       if (it->rc == 0 && (it->ev.type == LICIT_EV_POST || it->ev.type == LICIT_EV_EDIT)) {
         it->ev.optout_notice = licit_notice_detect(it->ev.text.p, it->ev.text.n, NULL) == 1;
         licit_sha256(it->ev.text.p, it->ev.text.n, it->ev.text_sha);
@@ -861,6 +873,10 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
     const char *base = c->arena.data ? c->arena.data : "";
     for (size_t i = 0; i < c->n && !rc; i++) {
       const pitem *it = &c->items[i];
+      if (i + HINT_AHEAD < c->n && r->txn) {
+        const pitem *ah = &c->items[i + HINT_AHEAD];
+        licit_txn_hint(r->txn, ah->h_post, ah->ev.type == LICIT_EV_POST, ah->h_parent, ah->h_user);
+      }
       prepared pre = {it->rc, it->ev, it->rc ? base + it->msg : NULL};
       r->line_no = it->line_no;
       rc = one_record(r, NULL, NULL, &pre, base + it->raw, it->len, it->full_len);

@@ -144,7 +144,7 @@ void licit__ucache_drop(licit_store *s) {
   s->uc = NULL;
 }
 
-static uc_id *uc_id_set(ucache *w, uint64_t h) {
+static uc_id *uc_id_set(const ucache *w, uint64_t h) {
   return &w->ids[(size_t)((uint32_t)(h >> 32) % UC_ID_SETS) * UC_WAYS];
 }
 
@@ -178,6 +178,20 @@ static void uc_id_put(ucache *w, const char *id, size_t n, uint32_t ord) {
   e->h = h;
   e->ord = ord;
   e->used = ++w->clock;
+}
+
+void licit__ucache_hint(licit_txn *t, uint64_t h) {
+  const ucache *w = t->write ? t->s->uc : NULL;
+  if (!w) return;
+  const char *set = (const char *)uc_id_set(w, h);
+  __builtin_prefetch(set);
+  __builtin_prefetch(set + 64); /* UC_WAYS entries of 16 bytes: two lines */
+}
+
+void licit_txn_hint(licit_txn *t, uint64_t post, bool new_post, uint64_t parent, uint64_t user) {
+  if (post) licit__pending_hint(t, post, new_post);
+  if (parent) licit__pending_hint(t, parent, false);
+  if (user) licit__ucache_hint(t, user);
 }
 
 static uc_rec *uc_rec_set(ucache *w, uint32_t ord) {

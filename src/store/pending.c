@@ -288,6 +288,16 @@ int licit__pending_get(licit_txn *t, const char *id, size_t n, MDB_val *v) {
   return 1;
 }
 
+void licit__pending_hint(licit_txn *t, uint64_t h, bool new_post) {
+  if (!t->pf_ok) return;
+  const filter *f = filter_of(t);
+  __builtin_prefetch(filter_block(&f->posts, h));
+  /* A new post also asks whether replies wait for it. */
+  if (new_post) __builtin_prefetch(filter_block(&f->orphans, h));
+  const pending *p = t->pending;
+  if (p && p->ids.nslots) __builtin_prefetch(&p->ids.slots[(size_t)h & (p->ids.nslots - 1)]);
+}
+
 int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, size_t vn) {
   if (!t->pf_ok) return 1;
   pending *p = pending_of(t);

@@ -192,6 +192,15 @@ void licit_store_warm(licit_store *s, uint64_t from, uint64_t to, bool through_m
  * call it from one thread only.  Changes nothing in the file; only an
  * optimisation.  Returns whether it started anything. */
 bool licit_store_log_writeback(licit_store *s, uint64_t min_bytes);
+/* A hint from the thread that feeds write transaction t: the hashes
+ * (licit_hash64, 0 for none) of the post id (new_post: of a post event),
+ * the parent id and the account id an event a few places ahead will look
+ * up.  Asks the processor for the cache lines those look-ups will read
+ * first: the post filter's block (and the orphans filter's for a new
+ * post), the held-back ids' slot and the account cache's set.  Reads
+ * nothing from the store and changes no answer; only an optimisation.
+ * For the thread that owns t. */
+void licit_txn_hint(licit_txn *t, uint64_t post, bool new_post, uint64_t parent, uint64_t user);
 /* The data file's offset where write transaction t takes its next new
  * page (pages before it are in use or reused from the free list); 0 when
  * unknown.  For the thread that owns t. */

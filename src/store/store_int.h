@@ -167,6 +167,11 @@ int licit__apply_flush(licit_txn *t);
  * (not held back: put it in the table).  licit__pending_flush: 0 or LMDB's
  * code. */
 int licit__pending_get(licit_txn *t, const char *id, size_t n, MDB_val *v);
+/* licit_txn_hint's share: the filters' blocks and the held-back ids' slot
+ * of post id hash h (pending.c), and the account cache's set of account id
+ * hash h (apply.c). */
+void licit__pending_hint(licit_txn *t, uint64_t h, bool new_post);
+void licit__ucache_hint(licit_txn *t, uint64_t h);
 int licit__pending_put(licit_txn *t, const char *id, size_t n, const void *val, size_t vn);
 int licit__pending_flush(licit_txn *t);
 /* Whether the orphans table may hold replies to `parent` (false: certainly
