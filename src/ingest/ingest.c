@@ -270,12 +270,11 @@ static int commit_batch(run *r, bool reopen) {
   return rc;
 }
 
-/* One record: a line (r->line_no already set) or a whole-file input's item. */
 /* A record parsed ahead by the pipeline (below): its parse result, its
  * event, and the parser's message when it failed. */
 typedef struct prepared {
   int rc;
-  licit_event ev;
+  const licit_event *ev; /* the pipeline's, not copied */
   const char *msg;
 } prepared;
 
@@ -324,7 +323,7 @@ static int one_record(run *r, const licit_adapter *a, void *state, const prepare
       /* Only a parse error carries a message (copied once, not per record). */
       err.code = pre->rc;
       if (pre->rc) snprintf(err.msg, sizeof err.msg, "%s", pre->msg ? pre->msg : "");
-      rc = licit__native_finish(&r->sink, pre->rc, &pre->ev, &err);
+      rc = licit__native_finish(&r->sink, pre->rc, pre->ev, &err);
     } else {
       rc = a->record(state, p, len, &r->sink, &err);
     }
@@ -877,7 +876,7 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
         const pitem *ah = &c->items[i + HINT_AHEAD];
         licit_txn_hint(r->txn, ah->h_post, ah->ev.type == LICIT_EV_POST, ah->h_parent, ah->h_user);
       }
-      prepared pre = {it->rc, it->ev, it->rc ? base + it->msg : NULL};
+      prepared pre = {it->rc, &it->ev, it->rc ? base + it->msg : NULL};
       r->line_no = it->line_no;
       rc = one_record(r, NULL, NULL, &pre, base + it->raw, it->len, it->full_len);
       r->c->bytes += it->bytes;
