@@ -25,15 +25,18 @@
 
 extern const licit_adapter licit_adapter_native;
 
-/* The least a batch of a file's input takes (unless the file is smaller):
- * every commit writes again each leaf of the random-keyed tables its batch
- * touched, so fewer commits write less.  With 100,000 events or 64 MiB a
- * 1M ingest made six commits and wrote 773 bytes an event; with these it
- * makes three and writes 637, and the room reserved before a batch
- * (RESERVE_PER_BYTE below) is at most about four times the input, as
- * before (docs/store.md, round 27). */
-#define BATCH_BYTES ((uint64_t)256 << 20)
-#define BATCH_EVENTS 400000
+#define BATCH_BYTES ((uint64_t)64 << 20)
+#define BATCH_EVENTS 100000
+/* The least a batch of a file's input takes (unless the file is smaller;
+ * a pipe keeps the floors above, so that a live feed read from standard
+ * input commits as often as before): every commit writes again each leaf
+ * of the random-keyed tables its batch touched, so fewer commits write
+ * less.  With the floors above a 1M-event file made six commits and wrote
+ * 773 bytes an event; with these it makes three and writes 637, and the
+ * room reserved before a batch (RESERVE_PER_BYTE below) is at most about
+ * four times the input, as before (docs/store.md, round 27). */
+#define FILE_BATCH_BYTES ((uint64_t)256 << 20)
+#define FILE_BATCH_EVENTS 400000
 /* The kernel writes a dirty page back once it has been dirty for
  * vm.dirty_expire_centisecs (30 s by default), commit or not, and a batch
  * of an ingest dirties the same leaf pages of the random-keyed tables over
@@ -213,7 +216,7 @@ static void draw_progress(run *r, bool final) {
 /* Reserves the store's room for the next batch and begins its write
  * transaction; sets r->batch_cap. */
 /* Batches grow with the input this run has already applied: half of it, at
- * least BATCH_BYTES / BATCH_EVENTS.  A commit writes every page its batch
+ * least BATCH_BYTES / BATCH_EVENTS (a file's: FILE_BATCH_*).  A commit writes every page its batch
  * touched, and the random keys of the ids and posts tables spread a batch
  * over about min(records, pages) leaf pages of tables that grow with the
  * store; with fixed batches the pages written per event grew with the
@@ -221,8 +224,15 @@ static void draw_progress(run *r, bool final) {
  * fixed fraction of what is stored they stay flat (docs/store.md). */
 static uint64_t grown(uint64_t fixed, uint64_t done) { return done / 2 > fixed ? done / 2 : fixed; }
 
+/* The records a batch may hold before it commits (--batch N fixes it). */
+static uint64_t batch_limit(const run *r) {
+  if (r->opts->batch_events) return r->opts->batch_events;
+  return grown(r->total_bytes ? FILE_BATCH_EVENTS : BATCH_EVENTS,
+               r->c->accepted + r->c->duplicates + r->c->rejected + r->c->skipped - r->ev0);
+}
+
 static int begin_batch(run *r) {
-  uint64_t cap = grown(BATCH_BYTES, r->c->bytes - r->bytes0), floor = BATCH_MIN;
+  uint64_t cap = grown(r->total_bytes ? FILE_BATCH_BYTES : BATCH_BYTES, r->c->bytes - r->bytes0), floor = BATCH_MIN;
   if (r->one_txn) {
     /* All of it, or (one_txn_min) as much as the disk has room for. */
     cap = floor = r->opts->one_txn_bytes;
@@ -350,9 +360,7 @@ static int one_record(run *r, const licit_adapter *a, void *state, const prepare
   }
   r->batch_records++;
   r->batch_bytes += held;
-  uint64_t lim = r->opts->batch_events
-                     ? r->opts->batch_events
-                     : grown(BATCH_EVENTS, r->c->accepted + r->c->duplicates + r->c->rejected + r->c->skipped - r->ev0);
+  uint64_t lim = batch_limit(r);
   /* A batch also ends after BATCH_SECONDS (checked every 4096 records) once
    * it holds BATCH_EVENTS records, unless --batch fixed its size. */
   bool old = !r->opts->batch_events && r->batch_records >= BATCH_EVENTS && r->batch_records % 4096 == 0 &&
@@ -904,7 +912,7 @@ static int run_pipeline(run *r, licit_lines *lines, const char *path) {
      * be written out still empty, and once more when used. */
     uint64_t ww_from = 0, ww_to = 0;
     if (pl.s && !rc && r->txn && !r->opts->batch_events) {
-      uint64_t lim = grown(BATCH_EVENTS, r->c->accepted + r->c->duplicates + r->c->rejected + r->c->skipped - r->ev0);
+      uint64_t lim = batch_limit(r);
       uint64_t at = licit_txn_write_end(r->txn);
       if (at && r->batch_records * 100 < lim * WW_BATCH_PERCENT) {
         ww_from = at;
