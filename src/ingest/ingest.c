@@ -216,8 +216,8 @@ static void draw_progress(run *r, bool final) {
 /* Reserves the store's room for the next batch and begins its write
  * transaction; sets r->batch_cap. */
 /* Batches grow with the input this run has already applied: half of it, at
- * least BATCH_BYTES / BATCH_EVENTS (a file's: FILE_BATCH_*).  A commit writes every page its batch
- * touched, and the random keys of the ids and posts tables spread a batch
+ * least BATCH_BYTES / BATCH_EVENTS (a file's: FILE_BATCH_*).  A commit
+ * writes every page its batch touched, and the random keys of the ids and posts tables spread a batch
  * over about min(records, pages) leaf pages of tables that grow with the
  * store; with fixed batches the pages written per event grew with the
  * store (17 kB an event at 4M events against 2 kB at 1M), with batches a
