@@ -767,9 +767,14 @@ static void *producer(void *arg) {
 /* The least of the log file's new records the warming starts writing
  * back at a time (licit_store_log_writeback). */
 #define LOG_WB_MIN ((uint64_t)4 << 20)
+/* How far beyond the writer's end the log file's pages are brought into
+ * the page cache, and at most how much a step (licit_store_log_warm). */
+#define LOG_WARM_AHEAD ((uint64_t)32 << 20)
+#define LOG_WARM_STEP ((uint64_t)8 << 20)
 
 /* One step of warming the store (at most WARM_STEP), if any is wanted:
  * first the log file's new records written back (LOG_WB_MIN at least),
+ * then the log file's pages the writer appends to next (LOG_WARM_AHEAD),
  * then the pages the writer takes next, mapped writable
  * (licit_store_warm_write), then those further ahead, read into the page
  * cache (licit_store_warm).  Called without pl->mu held; `ww_from`,
@@ -786,6 +791,8 @@ static bool warm_step(pipeline *pl, uint64_t ww_from, uint64_t ww_to, uint64_t w
   if (licit_store_log_writeback(pl->s, LOG_WB_MIN)) {
     /* first the log file's new records: what the commit's fdatasync would
      * otherwise write while the writer waits */
+  } else if (licit_store_log_warm(pl->s, LOG_WARM_AHEAD, LOG_WARM_STEP)) {
+    /* then the log file's next pages, so that the writer's appends find them */
   } else if (ww_to > pl->ww_done) {
     uint64_t to = ww_to - pl->ww_done > WW_STEP ? pl->ww_done + WW_STEP : ww_to;
     licit_store_warm_write(pl->s, pl->ww_done, to);

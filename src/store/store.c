@@ -174,6 +174,7 @@ static void log_close(licit_store *s) {
   atomic_store(&s->logmap, NULL);
   s->logfd = -1;
   pthread_mutex_destroy(&s->logmu);
+  pthread_mutex_destroy(&s->logwmu);
 }
 
 /* Maps the log file for reading, once: as large as the address space
@@ -244,11 +245,15 @@ static int write_all(int fd, const void *p, size_t n, uint64_t off) {
 /* Writes what t holds back to the file. */
 static int log_write(licit_txn *t) {
   if (!t->logbuf.len) return 0;
+  /* Under the lock with which licit_store_log_warm grows the file, so that
+   * it never makes the file shorter than what this writes. */
+  pthread_mutex_lock(&t->s->logwmu);
   int e = write_all(t->s->logfd, t->logbuf.data, t->logbuf.len, t->log_base);
+  if (!e) atomic_store_explicit(&t->s->log_written, t->log_base + t->logbuf.len, memory_order_release);
+  pthread_mutex_unlock(&t->s->logwmu);
   if (e) return licit_errno_code(e);
   t->log_base += t->logbuf.len;
   t->log_wrote = true;
-  atomic_store_explicit(&t->s->log_written, t->log_base, memory_order_release);
   licit_buf_reset(&t->logbuf);
   return 0;
 }
@@ -264,6 +269,48 @@ bool licit_store_log_writeback(licit_store *s, uint64_t min_bytes) {
 #endif
   s->log_wb = to;
   return true;
+}
+
+bool licit_store_log_warm(licit_store *s, uint64_t ahead, uint64_t step) {
+  if (s->readonly || s->logfd < 0) return false;
+  pthread_mutex_lock(&s->logwmu);
+  uint64_t w = atomic_load_explicit(&s->log_written, memory_order_acquire);
+  /* w is 0 until this process has written: where the end is, is not known here. */
+  bool go = s->log_warm_open && w;
+  if (go && s->log_warmed < w) s->log_warmed = w;
+  uint64_t from = s->log_warmed, to = w + ahead;
+  if (go && (from >= to || to - from < step / 4)) go = false;
+  if (go && to - from > step) to = from + step;
+  struct stat st;
+  if (go && fstat(s->logfd, &st) == 0 && (uint64_t)st.st_size < to) {
+    if (ftruncate(s->logfd, (off_t)to)) go = false;
+    else s->log_grown = true;
+  }
+  if (go) s->log_warmed = to;
+  pthread_mutex_unlock(&s->logwmu);
+  if (!go) return false;
+  const uint64_t ra = (uint64_t)128 << 10; /* the kernel reads ahead at most its window a call */
+  for (uint64_t o = from; o < to; o += ra)
+    if (readahead(s->logfd, (off_t)o, (size_t)(to - o < ra ? to - o : ra))) break;
+  return true;
+}
+
+/* Closes the log file to licit_store_log_warm and, when `cut` and it grew
+ * the file, cuts it back to what write transaction t has written.  0 or
+ * the errno. */
+static int log_warm_close(licit_txn *t, bool cut) {
+  licit_store *s = t->s;
+  int e = 0;
+  pthread_mutex_lock(&s->logwmu);
+  s->log_warm_open = false;
+  if (cut && s->log_grown) {
+    struct stat st;
+    if (fstat(s->logfd, &st)) e = errno;
+    else if ((uint64_t)st.st_size > t->log_base && ftruncate(s->logfd, (off_t)t->log_base)) e = errno;
+    if (!e) s->log_grown = false;
+  }
+  pthread_mutex_unlock(&s->logwmu);
+  return e;
 }
 
 /* Appends an encoded event to a write transaction's part of the log file;
@@ -325,6 +372,11 @@ static int log_begin(licit_txn *t, licit_err *err) {
   if ((uint64_t)st.st_size > end && ftruncate(s->logfd, (off_t)end))
     return licit_err_set(err, LICIT_EIO, "store %s: cannot cut its log file back to %llu bytes: %s", s->dir,
                          (unsigned long long)end, strerror(errno));
+  pthread_mutex_lock(&s->logwmu);
+  s->log_warm_open = true;
+  s->log_grown = false;
+  s->log_warmed = 0;
+  pthread_mutex_unlock(&s->logwmu);
   return 0;
 }
 
@@ -333,6 +385,8 @@ static int log_begin(licit_txn *t, licit_err *err) {
 static int log_commit(licit_txn *t) {
   int rc = log_write(t);
   if (rc) return rc;
+  int e = t->s->logfd >= 0 ? log_warm_close(t, true) : 0;
+  if (e) return licit_errno_code(e);
   if (t->log_wrote && fdatasync(t->s->logfd)) return licit_errno_code(errno);
   t->ctr[CTR_LOG_END] = t->log_base;
   return 0;
@@ -489,6 +543,7 @@ int licit_store_open_adding(const char *dir, unsigned flags, uint64_t adds, lici
   s->logfd = -1;
   atomic_init(&s->log_size, 0);
   pthread_mutex_init(&s->logmu, NULL);
+  pthread_mutex_init(&s->logwmu, NULL);
   atomic_init(&s->prefetchers, 0);
   s->dir = strdup(dir);
   pthread_rwlockattr_t la;
@@ -847,6 +902,7 @@ int licit_txn_begin_sibling(licit_txn *parent, licit_txn **out) {
 
 static void txn_free(licit_txn *t) {
   if (t->write) {
+    (void)log_warm_close(t, false); /* after an abort the next transaction cuts the file back (log_begin) */
     licit_txn *self = t;
     atomic_compare_exchange_strong(&t->s->writer, &self, NULL);
   }

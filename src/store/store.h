@@ -192,6 +192,21 @@ void licit_store_warm(licit_store *s, uint64_t from, uint64_t to, bool through_m
  * call it from one thread only.  Changes nothing in the file; only an
  * optimisation.  Returns whether it started anything. */
 bool licit_store_log_writeback(licit_store *s, uint64_t min_bytes);
+/* Brings the log file's page cache up to `ahead` bytes beyond what the
+ * writer has written (at most `step` a call, nothing while less than
+ * step / 4 is missing), so that the writer's appends copy into pages that
+ * exist: on a machine whose free memory goes back to a hypervisor (free
+ * page reporting), a page touched for the first time costs a fault on the
+ * host, and 3 GB of new log cost the writer about 4 s at 10M events
+ * (docs/store.md, round 28).  Only while a write transaction is open; the
+ * file grows (ftruncate(2), under the lock that the writer's appends
+ * take, so never shorter than what it holds) to the end of what is
+ * warmed, with holes or the blocks the batch reserved, and the commit
+ * cuts it back to its records before it syncs the file: a killed writer
+ * leaves zeros beyond the committed end, which the next write transaction
+ * cuts off (log_begin).  Meant for a thread with time to spare; call it
+ * from one thread only.  Returns whether it did anything. */
+bool licit_store_log_warm(licit_store *s, uint64_t ahead, uint64_t step);
 /* A hint from the thread that feeds write transaction t: the hashes
  * (licit_hash64, 0 for none) of the post id (new_post: of a post event),
  * the parent id and the account id an event a few places ahead will look

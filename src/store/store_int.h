@@ -77,6 +77,13 @@ struct licit_store {
    * own). */
   _Atomic uint64_t log_written;
   uint64_t log_wb;
+  /* licit_store_log_warm's, under logwmu, which also holds the writer's
+   * appends to the file: whether a write transaction is open for it
+   * (log_begin to log_commit or the transaction's end), how far it has
+   * brought the log file's page cache, whether it grew the file. */
+  pthread_mutex_t logwmu;
+  bool log_warm_open, log_grown;
+  uint64_t log_warmed;
 };
 
 struct licit_txn {
