@@ -54,8 +54,8 @@ expect_eq "every event in the store" "$N" "$(echo "$sa" | head -n 1 | cut -d' ' 
 expect_eq "standard input gives the store a file gives" "$sa" "$sb"
 expect_eq "one-event batches give the same store" "$sa" "$sc"
 # The parsing thread grows the log file ahead of the writer and fills its
-# page cache (licit_store_log_warm); the ingest cuts it back to its records
-# before the last commit, so the same events leave the same log file.
+# page cache (licit_store_log_warm); each commit cuts it back to its
+# records, so the same events leave the same log file.
 expect_eq "a file and standard input leave the same log file" \
   "$(sha256sum <"$A/log.dat")" "$(sha256sum <"$B/log.dat")"
 expect_eq "one-event batches leave the same log file" \
