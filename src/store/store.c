@@ -258,6 +258,14 @@ static int log_write(licit_txn *t) {
   return 0;
 }
 
+/* Reads [from, to) of file fd into the page cache (readahead(2), in
+ * steps: the kernel reads ahead at most its readahead window a call). */
+static void readahead_range(int fd, uint64_t from, uint64_t to) {
+  const uint64_t step = (uint64_t)128 << 10;
+  for (uint64_t o = from & ~(uint64_t)4095; o < to; o += step)
+    if (readahead(fd, (off_t)o, (size_t)(to - o < step ? to - o : step))) break;
+}
+
 bool licit_store_log_writeback(licit_store *s, uint64_t min_bytes) {
   uint64_t to = atomic_load_explicit(&s->log_written, memory_order_acquire);
   /* Behind where writeback started: the file was cut back (a failed
@@ -289,9 +297,7 @@ bool licit_store_log_warm(licit_store *s, uint64_t ahead, uint64_t step) {
   if (go) s->log_warmed = to;
   pthread_mutex_unlock(&s->logwmu);
   if (!go) return false;
-  const uint64_t ra = (uint64_t)128 << 10; /* the kernel reads ahead at most its window a call */
-  for (uint64_t o = from; o < to; o += ra)
-    if (readahead(s->logfd, (off_t)o, (size_t)(to - o < ra ? to - o : ra))) break;
+  readahead_range(s->logfd, from, to);
   return true;
 }
 
@@ -1983,10 +1989,7 @@ void licit_store_warm(licit_store *s, uint64_t from, uint64_t to, bool through_m
 #else
   (void)through_map;
 #endif
-  /* The kernel reads ahead at most its readahead window per call. */
-  const uint64_t step = (uint64_t)128 << 10;
-  for (uint64_t o = from & ~(uint64_t)4095; o < to; o += step)
-    if (readahead(fd, (off_t)o, (size_t)(to - o < step ? to - o : step))) break;
+  readahead_range(fd, from, to);
 }
 
 /* Allocates the data file's blocks for its first `size` bytes (those
